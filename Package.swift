@@ -1,0 +1,94 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Brook",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "brook", targets: ["brook"]),
+        .library(name: "BrookProtocol", targets: ["BrookProtocol"]),
+        .library(name: "BrookRecords", targets: ["BrookRecords"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+    ],
+    targets: [
+        // C libraries from Debian -dev packages, found through pkg-config.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        // Hardware CRC32C (SSE4.2) with a portable fallback.
+        .target(name: "CCRC32C", path: "Sources/CCRC32C"),
+
+        .target(
+            name: "BrookProtocol",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            exclude: [],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "BrookProtocolGen",
+            dependencies: [],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BrookRecords",
+            dependencies: [
+                "CCRC32C", "CZlib", "CZstd", "CLZ4", "CSnappy",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BrookStorage",
+            dependencies: [
+                "BrookRecords",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BrookBroker",
+            dependencies: [
+                "BrookProtocol", "BrookRecords", "BrookStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BrookServer",
+            dependencies: [
+                "BrookProtocol", "BrookBroker",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "brook",
+            dependencies: [
+                "BrookServer", "BrookBroker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "BrookProtocolTests", dependencies: ["BrookProtocol", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "BrookRecordsTests", dependencies: ["BrookRecords", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "BrookStorageTests", dependencies: ["BrookStorage", "BrookRecords", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookServer", "BrookProtocol", "BrookRecords", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")], swiftSettings: strict),
+    ]
+)

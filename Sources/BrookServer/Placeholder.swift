@@ -1,0 +1,1 @@
+// BrookServer placeholder

@@ -1,0 +1,1 @@
+// BrookStorage placeholder

@@ -1,0 +1,2 @@
+import XCTest
+final class BrookBrokerTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

@@ -1,0 +1,2 @@
+import XCTest
+final class BrookProtocolTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

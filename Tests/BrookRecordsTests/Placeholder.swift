@@ -1,0 +1,2 @@
+import XCTest
+final class BrookRecordsTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }

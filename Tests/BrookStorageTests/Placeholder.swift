@@ -1,0 +1,2 @@
+import XCTest
+final class BrookStorageTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
