@@ -1,0 +1,124 @@
+import BrookProtocol
+import BrookStorage
+import Logging
+import NIOCore
+import NIOPosix
+
+/// The Kafka broker behind the network edge: decodes request frames, routes them to one handler
+/// per API, and encodes the responses. Owns the topics and their logs.
+public final class Broker: Sendable {
+    public let config: BrokerConfig
+    public let identity: ClusterIdentity
+    public let topics: TopicRegistry
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    let group: EventLoopGroup
+    private let handlers: [Int16: ApiHandler]
+
+    /// Opens the data directory (taking its lock), recovers every partition, and readies the handlers.
+    public init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
+                clock: @escaping @Sendable () -> Int64 = Broker.wallClockMillis) throws {
+        self.config = config
+        self.group = group
+        self.logger = logger
+        self.clock = clock
+        let dataDirectory = try DataDirectory(path: config.dataDir, logger: logger)
+        do {
+            self.identity = try ClusterIdentity.loadOrCreate(dataDir: config.dataDir, nodeId: config.nodeId)
+            self.topics = TopicRegistry(dataDirectory: dataDirectory, config: config, group: group,
+                                        threadPool: threadPool, logger: logger, clock: clock)
+            try topics.loadExisting()
+        } catch {
+            dataDirectory.unlock()
+            throw error
+        }
+        var table: [Int16: ApiHandler] = [:]
+        for handler in Self.makeHandlers() { table[handler.apiKey.rawValue] = handler }
+        self.handlers = table
+    }
+
+    /// Milliseconds since the Unix epoch from the system clock.
+    public static let wallClockMillis: @Sendable () -> Int64 = {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    private static func makeHandlers() -> [ApiHandler] {
+        [
+            ApiVersionsHandler.handler,
+            MetadataHandler.handler,
+            ProduceHandler.handler,
+            FetchHandler.handler,
+            ListOffsetsHandler.handler,
+            CreateTopicsHandler.handler,
+        ]
+    }
+
+    /// The (api key, min, max) triples ApiVersions advertises: exactly what is implemented.
+    var supportedVersions: [(apiKey: Int16, range: ClosedRange<Int16>)] {
+        handlers.values.map { ($0.apiKey.rawValue, $0.versions) }.sorted { $0.apiKey < $1.apiKey }
+    }
+
+    /// Handles one request frame body (the bytes after the 4-byte size).
+    public func handle(frame: ByteBuffer, on loop: EventLoop) -> RequestDisposition {
+        guard let peeked = RequestHeader.peek(frame) else {
+            return .close(reason: "request shorter than a header")
+        }
+        let isApiVersions = peeked.apiKey == ApiKey.apiVersions.rawValue
+        guard let handler = handlers[peeked.apiKey], handler.versions.contains(peeked.apiVersion) else {
+            if isApiVersions {
+                // KIP-511: an unsupported ApiVersions version gets our ranges in the v0 layout.
+                return .respond(loop.makeSucceededFuture(unsupportedApiVersionsResponse(correlationId: peeked.correlationId)))
+            }
+            return .close(reason: "unsupported API \(peeked.apiKey) v\(peeked.apiVersion)")
+        }
+        let apiKey = handler.apiKey
+        var buffer = frame
+        let header: RequestHeader
+        do {
+            header = try RequestHeader(from: &buffer, headerVersion: apiKey.requestHeaderVersion(apiVersion: peeked.apiVersion))
+        } catch {
+            return .close(reason: "malformed request header: \(error)")
+        }
+        let context = RequestContext(header: header, eventLoop: loop, broker: self)
+        let future: EventLoopFuture<(any KafkaMessage)?>
+        do {
+            future = try handler.handle(&buffer, context)
+        } catch {
+            return .close(reason: "malformed \(apiKey) v\(header.apiVersion) request: \(error)")
+        }
+        let responseHeaderVersion = apiKey.responseHeaderVersion(apiVersion: header.apiVersion)
+        return .respond(future.map { message in
+            guard let message else { return nil }
+            var out = ByteBuffer()
+            out.reserveCapacity(256)
+            KafkaFrame.write(into: &out) { body in
+                ResponseHeader(correlationId: header.correlationId).encode(into: &body, headerVersion: responseHeaderVersion)
+                message.encode(into: &body, version: header.apiVersion)
+            }
+            return out
+        })
+    }
+
+    private func unsupportedApiVersionsResponse(correlationId: Int32) -> ByteBuffer {
+        var response = ApiVersionsHandler.response(for: self, version: 0)
+        response.errorCode = ErrorCode.unsupportedVersion.rawValue
+        var out = ByteBuffer()
+        KafkaFrame.write(into: &out) { body in
+            ResponseHeader(correlationId: correlationId).encode(into: &body, headerVersion: 0)
+            response.encode(into: &body, version: 0)
+        }
+        return out
+    }
+
+    /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.
+    public func shutdown() -> EventLoopFuture<Void> {
+        topics.shutdown()
+    }
+
+    /// Runs the time-based flush policy (`log.flush.interval.ms`) on every partition.
+    public func flushDuePartitions() {
+        for partition in topics.allPartitions { partition.flushIfDue() }
+    }
+}

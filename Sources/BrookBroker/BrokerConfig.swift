@@ -1,0 +1,69 @@
+import BrookStorage
+
+/// Broker settings, named and defaulted as Apache Kafka's broker properties.
+///
+/// Built from a server.properties file plus `--set key=value` overrides by `BrokerConfig.parse`.
+public struct BrokerConfig: Sendable {
+    /// `broker.id` / `node.id`.
+    public var nodeId: Int32 = 0
+    /// Address the listener binds (`listeners`, or the CLI's `--listen`).
+    public var listenHost: String = "127.0.0.1"
+    public var listenPort: Int = 9092
+    /// Address given to clients in Metadata (`advertised.listeners`, or `--advertise`).
+    public var advertisedHost: String?
+    public var advertisedPort: Int?
+    /// `log.dirs` / `log.dir` (or `--data-dir`).
+    public var dataDir: String = "./brook-data"
+    /// `auto.create.topics.enable`.
+    public var autoCreateTopics: Bool = true
+    /// `num.partitions`.
+    public var numPartitions: Int32 = 1
+    /// `default.replication.factor`.
+    public var defaultReplicationFactor: Int16 = 1
+    /// `message.max.bytes`: largest record batch accepted (after compression).
+    public var messageMaxBytes: Int = 1_048_588
+    /// `socket.request.max.bytes`: largest request frame accepted.
+    public var socketRequestMaxBytes: Int = 104_857_600
+    /// `log.segment.bytes`.
+    public var segmentBytes: Int = 1_073_741_824
+    /// `log.roll.ms` (or `log.roll.hours`, default 168 h).
+    public var segmentMs: Int64 = 604_800_000
+    /// `log.index.interval.bytes`.
+    public var indexIntervalBytes: Int = 4096
+    /// `log.index.size.max.bytes`.
+    public var segmentIndexBytes: Int = 10_485_760
+    /// `log.flush.interval.messages`.
+    public var flushMessages: Int64 = Int64.max
+    /// `log.flush.interval.ms` (unset: never by time; Kafka then falls back to the scheduler interval, which defaults to never too).
+    public var flushMs: Int64 = Int64.max
+    /// `log.flush.scheduler.interval.ms`: how often the time-based flush policy is checked.
+    public var flushSchedulerIntervalMs: Int64 = Int64.max
+    /// `log.retention.ms` (or `.minutes`/`.hours`, default 168 h); enforced by the retention task (later issue).
+    public var retentionMs: Int64 = 604_800_000
+    /// `log.retention.bytes`.
+    public var retentionBytes: Int64 = -1
+    /// `log.message.timestamp.type`.
+    public var messageTimestampType: String = "CreateTime"
+    /// `num.network.threads` is Kafka's; Brook's event-loop count (`num.io.threads` here), 0 = one per core.
+    public var eventLoopThreads: Int = 0
+
+    public init() {}
+
+    /// The log settings a newly opened partition gets.
+    public var logConfig: LogConfig {
+        var c = LogConfig()
+        c.segmentBytes = segmentBytes
+        c.segmentMs = segmentMs
+        c.indexIntervalBytes = indexIntervalBytes
+        c.segmentIndexBytes = segmentIndexBytes
+        c.flushMessages = flushMessages
+        c.flushMs = flushMs
+        c.maxMessageBytes = messageMaxBytes
+        return c
+    }
+
+    public var advertised: (host: String, port: Int) {
+        (advertisedHost ?? (listenHost == "0.0.0.0" || listenHost == "::" ? "127.0.0.1" : listenHost),
+         advertisedPort ?? listenPort)
+    }
+}

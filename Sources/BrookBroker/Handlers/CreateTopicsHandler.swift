@@ -1,0 +1,64 @@
+import BrookProtocol
+import NIOCore
+
+/// CreateTopics (19), versions 2–7: creates topics with a partition count, replication factor 1
+/// and config overrides; validate_only checks without creating.
+enum CreateTopicsHandler {
+    static let handler = ApiHandler.make(CreateTopicsRequest.self, versions: 2...7) { request, context in
+        let broker = context.broker
+        var response = CreateTopicsResponse()
+        response.throttleTimeMs = 0
+        var seen: [String: Int] = [:]
+        for requested in request.topics { seen[requested.name, default: 0] += 1 }
+        for requested in request.topics {
+            var result = CreateTopicsResponse.CreatableTopicResult(name: requested.name)
+            result.topicConfigErrorCode = 0
+            if seen[requested.name, default: 0] > 1 {
+                result.errorCode = ErrorCode.invalidRequest.rawValue
+                result.errorMessage = "Create topics request from client contains a duplicate topic: \(requested.name)"
+                response.topics.append(result)
+                continue
+            }
+            if !requested.assignments.isEmpty {
+                if requested.numPartitions != -1 || requested.replicationFactor != -1 {
+                    result.errorCode = ErrorCode.invalidRequest.rawValue
+                    result.errorMessage = "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time."
+                    response.topics.append(result)
+                    continue
+                }
+                let node = broker.identity.nodeId
+                let valid = requested.assignments.enumerated().allSatisfy { index, a in
+                    a.partitionIndex == Int32(index) && a.brokerIds == [node]
+                }
+                if !valid {
+                    result.errorCode = ErrorCode.invalidReplicaAssignment.rawValue
+                    result.errorMessage = "Replica assignment must place each partition, numbered from 0, on broker \(node) only."
+                    response.topics.append(result)
+                    continue
+                }
+            }
+            var configs: [String: String] = [:]
+            for c in requested.configs { configs[c.name] = c.value }
+            let partitions = requested.assignments.isEmpty ? requested.numPartitions : Int32(requested.assignments.count)
+            let factor = requested.assignments.isEmpty ? requested.replicationFactor : 1
+            do {
+                let topic = try broker.topics.createTopic(name: requested.name, partitions: partitions, replicationFactor: factor,
+                                                          configs: configs, validateOnly: request.validateOnly)
+                result.errorCode = 0
+                result.topicId = topic?.id ?? .zero
+                result.numPartitions = partitions == -1 ? broker.config.numPartitions : partitions
+                result.replicationFactor = 1
+                result.configs = configs.sorted { $0.key < $1.key }.map {
+                    .init(name: $0.key, value: $0.value, readOnly: false, configSource: 1, isSensitive: false)
+                }
+            } catch {
+                result.errorCode = error.errorCode.rawValue
+                result.errorMessage = error.message
+                result.numPartitions = -1
+                result.replicationFactor = -1
+            }
+            response.topics.append(result)
+        }
+        return context.eventLoop.makeSucceededFuture(response)
+    }
+}

@@ -1,0 +1,69 @@
+import BrookProtocol
+import NIOCore
+
+/// Metadata (3): this broker, the cluster id, and the requested topics (auto-created when allowed).
+enum MetadataHandler {
+    /// Kafka's "authorized operations not requested" sentinel.
+    static let operationsNotRequested = Int32.min
+
+    static let handler = ApiHandler.make(MetadataRequest.self, versions: 0...12) { request, context in
+        let broker = context.broker
+        let version = context.header.apiVersion
+        var response = MetadataResponse()
+        let advertised = broker.config.advertised
+        response.brokers = [.init(nodeId: broker.identity.nodeId, host: advertised.host, port: Int32(advertised.port), rack: nil)]
+        response.clusterId = broker.identity.clusterId
+        response.controllerId = broker.identity.nodeId
+        response.clusterAuthorizedOperations = operationsNotRequested
+
+        // v0: an empty list means all topics; v1+: null means all, empty means none.
+        let wantsAll = request.topics == nil || (version == 0 && request.topics?.isEmpty == true)
+        // Before v4 there is no flag and requests auto-create.
+        let allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation
+        if wantsAll {
+            response.topics = broker.topics.allTopics.map { describe($0, broker: broker) }
+        } else {
+            var seen = Set<String>()
+            for requested in request.topics ?? [] {
+                guard let name = requested.name else {
+                    // Lookup by topic id (v10+).
+                    if let topic = broker.topics.allTopics.first(where: { $0.id == requested.topicId }) {
+                        response.topics.append(describe(topic, broker: broker))
+                    } else {
+                        response.topics.append(.init(errorCode: ErrorCode.unknownTopicId.rawValue, name: nil,
+                                                     topicId: requested.topicId, topicAuthorizedOperations: operationsNotRequested))
+                    }
+                    continue
+                }
+                guard seen.insert(name).inserted else { continue }
+                if let problem = TopicNameValidator.problem(with: name) {
+                    _ = problem
+                    response.topics.append(errorTopic(name, .invalidTopicException))
+                    continue
+                }
+                switch broker.topics.topicOrAutoCreate(name, allowed: allowAutoCreate && !name.hasPrefix("__")) {
+                case .success(let topic): response.topics.append(describe(topic, broker: broker))
+                case .failure(let error): response.topics.append(errorTopic(name, error.errorCode))
+                case nil: response.topics.append(errorTopic(name, .unknownTopicOrPartition))
+                }
+            }
+        }
+        return context.eventLoop.makeSucceededFuture(response)
+    }
+
+    static func errorTopic(_ name: String, _ code: ErrorCode) -> MetadataResponse.MetadataResponseTopic {
+        .init(errorCode: code.rawValue, name: name, topicId: .zero, isInternal: false, partitions: [],
+              topicAuthorizedOperations: operationsNotRequested)
+    }
+
+    static func describe(_ topic: Topic, broker: Broker) -> MetadataResponse.MetadataResponseTopic {
+        let node = broker.identity.nodeId
+        let partitions = topic.partitions.indices.map { index in
+            MetadataResponse.MetadataResponsePartition(
+                errorCode: 0, partitionIndex: Int32(index), leaderId: node, leaderEpoch: 0,
+                replicaNodes: [node], isrNodes: [node], offlineReplicas: [])
+        }
+        return .init(errorCode: 0, name: topic.name, topicId: topic.id, isInternal: topic.isInternal,
+                     partitions: partitions, topicAuthorizedOperations: operationsNotRequested)
+    }
+}

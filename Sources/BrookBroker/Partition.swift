@@ -1,0 +1,187 @@
+import BrookRecords
+import BrookStorage
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// One partition of a topic on this broker: its log, owned by a single event loop.
+///
+/// Every access to `log` happens on `eventLoop`, so appends and reads need no locks. Durable
+/// appends (acks=all) wait for a group-committed fsync that runs on the blocking thread pool.
+public final class Partition: @unchecked Sendable {
+    public let topicPartition: TopicPartition
+    public let eventLoop: EventLoop
+    let log: PartitionLog
+    let threadPool: NIOThreadPool
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    /// The epoch stamped on appended batches; a single node stays leader at epoch 0.
+    let leaderEpoch: Int32 = 0
+
+    private var flushWaiters: [(offset: Int64, promise: EventLoopPromise<Void>)] = []
+    private var flushInFlight = false
+    private var fetchWaiters: [ObjectIdentifier: DelayedFetch] = [:]
+
+    init(topicPartition: TopicPartition, log: PartitionLog, eventLoop: EventLoop, threadPool: NIOThreadPool,
+         logger: Logger, clock: @escaping @Sendable () -> Int64) {
+        self.topicPartition = topicPartition
+        self.log = log
+        self.eventLoop = eventLoop
+        self.threadPool = threadPool
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Appends validated batches; the future completes after the OS write, or after fsync when `durable`.
+    /// Where an append landed.
+    struct Appended: Sendable {
+        var firstOffset: Int64
+        var lastOffset: Int64
+        var maxTimestamp: Int64
+        var logStartOffset: Int64
+    }
+
+    func append(_ batches: [ByteBuffer], durable: Bool, logAppendTime: Bool) -> EventLoopFuture<Appended> {
+        eventLoop.flatSubmit {
+            let now = self.clock()
+            var batches = batches
+            if logAppendTime {
+                for i in batches.indices {
+                    RecordBatchHeader.stampLogAppendTime(now, in: &batches[i], at: batches[i].readerIndex)
+                }
+            }
+            let result: Appended
+            do {
+                let r = try self.log.append(batches: batches, leaderEpoch: self.leaderEpoch, now: now)
+                result = Appended(firstOffset: r.firstOffset, lastOffset: r.lastOffset, maxTimestamp: r.maxTimestamp,
+                                  logStartOffset: self.log.logStartOffset)
+            } catch {
+                return self.eventLoop.makeFailedFuture(error)
+            }
+            // A single replica is the whole ISR: the high watermark follows the log end at once.
+            self.log.highWatermark = self.log.logEndOffset
+            self.wakeFetchWaiters()
+            if durable {
+                let promise = self.eventLoop.makePromise(of: Void.self)
+                self.flushWaiters.append((result.lastOffset, promise))
+                self.startFlushIfIdle()
+                return promise.futureResult.map { result }
+            }
+            if self.log.flushNeeded(now: now) { self.startFlushIfIdle() }
+            return self.eventLoop.makeSucceededFuture(result)
+        }
+    }
+
+    /// Group commit: one fsync covers every append that arrived before it started.
+    private func startFlushIfIdle() {
+        eventLoop.preconditionInEventLoop()
+        guard !flushInFlight else { return }
+        guard let pending = log.prepareFlush() else {
+            // Nothing unflushed: everything waiting is already durable.
+            completeFlushWaiters(upTo: log.recoveryPoint, error: nil)
+            return
+        }
+        flushInFlight = true
+        threadPool.runIfActive(eventLoop: eventLoop) { try pending.perform() }.hop(to: eventLoop).whenComplete { result in
+            self.flushInFlight = false
+            switch result {
+            case .success:
+                self.log.completeFlush(pending)
+                self.completeFlushWaiters(upTo: pending.upToOffset, error: nil)
+            case .failure(let error):
+                self.logger.error("fsync failed", metadata: ["brook.partition": "\(self.topicPartition)", "error": "\(error)"])
+                self.completeFlushWaiters(upTo: Int64.max, error: error)
+            }
+            if !self.flushWaiters.isEmpty { self.startFlushIfIdle() }
+        }
+    }
+
+    private func completeFlushWaiters(upTo offset: Int64, error: Error?) {
+        var remaining: [(offset: Int64, promise: EventLoopPromise<Void>)] = []
+        for waiter in flushWaiters {
+            // `upToOffset` is exclusive (the log end at flush time).
+            if waiter.offset < offset {
+                if let error { waiter.promise.fail(error) } else { waiter.promise.succeed(()) }
+            } else {
+                remaining.append(waiter)
+            }
+        }
+        flushWaiters = remaining
+    }
+
+    /// Flushes if the time-based policy (`flush.ms`) says so; called by the scheduler.
+    func flushIfDue() {
+        eventLoop.execute {
+            if self.log.flushNeeded(now: self.clock()) { self.startFlushIfIdle() }
+        }
+    }
+
+    /// A consistent view of the partition's offsets.
+    struct Offsets: Sendable {
+        var logStartOffset: Int64
+        var logEndOffset: Int64
+        var highWatermark: Int64
+        /// Without transactions the last stable offset equals the high watermark.
+        var lastStableOffset: Int64 { highWatermark }
+    }
+
+    func offsets() -> EventLoopFuture<Offsets> {
+        eventLoop.submit { self.currentOffsets }
+    }
+
+    private var currentOffsets: Offsets {
+        Offsets(logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark)
+    }
+
+    /// Result of one partition read for Fetch.
+    struct ReadResult: Sendable {
+        var offsets: Offsets
+        var records: ByteBuffer
+        var error: Error?
+    }
+
+    func read(from offset: Int64, maxBytes: Int, readCommitted: Bool, minOneBatch: Bool) -> EventLoopFuture<ReadResult> {
+        eventLoop.submit {
+            let offsets = self.currentOffsets
+            let upTo = readCommitted ? offsets.lastStableOffset : offsets.highWatermark
+            do {
+                let r = try self.log.read(from: offset, maxBytes: maxBytes, upTo: upTo, minOneBatch: minOneBatch)
+                return ReadResult(offsets: offsets, records: r.records, error: nil)
+            } catch {
+                return ReadResult(offsets: offsets, records: ByteBuffer(), error: error)
+            }
+        }
+    }
+
+    func offsetForTimestamp(_ timestamp: Int64) -> EventLoopFuture<(offset: Int64, timestamp: Int64)?> {
+        eventLoop.submit { try self.log.offsetForTimestamp(timestamp) }
+    }
+
+    // MARK: Long-poll waiters
+
+    func addFetchWaiter(_ waiter: DelayedFetch) {
+        eventLoop.execute { self.fetchWaiters[ObjectIdentifier(waiter)] = waiter }
+    }
+
+    func removeFetchWaiter(_ waiter: DelayedFetch) {
+        eventLoop.execute { self.fetchWaiters.removeValue(forKey: ObjectIdentifier(waiter)) }
+    }
+
+    private func wakeFetchWaiters() {
+        guard !fetchWaiters.isEmpty else { return }
+        let waiters = fetchWaiters.values
+        fetchWaiters.removeAll()
+        for waiter in waiters { waiter.dataArrived() }
+    }
+
+    // MARK: Shutdown
+
+    /// Flushes and closes the log; returns what the checkpoints need.
+    func close() -> EventLoopFuture<(recoveryPoint: Int64, logStartOffset: Int64)> {
+        eventLoop.submit {
+            try self.log.close()
+            return (self.log.recoveryPoint, self.log.logStartOffset)
+        }
+    }
+}

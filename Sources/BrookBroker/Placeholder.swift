@@ -1,1 +1,0 @@
-// BrookBroker placeholder

@@ -1,0 +1,220 @@
+import BrookProtocol
+import BrookStorage
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// Why a topic could not be created, mapped to Kafka's error codes at the protocol boundary.
+public enum TopicCreationError: Error, Sendable, Equatable {
+    case alreadyExists(String)
+    case invalidName(String)
+    case invalidPartitions(String)
+    case invalidReplicationFactor(String)
+    case invalidConfig(String)
+    case storage(String)
+
+    public var errorCode: ErrorCode {
+        switch self {
+        case .alreadyExists: return .topicAlreadyExists
+        case .invalidName: return .invalidTopicException
+        case .invalidPartitions: return .invalidPartitions
+        case .invalidReplicationFactor: return .invalidReplicationFactor
+        case .invalidConfig: return .invalidConfig
+        case .storage: return .kafkaStorageError
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .alreadyExists(let m), .invalidName(let m), .invalidPartitions(let m), .invalidReplicationFactor(let m),
+             .invalidConfig(let m), .storage(let m):
+            return m
+        }
+    }
+}
+
+/// The broker's topics: created on request or automatically, persisted in the data directory,
+/// reopened on start-up. Lookups are cheap; creation is serialised by the lock.
+public final class TopicRegistry: Sendable {
+    private let topics = NIOLockedValueBox<[String: Topic]>([:])
+    private let dataDirectory: NIOLockedValueBox<DataDirectory>
+    private let config: BrokerConfig
+    private let group: EventLoopGroup
+    private let loops: [EventLoop]
+    private let threadPool: NIOThreadPool
+    private let logger: Logger
+    private let clock: @Sendable () -> Int64
+
+    init(dataDirectory: DataDirectory, config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
+         logger: Logger, clock: @escaping @Sendable () -> Int64) {
+        self.dataDirectory = NIOLockedValueBox(dataDirectory)
+        self.config = config
+        self.group = group
+        self.loops = Array(group.makeIterator())
+        self.threadPool = threadPool
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func topic(named name: String) -> Topic? {
+        topics.withLockedValue { $0[name] }
+    }
+
+    public var allTopics: [Topic] {
+        topics.withLockedValue { Array($0.values) }.sorted { $0.name < $1.name }
+    }
+
+    /// A stable event loop for a partition, so the same partition always lands on the same loop.
+    private func loop(for tp: TopicPartition) -> EventLoop {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in tp.directoryName.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return loops[Int(hash % UInt64(loops.count))]
+    }
+
+    /// Reopens every topic found in the data directory.
+    func loadExisting() throws {
+        try dataDirectory.withLockedValue { dir in
+            let metadata = try dir.loadTopicMetadata()
+            var partitionCounts: [String: Int32] = [:]
+            for tp in dir.existingPartitions() {
+                partitionCounts[tp.topic] = max(partitionCounts[tp.topic] ?? 0, tp.partition + 1)
+            }
+            let names = Set(metadata.keys).union(partitionCounts.keys)
+            for name in names.sorted() {
+                var meta = metadata[name] ?? [:]
+                let count = max(Int32(meta["partitions"] ?? "") ?? 0, partitionCounts[name] ?? 0)
+                guard count > 0 else { continue }
+                let id = meta["topic.id"].flatMap(KafkaUUID.init(base64:)) ?? KafkaUUID.random()
+                if meta["topic.id"] == nil || meta["partitions"] == nil {
+                    meta["topic.id"] = id.description
+                    meta["partitions"] = String(count)
+                    try dir.saveTopicMetadata(name, meta)
+                }
+                let configs = Self.topicConfigs(from: meta)
+                let topic = try openTopic(name: name, id: id, partitionCount: count, configs: configs, in: &dir)
+                topics.withLockedValue { $0[name] = topic }
+            }
+        }
+    }
+
+    private static func topicConfigs(from meta: [String: String]) -> [String: String] {
+        var configs: [String: String] = [:]
+        for (k, v) in meta where k.hasPrefix("config.") { configs[String(k.dropFirst(7))] = v }
+        return configs
+    }
+
+    private func openTopic(name: String, id: KafkaUUID, partitionCount: Int32, configs: [String: String],
+                           in dir: inout DataDirectory) throws -> Topic {
+        var logConfig = config.logConfig
+        if let v = configs["segment.bytes"].flatMap(Int.init) { logConfig.segmentBytes = v }
+        if let v = configs["segment.ms"].flatMap(Int64.init) { logConfig.segmentMs = v }
+        if let v = configs["max.message.bytes"].flatMap(Int.init) { logConfig.maxMessageBytes = v }
+        if let v = configs["flush.messages"].flatMap(Int64.init) { logConfig.flushMessages = v }
+        if let v = configs["flush.ms"].flatMap(Int64.init) { logConfig.flushMs = v }
+        let now = clock()
+        var partitions: [Partition] = []
+        for index in 0..<partitionCount {
+            let tp = TopicPartition(topic: name, partition: index)
+            let log = try dir.openLog(tp, config: logConfig, now: now)
+            log.highWatermark = log.logEndOffset
+            partitions.append(Partition(topicPartition: tp, log: log, eventLoop: loop(for: tp), threadPool: threadPool,
+                                        logger: logger, clock: clock))
+        }
+        return Topic(name: name, id: id, partitions: partitions, configs: configs)
+    }
+
+    /// Creates a topic (or validates that it could be, with `validateOnly`).
+    @discardableResult
+    public func createTopic(name: String, partitions requested: Int32, replicationFactor: Int16,
+                            configs: [String: String], validateOnly: Bool) throws(TopicCreationError) -> Topic? {
+        if let problem = TopicNameValidator.problem(with: name) { throw .invalidName(problem) }
+        let partitionCount = requested == -1 ? config.numPartitions : requested
+        guard partitionCount > 0 else { throw .invalidPartitions("Number of partitions must be larger than 0.") }
+        let factor = replicationFactor == -1 ? config.defaultReplicationFactor : replicationFactor
+        guard factor > 0 else { throw .invalidReplicationFactor("Replication factor must be larger than 0.") }
+        guard factor <= 1 else {
+            throw .invalidReplicationFactor("Unable to replicate the partition \(factor) time(s): The target replication factor of \(factor) cannot be reached because only 1 broker(s) are registered.")
+        }
+        for key in configs.keys where !TopicConfigKeys.known.contains(key) {
+            throw .invalidConfig("Unknown topic config name: \(key)")
+        }
+        let result: Result<Topic?, TopicCreationError> = dataDirectory.withLockedValue { dir in
+            let existing = topics.withLockedValue { $0 }
+            if existing[name] != nil { return .failure(.alreadyExists("Topic '\(name)' already exists.")) }
+            let key = TopicNameValidator.collisionKey(name)
+            if let clash = existing.keys.first(where: { TopicNameValidator.collisionKey($0) == key }) {
+                return .failure(.invalidName("Topic '\(name)' collides with existing topic: \(clash)"))
+            }
+            if validateOnly { return .success(nil) }
+            let id = KafkaUUID.random()
+            var meta: [String: String] = ["topic.id": id.description, "partitions": String(partitionCount)]
+            for (k, v) in configs { meta["config.\(k)"] = v }
+            do {
+                try dir.saveTopicMetadata(name, meta)
+                let topic = try openTopic(name: name, id: id, partitionCount: partitionCount, configs: configs, in: &dir)
+                topics.withLockedValue { $0[name] = topic }
+                logger.info("created topic", metadata: ["brook.topic": "\(name)", "partitions": "\(partitionCount)"])
+                return .success(topic)
+            } catch {
+                return .failure(.storage("Failed to create topic \(name): \(error)"))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Returns the topic, creating it with the broker defaults when auto-creation applies.
+    func topicOrAutoCreate(_ name: String, allowed: Bool) -> Result<Topic, TopicCreationError>? {
+        if let topic = topic(named: name) { return .success(topic) }
+        guard allowed, config.autoCreateTopics else { return nil }
+        do {
+            if let topic = try createTopic(name: name, partitions: -1, replicationFactor: -1, configs: [:], validateOnly: false) {
+                return .success(topic)
+            }
+            return nil
+        } catch .alreadyExists {
+            return topic(named: name).map { .success($0) }
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Closes every partition log and records checkpoints and the clean-shutdown marker.
+    func shutdown() -> EventLoopFuture<Void> {
+        let all = allTopics.flatMap { topic in topic.partitions.map { ($0.topicPartition, $0) } }
+        let futures = all.map { tp, partition in partition.close().map { (tp, $0) } }
+        return EventLoopFuture.whenAllSucceed(futures, on: group.next()).flatMapThrowing { results in
+            var checkpoints: [TopicPartition: (recoveryPoint: Int64, logStartOffset: Int64)] = [:]
+            for (tp, value) in results { checkpoints[tp] = value }
+            try self.dataDirectory.withLockedValue { dir in
+                try dir.writeCheckpoints(checkpoints)
+                try dir.markCleanShutdown()
+                dir.unlock()
+            }
+        }
+    }
+
+    /// Releases the data-directory lock without the clean-shutdown marker (start-up failure paths).
+    func unlock() {
+        dataDirectory.withLockedValue { $0.unlock() }
+    }
+
+    /// Every partition, for periodic flush checks.
+    var allPartitions: [Partition] { allTopics.flatMap(\.partitions) }
+}
+
+/// Topic-level config names Kafka accepts (values validated in the admin issue).
+public enum TopicConfigKeys {
+    public static let known: Set<String> = [
+        "cleanup.policy", "compression.type", "delete.retention.ms", "file.delete.delay.ms", "flush.messages",
+        "flush.ms", "follower.replication.throttled.replicas", "index.interval.bytes",
+        "leader.replication.throttled.replicas", "local.retention.bytes", "local.retention.ms",
+        "max.compaction.lag.ms", "max.message.bytes", "message.downconversion.enable", "message.format.version",
+        "message.timestamp.after.max.ms", "message.timestamp.before.max.ms", "message.timestamp.difference.max.ms",
+        "message.timestamp.type", "min.cleanable.dirty.ratio", "min.compaction.lag.ms", "min.insync.replicas",
+        "preallocate", "remote.storage.enable", "retention.bytes", "retention.ms", "segment.bytes",
+        "segment.index.bytes", "segment.jitter.ms", "segment.ms", "unclean.leader.election.enable",
+    ]
+}

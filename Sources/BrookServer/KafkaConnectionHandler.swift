@@ -1,0 +1,103 @@
+import BrookBroker
+import Logging
+import NIOCore
+
+/// One client connection: hands each frame to the broker and writes responses strictly in request
+/// order, though the requests themselves may complete out of order.
+final class KafkaConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let broker: Broker
+    private let logger: Logger
+    private let inFlight: InFlightRequests
+    private let connections: ConnectionSet
+    /// Responses still owed, oldest first; nil entries are requests answered with nothing (acks=0).
+    private var pending = CircularBuffer<PendingResponse>()
+    private var nextSequence: UInt64 = 0
+    private var closing = false
+
+    private final class PendingResponse {
+        let sequence: UInt64
+        var result: ByteBuffer??  // outer nil: not done yet; inner nil: no response
+        init(sequence: UInt64) { self.sequence = sequence }
+    }
+
+    init(broker: Broker, logger: Logger, inFlight: InFlightRequests, connections: ConnectionSet) {
+        self.broker = broker
+        self.logger = logger
+        self.inFlight = inFlight
+        self.connections = connections
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        connections.add(context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connections.remove(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ConnectionSet.ShutdownRequested else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        // Stop taking requests; close once every owed response is written.
+        closing = true
+        if pending.isEmpty { context.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        let frame = Self.unwrapInboundIn(data)
+        switch broker.handle(frame: frame, on: context.eventLoop) {
+        case .close(let reason):
+            logger.debug("closing connection", metadata: ["reason": "\(reason)"])
+            closing = true
+            flushReady(context: context)
+            context.close(promise: nil)
+        case .respond(let future):
+            let entry = PendingResponse(sequence: nextSequence)
+            nextSequence &+= 1
+            pending.append(entry)
+            inFlight.started()
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            future.whenComplete { result in
+                let (handler, context) = loopBound.value
+                handler.inFlight.finished()
+                switch result {
+                case .success(let response):
+                    entry.result = .some(response)
+                    handler.flushReady(context: context)
+                case .failure(let error):
+                    handler.logger.error("request failed", metadata: ["error": "\(error)"])
+                    handler.closing = true
+                    context.close(promise: nil)
+                }
+            }
+        }
+    }
+
+    /// Writes every completed response at the head of the queue.
+    private func flushReady(context: ChannelHandlerContext) {
+        var wrote = false
+        while let head = pending.first, let result = head.result {
+            pending.removeFirst()
+            if let response = result {
+                context.write(Self.wrapOutboundOut(response), promise: nil)
+                wrote = true
+            }
+        }
+        if wrote { context.flush() }
+        if closing && pending.isEmpty && context.channel.isActive { context.close(promise: nil) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.debug("connection error, closing", metadata: ["error": "\(error)"])
+        closing = true
+        context.close(promise: nil)
+    }
+}

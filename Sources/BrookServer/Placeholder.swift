@@ -1,1 +1,0 @@
-// BrookServer placeholder

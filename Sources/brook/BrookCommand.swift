@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `brook` command line: a Kafka-compatible broker and its tools.
+@main
+struct BrookCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "brook",
+        abstract: "Brook: a Kafka-compatible event streaming platform in one binary.",
+        subcommands: [ServeCommand.self]
+    )
+}
