@@ -1,2 +1,0 @@
-import XCTest
-final class BrookBrokerTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
