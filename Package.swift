@@ -60,6 +60,7 @@ let package = Package(
                 "BrookProtocol", "BrookRecords", "BrookStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -70,6 +71,7 @@ let package = Package(
                 "BrookProtocol", "BrookBroker",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -79,6 +81,8 @@ let package = Package(
             name: "brook",
             dependencies: [
                 "BrookServer", "BrookBroker",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,6 +93,6 @@ let package = Package(
         .testTarget(name: "BrookProtocolTests", dependencies: ["BrookProtocol", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookRecordsTests", dependencies: ["BrookRecords", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookStorageTests", dependencies: ["BrookStorage", "BrookRecords", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
-        .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookServer", "BrookProtocol", "BrookRecords", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),
     ]
 )
