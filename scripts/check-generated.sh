@@ -3,9 +3,13 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+log="$(mktemp)"
+trap 'rm -rf "$tmp" "$log"' EXIT
 cd "$root"
-swift run --quiet BrookProtocolGen spec "$tmp" >/dev/null
+if ! swift run BrookProtocolGen spec "$tmp" >"$log" 2>&1; then
+    cat "$log" >&2
+    exit 1
+fi
 if ! diff -r "$tmp" Sources/BrookProtocol/Generated; then
     echo "Generated code is out of date: run 'swift run BrookProtocolGen spec Sources/BrookProtocol/Generated'" >&2
     exit 1

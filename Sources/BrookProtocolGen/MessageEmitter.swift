@@ -45,7 +45,7 @@ struct MessageEmitter {
                 out.line()
                 out.line("/// \(nested.name), nested in \(message.name).")
                 out.block("public struct \(nested.name): Sendable, Equatable {") { out in
-                    emitBody(nested.fields, into: &out)
+                    emitBody(nested.fields, into: &out, leadingBlank: false)
                     out.line()
                     out.block("public init(from buffer: inout ByteBuffer, version: Int16) throws {") { out in
                         emitDecodeStatements(nested.fields, into: &out)
@@ -77,9 +77,9 @@ struct MessageEmitter {
     }
 
     /// Properties and the memberwise initializer with defaults.
-    private func emitBody(_ fields: [FieldSpec], into out: inout CodeWriter) {
-        for field in fields {
-            out.line()
+    private func emitBody(_ fields: [FieldSpec], into out: inout CodeWriter, leadingBlank: Bool = true) {
+        for (index, field) in fields.enumerated() {
+            if leadingBlank || index > 0 { out.line() }
             var notes = ["versions \(describe(field.versions))"]
             if !field.nullableVersions.isEmpty { notes.append("nullable \(describe(field.nullableVersions))") }
             if let tag = field.tag { notes.append("tag \(tag) in \(describe(field.taggedVersions))") }
@@ -129,17 +129,17 @@ struct MessageEmitter {
             out.line("let tagCount = try buffer.readKafkaTaggedFieldCount()")
             out.block("for _ in 0..<tagCount {") { out in
                 out.line("var field = try buffer.readKafkaTaggedField()")
-                out.block("switch field.tag {") { out in
-                    for field in active {
-                        let coding = coding(field)
-                        let condition = coding.presentVersions.condition(within: flexibleContext)
-                        let guardClause = condition == "true" ? "" : " where \(condition)"
-                        out.line("case \(field.tag!)\(guardClause):")
-                        out.line("    self.\(coding.property) = \(coding.readExpression(from: "field.data"))")
-                    }
-                    out.line("default:")
-                    out.line("    break")
+                out.line("switch field.tag {")
+                for field in active {
+                    let coding = coding(field)
+                    let condition = coding.presentVersions.condition(within: flexibleContext)
+                    let guardClause = condition == "true" ? "" : " where \(condition)"
+                    out.line("case \(field.tag!)\(guardClause):")
+                    out.line("    self.\(coding.property) = \(coding.readExpression(from: "field.data"))")
                 }
+                out.line("default:")
+                out.line("    break")
+                out.line("}")
             }
         }
     }

@@ -111,16 +111,16 @@ public struct ApiVersionsResponse: KafkaMessage, Equatable {
             for _ in 0..<tagCount {
                 var field = try buffer.readKafkaTaggedField()
                 switch field.tag {
-                    case 0:
-                        self.supportedFeatures = try field.data.readKafkaArray(compact: true) { try SupportedFeatureKey(from: &$0, version: version) }
-                    case 1:
-                        self.finalizedFeaturesEpoch = try field.data.readKafkaInteger(as: Int64.self)
-                    case 2:
-                        self.finalizedFeatures = try field.data.readKafkaArray(compact: true) { try FinalizedFeatureKey(from: &$0, version: version) }
-                    case 3:
-                        self.zkMigrationReady = try field.data.readKafkaBool()
-                    default:
-                        break
+                case 0:
+                    self.supportedFeatures = try field.data.readKafkaArray(compact: true) { try SupportedFeatureKey(from: &$0, version: version) }
+                case 1:
+                    self.finalizedFeaturesEpoch = try field.data.readKafkaInteger(as: Int64.self)
+                case 2:
+                    self.finalizedFeatures = try field.data.readKafkaArray(compact: true) { try FinalizedFeatureKey(from: &$0, version: version) }
+                case 3:
+                    self.zkMigrationReady = try field.data.readKafkaBool()
+                default:
+                    break
                 }
             }
         }
@@ -160,7 +160,6 @@ public struct ApiVersionsResponse: KafkaMessage, Equatable {
 
     /// ApiVersion, nested in ApiVersionsResponse.
     public struct ApiVersion: Sendable, Equatable {
-
         /// `ApiKey`: versions 0+.
         public var apiKey: Int16 = 0
 
@@ -202,7 +201,6 @@ public struct ApiVersionsResponse: KafkaMessage, Equatable {
 
     /// SupportedFeatureKey, nested in ApiVersionsResponse.
     public struct SupportedFeatureKey: Sendable, Equatable {
-
         /// `Name`: versions 3+.
         public var name: String = ""
 
@@ -256,7 +254,6 @@ public struct ApiVersionsResponse: KafkaMessage, Equatable {
 
     /// FinalizedFeatureKey, nested in ApiVersionsResponse.
     public struct FinalizedFeatureKey: Sendable, Equatable {
-
         /// `Name`: versions 3+.
         public var name: String = ""
 

@@ -51,7 +51,6 @@ public struct CreatePartitionsRequest: KafkaMessage, Equatable {
 
     /// CreatePartitionsTopic, nested in CreatePartitionsRequest.
     public struct CreatePartitionsTopic: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -93,7 +92,6 @@ public struct CreatePartitionsRequest: KafkaMessage, Equatable {
 
     /// CreatePartitionsAssignment, nested in CreatePartitionsRequest.
     public struct CreatePartitionsAssignment: Sendable, Equatable {
-
         /// `BrokerIds`: versions 0+.
         public var brokerIds: [Int32] = []
 
@@ -162,7 +160,6 @@ public struct CreatePartitionsResponse: KafkaMessage, Equatable {
 
     /// CreatePartitionsTopicResult, nested in CreatePartitionsResponse.
     public struct CreatePartitionsTopicResult: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 

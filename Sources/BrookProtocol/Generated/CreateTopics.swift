@@ -55,7 +55,6 @@ public struct CreateTopicsRequest: KafkaMessage, Equatable {
 
     /// CreatableTopic, nested in CreateTopicsRequest.
     public struct CreatableTopic: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -111,7 +110,6 @@ public struct CreateTopicsRequest: KafkaMessage, Equatable {
 
     /// CreatableReplicaAssignment, nested in CreateTopicsRequest.
     public struct CreatableReplicaAssignment: Sendable, Equatable {
-
         /// `PartitionIndex`: versions 0+.
         public var partitionIndex: Int32 = 0
 
@@ -146,7 +144,6 @@ public struct CreateTopicsRequest: KafkaMessage, Equatable {
 
     /// CreatableTopicConfig, nested in CreateTopicsRequest.
     public struct CreatableTopicConfig: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -226,7 +223,6 @@ public struct CreateTopicsResponse: KafkaMessage, Equatable {
 
     /// CreatableTopicResult, nested in CreateTopicsResponse.
     public struct CreatableTopicResult: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -295,10 +291,10 @@ public struct CreateTopicsResponse: KafkaMessage, Equatable {
                 for _ in 0..<tagCount {
                     var field = try buffer.readKafkaTaggedField()
                     switch field.tag {
-                        case 0:
-                            self.topicConfigErrorCode = try field.data.readKafkaInteger(as: Int16.self)
-                        default:
-                            break
+                    case 0:
+                        self.topicConfigErrorCode = try field.data.readKafkaInteger(as: Int16.self)
+                    default:
+                        break
                     }
                 }
             }
@@ -336,7 +332,6 @@ public struct CreateTopicsResponse: KafkaMessage, Equatable {
 
     /// CreatableTopicConfigs, nested in CreateTopicsResponse.
     public struct CreatableTopicConfigs: Sendable, Equatable {
-
         /// `Name`: versions 5+.
         public var name: String = ""
 

@@ -44,7 +44,6 @@ public struct DeleteRecordsRequest: KafkaMessage, Equatable {
 
     /// DeleteRecordsTopic, nested in DeleteRecordsRequest.
     public struct DeleteRecordsTopic: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -79,7 +78,6 @@ public struct DeleteRecordsRequest: KafkaMessage, Equatable {
 
     /// DeleteRecordsPartition, nested in DeleteRecordsRequest.
     public struct DeleteRecordsPartition: Sendable, Equatable {
-
         /// `PartitionIndex`: versions 0+.
         public var partitionIndex: Int32 = 0
 
@@ -155,7 +153,6 @@ public struct DeleteRecordsResponse: KafkaMessage, Equatable {
 
     /// DeleteRecordsTopicResult, nested in DeleteRecordsResponse.
     public struct DeleteRecordsTopicResult: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -190,7 +187,6 @@ public struct DeleteRecordsResponse: KafkaMessage, Equatable {
 
     /// DeleteRecordsPartitionResult, nested in DeleteRecordsResponse.
     public struct DeleteRecordsPartitionResult: Sendable, Equatable {
-
         /// `PartitionIndex`: versions 0+.
         public var partitionIndex: Int32 = 0
 

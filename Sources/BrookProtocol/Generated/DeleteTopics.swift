@@ -59,7 +59,6 @@ public struct DeleteTopicsRequest: KafkaMessage, Equatable {
 
     /// DeleteTopicState, nested in DeleteTopicsRequest.
     public struct DeleteTopicState: Sendable, Equatable {
-
         /// `Name`: versions 6+, nullable 6+.
         public var name: String? = nil
 
@@ -147,7 +146,6 @@ public struct DeleteTopicsResponse: KafkaMessage, Equatable {
 
     /// DeletableTopicResult, nested in DeleteTopicsResponse.
     public struct DeletableTopicResult: Sendable, Equatable {
-
         /// `Name`: versions 0+, nullable 6+.
         public var name: String? = ""
 

@@ -127,7 +127,6 @@ public struct DescribeClusterResponse: KafkaMessage, Equatable {
 
     /// DescribeClusterBroker, nested in DescribeClusterResponse.
     public struct DescribeClusterBroker: Sendable, Equatable {
-
         /// `BrokerId`: versions 0+.
         public var brokerId: Int32 = 0
 

@@ -59,7 +59,6 @@ public struct DescribeConfigsRequest: KafkaMessage, Equatable {
 
     /// DescribeConfigsResource, nested in DescribeConfigsRequest.
     public struct DescribeConfigsResource: Sendable, Equatable {
-
         /// `ResourceType`: versions 0+.
         public var resourceType: Int8 = 0
 
@@ -142,7 +141,6 @@ public struct DescribeConfigsResponse: KafkaMessage, Equatable {
 
     /// DescribeConfigsResult, nested in DescribeConfigsResponse.
     public struct DescribeConfigsResult: Sendable, Equatable {
-
         /// `ErrorCode`: versions 0+.
         public var errorCode: Int16 = 0
 
@@ -198,7 +196,6 @@ public struct DescribeConfigsResponse: KafkaMessage, Equatable {
 
     /// DescribeConfigsResourceResult, nested in DescribeConfigsResponse.
     public struct DescribeConfigsResourceResult: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -302,7 +299,6 @@ public struct DescribeConfigsResponse: KafkaMessage, Equatable {
 
     /// DescribeConfigsSynonym, nested in DescribeConfigsResponse.
     public struct DescribeConfigsSynonym: Sendable, Equatable {
-
         /// `Name`: versions 1+.
         public var name: String = ""
 

@@ -93,7 +93,6 @@ public struct DescribeGroupsResponse: KafkaMessage, Equatable {
 
     /// DescribedGroup, nested in DescribeGroupsResponse.
     public struct DescribedGroup: Sendable, Equatable {
-
         /// `ErrorCode`: versions 0+.
         public var errorCode: Int16 = 0
 
@@ -167,7 +166,6 @@ public struct DescribeGroupsResponse: KafkaMessage, Equatable {
 
     /// DescribedGroupMember, nested in DescribeGroupsResponse.
     public struct DescribedGroupMember: Sendable, Equatable {
-
         /// `MemberId`: versions 0+.
         public var memberId: String = ""
 

@@ -106,12 +106,12 @@ public struct FetchRequest: KafkaMessage, Equatable {
             for _ in 0..<tagCount {
                 var field = try buffer.readKafkaTaggedField()
                 switch field.tag {
-                    case 0:
-                        self.clusterId = try field.data.readKafkaNullableString(compact: true)
-                    case 1 where version >= 15:
-                        self.replicaState = try ReplicaState(from: &field.data, version: version)
-                    default:
-                        break
+                case 0:
+                    self.clusterId = try field.data.readKafkaNullableString(compact: true)
+                case 1 where version >= 15:
+                    self.replicaState = try ReplicaState(from: &field.data, version: version)
+                default:
+                    break
                 }
             }
         }
@@ -160,7 +160,6 @@ public struct FetchRequest: KafkaMessage, Equatable {
 
     /// ReplicaState, nested in FetchRequest.
     public struct ReplicaState: Sendable, Equatable {
-
         /// `ReplicaId`: versions 15+.
         public var replicaId: Int32 = -1
 
@@ -203,7 +202,6 @@ public struct FetchRequest: KafkaMessage, Equatable {
 
     /// FetchTopic, nested in FetchRequest.
     public struct FetchTopic: Sendable, Equatable {
-
         /// `Topic`: versions 0-12.
         public var topic: String = ""
 
@@ -253,7 +251,6 @@ public struct FetchRequest: KafkaMessage, Equatable {
 
     /// FetchPartition, nested in FetchRequest.
     public struct FetchPartition: Sendable, Equatable {
-
         /// `Partition`: versions 0+.
         public var partition: Int32 = 0
 
@@ -312,10 +309,10 @@ public struct FetchRequest: KafkaMessage, Equatable {
                 for _ in 0..<tagCount {
                     var field = try buffer.readKafkaTaggedField()
                     switch field.tag {
-                        case 0 where version >= 17:
-                            self.replicaDirectoryId = try field.data.readKafkaUUID()
-                        default:
-                            break
+                    case 0 where version >= 17:
+                        self.replicaDirectoryId = try field.data.readKafkaUUID()
+                    default:
+                        break
                     }
                 }
             }
@@ -348,7 +345,6 @@ public struct FetchRequest: KafkaMessage, Equatable {
 
     /// ForgottenTopic, nested in FetchRequest.
     public struct ForgottenTopic: Sendable, Equatable {
-
         /// `Topic`: versions 7-12.
         public var topic: String = ""
 
@@ -456,10 +452,10 @@ public struct FetchResponse: KafkaMessage, Equatable {
             for _ in 0..<tagCount {
                 var field = try buffer.readKafkaTaggedField()
                 switch field.tag {
-                    case 0 where version >= 16:
-                        self.nodeEndpoints = try field.data.readKafkaArray(compact: true) { try NodeEndpoint(from: &$0, version: version) }
-                    default:
-                        break
+                case 0 where version >= 16:
+                    self.nodeEndpoints = try field.data.readKafkaArray(compact: true) { try NodeEndpoint(from: &$0, version: version) }
+                default:
+                    break
                 }
             }
         }
@@ -489,7 +485,6 @@ public struct FetchResponse: KafkaMessage, Equatable {
 
     /// FetchableTopicResponse, nested in FetchResponse.
     public struct FetchableTopicResponse: Sendable, Equatable {
-
         /// `Topic`: versions 0-12.
         public var topic: String = ""
 
@@ -539,7 +534,6 @@ public struct FetchResponse: KafkaMessage, Equatable {
 
     /// PartitionData, nested in FetchResponse.
     public struct PartitionData: Sendable, Equatable {
-
         /// `PartitionIndex`: versions 0+.
         public var partitionIndex: Int32 = 0
 
@@ -622,14 +616,14 @@ public struct FetchResponse: KafkaMessage, Equatable {
                 for _ in 0..<tagCount {
                     var field = try buffer.readKafkaTaggedField()
                     switch field.tag {
-                        case 0:
-                            self.divergingEpoch = try EpochEndOffset(from: &field.data, version: version)
-                        case 1:
-                            self.currentLeader = try LeaderIdAndEpoch(from: &field.data, version: version)
-                        case 2:
-                            self.snapshotId = try SnapshotId(from: &field.data, version: version)
-                        default:
-                            break
+                    case 0:
+                        self.divergingEpoch = try EpochEndOffset(from: &field.data, version: version)
+                    case 1:
+                        self.currentLeader = try LeaderIdAndEpoch(from: &field.data, version: version)
+                    case 2:
+                        self.snapshotId = try SnapshotId(from: &field.data, version: version)
+                    default:
+                        break
                     }
                 }
             }
@@ -676,7 +670,6 @@ public struct FetchResponse: KafkaMessage, Equatable {
 
     /// EpochEndOffset, nested in FetchResponse.
     public struct EpochEndOffset: Sendable, Equatable {
-
         /// `Epoch`: versions 12+.
         public var epoch: Int32 = -1
 
@@ -719,7 +712,6 @@ public struct FetchResponse: KafkaMessage, Equatable {
 
     /// LeaderIdAndEpoch, nested in FetchResponse.
     public struct LeaderIdAndEpoch: Sendable, Equatable {
-
         /// `LeaderId`: versions 12+.
         public var leaderId: Int32 = -1
 
@@ -762,7 +754,6 @@ public struct FetchResponse: KafkaMessage, Equatable {
 
     /// SnapshotId, nested in FetchResponse.
     public struct SnapshotId: Sendable, Equatable {
-
         /// `EndOffset`: versions 0+.
         public var endOffset: Int64 = -1
 
@@ -797,7 +788,6 @@ public struct FetchResponse: KafkaMessage, Equatable {
 
     /// AbortedTransaction, nested in FetchResponse.
     public struct AbortedTransaction: Sendable, Equatable {
-
         /// `ProducerId`: versions 4+.
         public var producerId: Int64 = 0
 
@@ -840,7 +830,6 @@ public struct FetchResponse: KafkaMessage, Equatable {
 
     /// NodeEndpoint, nested in FetchResponse.
     public struct NodeEndpoint: Sendable, Equatable {
-
         /// `NodeId`: versions 16+.
         public var nodeId: Int32 = 0
 

@@ -167,7 +167,6 @@ public struct FindCoordinatorResponse: KafkaMessage, Equatable {
 
     /// Coordinator, nested in FindCoordinatorResponse.
     public struct Coordinator: Sendable, Equatable {
-
         /// `Key`: versions 4+.
         public var key: String = ""
 

@@ -98,7 +98,6 @@ public struct JoinGroupRequest: KafkaMessage, Equatable {
 
     /// JoinGroupRequestProtocol, nested in JoinGroupRequest.
     public struct JoinGroupRequestProtocol: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -235,7 +234,6 @@ public struct JoinGroupResponse: KafkaMessage, Equatable {
 
     /// JoinGroupResponseMember, nested in JoinGroupResponse.
     public struct JoinGroupResponseMember: Sendable, Equatable {
-
         /// `MemberId`: versions 0+.
         public var memberId: String = ""
 

@@ -59,7 +59,6 @@ public struct LeaveGroupRequest: KafkaMessage, Equatable {
 
     /// MemberIdentity, nested in LeaveGroupRequest.
     public struct MemberIdentity: Sendable, Equatable {
-
         /// `MemberId`: versions 3+.
         public var memberId: String = ""
 
@@ -169,7 +168,6 @@ public struct LeaveGroupResponse: KafkaMessage, Equatable {
 
     /// MemberResponse, nested in LeaveGroupResponse.
     public struct MemberResponse: Sendable, Equatable {
-
         /// `MemberId`: versions 3+.
         public var memberId: String = ""
 

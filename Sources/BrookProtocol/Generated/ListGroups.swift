@@ -104,7 +104,6 @@ public struct ListGroupsResponse: KafkaMessage, Equatable {
 
     /// ListedGroup, nested in ListGroupsResponse.
     public struct ListedGroup: Sendable, Equatable {
-
         /// `GroupId`: versions 0+.
         public var groupId: String = ""
 

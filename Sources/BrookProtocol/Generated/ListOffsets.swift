@@ -66,7 +66,6 @@ public struct ListOffsetsRequest: KafkaMessage, Equatable {
 
     /// ListOffsetsTopic, nested in ListOffsetsRequest.
     public struct ListOffsetsTopic: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -101,7 +100,6 @@ public struct ListOffsetsRequest: KafkaMessage, Equatable {
 
     /// ListOffsetsPartition, nested in ListOffsetsRequest.
     public struct ListOffsetsPartition: Sendable, Equatable {
-
         /// `PartitionIndex`: versions 0+.
         public var partitionIndex: Int32 = 0
 
@@ -203,7 +201,6 @@ public struct ListOffsetsResponse: KafkaMessage, Equatable {
 
     /// ListOffsetsTopicResponse, nested in ListOffsetsResponse.
     public struct ListOffsetsTopicResponse: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -238,7 +235,6 @@ public struct ListOffsetsResponse: KafkaMessage, Equatable {
 
     /// ListOffsetsPartitionResponse, nested in ListOffsetsResponse.
     public struct ListOffsetsPartitionResponse: Sendable, Equatable {
-
         /// `PartitionIndex`: versions 0+.
         public var partitionIndex: Int32 = 0
 

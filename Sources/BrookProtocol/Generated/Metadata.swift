@@ -70,7 +70,6 @@ public struct MetadataRequest: KafkaMessage, Equatable {
 
     /// MetadataRequestTopic, nested in MetadataRequest.
     public struct MetadataRequestTopic: Sendable, Equatable {
-
         /// `TopicId`: versions 10+.
         public var topicId: KafkaUUID = KafkaUUID.zero
 
@@ -194,7 +193,6 @@ public struct MetadataResponse: KafkaMessage, Equatable {
 
     /// MetadataResponseBroker, nested in MetadataResponse.
     public struct MetadataResponseBroker: Sendable, Equatable {
-
         /// `NodeId`: versions 0+.
         public var nodeId: Int32 = 0
 
@@ -247,7 +245,6 @@ public struct MetadataResponse: KafkaMessage, Equatable {
 
     /// MetadataResponseTopic, nested in MetadataResponse.
     public struct MetadataResponseTopic: Sendable, Equatable {
-
         /// `ErrorCode`: versions 0+.
         public var errorCode: Int16 = 0
 
@@ -322,7 +319,6 @@ public struct MetadataResponse: KafkaMessage, Equatable {
 
     /// MetadataResponsePartition, nested in MetadataResponse.
     public struct MetadataResponsePartition: Sendable, Equatable {
-
         /// `ErrorCode`: versions 0+.
         public var errorCode: Int16 = 0
 

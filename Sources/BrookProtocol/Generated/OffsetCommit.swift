@@ -88,7 +88,6 @@ public struct OffsetCommitRequest: KafkaMessage, Equatable {
 
     /// OffsetCommitRequestTopic, nested in OffsetCommitRequest.
     public struct OffsetCommitRequestTopic: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -123,7 +122,6 @@ public struct OffsetCommitRequest: KafkaMessage, Equatable {
 
     /// OffsetCommitRequestPartition, nested in OffsetCommitRequest.
     public struct OffsetCommitRequestPartition: Sendable, Equatable {
-
         /// `PartitionIndex`: versions 0+.
         public var partitionIndex: Int32 = 0
 
@@ -232,7 +230,6 @@ public struct OffsetCommitResponse: KafkaMessage, Equatable {
 
     /// OffsetCommitResponseTopic, nested in OffsetCommitResponse.
     public struct OffsetCommitResponseTopic: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -267,7 +264,6 @@ public struct OffsetCommitResponse: KafkaMessage, Equatable {
 
     /// OffsetCommitResponsePartition, nested in OffsetCommitResponse.
     public struct OffsetCommitResponsePartition: Sendable, Equatable {
-
         /// `PartitionIndex`: versions 0+.
         public var partitionIndex: Int32 = 0
 

@@ -74,7 +74,6 @@ public struct OffsetFetchRequest: KafkaMessage, Equatable {
 
     /// OffsetFetchRequestTopic, nested in OffsetFetchRequest.
     public struct OffsetFetchRequestTopic: Sendable, Equatable {
-
         /// `Name`: versions 0-7.
         public var name: String = ""
 
@@ -117,7 +116,6 @@ public struct OffsetFetchRequest: KafkaMessage, Equatable {
 
     /// OffsetFetchRequestGroup, nested in OffsetFetchRequest.
     public struct OffsetFetchRequestGroup: Sendable, Equatable {
-
         /// `GroupId`: versions 8+.
         public var groupId: String = ""
 
@@ -182,7 +180,6 @@ public struct OffsetFetchRequest: KafkaMessage, Equatable {
 
     /// OffsetFetchRequestTopics, nested in OffsetFetchRequest.
     public struct OffsetFetchRequestTopics: Sendable, Equatable {
-
         /// `Name`: versions 8+.
         public var name: String = ""
 
@@ -296,7 +293,6 @@ public struct OffsetFetchResponse: KafkaMessage, Equatable {
 
     /// OffsetFetchResponseTopic, nested in OffsetFetchResponse.
     public struct OffsetFetchResponseTopic: Sendable, Equatable {
-
         /// `Name`: versions 0-7.
         public var name: String = ""
 
@@ -339,7 +335,6 @@ public struct OffsetFetchResponse: KafkaMessage, Equatable {
 
     /// OffsetFetchResponsePartition, nested in OffsetFetchResponse.
     public struct OffsetFetchResponsePartition: Sendable, Equatable {
-
         /// `PartitionIndex`: versions 0-7.
         public var partitionIndex: Int32 = 0
 
@@ -415,7 +410,6 @@ public struct OffsetFetchResponse: KafkaMessage, Equatable {
 
     /// OffsetFetchResponseGroup, nested in OffsetFetchResponse.
     public struct OffsetFetchResponseGroup: Sendable, Equatable {
-
         /// `GroupId`: versions 8+.
         public var groupId: String = ""
 
@@ -469,7 +463,6 @@ public struct OffsetFetchResponse: KafkaMessage, Equatable {
 
     /// OffsetFetchResponseTopics, nested in OffsetFetchResponse.
     public struct OffsetFetchResponseTopics: Sendable, Equatable {
-
         /// `Name`: versions 8+.
         public var name: String = ""
 
@@ -512,7 +505,6 @@ public struct OffsetFetchResponse: KafkaMessage, Equatable {
 
     /// OffsetFetchResponsePartitions, nested in OffsetFetchResponse.
     public struct OffsetFetchResponsePartitions: Sendable, Equatable {
-
         /// `PartitionIndex`: versions 8+.
         public var partitionIndex: Int32 = 0
 

@@ -62,7 +62,6 @@ public struct ProduceRequest: KafkaMessage, Equatable {
 
     /// TopicProduceData, nested in ProduceRequest.
     public struct TopicProduceData: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -97,7 +96,6 @@ public struct ProduceRequest: KafkaMessage, Equatable {
 
     /// PartitionProduceData, nested in ProduceRequest.
     public struct PartitionProduceData: Sendable, Equatable {
-
         /// `Index`: versions 0+.
         public var index: Int32 = 0
 
@@ -170,10 +168,10 @@ public struct ProduceResponse: KafkaMessage, Equatable {
             for _ in 0..<tagCount {
                 var field = try buffer.readKafkaTaggedField()
                 switch field.tag {
-                    case 0 where version >= 10:
-                        self.nodeEndpoints = try field.data.readKafkaArray(compact: true) { try NodeEndpoint(from: &$0, version: version) }
-                    default:
-                        break
+                case 0 where version >= 10:
+                    self.nodeEndpoints = try field.data.readKafkaArray(compact: true) { try NodeEndpoint(from: &$0, version: version) }
+                default:
+                    break
                 }
             }
         }
@@ -197,7 +195,6 @@ public struct ProduceResponse: KafkaMessage, Equatable {
 
     /// TopicProduceResponse, nested in ProduceResponse.
     public struct TopicProduceResponse: Sendable, Equatable {
-
         /// `Name`: versions 0+.
         public var name: String = ""
 
@@ -232,7 +229,6 @@ public struct ProduceResponse: KafkaMessage, Equatable {
 
     /// PartitionProduceResponse, nested in ProduceResponse.
     public struct PartitionProduceResponse: Sendable, Equatable {
-
         /// `Index`: versions 0+.
         public var index: Int32 = 0
 
@@ -299,10 +295,10 @@ public struct ProduceResponse: KafkaMessage, Equatable {
                 for _ in 0..<tagCount {
                     var field = try buffer.readKafkaTaggedField()
                     switch field.tag {
-                        case 0 where version >= 10:
-                            self.currentLeader = try LeaderIdAndEpoch(from: &field.data, version: version)
-                        default:
-                            break
+                    case 0 where version >= 10:
+                        self.currentLeader = try LeaderIdAndEpoch(from: &field.data, version: version)
+                    default:
+                        break
                     }
                 }
             }
@@ -338,7 +334,6 @@ public struct ProduceResponse: KafkaMessage, Equatable {
 
     /// BatchIndexAndErrorMessage, nested in ProduceResponse.
     public struct BatchIndexAndErrorMessage: Sendable, Equatable {
-
         /// `BatchIndex`: versions 8+.
         public var batchIndex: Int32 = 0
 
@@ -381,7 +376,6 @@ public struct ProduceResponse: KafkaMessage, Equatable {
 
     /// LeaderIdAndEpoch, nested in ProduceResponse.
     public struct LeaderIdAndEpoch: Sendable, Equatable {
-
         /// `LeaderId`: versions 10+.
         public var leaderId: Int32 = -1
 
@@ -424,7 +418,6 @@ public struct ProduceResponse: KafkaMessage, Equatable {
 
     /// NodeEndpoint, nested in ProduceResponse.
     public struct NodeEndpoint: Sendable, Equatable {
-
         /// `NodeId`: versions 10+.
         public var nodeId: Int32 = 0
 

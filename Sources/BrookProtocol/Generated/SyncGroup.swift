@@ -91,7 +91,6 @@ public struct SyncGroupRequest: KafkaMessage, Equatable {
 
     /// SyncGroupRequestAssignment, nested in SyncGroupRequest.
     public struct SyncGroupRequestAssignment: Sendable, Equatable {
-
         /// `MemberId`: versions 0+.
         public var memberId: String = ""
 
