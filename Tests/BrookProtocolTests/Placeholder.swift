@@ -1,2 +1,0 @@
-import XCTest
-final class BrookProtocolTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
