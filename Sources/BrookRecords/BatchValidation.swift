@@ -13,7 +13,7 @@ public struct ValidatedBatch: Sendable {
 }
 
 /// Produce-path validation of RecordBatch v2 blobs, without decompressing anything.
-public struct BatchValidation {
+public struct BatchValidation: Sendable {
     /// Splits a produce `records` blob (its readable bytes) into batches and validates each:
     /// header present, batchLength ≥ 49 and within the blob (no partial trailing batch), magic 2,
     /// size ≤ `maxBatchSize`, CRC32C, compression bits 0–4, recordCount ≥ 1 and
