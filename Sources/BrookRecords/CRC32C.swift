@@ -19,6 +19,11 @@ public enum CRC32C {
         bytes.withUnsafeBytes { checksum($0) }
     }
 
+    /// Checksum through the portable table path only, whatever the CPU (for tests and comparison).
+    public static func softwareChecksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        brook_crc32c_update_software(crc, bytes.baseAddress, bytes.count)
+    }
+
     /// Whether the SSE4.2 instruction is used on this CPU.
     public static var isHardwareAccelerated: Bool { brook_crc32c_hardware() != 0 }
 }

@@ -1,12 +1,14 @@
 // CRC32C (Castagnoli, reflected polynomial 0x82F63B78), as Kafka's RecordBatch v2 uses.
 #include "brook_crc32c.h"
+#include <pthread.h>
 #include <string.h>
 
 static uint32_t table[8][256];
-static int table_ready = 0;
-static int has_sse42 = -1;
+static int has_sse42 = 0;
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
-static void build_table(void) {
+// Builds the slicing-by-8 tables and probes the CPU once; pthread_once makes this race-free.
+static void initialize(void) {
     for (uint32_t i = 0; i < 256; i++) {
         uint32_t c = i;
         for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
@@ -15,11 +17,13 @@ static void build_table(void) {
     for (uint32_t i = 0; i < 256; i++) {
         for (int t = 1; t < 8; t++) table[t][i] = (table[t - 1][i] >> 8) ^ table[0][table[t - 1][i] & 0xFF];
     }
-    table_ready = 1;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    has_sse42 = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+#endif
 }
 
 static uint32_t software(uint32_t crc, const uint8_t *p, size_t len) {
-    if (!table_ready) build_table();
     while (len >= 8) {
         uint64_t v;
         memcpy(&v, p, 8);
@@ -52,22 +56,21 @@ static uint32_t hardware(uint32_t crc, const uint8_t *p, size_t len) {
 #endif
 
 int brook_crc32c_hardware(void) {
-    if (has_sse42 < 0) {
-#if defined(__x86_64__)
-        __builtin_cpu_init();
-        has_sse42 = __builtin_cpu_supports("sse4.2") ? 1 : 0;
-#else
-        has_sse42 = 0;
-#endif
-    }
+    pthread_once(&init_once, initialize);
     return has_sse42;
 }
 
 uint32_t brook_crc32c_update(uint32_t crc, const void *data, size_t len) {
     const uint8_t *p = (const uint8_t *)data;
+    pthread_once(&init_once, initialize);
     crc = ~crc;
 #if defined(__x86_64__)
-    if (brook_crc32c_hardware()) return ~hardware(crc, p, len);
+    if (has_sse42) return ~hardware(crc, p, len);
 #endif
     return ~software(crc, p, len);
+}
+
+uint32_t brook_crc32c_update_software(uint32_t crc, const void *data, size_t len) {
+    pthread_once(&init_once, initialize);
+    return ~software(~crc, (const uint8_t *)data, len);
 }

@@ -1,2 +1,0 @@
-import XCTest
-final class BrookRecordsTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
