@@ -119,6 +119,15 @@ final class IndexFile {
         memory = []
     }
 
+    /// Makes a sealed index appendable again (its segment became the active one).
+    func unseal() throws {
+        guard file == nil else { return }
+        let writer = try PosixFile(path: path, flags: O_RDWR | O_CREAT)
+        memory = withBytes { Array($0) }
+        unmap()
+        file = writer
+    }
+
     func close() throws {
         unmap()
         try file?.close()

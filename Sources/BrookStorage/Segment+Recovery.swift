@@ -111,20 +111,25 @@ extension Segment {
         let last = offsetIndex.lastEntry
         var position = last?.position ?? 0
         var next = baseOffset
+        if let entry = timeIndex.lastEntry {
+            maxTimestampSoFar = entry.timestamp
+            offsetOfMaxTimestampSoFar = entry.offset
+        }
         while position < size {
             guard let header = try header(at: position), header.magic == 2,
                   header.totalSize >= RecordBatchHeader.size, position + header.totalSize <= size,
                   header.baseOffset >= next || position == (last?.position ?? 0)
             else { return false }
+            // Batches after the last index entry may raise the max beyond the time index.
+            if header.maxTimestamp > maxTimestampSoFar {
+                maxTimestampSoFar = header.maxTimestamp
+                offsetOfMaxTimestampSoFar = header.lastOffset
+            }
             next = header.lastOffset + 1
             position += header.totalSize
         }
         nextOffset = next
         bytesSinceLastIndexEntry = size - (last?.position ?? 0)
-        if let entry = timeIndex.lastEntry {
-            maxTimestampSoFar = entry.timestamp
-            offsetOfMaxTimestampSoFar = entry.offset
-        }
         if size > 0, let first = try header(at: 0) { firstBatchTimestamp = first.maxTimestamp }
         return true
     }

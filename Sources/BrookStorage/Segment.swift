@@ -136,6 +136,14 @@ final class Segment {
         isActive = false
     }
 
+    /// Makes a sealed segment the active one again (after the segments behind it were dropped).
+    func reactivate() throws {
+        guard !isActive else { return }
+        try offsetIndex.file.unseal()
+        try timeIndex.file.unseal()
+        isActive = true
+    }
+
     func writeFinalTimeIndexEntry() throws {
         if maxTimestampSoFar >= 0, timeIndex.file.isMutable, !timeIndex.file.isFull || timeIndex.count == 0 {
             try timeIndex.maybeAppend(timestamp: maxTimestampSoFar, offset: offsetOfMaxTimestampSoFar)
