@@ -17,7 +17,7 @@ public final class DataDirectory {
 
     /// Creates the directory if needed, takes its lock (`StorageError.dataDirInUse` if held), reads
     /// the checkpoints and consumes the clean-shutdown marker.
-    public init(path: String, logger: Logger) throws {
+    public init(path: String, logger: Logger = .storageNoOp) throws {
         self.path = path
         self.logger = logger
         try FileSystem.makeDirectories(path)

@@ -27,7 +27,7 @@ public final class PartitionLog {
     /// Opens or creates the log in `directory`, recovering it as described in `loadSegments`.
     public init(
         directory: String, topicPartition: TopicPartition, config: LogConfig, recoveryPoint: Int64,
-        logStartOffset: Int64?, cleanShutdown: Bool, now: Int64, logger: Logger
+        logStartOffset: Int64?, cleanShutdown: Bool, now: Int64, logger: Logger = .storageNoOp
     ) throws {
         var logger = logger
         logger[metadataKey: "brook.topic"] = "\(topicPartition.topic)"
