@@ -19,6 +19,8 @@ final class IndexFile {
     private(set) var count: Int = 0
     /// True when the file length was not a multiple of the entry size.
     private(set) var hadPartialEntry = false
+    /// False when the file had to be created (a missing index must be rebuilt).
+    private(set) var existed = true
 
     var isMutable: Bool { file != nil }
     var isFull: Bool { count >= maxEntries }
@@ -27,6 +29,7 @@ final class IndexFile {
         self.path = path
         self.entrySize = entrySize
         self.maxEntries = max(1, maxEntries)
+        self.existed = FileSystem.exists(path)
         let file = try PosixFile(path: path, flags: O_RDWR | O_CREAT)
         let size = try file.size()
         count = size / entrySize
@@ -93,6 +96,7 @@ final class IndexFile {
         try writer.write(entries, at: 0)
         count = entries.count / entrySize
         hadPartialEntry = false
+        existed = true
         if isMutable {
             memory = entries
         } else {

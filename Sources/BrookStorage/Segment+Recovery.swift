@@ -99,6 +99,8 @@ extension Segment {
 
     /// Whether an index is unusable (wrong size, out of order, beyond the log).
     func indexProblem() -> String? {
+        if size > 0 && !offsetIndex.file.existed { return "\(offsetIndex.file.path) is missing" }
+        if size > 0 && !timeIndex.file.existed { return "\(timeIndex.file.path) is missing" }
         if let problem = offsetIndex.problem(logSize: size) { return "\(offsetIndex.file.path): \(problem)" }
         if let problem = timeIndex.problem() { return "\(timeIndex.file.path): \(problem)" }
         return nil
