@@ -1,0 +1,91 @@
+import Logging
+
+/// Owns a data directory: the `.lock`, the recovery-point and log-start checkpoints, the clean-shutdown
+/// marker and discovery of `<topic>-<partition>` folders.
+public final class DataDirectory {
+    public let path: String
+    /// Whether `.brook_clean_shutdown` was present at start-up (it is removed by `init`).
+    public let wasCleanShutdown: Bool
+    private let lock: DataDirLock
+    let logger: Logger
+    private var recoveryPoints: [TopicPartition: Int64]
+    private var logStartOffsets: [TopicPartition: Int64]
+
+    static let cleanShutdownMarker = ".brook_clean_shutdown"
+    var recoveryPointFile: OffsetCheckpointFile { OffsetCheckpointFile(path: path + "/recovery-point-offset-checkpoint") }
+    var logStartFile: OffsetCheckpointFile { OffsetCheckpointFile(path: path + "/log-start-offset-checkpoint") }
+
+    /// Creates the directory if needed, takes its lock (`StorageError.dataDirInUse` if held), reads
+    /// the checkpoints and consumes the clean-shutdown marker.
+    public init(path: String, logger: Logger = .storageNoOp) throws {
+        self.path = path
+        self.logger = logger
+        try FileSystem.makeDirectories(path)
+        lock = try DataDirLock(directory: path)
+        let marker = path + "/" + Self.cleanShutdownMarker
+        wasCleanShutdown = FileSystem.exists(marker)
+        recoveryPoints = [:]
+        logStartOffsets = [:]
+        do {
+            recoveryPoints = try recoveryPointFile.read()
+            logStartOffsets = try logStartFile.read()
+            if wasCleanShutdown {
+                try FileSystem.remove(marker)
+                try FileSystem.sync(path: path, directory: true)
+            }
+        } catch {
+            lock.unlock()
+            throw error
+        }
+        logger.info("opened data directory", metadata: [
+            "brook.dataDir": "\(path)", "brook.cleanShutdown": "\(wasCleanShutdown)",
+        ])
+    }
+
+    /// Partitions that have a folder in the data directory, sorted.
+    public func existingPartitions() -> [TopicPartition] {
+        let names = (try? FileSystem.list(path)) ?? []
+        return names.compactMap { name -> TopicPartition? in
+            guard let tp = TopicPartition(directoryName: name), FileSystem.isDirectory(path + "/" + name) else {
+                return nil
+            }
+            return tp
+        }.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+    }
+
+    /// Opens (creating the folder if missing) the log of `tp` with its checkpointed recovery point
+    /// and log start offset.
+    public func openLog(_ tp: TopicPartition, config: LogConfig, now: Int64) throws -> PartitionLog {
+        try PartitionLog(
+            directory: path + "/" + tp.directoryName, topicPartition: tp, config: config,
+            recoveryPoint: recoveryPoints[tp] ?? 0, logStartOffset: logStartOffsets[tp],
+            cleanShutdown: wasCleanShutdown, now: now, logger: logger)
+    }
+
+    /// Merges `logs` into the known checkpoints and rewrites both files atomically. Partitions not
+    /// named keep their previous entries (see `forgetPartition`).
+    public func writeCheckpoints(_ logs: [TopicPartition: (recoveryPoint: Int64, logStartOffset: Int64)]) throws {
+        for (tp, offsets) in logs {
+            recoveryPoints[tp] = offsets.recoveryPoint
+            logStartOffsets[tp] = offsets.logStartOffset
+        }
+        try recoveryPointFile.write(recoveryPoints)
+        try logStartFile.write(logStartOffsets)
+    }
+
+    /// Drops a deleted partition's checkpoint entries (written by the next `writeCheckpoints`).
+    public func forgetPartition(_ tp: TopicPartition) {
+        recoveryPoints[tp] = nil
+        logStartOffsets[tp] = nil
+    }
+
+    /// Writes `.brook_clean_shutdown` (fsynced); call after every log is closed.
+    public func markCleanShutdown() throws {
+        try FileSystem.writeAtomically(path + "/" + Self.cleanShutdownMarker, [])
+    }
+
+    /// Releases the directory lock.
+    public func unlock() {
+        lock.unlock()
+    }
+}

@@ -1,0 +1,35 @@
+/// Per-topic log settings, named after Kafka's topic configs (`segment.bytes`, `flush.ms`, ...).
+public struct LogConfig: Sendable, Hashable {
+    /// `segment.bytes`: roll to a new segment before the active one would exceed this size.
+    public var segmentBytes: Int
+    /// `segment.ms`: roll when the incoming batch is this much newer than the segment's first batch.
+    public var segmentMs: Int64
+    /// `index.interval.bytes`: bytes of log between two sparse index entries.
+    public var indexIntervalBytes: Int
+    /// `segment.index.bytes`: maximum size of one offset or time index file.
+    public var segmentIndexBytes: Int
+    /// `flush.messages`: fsync after this many unflushed offsets.
+    public var flushMessages: Int64
+    /// `flush.ms`: fsync when unflushed data is older than this.
+    public var flushMs: Int64
+    /// `max.message.bytes`: largest batch accepted (checked by the validator, used by recovery bounds).
+    public var maxMessageBytes: Int
+
+    public init(
+        segmentBytes: Int = 1_073_741_824,
+        segmentMs: Int64 = 604_800_000,
+        indexIntervalBytes: Int = 4096,
+        segmentIndexBytes: Int = 10_485_760,
+        flushMessages: Int64 = Int64.max,
+        flushMs: Int64 = Int64.max,
+        maxMessageBytes: Int = 1_048_588
+    ) {
+        self.segmentBytes = segmentBytes
+        self.segmentMs = segmentMs
+        self.indexIntervalBytes = indexIntervalBytes
+        self.segmentIndexBytes = segmentIndexBytes
+        self.flushMessages = flushMessages
+        self.flushMs = flushMs
+        self.maxMessageBytes = maxMessageBytes
+    }
+}

@@ -1,0 +1,81 @@
+import Logging
+
+extension PartitionLog {
+    /// Opens the segments in `directory` and recovers them:
+    /// - stray `.tmp` files and indexes without a `.log` are deleted;
+    /// - unless `cleanShutdown`, every segment from the one holding `recoveryPoint` on is scanned
+    ///   (CRC, framing, offset order), its torn tail truncated and its indexes rebuilt;
+    /// - any other segment whose index is missing or corrupt is scanned the same way;
+    /// - after a clean shutdown the active segment's end is found from its last index entry;
+    /// - when a segment is cut short, the segments after it are unreachable and deleted.
+    static func loadSegments(
+        directory: String, config: LogConfig, recoveryPoint: Int64, logStartOffset: Int64?,
+        cleanShutdown: Bool, now: Int64, logger: Logger
+    ) throws -> [Segment] {
+        try FileSystem.makeDirectories(directory)
+        let names = try FileSystem.list(directory)
+        var bases: [Int64] = []
+        for name in names {
+            if name.hasSuffix(".tmp") { try FileSystem.remove(directory + "/" + name) }
+            if let base = Segment.baseOffset(fromLogFileName: name) { bases.append(base) }
+        }
+        let known = Set(bases)
+        for name in names where name.hasSuffix(".index") || name.hasSuffix(".timeindex") {
+            let stem = name.prefix(while: { $0 != "." })
+            if let base = Int64(stem), known.contains(base) { continue }
+            try FileSystem.remove(directory + "/" + name)
+        }
+        bases.sort()
+        if bases.isEmpty {
+            return [try Segment(directory: directory, baseOffset: max(0, logStartOffset ?? 0), config: config,
+                                active: true, create: true, now: now)]
+        }
+        var segments = try bases.enumerated().map { i, base in
+            try Segment(directory: directory, baseOffset: base, config: config, active: i == bases.count - 1,
+                        create: false, now: now)
+        }
+        let firstToRecover = cleanShutdown
+            ? segments.count
+            : (segments.lastIndex(where: { $0.baseOffset <= recoveryPoint }) ?? 0)
+
+        var i = 0
+        while i < segments.count {
+            let segment = segments[i]
+            let isLast = i == segments.count - 1
+            var truncated = 0
+            if i >= firstToRecover {
+                truncated = try segment.recover(logger: logger)
+            } else if let problem = segment.indexProblem() {
+                logger.warning("rebuilding corrupt index", metadata: ["brook.problem": "\(problem)"])
+                truncated = try segment.recover(logger: logger)
+            } else if isLast {
+                if try !segment.loadWithoutScan() {
+                    logger.warning("active segment tail does not parse after clean shutdown; scanning",
+                                   metadata: ["brook.segment": "\(segment.logPath)"])
+                    truncated = try segment.recover(logger: logger)
+                }
+            } else {
+                segment.loadSealed(nextOffset: segments[i + 1].baseOffset)
+            }
+            if truncated > 0 {
+                if segment.nextOffset < recoveryPoint {
+                    logger.error("corrupt data below the recovery point was truncated", metadata: [
+                        "brook.segment": "\(segment.logPath)", "brook.recoveryPoint": "\(recoveryPoint)",
+                        "brook.logEndOffset": "\(segment.nextOffset)",
+                    ])
+                }
+                if !isLast {
+                    for later in segments[(i + 1)...] {
+                        logger.error("deleting segment after a truncated one",
+                                     metadata: ["brook.segment": "\(later.logPath)"])
+                        try later.delete()
+                    }
+                    segments.removeSubrange((i + 1)...)
+                    try segment.reactivate()
+                }
+            }
+            i += 1
+        }
+        return segments
+    }
+}

@@ -1,0 +1,214 @@
+import BrookRecords
+import Logging
+import NIOCore
+
+/// One partition's log: ordered segments, the leader-epoch cache and flush bookkeeping.
+///
+/// Not thread-safe: owned by exactly one event loop/thread (the broker guarantees that).
+public final class PartitionLog {
+    public let directory: String
+    public let topicPartition: TopicPartition
+    public var config: LogConfig
+    /// First offset a consumer may read.
+    public private(set) var logStartOffset: Int64
+    /// Set by the broker (single node: to `logEndOffset` after each append); starts at the LEO.
+    public var highWatermark: Int64
+    /// Offsets below this are known to be fsynced.
+    public internal(set) var recoveryPoint: Int64
+    var segments: [Segment]
+    let epochCache: LeaderEpochCache
+    let logger: Logger
+    var lastFlushMs: Int64
+    var preparedFlushOffset: Int64
+    var directoryGeneration = 0
+    var syncedDirectoryGeneration = 0
+    var isClosed = false
+
+    /// Opens or creates the log in `directory`, recovering it as described in `loadSegments`.
+    public init(
+        directory: String, topicPartition: TopicPartition, config: LogConfig, recoveryPoint: Int64,
+        logStartOffset: Int64?, cleanShutdown: Bool, now: Int64, logger: Logger = .storageNoOp
+    ) throws {
+        var logger = logger
+        logger[metadataKey: "brook.topic"] = "\(topicPartition.topic)"
+        logger[metadataKey: "brook.partition"] = "\(topicPartition.partition)"
+        self.directory = directory
+        self.topicPartition = topicPartition
+        self.config = config
+        self.logger = logger
+        var segments = try Self.loadSegments(
+            directory: directory, config: config, recoveryPoint: recoveryPoint,
+            logStartOffset: logStartOffset, cleanShutdown: cleanShutdown, now: now, logger: logger)
+        var start = max(logStartOffset ?? segments[0].baseOffset, segments[0].baseOffset)
+        if start > segments[segments.count - 1].nextOffset {
+            logger.warning("log start offset is beyond the log end; starting an empty log there",
+                           metadata: ["brook.offset": "\(start)"])
+            for segment in segments { try segment.delete() }
+            segments = [try Segment(directory: directory, baseOffset: start, config: config, active: true,
+                                    create: true, now: now)]
+        }
+        start = max(start, segments[0].baseOffset)
+        self.segments = segments
+        let end = segments[segments.count - 1].nextOffset
+        self.logStartOffset = start
+        self.highWatermark = end
+        self.recoveryPoint = cleanShutdown ? end : min(recoveryPoint, end)
+        self.preparedFlushOffset = self.recoveryPoint
+        self.lastFlushMs = now
+        self.epochCache = try LeaderEpochCache(directory: directory)
+        try epochCache.truncate(fromEndOffset: end)
+        logger.debug("opened log", metadata: [
+            "brook.logStartOffset": "\(start)", "brook.logEndOffset": "\(end)",
+            "brook.segments": "\(segments.count)",
+        ])
+    }
+
+    public var logEndOffset: Int64 { segments[segments.count - 1].nextOffset }
+    public var segmentCount: Int { segments.count }
+    var activeSegment: Segment { segments[segments.count - 1] }
+
+    /// Leader epochs and their start offsets, oldest first.
+    public var leaderEpochs: [EpochEntry] { epochCache.entries }
+
+    /// OffsetForLeaderEpoch: the largest known epoch <= `epoch` and where it ends; nil if none.
+    public func endOffset(forLeaderEpoch epoch: Int32) -> (epoch: Int32, endOffset: Int64)? {
+        epochCache.endOffset(for: epoch, logEndOffset: logEndOffset)
+    }
+
+    func checkOpen() throws {
+        if isClosed { throw StorageError.logClosed(topicPartition.description) }
+    }
+
+    // MARK: Append
+
+    /// Appends already-validated batches (each a complete RecordBatch v2) as one unit with one
+    /// write: assigns offsets from `logEndOffset` by rewriting each baseOffset, stamps
+    /// partitionLeaderEpoch, rolls the segment first when needed. No fsync.
+    public func append(batches: [ByteBuffer], leaderEpoch: Int32, now: Int64) throws -> AppendResult {
+        try checkOpen()
+        let firstOffset = logEndOffset
+        guard !batches.isEmpty else {
+            return AppendResult(firstOffset: firstOffset, lastOffset: firstOffset - 1, maxTimestamp: -1, bytes: 0)
+        }
+        var headers: [RecordBatchHeader] = []
+        headers.reserveCapacity(batches.count)
+        var total = 0
+        var offsetCount: Int64 = 0
+        for batch in batches {
+            guard let header = RecordBatchHeader(peekingAt: batch) else {
+                throw StorageError.invalidBatch("shorter than the 61-byte header")
+            }
+            guard header.magic == 2 else { throw StorageError.invalidBatch("magic \(header.magic)") }
+            guard header.totalSize == batch.readableBytes, header.lastOffsetDelta >= 0 else {
+                throw StorageError.invalidBatch("length \(header.totalSize) does not match \(batch.readableBytes) bytes")
+            }
+            headers.append(header)
+            total += batch.readableBytes
+            offsetCount += Int64(header.lastOffsetDelta) + 1
+        }
+        if total > config.segmentBytes { throw StorageError.batchTooLargeForSegment(total) }
+        let lastOffset = firstOffset + offsetCount - 1
+        if activeSegment.shouldRoll(appendBytes: total, batchCount: batches.count,
+                                    firstMaxTimestamp: headers[0].maxTimestamp, lastOffset: lastOffset,
+                                    config: config, now: now) {
+            try roll(now: now)
+        }
+
+        var combined = ByteBufferAllocator().buffer(capacity: total)
+        var appended: [AppendedBatch] = []
+        appended.reserveCapacity(batches.count)
+        var next = firstOffset
+        var maxTimestamp: Int64 = -1
+        for (batch, header) in zip(batches, headers) {
+            let at = combined.writerIndex
+            combined.writeImmutableBuffer(batch)
+            combined.setInteger(next, at: at + RecordBatchHeader.baseOffsetPosition)
+            combined.setInteger(leaderEpoch, at: at + RecordBatchHeader.partitionLeaderEpochPosition)
+            let last = next + Int64(header.lastOffsetDelta)
+            appended.append(AppendedBatch(size: batch.readableBytes, lastOffset: last, maxTimestamp: header.maxTimestamp))
+            maxTimestamp = max(maxTimestamp, header.maxTimestamp)
+            next = last + 1
+        }
+        try activeSegment.append(combined, batches: appended)
+        try epochCache.assign(epoch: leaderEpoch, startOffset: firstOffset)
+        return AppendResult(firstOffset: firstOffset, lastOffset: lastOffset, maxTimestamp: maxTimestamp, bytes: total)
+    }
+
+    /// Seals the active segment and starts a new one at the log end offset.
+    func roll(now: Int64) throws {
+        let base = logEndOffset
+        try activeSegment.seal()
+        segments.append(try Segment(directory: directory, baseOffset: base, config: config, active: true,
+                                    create: true, now: now))
+        directoryGeneration += 1
+        logger.debug("rolled segment", metadata: ["brook.baseOffset": "\(base)"])
+    }
+
+    // MARK: Read
+
+    /// Whole batches from the one containing `offset`, up to `maxBytes` (at least one batch when
+    /// `minOneBatch`), only batches that end below `upTo`; from a single segment, one pread.
+    public func read(from offset: Int64, maxBytes: Int, upTo: Int64, minOneBatch: Bool) throws -> LogReadResult {
+        try checkOpen()
+        let end = logEndOffset
+        guard offset >= logStartOffset, offset <= end else {
+            throw StorageError.offsetOutOfRange(requested: offset, logStart: logStartOffset, logEnd: end)
+        }
+        let limit = min(upTo, end)
+        guard offset < limit else { return LogReadResult(records: ByteBuffer(), firstBatchOffset: nil) }
+        var index = segmentIndex(containing: offset)
+        while index < segments.count {
+            switch try segments[index].read(from: offset, maxBytes: maxBytes, upTo: limit, minOneBatch: minOneBatch) {
+            case .endOfSegment:
+                index += 1
+            case .records(let records, let first):
+                return LogReadResult(records: records, firstBatchOffset: first)
+            }
+        }
+        return LogReadResult(records: ByteBuffer(), firstBatchOffset: nil)
+    }
+
+    /// Index of the segment with the largest base offset <= `offset` (binary search).
+    func segmentIndex(containing offset: Int64) -> Int {
+        var low = 0
+        var high = segments.count - 1
+        var found = 0
+        while low <= high {
+            let mid = (low + high) / 2
+            if segments[mid].baseOffset <= offset {
+                found = mid
+                low = mid + 1
+            } else {
+                high = mid - 1
+            }
+        }
+        return found
+    }
+
+    /// ListOffsets by timestamp: the first batch (at or after the log start) whose max timestamp is
+    /// >= `timestamp`, as (its base offset, its max timestamp); nil if none.
+    public func offsetForTimestamp(_ timestamp: Int64) throws -> (offset: Int64, timestamp: Int64)? {
+        try checkOpen()
+        for segment in segments where segment.nextOffset > logStartOffset && segment.maxTimestampSoFar >= timestamp {
+            if let header = try segment.find(timestamp: timestamp, minOffset: logStartOffset) {
+                return (max(header.baseOffset, logStartOffset), header.maxTimestamp)
+            }
+        }
+        return nil
+    }
+
+    // MARK: Close
+
+    /// Flushes everything and closes the files. Later calls throw `logClosed`.
+    public func close() throws {
+        guard !isClosed else { return }
+        try activeSegment.writeFinalTimeIndexEntry()
+        if let flush = prepareFlush(now: lastFlushMs) {
+            try flush.perform()
+            completeFlush(flush)
+        }
+        try FileSystem.sync(path: activeSegment.timeIndexPath)
+        for segment in segments { try segment.close() }
+        isClosed = true
+    }
+}

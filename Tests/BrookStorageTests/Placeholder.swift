@@ -1,2 +1,0 @@
-import XCTest
-final class BrookStorageTestsPlaceholder: XCTestCase { func testBuilds() { XCTAssertTrue(true) } }
