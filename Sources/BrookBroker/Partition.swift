@@ -48,7 +48,7 @@ public final class Partition: @unchecked Sendable {
             var batches = batches
             if logAppendTime {
                 for i in batches.indices {
-                    RecordBatchHeader.stampLogAppendTime(now, in: &batches[i], at: batches[i].readerIndex)
+                    _ = RecordBatchHeader.stampLogAppendTime(now, in: &batches[i], at: batches[i].readerIndex)
                 }
             }
             let result: Appended
@@ -77,7 +77,7 @@ public final class Partition: @unchecked Sendable {
     private func startFlushIfIdle() {
         eventLoop.preconditionInEventLoop()
         guard !flushInFlight else { return }
-        guard let pending = log.prepareFlush() else {
+        guard let pending = log.prepareFlush(now: clock()) else {
             // Nothing unflushed: everything waiting is already durable.
             completeFlushWaiters(upTo: log.recoveryPoint, error: nil)
             return
@@ -90,6 +90,7 @@ public final class Partition: @unchecked Sendable {
                 self.log.completeFlush(pending)
                 self.completeFlushWaiters(upTo: pending.upToOffset, error: nil)
             case .failure(let error):
+                self.log.abandonFlush(pending)
                 self.logger.error("fsync failed", metadata: ["brook.partition": "\(self.topicPartition)", "error": "\(error)"])
                 self.completeFlushWaiters(upTo: Int64.max, error: error)
             }

@@ -36,9 +36,11 @@ public enum TopicCreationError: Error, Sendable, Equatable {
 
 /// The broker's topics: created on request or automatically, persisted in the data directory,
 /// reopened on start-up. Lookups are cheap; creation is serialised by the lock.
-public final class TopicRegistry: Sendable {
+public final class TopicRegistry: @unchecked Sendable {
     private let topics = NIOLockedValueBox<[String: Topic]>([:])
-    private let dataDirectory: NIOLockedValueBox<DataDirectory>
+    /// Guarded by `dataDirectoryLock`; creation and checkpointing take it, lookups never do.
+    private let dataDirectoryLock = NIOLock()
+    private let directory: DataDirectory
     private let config: BrokerConfig
     private let group: EventLoopGroup
     private let loops: [EventLoop]
@@ -48,7 +50,7 @@ public final class TopicRegistry: Sendable {
 
     init(dataDirectory: DataDirectory, config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
          logger: Logger, clock: @escaping @Sendable () -> Int64) {
-        self.dataDirectory = NIOLockedValueBox(dataDirectory)
+        self.directory = dataDirectory
         self.config = config
         self.group = group
         self.loops = Array(group.makeIterator())
@@ -76,7 +78,8 @@ public final class TopicRegistry: Sendable {
 
     /// Reopens every topic found in the data directory.
     func loadExisting() throws {
-        try dataDirectory.withLockedValue { dir in
+        try dataDirectoryLock.withLock {
+            let dir = directory
             let metadata = try dir.loadTopicMetadata()
             var partitionCounts: [String: Int32] = [:]
             for tp in dir.existingPartitions() {
@@ -94,7 +97,7 @@ public final class TopicRegistry: Sendable {
                     try dir.saveTopicMetadata(name, meta)
                 }
                 let configs = Self.topicConfigs(from: meta)
-                let topic = try openTopic(name: name, id: id, partitionCount: count, configs: configs, in: &dir)
+                let topic = try openTopic(name: name, id: id, partitionCount: count, configs: configs, in: dir)
                 topics.withLockedValue { $0[name] = topic }
             }
         }
@@ -107,7 +110,7 @@ public final class TopicRegistry: Sendable {
     }
 
     private func openTopic(name: String, id: KafkaUUID, partitionCount: Int32, configs: [String: String],
-                           in dir: inout DataDirectory) throws -> Topic {
+                           in dir: DataDirectory) throws -> Topic {
         var logConfig = config.logConfig
         if let v = configs["segment.bytes"].flatMap(Int.init) { logConfig.segmentBytes = v }
         if let v = configs["segment.ms"].flatMap(Int64.init) { logConfig.segmentMs = v }
@@ -141,7 +144,8 @@ public final class TopicRegistry: Sendable {
         for key in configs.keys where !TopicConfigKeys.known.contains(key) {
             throw .invalidConfig("Unknown topic config name: \(key)")
         }
-        let result: Result<Topic?, TopicCreationError> = dataDirectory.withLockedValue { dir in
+        let result: Result<Topic?, TopicCreationError> = dataDirectoryLock.withLock { () -> Result<Topic?, TopicCreationError> in
+            let dir = directory
             let existing = topics.withLockedValue { $0 }
             if existing[name] != nil { return .failure(.alreadyExists("Topic '\(name)' already exists.")) }
             let key = TopicNameValidator.collisionKey(name)
@@ -154,7 +158,7 @@ public final class TopicRegistry: Sendable {
             for (k, v) in configs { meta["config.\(k)"] = v }
             do {
                 try dir.saveTopicMetadata(name, meta)
-                let topic = try openTopic(name: name, id: id, partitionCount: partitionCount, configs: configs, in: &dir)
+                let topic = try openTopic(name: name, id: id, partitionCount: partitionCount, configs: configs, in: dir)
                 topics.withLockedValue { $0[name] = topic }
                 logger.info("created topic", metadata: ["brook.topic": "\(name)", "partitions": "\(partitionCount)"])
                 return .success(topic)
@@ -188,7 +192,8 @@ public final class TopicRegistry: Sendable {
         return EventLoopFuture.whenAllSucceed(futures, on: group.next()).flatMapThrowing { results in
             var checkpoints: [TopicPartition: (recoveryPoint: Int64, logStartOffset: Int64)] = [:]
             for (tp, value) in results { checkpoints[tp] = value }
-            try self.dataDirectory.withLockedValue { dir in
+            try self.dataDirectoryLock.withLock {
+                let dir = self.directory
                 try dir.writeCheckpoints(checkpoints)
                 try dir.markCleanShutdown()
                 dir.unlock()
@@ -198,7 +203,7 @@ public final class TopicRegistry: Sendable {
 
     /// Releases the data-directory lock without the clean-shutdown marker (start-up failure paths).
     func unlock() {
-        dataDirectory.withLockedValue { $0.unlock() }
+        dataDirectoryLock.withLock { directory.unlock() }
     }
 
     /// Every partition, for periodic flush checks.

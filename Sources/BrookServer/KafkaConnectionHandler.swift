@@ -64,9 +64,9 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
             nextSequence &+= 1
             pending.append(entry)
             inFlight.started()
-            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let loopBound = NIOLoopBound((self, context, entry), eventLoop: context.eventLoop)
             future.whenComplete { result in
-                let (handler, context) = loopBound.value
+                let (handler, context, entry) = loopBound.value
                 handler.inFlight.finished()
                 switch result {
                 case .success(let response):

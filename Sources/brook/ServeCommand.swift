@@ -51,17 +51,21 @@ struct ServeCommand: AsyncParsableCommand {
             numberOfThreads: brokerConfig.eventLoopThreads > 0 ? brokerConfig.eventLoopThreads : System.coreCount)
         let threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
-        defer {
-            try? group.syncShutdownGracefully()
-            try? threadPool.syncShutdownGracefully()
-        }
-
-        let broker: Broker
+        let result: Result<Void, Error>
         do {
-            broker = try Broker(config: brokerConfig, group: group, threadPool: threadPool, logger: logger)
+            try await serve(config: brokerConfig, group: group, threadPool: threadPool, logger: logger)
+            result = .success(())
         } catch {
-            throw fail("\(error)")
+            result = .failure(error)
         }
+        try? await group.shutdownGracefully()
+        try? await threadPool.shutdownGracefully()
+        if case .failure(let error) = result { throw fail("\(error)") }
+    }
+
+    private func serve(config brokerConfig: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
+                       logger: Logger) async throws {
+        let broker = try Broker(config: brokerConfig, group: group, threadPool: threadPool, logger: logger)
         let advertised = brokerConfig.advertised
         let dataDir = brokerConfig.dataDir
         let server = KafkaServer(broker: broker, group: group, logger: logger) { address in
@@ -72,11 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        do {
-            try await services.run()
-        } catch {
-            throw fail("\(error)")
-        }
+        try await services.run()
     }
 
     private func makeConfig(logger: Logger) throws -> BrokerConfig {

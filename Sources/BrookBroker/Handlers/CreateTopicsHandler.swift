@@ -51,11 +51,14 @@ enum CreateTopicsHandler {
                 result.configs = configs.sorted { $0.key < $1.key }.map {
                     .init(name: $0.key, value: $0.value, readOnly: false, configSource: 1, isSensitive: false)
                 }
-            } catch {
+            } catch let error as TopicCreationError {
                 result.errorCode = error.errorCode.rawValue
                 result.errorMessage = error.message
                 result.numPartitions = -1
                 result.replicationFactor = -1
+            } catch {
+                result.errorCode = ErrorMapping.code(for: error).rawValue
+                result.errorMessage = "\(error)"
             }
             response.topics.append(result)
         }

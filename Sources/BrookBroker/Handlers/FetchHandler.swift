@@ -11,13 +11,13 @@ enum FetchHandler {
         if request.sessionId != 0 || request.sessionEpoch > 0 {
             var response = FetchResponse()
             response.errorCode = ErrorCode.fetchSessionIdNotFound.rawValue
-            return loop.makeSucceededFuture(response)
+            return loop.makeSucceededFuture(response as (any KafkaMessage)?)
         }
         let broker = context.broker
         let attempt: @Sendable () -> EventLoopFuture<(satisfied: Bool, response: FetchResponse)> = {
             readAll(request, broker: broker, loop: loop)
         }
-        return attempt().flatMap { first in
+        return attempt().flatMap { first -> EventLoopFuture<FetchResponse> in
             if first.satisfied || request.maxWaitMs <= 0 {
                 return loop.makeSucceededFuture(first.response)
             }
@@ -27,53 +27,36 @@ enum FetchHandler {
             let delayed = DelayedFetch(loop: loop, partitions: watched, maxWait: .milliseconds(Int64(request.maxWaitMs)),
                                        attempt: attempt)
             return delayed.futureResult
-        }.map { $0 }
+        }.map { $0 as (any KafkaMessage)? }
+    }
+
+    /// The response being assembled while partitions are read one after another.
+    struct Accumulator: Sendable {
+        var bytes = 0
+        var failed = false
+        var topics: [FetchResponse.FetchableTopicResponse] = []
+
+        func adding(_ topic: String, _ data: FetchResponse.PartitionData, failed: Bool) -> Accumulator {
+            var copy = self
+            if copy.topics.last?.topic != topic { copy.topics.append(.init(topic: topic, partitions: [])) }
+            copy.topics[copy.topics.count - 1].partitions.append(data)
+            copy.bytes += data.records?.readableBytes ?? 0
+            copy.failed = copy.failed || failed
+            return copy
+        }
     }
 
     /// One pass over every requested partition, in request order so the byte budget is shared as Kafka does.
     static func readAll(_ request: FetchRequest, broker: Broker, loop: EventLoop)
         -> EventLoopFuture<(satisfied: Bool, response: FetchResponse)> {
         let readCommitted = request.isolationLevel == 1
-        var state = loop.makeSucceededFuture((bytes: 0, failed: false, topics: [FetchResponse.FetchableTopicResponse]()))
+        var state = loop.makeSucceededFuture(Accumulator())
         for topicRequest in request.topics {
             let topic = broker.topics.topic(named: topicRequest.topic)
             for partitionRequest in topicRequest.partitions {
                 state = state.flatMap { acc in
-                    var acc = acc
-                    func append(_ data: FetchResponse.PartitionData) {
-                        if acc.topics.last?.topic != topicRequest.topic {
-                            acc.topics.append(.init(topic: topicRequest.topic, partitions: []))
-                        }
-                        acc.topics[acc.topics.count - 1].partitions.append(data)
-                    }
-                    func error(_ code: ErrorCode) -> EventLoopFuture<(bytes: Int, failed: Bool, topics: [FetchResponse.FetchableTopicResponse])> {
-                        append(.init(partitionIndex: partitionRequest.partition, errorCode: code.rawValue, highWatermark: -1,
-                                     lastStableOffset: -1, logStartOffset: -1, abortedTransactions: nil, records: ByteBuffer()))
-                        acc.failed = true
-                        return loop.makeSucceededFuture(acc)
-                    }
-                    guard let topic, let partition = topic.partition(partitionRequest.partition) else {
-                        return error(.unknownTopicOrPartition)
-                    }
-                    if partitionRequest.currentLeaderEpoch > partition.leaderEpoch { return error(.unknownLeaderEpoch) }
-                    if partitionRequest.currentLeaderEpoch >= 0 && partitionRequest.currentLeaderEpoch < partition.leaderEpoch {
-                        return error(.fencedLeaderEpoch)
-                    }
-                    let remaining = max(0, Int(request.maxBytes) - acc.bytes)
-                    let limit = min(Int(max(0, partitionRequest.partitionMaxBytes)), remaining)
-                    return partition.read(from: partitionRequest.fetchOffset, maxBytes: limit, readCommitted: readCommitted,
-                                          minOneBatch: acc.bytes == 0).hop(to: loop).map { result in
-                        let code = result.error.map { ErrorMapping.code(for: $0) } ?? .none
-                        append(.init(partitionIndex: partitionRequest.partition, errorCode: code.rawValue,
-                                     highWatermark: result.offsets.highWatermark,
-                                     lastStableOffset: result.offsets.lastStableOffset,
-                                     logStartOffset: result.offsets.logStartOffset,
-                                     abortedTransactions: readCommitted ? [] : nil, preferredReadReplica: -1,
-                                     records: result.records))
-                        acc.bytes += result.records.readableBytes
-                        if result.error != nil { acc.failed = true }
-                        return acc
-                    }
+                    readOne(partitionRequest, topicName: topicRequest.topic, topic: topic, request: request,
+                            readCommitted: readCommitted, acc: acc, loop: loop)
                 }
             }
         }
@@ -85,5 +68,28 @@ enum FetchHandler {
             response.responses = acc.topics
             return (acc.failed || acc.bytes >= Int(request.minBytes), response)
         }
+    }
+
+    private static func readOne(_ p: FetchRequest.FetchPartition, topicName: String, topic: Topic?, request: FetchRequest,
+                                readCommitted: Bool, acc: Accumulator, loop: EventLoop) -> EventLoopFuture<Accumulator> {
+        func error(_ code: ErrorCode) -> EventLoopFuture<Accumulator> {
+            loop.makeSucceededFuture(acc.adding(topicName, .init(
+                partitionIndex: p.partition, errorCode: code.rawValue, highWatermark: -1, lastStableOffset: -1,
+                logStartOffset: -1, abortedTransactions: nil, records: ByteBuffer()), failed: true))
+        }
+        guard let topic, let partition = topic.partition(p.partition) else { return error(.unknownTopicOrPartition) }
+        if p.currentLeaderEpoch > partition.leaderEpoch { return error(.unknownLeaderEpoch) }
+        if p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < partition.leaderEpoch { return error(.fencedLeaderEpoch) }
+        let remaining = max(0, Int(request.maxBytes) - acc.bytes)
+        let limit = min(Int(max(0, p.partitionMaxBytes)), remaining)
+        return partition.read(from: p.fetchOffset, maxBytes: limit, readCommitted: readCommitted, minOneBatch: acc.bytes == 0)
+            .hop(to: loop).map { result in
+                let code = result.error.map { ErrorMapping.code(for: $0) } ?? .none
+                return acc.adding(topicName, .init(
+                    partitionIndex: p.partition, errorCode: code.rawValue, highWatermark: result.offsets.highWatermark,
+                    lastStableOffset: result.offsets.lastStableOffset, logStartOffset: result.offsets.logStartOffset,
+                    abortedTransactions: readCommitted ? [] : nil, preferredReadReplica: -1, records: result.records),
+                    failed: result.error != nil)
+            }
     }
 }

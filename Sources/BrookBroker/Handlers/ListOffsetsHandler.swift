@@ -15,7 +15,7 @@ enum ListOffsetsHandler {
         for topicRequest in request.topics {
             let topic = broker.topics.topic(named: topicRequest.name)
             let partitionFutures = topicRequest.partitions.map { p -> EventLoopFuture<ListOffsetsResponse.ListOffsetsPartitionResponse> in
-                func answer(_ code: ErrorCode, offset: Int64 = -1, timestamp: Int64 = -1, epoch: Int32 = -1)
+                @Sendable func answer(_ code: ErrorCode, offset: Int64 = -1, timestamp: Int64 = -1, epoch: Int32 = -1)
                     -> ListOffsetsResponse.ListOffsetsPartitionResponse {
                     .init(partitionIndex: p.partitionIndex, errorCode: code.rawValue, timestamp: timestamp, offset: offset,
                           leaderEpoch: epoch)

@@ -38,8 +38,10 @@ enum ProduceHandler {
                 let batches: [ValidatedBatch]
                 do {
                     batches = try BatchValidation.validate(records, maxBatchSize: maxBytes)
-                } catch {
+                } catch let error as RecordValidationError {
                     fail(ErrorCode(rawValue: error.kafkaErrorCode) ?? .corruptMessage, "\(error)"); continue
+                } catch {
+                    fail(.corruptMessage, "\(error)"); continue
                 }
                 let logAppendTime = topic.usesLogAppendTime(brokerDefault: broker.config.messageTimestampType)
                 let future = partition.append(batches.map(\.buffer), durable: request.acks == -1, logAppendTime: logAppendTime)
