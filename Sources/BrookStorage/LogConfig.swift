@@ -12,6 +12,10 @@ public struct LogConfig: Sendable, Hashable {
     public var flushMessages: Int64
     /// `flush.ms`: fsync when unflushed data is older than this.
     public var flushMs: Int64
+    /// `retention.ms`: sealed segments whose newest batch is older than this are deleted; -1 keeps all.
+    public var retentionMs: Int64
+    /// `retention.bytes`: oldest sealed segments are deleted while the log is larger; -1 keeps all.
+    public var retentionBytes: Int64
     /// `max.message.bytes`: largest batch accepted (checked by the validator, used by recovery bounds).
     public var maxMessageBytes: Int
 
@@ -22,6 +26,8 @@ public struct LogConfig: Sendable, Hashable {
         segmentIndexBytes: Int = 10_485_760,
         flushMessages: Int64 = Int64.max,
         flushMs: Int64 = Int64.max,
+        retentionMs: Int64 = 604_800_000,
+        retentionBytes: Int64 = -1,
         maxMessageBytes: Int = 1_048_588
     ) {
         self.segmentBytes = segmentBytes
@@ -30,6 +36,8 @@ public struct LogConfig: Sendable, Hashable {
         self.segmentIndexBytes = segmentIndexBytes
         self.flushMessages = flushMessages
         self.flushMs = flushMs
+        self.retentionMs = retentionMs
+        self.retentionBytes = retentionBytes
         self.maxMessageBytes = maxMessageBytes
     }
 }

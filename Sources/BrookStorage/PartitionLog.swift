@@ -10,7 +10,7 @@ public final class PartitionLog {
     public let topicPartition: TopicPartition
     public var config: LogConfig
     /// First offset a consumer may read.
-    public private(set) var logStartOffset: Int64
+    public internal(set) var logStartOffset: Int64
     /// Set by the broker (single node: to `logEndOffset` after each append); starts at the LEO.
     public var highWatermark: Int64
     /// Offsets below this are known to be fsynced.

@@ -113,6 +113,9 @@ extension Segment {
         let last = offsetIndex.lastEntry
         var position = last?.position ?? 0
         var next = baseOffset
+        maxTimestampSoFar = -1
+        offsetOfMaxTimestampSoFar = baseOffset
+        firstBatchTimestamp = nil
         if let entry = timeIndex.lastEntry {
             maxTimestampSoFar = entry.timestamp
             offsetOfMaxTimestampSoFar = entry.offset
@@ -134,6 +137,19 @@ extension Segment {
         bytesSinceLastIndexEntry = size - (last?.position ?? 0)
         if size > 0, let first = try header(at: 0) { firstBatchTimestamp = first.maxTimestamp }
         return true
+    }
+
+    /// Cuts the segment before the batch holding `offset` (or the first batch after it) and
+    /// trims the indexes; a no-op when no batch reaches `offset`.
+    func truncate(to offset: Int64, logger: Logger) throws {
+        guard let (position, header) = try locate(offset) else { return }
+        try log.truncate(to: position)
+        size = position
+        try offsetIndex.truncate(toPosition: position)
+        try timeIndex.truncate(toOffset: header.baseOffset)
+        if try !loadWithoutScan() {
+            try recover(logger: logger)
+        }
     }
 
     /// For a sealed segment left alone at start-up: its end comes from the next segment's base.

@@ -145,7 +145,7 @@ final class Segment {
     }
 
     func writeFinalTimeIndexEntry() throws {
-        if maxTimestampSoFar >= 0, timeIndex.file.isMutable, !timeIndex.file.isFull || timeIndex.count == 0 {
+        if maxTimestampSoFar >= 0, timeIndex.file.isMutable, !timeIndex.file.isFull {
             try timeIndex.maybeAppend(timestamp: maxTimestampSoFar, offset: offsetOfMaxTimestampSoFar)
         }
     }

@@ -66,6 +66,11 @@ final class PartitionLogPropertyTests: XCTestCase {
                 }
                 try log.close()
                 log = try openLog(dir.path, config: config, recoveryPoint: log.recoveryPoint, clean: true)
+            case 7 where Bool.random(using: &rng) && log.logEndOffset > 0:
+                let target = Int64.random(in: 0..<log.logEndOffset, using: &rng)
+                context += " truncate to \(target)"
+                try log.truncate(to: target)
+                model.removeAll { $0.last >= target }
             case 7:
                 let recoveryPoint = log.recoveryPoint
                 log.closeWithoutFlushForTesting()
