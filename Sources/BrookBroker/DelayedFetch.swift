@@ -8,7 +8,9 @@ import NIOCore
 /// exactly once, and deregisters from every partition it watched.
 final class DelayedFetch: @unchecked Sendable {
     private let loop: EventLoop
-    private let partitions: [Partition]
+    private let partitions: [Watched]
+    /// The high watermark each partition had when the fetch last read it.
+    private var observed: [Int64]
     private let attempt: @Sendable () -> EventLoopFuture<(satisfied: Bool, response: FetchResponse)>
     private let promise: EventLoopPromise<FetchResponse>
     // Touched only on `loop`.
@@ -17,12 +19,21 @@ final class DelayedFetch: @unchecked Sendable {
     private var rerunRequested = false
     private var timeout: Scheduled<Void>?
 
-    init(loop: EventLoop, partitions: [Partition], maxWait: TimeAmount,
+    /// A partition the fetch waits on, named as in the response.
+    struct Watched {
+        let partition: Partition
+        let topic: String
+        let index: Int32
+    }
+
+    init(loop: EventLoop, partitions: [Watched], initial: FetchResponse, maxWait: TimeAmount,
          attempt: @escaping @Sendable () -> EventLoopFuture<(satisfied: Bool, response: FetchResponse)>) {
         self.loop = loop
         self.partitions = partitions
         self.attempt = attempt
         self.promise = loop.makePromise()
+        self.observed = partitions.map { _ in -1 }
+        record(initial)
         loop.execute {
             self.timeout = loop.scheduleTask(in: maxWait) { self.expire() }
             self.register()
@@ -31,8 +42,17 @@ final class DelayedFetch: @unchecked Sendable {
 
     var futureResult: EventLoopFuture<FetchResponse> { promise.futureResult }
 
+    private func record(_ response: FetchResponse) {
+        for (i, w) in partitions.enumerated() {
+            let data = response.responses.first { $0.topic == w.topic }?.partitions.first { $0.partitionIndex == w.index }
+            observed[i] = data?.highWatermark ?? -1
+        }
+    }
+
+    /// Registers with every partition; one whose high watermark moved since our read wakes us at once,
+    /// so an append landing between the read and the registration is never missed.
     private func register() {
-        for partition in partitions { partition.addFetchWaiter(self) }
+        for (i, w) in partitions.enumerated() { w.partition.addFetchWaiter(self, observedHighWatermark: observed[i]) }
     }
 
     /// Called by a partition (on its own loop) after an append.
@@ -58,6 +78,7 @@ final class DelayedFetch: @unchecked Sendable {
             guard !self.completed else { return }
             switch result {
             case .success(let (satisfied, response)):
+                self.record(response)
                 if satisfied || final || self.finalRequested {
                     self.finish(.success(response))
                 } else if self.rerunRequested {
@@ -77,7 +98,7 @@ final class DelayedFetch: @unchecked Sendable {
     private func finish(_ result: Result<FetchResponse, Error>) {
         completed = true
         timeout?.cancel()
-        for partition in partitions { partition.removeFetchWaiter(self) }
+        for w in partitions { w.partition.removeFetchWaiter(self) }
         promise.completeWith(result)
     }
 }

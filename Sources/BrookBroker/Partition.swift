@@ -161,8 +161,14 @@ public final class Partition: @unchecked Sendable {
 
     // MARK: Long-poll waiters
 
-    func addFetchWaiter(_ waiter: DelayedFetch) {
-        eventLoop.execute { self.fetchWaiters[ObjectIdentifier(waiter)] = waiter }
+    func addFetchWaiter(_ waiter: DelayedFetch, observedHighWatermark: Int64) {
+        eventLoop.execute {
+            if self.log.highWatermark != observedHighWatermark {
+                waiter.dataArrived()
+            } else {
+                self.fetchWaiters[ObjectIdentifier(waiter)] = waiter
+            }
+        }
     }
 
     func removeFetchWaiter(_ waiter: DelayedFetch) {

@@ -22,10 +22,14 @@ enum FetchHandler {
                 return loop.makeSucceededFuture(first.response)
             }
             let watched = request.topics.flatMap { topic in
-                topic.partitions.compactMap { broker.topics.topic(named: topic.topic)?.partition($0.partition) }
+                topic.partitions.compactMap { p in
+                    broker.topics.topic(named: topic.topic)?.partition(p.partition).map {
+                        DelayedFetch.Watched(partition: $0, topic: topic.topic, index: p.partition)
+                    }
+                }
             }
-            let delayed = DelayedFetch(loop: loop, partitions: watched, maxWait: .milliseconds(Int64(request.maxWaitMs)),
-                                       attempt: attempt)
+            let delayed = DelayedFetch(loop: loop, partitions: watched, initial: first.response,
+                                       maxWait: .milliseconds(Int64(request.maxWaitMs)), attempt: attempt)
             return delayed.futureResult
         }.map { $0 as (any KafkaMessage)? }
     }
