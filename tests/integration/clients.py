@@ -54,26 +54,42 @@ def producer_config(bootstrap: str, **overrides) -> dict:
 
 
 def produce_confluent(bootstrap: str, topic: str, messages: list[dict], flush_timeout=CLIENT_TIMEOUT,
-                      producer: Producer | None = None, **config) -> list[Delivery]:
+                      check: bool = True, **config) -> list[Delivery]:
     """messages: dicts of produce() kwargs (key, value, headers, timestamp, partition).
-    Returns delivery reports in callback order; fails if any is still outstanding at the deadline."""
+    Returns delivery reports in callback order; fails if any is still outstanding at the deadline
+    and, with check=True, if any delivery failed."""
     deliveries: list[Delivery] = []
 
     def on_delivery(err, msg):
         deliveries.append(Delivery(msg.partition(), msg.offset(), msg.key(), msg.value(), err))
 
-    p = producer or Producer(producer_config(bootstrap, **config))
-    for m in messages:
-        while True:
-            try:
-                p.produce(topic, on_delivery=on_delivery, **m)
-                break
-            except BufferError:
-                p.poll(0.1)
-        p.poll(0)
-    remaining = p.flush(flush_timeout)
+    p = Producer(producer_config(bootstrap, **config))
+    try:
+        for m in messages:
+            while True:
+                try:
+                    p.produce(topic, on_delivery=on_delivery, **m)
+                    break
+                except BufferError:
+                    p.poll(0.1)
+            p.poll(0)
+        remaining = p.flush(flush_timeout)
+    finally:
+        discard_producer(p)
     assert remaining == 0, f"{remaining} messages not delivered within {flush_timeout}s"
+    if check:
+        failed = [d for d in deliveries if d.error is not None]
+        assert not failed, f"{len(failed)} of {len(deliveries)} deliveries failed, first: {failed[0].error}"
     return deliveries
+
+
+def discard_producer(p: Producer) -> None:
+    """Drop anything still queued so a failed test leaves no producer retrying in the background."""
+    try:
+        p.purge()
+        p.flush(0)
+    except Exception:
+        pass
 
 
 def consumer_config(bootstrap: str, **overrides) -> dict:
