@@ -148,7 +148,7 @@ def consume_kafka_python(bootstrap: str, topic: str, partition: int, count: int,
 
     c = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                       auto_offset_reset="earliest", request_timeout_ms=15000,
-                      api_version_auto_timeout_ms=10000, client_id="brook-it-kafka-python")
+                      client_id="brook-it-kafka-python")
     out: list[Record] = []
     try:
         tp = KTopicPartition(topic, partition)
@@ -173,7 +173,7 @@ def produce_kafka_python(bootstrap: str, topic: str, messages: list[dict],
     # kafka-python 3 is idempotent by default, which needs InitProducerId; brook does not
     # implement that API yet, so turn idempotence off explicitly.
     p = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False,
-                      request_timeout_ms=15000, api_version_auto_timeout_ms=10000,
+                      request_timeout_ms=15000,
                       max_block_ms=15000, client_id="brook-it-kafka-python", **config)
     try:
         futures = [p.send(topic, key=m.get("key"), value=m.get("value"),

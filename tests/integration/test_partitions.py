@@ -55,7 +55,9 @@ def admin(bootstrap: str) -> AdminClient:
 
 
 def test_create_topics_then_partitioned_round_trip(brook, topic):
-    futures = admin(brook.bootstrap).create_topics(
+    # Keep the client referenced until its future resolves: a collected handle fails it with _DESTROY.
+    client = admin(brook.bootstrap)
+    futures = client.create_topics(
         [NewTopic(topic, num_partitions=PARTITIONS, replication_factor=1)], request_timeout=15)
     futures[topic].result(timeout=20)
     md = wait_for_topic(brook.bootstrap, topic, partitions=PARTITIONS)
