@@ -60,10 +60,21 @@ public struct LeaveGroupMemberResult: Sendable, Equatable {
     public var memberId: String
     public var groupInstanceId: String?
     public var error: ErrorCode
+
+    public init(memberId: String, groupInstanceId: String?, error: ErrorCode) {
+        self.memberId = memberId
+        self.groupInstanceId = groupInstanceId
+        self.error = error
+    }
 }
 
 /// The answer to a LeaveGroup: a top-level error (the group is unusable) or one result per member.
 public struct LeaveGroupResult: Sendable, Equatable {
     public var error: ErrorCode
     public var members: [LeaveGroupMemberResult]
+
+    public init(error: ErrorCode, members: [LeaveGroupMemberResult]) {
+        self.error = error
+        self.members = members
+    }
 }
