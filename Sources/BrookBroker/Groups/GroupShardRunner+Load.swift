@@ -15,18 +15,18 @@ extension GroupShardRunner {
 
     private func loadChunk(from offset: Int64, upTo end: Int64, records: Int) -> EventLoopFuture<Void> {
         guard offset < end else { return activate(records: records) }
-        return partition.read(from: offset, maxBytes: Self.loadChunkBytes, readCommitted: false, minOneBatch: true)
-            .hop(to: eventLoop)
-            .flatMap { result in
-                if let error = result.error {
-                    self.logger.error("stopped loading group metadata", metadata: [
-                        "brook.partition": "\(self.partition.topicPartition)", "error": "\(error)"])
-                    return self.activate(records: records)
-                }
-                let (next, count) = self.replay(result.records, from: offset)
-                guard next > offset else { return self.activate(records: records + count) }
-                return self.loadChunk(from: next, upTo: end, records: records + count)
-            }
+        // The runner shares the partition's event loop, so it may read the log directly.
+        return eventLoop.submit {
+            try self.partition.log.read(from: offset, maxBytes: Self.loadChunkBytes, upTo: end, minOneBatch: true).records
+        }.flatMap { chunk in
+            let (next, count) = self.replay(chunk, from: offset)
+            guard next > offset else { return self.activate(records: records + count) }
+            return self.loadChunk(from: next, upTo: end, records: records + count)
+        }.flatMapError { error in
+            self.logger.error("stopped loading group metadata", metadata: [
+                "brook.partition": "\(self.partition.topicPartition)", "error": "\(error)"])
+            return self.activate(records: records)
+        }
     }
 
     /// Applies every record in `chunk`; returns the offset after the last batch read.
