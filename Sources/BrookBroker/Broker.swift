@@ -68,6 +68,8 @@ public final class Broker: Sendable {
             ListGroupsHandler.handler,
             DeleteGroupsHandler.handler,
             OffsetDeleteHandler.handler,
+            ConsumerGroupHeartbeatHandler.handler,
+            ConsumerGroupDescribeHandler.handler,
         ]
     }
 

@@ -18,6 +18,8 @@ public enum GroupTimer: Hashable, Sendable {
     case sync(group: String)
     /// A KIP-848 member's session deadline.
     case consumerSession(group: String, member: String)
+    /// A KIP-848 member's deadline for revoking partitions (its rebalance timeout).
+    case consumerRebalance(group: String, member: String)
     /// The periodic offset-retention check of a coordinator shard.
     case offsetExpiration
 }

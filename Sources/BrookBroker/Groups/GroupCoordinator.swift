@@ -28,6 +28,13 @@ public final class GroupCoordinator: Sendable {
         runners[Int(GroupPartitioner.partition(for: groupId, partitions: Int32(runners.count)))]
     }
 
+    /// The topics KIP-848 assignors may hand out (internal topics excluded).
+    func topicsImage(_ registry: TopicRegistry) -> TopicsImage {
+        TopicsImage(registry.allTopics.filter { !$0.isInternal }.map {
+            TopicImage(id: $0.id, name: $0.name, partitions: Int32($0.partitions.count))
+        })
+    }
+
     /// The random part of a new member id.
     static func newMemberIdSuffix() -> String { UUID().uuidString.lowercased() }
 

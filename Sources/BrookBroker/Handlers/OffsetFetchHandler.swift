@@ -12,7 +12,8 @@ enum OffsetFetchHandler {
         let groups = context.broker.groups
         if version >= 8 {
             let futures = request.groups.map { group in
-                fetch(groups, groupId: group.groupId, topics: group.topics.map { $0.map { ($0.name, $0.partitionIndexes) } })
+                fetch(groups, groupId: group.groupId, memberId: group.memberId, memberEpoch: group.memberEpoch,
+                      topics: group.topics.map { $0.map { ($0.name, $0.partitionIndexes) } })
                     .map { error, fetched in
                         OffsetFetchResponse.OffsetFetchResponseGroup(
                             groupId: group.groupId,
@@ -49,10 +50,11 @@ enum OffsetFetchHandler {
         }
     }
 
-    private static func fetch(_ groups: GroupCoordinator, groupId: String, topics: [(String, [Int32])]?)
-        -> EventLoopFuture<(ErrorCode, Fetched)> {
+    private static func fetch(_ groups: GroupCoordinator, groupId: String, memberId: String? = nil, memberEpoch: Int32 = -1,
+                              topics: [(String, [Int32])]?) -> EventLoopFuture<(ErrorCode, Fetched)> {
         groups.runner(for: groupId).read(unavailable: { ($0, []) }) { shard in
-            (.none, shard.fetchOffsets(groupId: groupId, topics: topics.map { $0.map { (name: $0.0, partitions: $0.1) } }))
+            shard.fetchOffsets(groupId: groupId, memberId: memberId, memberEpoch: memberEpoch,
+                               topics: topics.map { $0.map { (name: $0.0, partitions: $0.1) } })
         }
     }
 }

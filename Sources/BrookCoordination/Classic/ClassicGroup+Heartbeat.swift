@@ -48,7 +48,7 @@ extension ClassicGroup {
         case .heartbeat(_, let member): heartbeatExpired(member, &effects)
         case .join: joinTimerFired(&effects)
         case .sync: syncTimerFired(&effects)
-        case .consumerSession, .offsetExpiration: break
+        case .consumerSession, .consumerRebalance, .offsetExpiration: break
         }
         return effects
     }

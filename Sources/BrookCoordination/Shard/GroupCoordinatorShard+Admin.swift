@@ -22,12 +22,16 @@ extension GroupCoordinatorShard {
     public func listGroups(statesFilter: [String], typesFilter: [String]) -> [ListedGroup] {
         let states = Set(statesFilter.map { $0.trimmingWhitespace().lowercased() })
         let types = Set(typesFilter.map { $0.trimmingWhitespace().lowercased() })
-        return groups.keys.sorted().compactMap { id -> ListedGroup? in
-            guard let group = groups[id] else { return nil }
-            if !states.isEmpty && !states.contains(group.state.rawValue.lowercased()) { return nil }
-            if !types.isEmpty && !types.contains("classic") { return nil }
-            return ListedGroup(groupId: id, protocolType: group.protocolType ?? "", state: group.state.rawValue, type: "classic")
+        var listed: [ListedGroup] = []
+        for (id, group) in groups {
+            listed.append(ListedGroup(groupId: id, protocolType: group.protocolType ?? "", state: group.state.rawValue, type: "classic"))
         }
+        for (id, group) in consumerGroups {
+            listed.append(ListedGroup(groupId: id, protocolType: "consumer", state: group.state.rawValue, type: "consumer"))
+        }
+        return listed.filter { group in
+            (states.isEmpty || states.contains(group.state.lowercased())) && (types.isEmpty || types.contains(group.type))
+        }.sorted { $0.groupId < $1.groupId }
     }
 
     /// DeleteGroups: only Empty groups; their offsets and metadata get tombstones.
@@ -36,6 +40,18 @@ extension GroupCoordinatorShard {
         var records: [OffsetsTopicRecord] = []
         var effects: [GroupEffect] = []
         for id in ids {
+            if var consumer = consumerGroups[id] {
+                guard consumer.members.isEmpty else {
+                    results.append((id, .nonEmptyGroup))
+                    continue
+                }
+                for tp in (offsets[id] ?? [:]).keys.sorted() { records.append(.offsetCommit(group: id, tp, nil)) }
+                consumer.cancelAllTimers(&effects)
+                consumerGroups.removeValue(forKey: id)
+                offsets.removeValue(forKey: id)
+                results.append((id, .none))
+                continue
+            }
             guard var group = groups[id] else {
                 results.append((id, .groupIdNotFound))
                 continue

@@ -50,21 +50,28 @@ extension GroupCoordinatorShard {
         let all = { (code: ErrorCode) in (Array(repeating: code, count: request.partitions.count), [GroupEffect]()) }
         if request.groupId.isEmpty { return all(.invalidGroupId) }
         var effects: [GroupEffect] = []
-        var group: ClassicGroup
-        if let existing = groups[request.groupId] {
-            group = existing
-        } else if request.generationIdOrMemberEpoch < 0 {
-            // A simple consumer or admin tool: the group exists from now on, with no protocol.
-            group = ClassicGroup(groupId: request.groupId, config: config, now: now)
+        if let consumer = consumerGroups[request.groupId] {
+            if let error = consumer.validateOffsetCommit(memberId: request.memberId, memberEpoch: request.generationIdOrMemberEpoch,
+                                                         apiVersion: request.apiVersion) {
+                return all(error)
+            }
         } else {
-            return all(request.apiVersion >= 9 ? .groupIdNotFound : .illegalGeneration)
+            var group: ClassicGroup
+            if let existing = groups[request.groupId] {
+                group = existing
+            } else if request.generationIdOrMemberEpoch < 0 {
+                // A simple consumer or admin tool: the group exists from now on, with no protocol.
+                group = ClassicGroup(groupId: request.groupId, config: config, now: now)
+            } else {
+                return all(request.apiVersion >= 9 ? .groupIdNotFound : .illegalGeneration)
+            }
+            if let error = group.validateOffsetCommit(memberId: request.memberId, instanceId: request.groupInstanceId,
+                                                      generationId: request.generationIdOrMemberEpoch) {
+                return all(error)
+            }
+            effects += group.offsetCommitted(by: request.memberId, now: now)
+            groups[request.groupId] = group
         }
-        if let error = group.validateOffsetCommit(memberId: request.memberId, instanceId: request.groupInstanceId,
-                                                  generationId: request.generationIdOrMemberEpoch) {
-            return all(error)
-        }
-        effects += group.offsetCommitted(by: request.memberId, now: now)
-        groups[request.groupId] = group
 
         let expire: Int64? = request.retentionTimeMs == -1 ? nil : now + request.retentionTimeMs
         var errors: [ErrorCode] = []
@@ -90,30 +97,46 @@ extension GroupCoordinatorShard {
     /// committed partition when `topics` is nil.
     public func fetchOffsets(groupId: String, topics: [(name: String, partitions: [Int32])]?)
         -> [(topic: String, partitions: [(partition: Int32, offset: CommittedOffset?)])] {
-        let known = groups[groupId].map { $0.state != .dead } ?? false
+        fetchOffsets(groupId: groupId, memberId: nil, memberEpoch: -1, topics: topics).1
+    }
+
+    /// OffsetFetch as a member (v9+): a KIP-848 member must give its current epoch.
+    public func fetchOffsets(groupId: String, memberId: String?, memberEpoch: Int32, topics: [(name: String, partitions: [Int32])]?)
+        -> (ErrorCode, [(topic: String, partitions: [(partition: Int32, offset: CommittedOffset?)])]) {
+        if let consumer = consumerGroups[groupId],
+           let error = consumer.validateOffsetFetch(memberId: memberId, memberEpoch: memberEpoch) {
+            return (error, [])
+        }
+        let known = consumerGroups[groupId] != nil || (groups[groupId].map { $0.state != .dead } ?? false)
         let committed = known ? (offsets[groupId] ?? [:]) : [:]
         if let topics {
-            return topics.map { topic in
+            return (.none, topics.map { topic in
                 (topic.name, topic.partitions.map { ($0, committed[GroupTopicPartition(topic: topic.name, partition: $0)]) })
-            }
+            })
         }
         var byTopic: [String: [(partition: Int32, offset: CommittedOffset?)]] = [:]
         for (tp, value) in committed.sorted(by: { $0.key < $1.key }) {
             byTopic[tp.topic, default: []].append((tp.partition, value))
         }
-        return byTopic.keys.sorted().map { ($0, byTopic[$0]!) }
+        return (.none, byTopic.keys.sorted().map { ($0, byTopic[$0]!) })
     }
 
     /// OffsetDelete: GROUP_SUBSCRIBED_TO_TOPIC for topics members still consume; tombstones for the rest.
     public mutating func deleteOffsets(groupId: String, topics: [(name: String, partitions: [Int32])], now: Int64)
         -> (ErrorCode, [(topic: String, errors: [(partition: Int32, error: ErrorCode)])], [GroupEffect]) {
         if groupId.isEmpty { return (.invalidGroupId, [], []) }
-        guard let group = groups[groupId] else { return (.groupIdNotFound, [], []) }
-        if let error = group.validateOffsetDelete() { return (error, [], []) }
+        let isSubscribed: (String) -> Bool
+        if let consumer = consumerGroups[groupId] {
+            isSubscribed = consumer.isSubscribed(to:)
+        } else {
+            guard let group = groups[groupId] else { return (.groupIdNotFound, [], []) }
+            if let error = group.validateOffsetDelete() { return (error, [], []) }
+            isSubscribed = group.isSubscribed(to:)
+        }
         var records: [OffsetsTopicRecord] = []
         var results: [(topic: String, errors: [(partition: Int32, error: ErrorCode)])] = []
         for topic in topics {
-            if group.isSubscribed(to: topic.name) {
+            if isSubscribed(topic.name) {
                 results.append((topic.name, topic.partitions.map { ($0, ErrorCode.groupSubscribedToTopic) }))
                 continue
             }
@@ -155,6 +178,25 @@ extension GroupCoordinatorShard {
                 group.cancelAllTimers(&effects)
                 groups.removeValue(forKey: groupId)
                 records.append(.groupMetadata(group: groupId, nil))
+            }
+        }
+        for groupId in consumerGroups.keys.sorted() {
+            guard var group = consumerGroups[groupId] else { continue }
+            var allExpired = true
+            for (tp, committed) in (offsets[groupId] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                let expired = !group.isSubscribed(to: tp.topic)
+                    && (committed.expireTimestamp.map { now >= $0 } ?? (now - committed.commitTimestamp >= config.offsetsRetentionMs))
+                if expired {
+                    offsets[groupId]?.removeValue(forKey: tp)
+                    records.append(.offsetCommit(group: groupId, tp, nil))
+                } else {
+                    allExpired = false
+                }
+            }
+            if offsets[groupId]?.isEmpty == true { offsets.removeValue(forKey: groupId) }
+            if allExpired && group.members.isEmpty {
+                group.cancelAllTimers(&effects)
+                consumerGroups.removeValue(forKey: groupId)
             }
         }
         if !records.isEmpty { effects.append(.append(records)) }

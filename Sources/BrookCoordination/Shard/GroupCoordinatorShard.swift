@@ -9,6 +9,8 @@ import NIOCore
 public struct GroupCoordinatorShard: Sendable {
     public let config: GroupCoordinatorConfig
     public internal(set) var groups: [String: ClassicGroup] = [:]
+    /// KIP-848 groups (a group id is either classic or consumer, never both).
+    public internal(set) var consumerGroups: [String: ConsumerGroup] = [:]
     public internal(set) var offsets: [String: [GroupTopicPartition: CommittedOffset]] = [:]
     var expirationArmed = false
 
@@ -31,6 +33,12 @@ public struct GroupCoordinatorShard: Sendable {
         }
         if request.sessionTimeoutMs < config.minSessionTimeoutMs || request.sessionTimeoutMs > config.maxSessionTimeoutMs {
             return [.respondJoin(token, .failure(.invalidSessionTimeout, memberId: request.memberId))]
+        }
+        if let consumer = consumerGroups[request.groupId] {
+            guard consumer.members.isEmpty else {
+                return [.respondJoin(token, .failure(.inconsistentGroupProtocol, memberId: request.memberId))]
+            }
+            consumerGroups.removeValue(forKey: request.groupId)
         }
         let isNewGroup = groups[request.groupId] == nil
         if isNewGroup && !request.memberId.isEmpty {
@@ -90,8 +98,11 @@ public struct GroupCoordinatorShard: Sendable {
             let effects = group.timerFired(timer, now: now)
             groups[groupId] = group
             return effects
-        case .consumerSession:
-            return []
+        case .consumerSession(let groupId, _), .consumerRebalance(let groupId, _):
+            guard var group = consumerGroups[groupId] else { return [] }
+            let effects = group.timerFired(timer, now: now)
+            consumerGroups[groupId] = group
+            return effects
         }
     }
 
@@ -137,6 +148,7 @@ public struct GroupCoordinatorShard: Sendable {
             }
         }
         groups.removeAll()
+        consumerGroups.removeAll()
         offsets.removeAll()
         return effects
     }
