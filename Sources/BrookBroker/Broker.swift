@@ -1,3 +1,4 @@
+import BrookCoordination
 import BrookProtocol
 import BrookStorage
 import Logging
@@ -10,6 +11,8 @@ public final class Broker: Sendable {
     public let config: BrokerConfig
     public let identity: ClusterIdentity
     public let topics: TopicRegistry
+    /// Consumer groups and committed offsets (`__consumer_offsets`).
+    public let groups: GroupCoordinator
     let logger: Logger
     let clock: @Sendable () -> Int64
     let group: EventLoopGroup
@@ -28,6 +31,8 @@ public final class Broker: Sendable {
             self.topics = TopicRegistry(dataDirectory: dataDirectory, config: config, group: group,
                                         threadPool: threadPool, logger: logger, clock: clock)
             try topics.loadExisting()
+            self.groups = try GroupCoordinator(topics: topics, config: config.groupCoordinator, group: group,
+                                               logger: logger, clock: clock)
         } catch {
             dataDirectory.unlock()
             throw error
@@ -52,6 +57,19 @@ public final class Broker: Sendable {
             FetchHandler.handler,
             ListOffsetsHandler.handler,
             CreateTopicsHandler.handler,
+            FindCoordinatorHandler.handler,
+            JoinGroupHandler.handler,
+            SyncGroupHandler.handler,
+            HeartbeatHandler.handler,
+            LeaveGroupHandler.handler,
+            OffsetCommitHandler.handler,
+            OffsetFetchHandler.handler,
+            DescribeGroupsHandler.handler,
+            ListGroupsHandler.handler,
+            DeleteGroupsHandler.handler,
+            OffsetDeleteHandler.handler,
+            ConsumerGroupHeartbeatHandler.handler,
+            ConsumerGroupDescribeHandler.handler,
         ]
     }
 
@@ -97,7 +115,13 @@ public final class Broker: Sendable {
 
     /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.
     public func shutdown() -> EventLoopFuture<Void> {
-        topics.shutdown()
+        groups.close(on: group.next()).flatMap { self.topics.shutdown() }
+    }
+
+    /// First step of a graceful shutdown: answers requests parked in the broker (JoinGroup, SyncGroup)
+    /// so in-flight requests can drain. Call before waiting for them.
+    public func beginShutdown() -> EventLoopFuture<Void> {
+        groups.close(on: group.next())
     }
 
     /// Runs the time-based flush policy (`log.flush.interval.ms`) on every partition.

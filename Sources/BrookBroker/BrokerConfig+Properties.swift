@@ -81,6 +81,7 @@ extension BrokerConfig {
             messageTimestampType = value
         case "num.io.threads", "num.network.threads": eventLoopThreads = Int(try Self.int32(key, value, min: 1))
         default:
+            if try groupCoordinator.apply(key: key, value: value) { return true }
             return Self.acceptedButUnused.contains(key)
         }
         return true
@@ -89,7 +90,7 @@ extension BrokerConfig {
     /// Kafka settings that are valid but have no effect on a single Brook node; accepted silently.
     static let acceptedButUnused: Set<String> = [
         "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
-        "transaction.state.log.min.isr", "group.initial.rebalance.delay.ms", "log.retention.check.interval.ms",
+        "transaction.state.log.min.isr", "log.retention.check.interval.ms",
         "zookeeper.connect", "zookeeper.connection.timeout.ms", "num.recovery.threads.per.data.dir",
         "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "process.roles", "controller.quorum.voters",
         "controller.listener.names", "inter.broker.listener.name", "listener.security.protocol.map",

@@ -1,3 +1,4 @@
+import BrookCoordination
 import BrookStorage
 
 /// Broker settings, named and defaulted as Apache Kafka's broker properties.
@@ -46,6 +47,8 @@ public struct BrokerConfig: Sendable {
     public var messageTimestampType: String = "CreateTime"
     /// `num.network.threads` is Kafka's; Brook's event-loop count (`num.io.threads` here), 0 = one per core.
     public var eventLoopThreads: Int = 0
+    /// Consumer group coordinator settings (`group.*`, `offsets.*`, `offset.metadata.max.bytes`).
+    public var groupCoordinator = GroupCoordinatorConfig()
 
     public init() {}
 

@@ -24,7 +24,11 @@ public enum GeneratedApis {
         .initProducerId: 0...5,
         .describeConfigs: 0...4,
         .createPartitions: 0...3,
+        .deleteGroups: 0...2,
+        .offsetDelete: 0...0,
         .describeCluster: 0...1,
+        .consumerGroupHeartbeat: 0...1,
+        .consumerGroupDescribe: 0...0,
     ]
 
     /// apiKey -> first flexible version, for generated APIs that have flexible versions.
@@ -49,7 +53,10 @@ public enum GeneratedApis {
         .initProducerId: 2,
         .describeConfigs: 4,
         .createPartitions: 2,
+        .deleteGroups: 2,
         .describeCluster: 0,
+        .consumerGroupHeartbeat: 0,
+        .consumerGroupDescribe: 0,
     ]
 
     /// apiKey -> request and response message types.
@@ -75,7 +82,11 @@ public enum GeneratedApis {
             .initProducerId: (InitProducerIdRequest.self, InitProducerIdResponse.self),
             .describeConfigs: (DescribeConfigsRequest.self, DescribeConfigsResponse.self),
             .createPartitions: (CreatePartitionsRequest.self, CreatePartitionsResponse.self),
+            .deleteGroups: (DeleteGroupsRequest.self, DeleteGroupsResponse.self),
+            .offsetDelete: (OffsetDeleteRequest.self, OffsetDeleteResponse.self),
             .describeCluster: (DescribeClusterRequest.self, DescribeClusterResponse.self),
+            .consumerGroupHeartbeat: (ConsumerGroupHeartbeatRequest.self, ConsumerGroupHeartbeatResponse.self),
+            .consumerGroupDescribe: (ConsumerGroupDescribeRequest.self, ConsumerGroupDescribeResponse.self),
         ]
     }
 }
