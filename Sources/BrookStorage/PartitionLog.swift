@@ -211,6 +211,7 @@ public final class PartitionLog {
             try flush.perform()
             completeFlush(flush)
         }
+        try FileSystem.sync(path: activeSegment.indexPath)
         try FileSystem.sync(path: activeSegment.timeIndexPath)
         for segment in segments { try segment.close() }
         isClosed = true
