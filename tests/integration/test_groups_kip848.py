@@ -70,3 +70,24 @@ def test_consumer_protocol_with_the_range_assignor(brook_factory, topic):
     finally:
         for m in members:
             m.close()
+
+
+@pytest.mark.timeout(180)
+def test_consumer_protocol_members_rejoin_after_a_broker_restart(brook_factory, topic):
+    """Membership of consumer-protocol groups is not persisted: after a restart the broker answers
+    UNKNOWN_MEMBER_ID, the member joins again and resumes from its committed offsets."""
+    brook = brook_factory(settings=SETTINGS)
+    create_topic(brook.bootstrap, topic, 2)
+    group = f"{topic}-restart"
+    produce_spread(brook.bootstrap, topic, 2, 10, "before")
+    member = GroupMember("survivor", brook.bootstrap, group, topic, **CONSUMER_PROTOCOL).start()
+    try:
+        wait_until(lambda: member.count() == 20, 60, "the records before the restart")
+        brook.restart(keep_port=True)
+        produce_spread(brook.bootstrap, topic, 2, 10, "after")
+        wait_until(lambda: member.count() >= 40, 90, "the records after the restart")
+        offsets = sorted((p, o) for p, o, _ in member.records)
+        assert offsets == [(p, o) for p in range(2) for o in range(20)], "nothing lost, nothing twice"
+    finally:
+        member.close()
+    assert committed_offsets(brook.bootstrap, group, topic, 2) == {0: 20, 1: 20}
