@@ -203,3 +203,18 @@ final class ConsumerGroupTests: XCTestCase {
         XCTAssertEqual(result.error, .inconsistentGroupProtocol)
     }
 }
+
+extension ConsumerGroupTests {
+    func testRefusedClassicJoinKeepsTheOffsetsOfAnEmptyConsumerGroup() {
+        var h = ConsumerGroupHarness()
+        let a = h.join("a")
+        let commit = OffsetCommitInput(groupId: "cg", generationIdOrMemberEpoch: a.memberEpoch, memberId: "a",
+                                       partitions: [.init(topic: "t1", partition: 0, offset: 4)])
+        h.apply(h.shard.commitOffsets(commit, now: h.now).1)
+        _ = h.heartbeat(ConsumerGroupHeartbeatInput(groupId: "cg", memberId: "a", memberEpoch: -1, newMemberId: ""))
+        // A classic member with an unusable protocol list: refused, but the group's offsets must stay reachable.
+        _ = h.shard.join(JoinGroupInput(groupId: "cg", sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, protocolType: "consumer",
+                                        protocols: [], newMemberIdSuffix: "x"), token: RequestToken(1), now: h.now)
+        XCTAssertEqual(h.shard.fetchOffsets(groupId: "cg", topics: [("t1", [0])]).first?.partitions.first?.offset?.offset, 4)
+    }
+}
