@@ -95,8 +95,8 @@ def discard_producer(p: Producer) -> None:
 def consumer_config(bootstrap: str, **overrides) -> dict:
     config = {
         "bootstrap.servers": bootstrap,
-        # confluent-kafka requires a group.id; we never join the group (assign only, no commits),
-        # because consumer groups are not implemented in brook yet.
+        # confluent-kafka requires a group.id; these round trips never join it (assign only, no
+        # commits) so every client reads the same partition from offset 0.
         "group.id": "brook-it-assign-only",
         "enable.auto.commit": False,
         "enable.auto.offset.store": False,
