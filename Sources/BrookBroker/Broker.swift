@@ -79,7 +79,7 @@ public final class Broker: Sendable {
     }
 
     /// Handles one request frame body (the bytes after the 4-byte size).
-    public func handle(frame: ByteBuffer, on loop: EventLoop) -> RequestDisposition {
+    public func handle(frame: ByteBuffer, on loop: EventLoop, clientHost: String = "") -> RequestDisposition {
         guard let peeked = RequestHeader.peek(frame) else {
             return .close(reason: "request shorter than a header")
         }
@@ -99,7 +99,7 @@ public final class Broker: Sendable {
         } catch {
             return .close(reason: "malformed request header: \(error)")
         }
-        let context = RequestContext(header: header, eventLoop: loop, broker: self)
+        let context = RequestContext(header: header, eventLoop: loop, broker: self, clientHost: clientHost)
         do {
             return .respond(try handler.handle(&buffer, context))
         } catch {
