@@ -81,6 +81,7 @@ public final class Broker: Sendable {
             ConsumerGroupHeartbeatHandler.handler,
             ConsumerGroupDescribeHandler.handler,
             InitProducerIdHandler.handler,
+            DescribeProducersHandler.handler,
         ]
     }
 

@@ -137,3 +137,36 @@ final class IdempotenceEndToEndTests: XCTestCase {
         try await broker.stop()
     }
 }
+
+/// DescribeProducers (KIP-664) reports what the partitions know.
+final class IdempotenceDescribeProducersTests: XCTestCase {
+    func testDescribeProducersListsActiveProducers() async throws {
+        let broker = try await TestBroker()
+        defer { broker.removeData() }
+        do {
+            try broker.broker.topics.createTopic(name: "dp", partitions: 1, replicationFactor: 1, configs: [:],
+                                                 validateOnly: false)
+            let client = try RawKafkaClient(port: broker.port)
+            let pid = try client.request(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: 1),
+                                         version: 4, as: InitProducerIdResponse.self).producerId
+            var builder = RecordBatchBuilder(producerId: pid, producerEpoch: 0, baseSequence: 0)
+            for v in ["a", "b", "c"] { builder.append(key: nil, value: ByteBuffer(string: v), timestamp: 1234) }
+            let produce = ProduceRequest(acks: -1, timeoutMs: 5000, topicData: [
+                .init(name: "dp", partitionData: [.init(index: 0, records: try builder.build())]),
+            ])
+            _ = try client.request(produce, version: 9, as: ProduceResponse.self)
+            let response = try client.request(DescribeProducersRequest(topics: [
+                .init(name: "dp", partitionIndexes: [0, 5]), .init(name: "nope", partitionIndexes: [0]),
+            ]), version: 0, as: DescribeProducersResponse.self)
+            let partitions = response.topics[0].partitions
+            XCTAssertEqual(partitions[0].errorCode, 0)
+            XCTAssertEqual(partitions[0].activeProducers.map(\.producerId), [pid])
+            XCTAssertEqual(partitions[0].activeProducers.first?.lastSequence, 2)
+            XCTAssertEqual(partitions[0].activeProducers.first?.lastTimestamp, 1234)
+            XCTAssertEqual(partitions[0].activeProducers.first?.currentTxnStartOffset, -1)
+            XCTAssertEqual(partitions[1].errorCode, ErrorCode.unknownTopicOrPartition.rawValue)
+            XCTAssertEqual(response.topics[1].partitions[0].errorCode, ErrorCode.unknownTopicOrPartition.rawValue)
+        }
+        try await broker.stop()
+    }
+}
