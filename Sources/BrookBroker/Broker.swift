@@ -13,6 +13,10 @@ public final class Broker: Sendable {
     public let topics: TopicRegistry
     /// Consumer groups and committed offsets (`__consumer_offsets`).
     public let groups: GroupCoordinator
+    /// Producer ids for InitProducerId, persisted in blocks (`producer-id-block`).
+    let producerIds: ProducerIdManager
+    /// Runs `expireProducers` every `producer.id.expiration.check.interval.ms`.
+    private let producerExpiryTask: RepeatedTask
     let logger: Logger
     let clock: @Sendable () -> Int64
     let group: EventLoopGroup
@@ -30,12 +34,18 @@ public final class Broker: Sendable {
             self.identity = try ClusterIdentity.loadOrCreate(dataDir: config.dataDir, nodeId: config.nodeId)
             self.topics = TopicRegistry(dataDirectory: dataDirectory, config: config, group: group,
                                         threadPool: threadPool, logger: logger, clock: clock)
+            self.producerIds = try ProducerIdManager(dataDir: config.dataDir)
             try topics.loadExisting()
             self.groups = try GroupCoordinator(topics: topics, config: config.groupCoordinator, group: group,
                                                logger: logger, clock: clock)
         } catch {
             dataDirectory.unlock()
             throw error
+        }
+        let topics = self.topics
+        let interval = TimeAmount.milliseconds(config.producerIdExpirationCheckIntervalMs)
+        self.producerExpiryTask = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            for partition in topics.allPartitions { partition.expireProducers(expirationMs: config.producerIdExpirationMs) }
         }
         var table: [Int16: ApiHandler] = [:]
         for handler in Self.makeHandlers() { table[handler.apiKey.rawValue] = handler }
@@ -70,6 +80,8 @@ public final class Broker: Sendable {
             OffsetDeleteHandler.handler,
             ConsumerGroupHeartbeatHandler.handler,
             ConsumerGroupDescribeHandler.handler,
+            InitProducerIdHandler.handler,
+            DescribeProducersHandler.handler,
         ]
     }
 
@@ -115,7 +127,8 @@ public final class Broker: Sendable {
 
     /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.
     public func shutdown() -> EventLoopFuture<Void> {
-        groups.close(on: group.next()).flatMap { self.topics.shutdown() }
+        producerExpiryTask.cancel()
+        return groups.close(on: group.next()).flatMap { self.topics.shutdown() }
     }
 
     /// First step of a graceful shutdown: answers requests parked in the broker (JoinGroup, SyncGroup)
@@ -127,5 +140,11 @@ public final class Broker: Sendable {
     /// Runs the time-based flush policy (`log.flush.interval.ms`) on every partition.
     public func flushDuePartitions() {
         for partition in topics.allPartitions { partition.flushIfDue() }
+    }
+
+    /// Forgets producers idle for `producer.id.expiration.ms` on every partition.
+    public func expireProducers() {
+        let expirationMs = config.producerIdExpirationMs
+        for partition in topics.allPartitions { partition.expireProducers(expirationMs: expirationMs) }
     }
 }
