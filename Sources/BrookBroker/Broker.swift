@@ -13,6 +13,8 @@ public final class Broker: Sendable {
     public let topics: TopicRegistry
     /// Consumer groups and committed offsets (`__consumer_offsets`).
     public let groups: GroupCoordinator
+    /// Transactions (`__transaction_state`).
+    public let transactions: TransactionCoordinator
     /// Producer ids for InitProducerId, persisted in blocks (`producer-id-block`).
     let producerIds: ProducerIdManager
     /// Runs `expireProducers` every `producer.id.expiration.check.interval.ms`.
@@ -38,6 +40,13 @@ public final class Broker: Sendable {
             try topics.loadExisting()
             self.groups = try GroupCoordinator(topics: topics, config: config.groupCoordinator, group: group,
                                                logger: logger, clock: clock)
+            self.transactions = try TransactionCoordinator(
+                topics: topics,
+                settings: .init(partitions: config.transactionStateLogNumPartitions,
+                                maxTimeoutMs: config.transactionMaxTimeoutMs,
+                                idExpirationMs: config.transactionalIdExpirationMs),
+                group: group, logger: logger, clock: clock,
+                writeMarkers: TransactionMarkerWriter.make(topics: topics, groups: groups, group: group))
         } catch {
             dataDirectory.unlock()
             throw error
@@ -82,6 +91,13 @@ public final class Broker: Sendable {
             ConsumerGroupDescribeHandler.handler,
             InitProducerIdHandler.handler,
             DescribeProducersHandler.handler,
+            AddPartitionsToTxnHandler.handler,
+            AddOffsetsToTxnHandler.handler,
+            EndTxnHandler.handler,
+            WriteTxnMarkersHandler.handler,
+            TxnOffsetCommitHandler.handler,
+            DescribeTransactionsHandler.handler,
+            ListTransactionsHandler.handler,
         ]
     }
 
@@ -128,13 +144,14 @@ public final class Broker: Sendable {
     /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.
     public func shutdown() -> EventLoopFuture<Void> {
         producerExpiryTask.cancel()
-        return groups.close(on: group.next()).flatMap { self.topics.shutdown() }
+        return transactions.close(on: group.next()).flatMap { self.groups.close(on: self.group.next()) }
+            .flatMap { self.topics.shutdown() }
     }
 
     /// First step of a graceful shutdown: answers requests parked in the broker (JoinGroup, SyncGroup)
     /// so in-flight requests can drain. Call before waiting for them.
     public func beginShutdown() -> EventLoopFuture<Void> {
-        groups.close(on: group.next())
+        transactions.close(on: group.next()).flatMap { self.groups.close(on: self.group.next()) }
     }
 
     /// Runs the time-based flush policy (`log.flush.interval.ms`) on every partition.
