@@ -25,7 +25,7 @@ public final class Partition: @unchecked Sendable {
     private var fetchWaiters: [ObjectIdentifier: DelayedFetch] = [:]
     /// Idempotent/transactional producers seen on this partition, rebuilt from the log on start-up.
     var producers: ProducerStateManager
-    /// Aborted transactions, oldest first (for read_committed fetches).
+    /// Aborted transactions, oldest first (for read_committed fetches); durable in the `.txnindex` files.
     var abortedTxns: [AbortedTxn] = []
 
     init(topicPartition: TopicPartition, log: PartitionLog, eventLoop: EventLoop, threadPool: NIOThreadPool,
@@ -36,7 +36,7 @@ public final class Partition: @unchecked Sendable {
         self.threadPool = threadPool
         self.logger = logger
         self.clock = clock
-        self.producers = Self.loadProducers(log: log, logger: logger)
+        (self.producers, self.abortedTxns) = Self.loadTransactionState(log: log, logger: logger)
     }
 
     /// Appends validated batches; the future completes after the OS write, or after fsync when `durable`.

@@ -20,7 +20,7 @@ extension PartitionLog {
             if let base = Segment.baseOffset(fromLogFileName: name) { bases.append(base) }
         }
         let known = Set(bases)
-        for name in names where name.hasSuffix(".index") || name.hasSuffix(".timeindex") {
+        for name in names where name.hasSuffix(".index") || name.hasSuffix(".timeindex") || name.hasSuffix(".txnindex") {
             let stem = name.prefix(while: { $0 != "." })
             if let base = Int64(stem), known.contains(base) { continue }
             try FileSystem.remove(directory + "/" + name)

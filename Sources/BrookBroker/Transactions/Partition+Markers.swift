@@ -4,7 +4,7 @@ import NIOCore
 
 extension Partition {
     /// Writes a transaction's commit or abort marker (a control batch) for `producerId`, closing its
-    /// open transaction here, and waits for fsync. Only the transaction coordinator (and the
+    /// open transaction here, and waits for fsync (of the abort's `.txnindex` entry too). Only the transaction coordinator (and the
     /// WriteTxnMarkers shell) calls this; Produce refuses control batches from clients.
     /// A marker from an epoch older than the producer's current one is refused (INVALID_PRODUCER_EPOCH).
     func appendMarker(producerId: Int64, producerEpoch: Int16, commit: Bool,
@@ -29,8 +29,11 @@ extension Partition {
                 self.producers.setCoordinatorEpoch(coordinatorEpoch, for: producerId)
                 self.log.highWatermark = self.log.logEndOffset
                 if !commit, let first = entry?.currentTxnFirstOffset {
-                    self.abortedTxns.append(AbortedTxn(producerId: producerId, firstOffset: first, lastOffset: r.lastOffset,
-                                                       lastStableOffset: self.currentOffsets.lastStableOffset))
+                    let txn = AbortedTxn(producerId: producerId, firstOffset: first, lastOffset: r.lastOffset,
+                                         lastStableOffset: self.currentOffsets.lastStableOffset)
+                    self.abortedTxns.append(txn)
+                    // Synced by the flush the durable reply below waits for.
+                    try self.log.appendAbortedTxn(txn)
                 }
                 result = Appended(firstOffset: r.firstOffset, lastOffset: r.lastOffset, maxTimestamp: r.maxTimestamp,
                                   logStartOffset: self.log.logStartOffset)
@@ -45,6 +48,6 @@ extension Partition {
 
     /// Aborted transactions that overlap `[offset, upTo)`: Kafka's rule for a read_committed fetch.
     func abortedTxns(from offset: Int64, upTo: Int64) -> [AbortedTxn] {
-        abortedTxns.filter { $0.lastOffset >= offset && $0.firstOffset < upTo }
+        TransactionIndex.overlapping(abortedTxns, from: offset, upTo: upTo)
     }
 }
