@@ -132,4 +132,47 @@ final class TransactionsEndToEndTests: XCTestCase {
         XCTAssertEqual(listed.transactionStates.map(\.transactionalId), ["app"])
         try await broker.stop()
     }
+
+    /// The aborted list comes back from the `.txnindex` after a clean restart, and is rebuilt from the
+    /// abort marker in the log after an unclean one whose index entry was lost.
+    func testAbortedTransactionsSurviveCleanAndUncleanRestart() async throws {
+        let dataDir = TestBroker.makeTempDir()
+        var broker = try await start(dataDir: dataDir)
+        defer { broker.removeData() }
+        try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        let client = try RawKafkaClient(port: broker.port)
+        let ids = try initProducer(client, "app")
+        let (pid, epoch) = (ids.producerId, ids.producerEpoch)
+        XCTAssertEqual(try addPartition(client, "app", pid, epoch), 0)
+        XCTAssertEqual(try produce(client, try txnBatch(pid, epoch, 0, ["a", "b"]), transactionalId: "app").baseOffset, 0)
+        XCTAssertEqual(try endTxn(client, "app", pid, epoch, commit: false), 0)
+        XCTAssertEqual(try waitUntilComplete(client, "app"), "CompleteAbort")
+        let expected: [FetchResponse.AbortedTransaction] = [.init(producerId: pid, firstOffset: 0)]
+        XCTAssertEqual(try fetch(client, readCommitted: true).abortedTransactions, expected)
+        try await broker.stop()
+
+        let partitionDir = dataDir + "/t-0"
+        // Indexed beside the segment holding the abort marker (a time-based roll may have put it in a new one).
+        let indexes = try FileManager.default.contentsOfDirectory(atPath: partitionDir).filter { $0.hasSuffix(".txnindex") }
+        XCTAssertEqual(indexes.count, 1)
+        let indexPath = partitionDir + "/" + (indexes.first ?? "missing.txnindex")
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: indexPath)[.size] as? Int, 34)
+
+        broker = try await start(dataDir: dataDir)
+        let afterClean = try fetch(try RawKafkaClient(port: broker.port), readCommitted: true)
+        XCTAssertEqual(afterClean.lastStableOffset, 3)
+        XCTAssertEqual(afterClean.abortedTransactions, expected)
+        try await broker.stop()
+
+        // Unclean: no clean-shutdown marker, and the index entry never reached disk.
+        try FileManager.default.removeItem(atPath: dataDir + "/.brook_clean_shutdown")
+        try FileManager.default.removeItem(atPath: indexPath)
+        // The producer snapshot written at the clean stop (above the recovered segment) is passed over.
+        broker = try await start(dataDir: dataDir)
+        let afterUnclean = try fetch(try RawKafkaClient(port: broker.port), readCommitted: true)
+        XCTAssertEqual(afterUnclean.lastStableOffset, 3)
+        XCTAssertEqual(afterUnclean.abortedTransactions, expected)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: indexPath), "rebuilt on recovery")
+        try await broker.stop()
+    }
 }
