@@ -15,7 +15,8 @@ struct AppendedBatch {
     var maxTimestamp: Int64
 }
 
-/// One `<base>.log` file with its `.index`, `.timeindex` and `.txnindex`: appends, reads and lookups in a segment.
+/// One `<base>.log` file with its `.index`, `.timeindex` and `.txnindex`: appends, reads and lookups
+/// in a segment.
 final class Segment {
     let baseOffset: Int64
     let logPath: String
@@ -244,7 +245,7 @@ final class Segment {
 
     // MARK: Files
 
-    var filePaths: [String] { [logPath, indexPath, timeIndexPath, txnIndexPath] }
+    var filePaths: [String] { [logPath, indexPath, timeIndexPath] }
 
     func close() throws {
         try log.close()
@@ -255,6 +256,6 @@ final class Segment {
     /// Closes and deletes the segment's files (`.txnindex` included).
     func delete() throws {
         try? close()
-        for path in filePaths { try FileSystem.remove(path) }
+        for path in filePaths + [txnIndexPath] { try FileSystem.remove(path) }
     }
 }

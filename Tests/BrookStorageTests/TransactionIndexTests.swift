@@ -178,4 +178,19 @@ final class TransactionIndexTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
         try log.close()
     }
+
+    func testLogTruncationDropsEntriesFromTheTruncatedRange() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let log = try openLog(dir.path)
+        let txn = try writeAbortAndCommit(log)
+        _ = try log.append(batches: [producerBatch(producerId: 9, sequence: 0, records: 1, transactional: true)],
+                           leaderEpoch: 0, now: 0)
+        let abort = try log.append(batches: [marker(.abort, producerId: 9)], leaderEpoch: 0, now: 0)
+        try log.appendAbortedTxn(AbortedTxn(producerId: 9, firstOffset: abort.firstOffset - 1,
+                                            lastOffset: abort.lastOffset, lastStableOffset: abort.lastOffset + 1))
+        try log.truncate(to: abort.firstOffset)
+        XCTAssertEqual(try log.loadAbortedTxns(), [txn])
+        try log.close()
+    }
 }

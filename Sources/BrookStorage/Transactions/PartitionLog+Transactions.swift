@@ -15,6 +15,13 @@ extension PartitionLog {
         unsyncedTxnIndexes.insert(path)
     }
 
+    /// Drops the active segment's `.txnindex` entries whose marker is at or after `offset` (log truncation).
+    func truncateAbortedTxns(from offset: Int64) throws {
+        let path = activeSegment.txnIndexPath
+        guard FileSystem.exists(path) else { return }
+        try TransactionIndex.rewrite(try TransactionIndex.load(from: path).filter { $0.lastOffset < offset }, at: path)
+    }
+
     /// The aborted transactions of every segment, oldest first, read from the `.txnindex` files.
     public func loadAbortedTxns() throws -> [AbortedTxn] {
         try checkOpen()
