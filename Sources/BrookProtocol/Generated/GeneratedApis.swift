@@ -23,12 +23,16 @@ public enum GeneratedApis {
         .deleteRecords: 0...2,
         .initProducerId: 0...5,
         .describeConfigs: 0...4,
+        .alterConfigs: 0...2,
+        .describeLogDirs: 0...4,
         .createPartitions: 0...3,
         .deleteGroups: 0...2,
+        .incrementalAlterConfigs: 0...1,
         .offsetDelete: 0...0,
         .describeCluster: 0...1,
         .consumerGroupHeartbeat: 0...1,
         .consumerGroupDescribe: 0...0,
+        .describeTopicPartitions: 0...0,
     ]
 
     /// apiKey -> first flexible version, for generated APIs that have flexible versions.
@@ -52,11 +56,15 @@ public enum GeneratedApis {
         .deleteRecords: 2,
         .initProducerId: 2,
         .describeConfigs: 4,
+        .alterConfigs: 2,
+        .describeLogDirs: 2,
         .createPartitions: 2,
         .deleteGroups: 2,
+        .incrementalAlterConfigs: 1,
         .describeCluster: 0,
         .consumerGroupHeartbeat: 0,
         .consumerGroupDescribe: 0,
+        .describeTopicPartitions: 0,
     ]
 
     /// apiKey -> request and response message types.
@@ -81,12 +89,16 @@ public enum GeneratedApis {
             .deleteRecords: (DeleteRecordsRequest.self, DeleteRecordsResponse.self),
             .initProducerId: (InitProducerIdRequest.self, InitProducerIdResponse.self),
             .describeConfigs: (DescribeConfigsRequest.self, DescribeConfigsResponse.self),
+            .alterConfigs: (AlterConfigsRequest.self, AlterConfigsResponse.self),
+            .describeLogDirs: (DescribeLogDirsRequest.self, DescribeLogDirsResponse.self),
             .createPartitions: (CreatePartitionsRequest.self, CreatePartitionsResponse.self),
             .deleteGroups: (DeleteGroupsRequest.self, DeleteGroupsResponse.self),
+            .incrementalAlterConfigs: (IncrementalAlterConfigsRequest.self, IncrementalAlterConfigsResponse.self),
             .offsetDelete: (OffsetDeleteRequest.self, OffsetDeleteResponse.self),
             .describeCluster: (DescribeClusterRequest.self, DescribeClusterResponse.self),
             .consumerGroupHeartbeat: (ConsumerGroupHeartbeatRequest.self, ConsumerGroupHeartbeatResponse.self),
             .consumerGroupDescribe: (ConsumerGroupDescribeRequest.self, ConsumerGroupDescribeResponse.self),
+            .describeTopicPartitions: (DescribeTopicPartitionsRequest.self, DescribeTopicPartitionsResponse.self),
         ]
     }
 }
