@@ -74,6 +74,7 @@ extension BrokerConfig {
         case "log.retention.minutes": retentionMs = try Self.int64(key, value, min: -1) * 60_000
         case "log.retention.hours": retentionMs = try Self.int64(key, value, min: -1) * 3_600_000
         case "log.retention.bytes": retentionBytes = try Self.int64(key, value, min: -1)
+        case "log.retention.check.interval.ms": retentionCheckIntervalMs = try Self.int64(key, value, min: 1)
         case "log.message.timestamp.type":
             guard value == "CreateTime" || value == "LogAppendTime" else {
                 throw ConfigError("\(key) must be CreateTime or LogAppendTime, not '\(value)'")
@@ -82,6 +83,11 @@ extension BrokerConfig {
         case "num.io.threads", "num.network.threads": eventLoopThreads = Int(try Self.int32(key, value, min: 1))
         default:
             if try groupCoordinator.apply(key: key, value: value) { return true }
+            if let definition = TopicConfigCatalog.definitions.first(where: { $0.brokerSynonym == key }) {
+                if let problem = definition.problem(with: value) { throw ConfigError(problem) }
+                topicDefaults[key] = value
+                return true
+            }
             return Self.acceptedButUnused.contains(key)
         }
         return true
@@ -90,7 +96,7 @@ extension BrokerConfig {
     /// Kafka settings that are valid but have no effect on a single Brook node; accepted silently.
     static let acceptedButUnused: Set<String> = [
         "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
-        "transaction.state.log.min.isr", "log.retention.check.interval.ms",
+        "transaction.state.log.min.isr",
         "zookeeper.connect", "zookeeper.connection.timeout.ms", "num.recovery.threads.per.data.dir",
         "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "process.roles", "controller.quorum.voters",
         "controller.listener.names", "inter.broker.listener.name", "listener.security.protocol.map",

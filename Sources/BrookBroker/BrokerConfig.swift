@@ -43,6 +43,11 @@ public struct BrokerConfig: Sendable {
     public var retentionMs: Int64 = 604_800_000
     /// `log.retention.bytes`.
     public var retentionBytes: Int64 = -1
+    /// `log.retention.check.interval.ms`: how often the retention task runs.
+    public var retentionCheckIntervalMs: Int64 = 300_000
+    /// Other broker-level defaults of topic configs (`log.cleanup.policy`, `log.cleaner.*`,
+    /// `compression.type`, ...) by broker property name, as given in server.properties.
+    public var topicDefaults: [String: String] = [:]
     /// `log.message.timestamp.type`.
     public var messageTimestampType: String = "CreateTime"
     /// `num.network.threads` is Kafka's; Brook's event-loop count (`num.io.threads` here), 0 = one per core.
@@ -62,6 +67,8 @@ public struct BrokerConfig: Sendable {
         c.flushMessages = flushMessages
         c.flushMs = flushMs
         c.maxMessageBytes = messageMaxBytes
+        c.retentionMs = retentionMs
+        c.retentionBytes = retentionBytes
         return c
     }
 
