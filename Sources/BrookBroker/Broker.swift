@@ -70,6 +70,15 @@ public final class Broker: Sendable {
             OffsetDeleteHandler.handler,
             ConsumerGroupHeartbeatHandler.handler,
             ConsumerGroupDescribeHandler.handler,
+            DeleteTopicsHandler.handler,
+            CreatePartitionsHandler.handler,
+            DescribeConfigsHandler.handler,
+            AlterConfigsHandler.handler,
+            IncrementalAlterConfigsHandler.handler,
+            DeleteRecordsHandler.handler,
+            DescribeClusterHandler.handler,
+            DescribeLogDirsHandler.handler,
+            DescribeTopicPartitionsHandler.handler,
         ]
     }
 
