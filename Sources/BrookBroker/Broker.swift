@@ -17,6 +17,8 @@ public final class Broker: Sendable {
     let clock: @Sendable () -> Int64
     let group: EventLoopGroup
     private let handlers: [Int16: ApiHandler]
+    let retention: RetentionTask
+    private let retentionSchedule: RepeatedTask
 
     /// Opens the data directory (taking its lock), recovers every partition, and readies the handlers.
     public init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
@@ -40,6 +42,8 @@ public final class Broker: Sendable {
         var table: [Int16: ApiHandler] = [:]
         for handler in Self.makeHandlers() { table[handler.apiKey.rawValue] = handler }
         self.handlers = table
+        self.retention = RetentionTask(topics: topics, clock: clock, logger: logger)
+        self.retentionSchedule = retention.schedule(on: group.next(), intervalMs: config.retentionCheckIntervalMs)
     }
 
     /// Milliseconds since the Unix epoch from the system clock.
@@ -124,13 +128,15 @@ public final class Broker: Sendable {
 
     /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.
     public func shutdown() -> EventLoopFuture<Void> {
-        groups.close(on: group.next()).flatMap { self.topics.shutdown() }
+        retentionSchedule.cancel()
+        return groups.close(on: group.next()).flatMap { self.topics.shutdown() }
     }
 
     /// First step of a graceful shutdown: answers requests parked in the broker (JoinGroup, SyncGroup)
     /// so in-flight requests can drain. Call before waiting for them.
     public func beginShutdown() -> EventLoopFuture<Void> {
-        groups.close(on: group.next())
+        retentionSchedule.cancel()
+        return groups.close(on: group.next())
     }
 
     /// Runs the time-based flush policy (`log.flush.interval.ms`) on every partition.

@@ -47,6 +47,12 @@ enum ProduceHandler {
                 if batches.contains(where: { $0.header.isControl }) {
                     fail(.invalidRecord, "control batches cannot be produced by clients"); continue
                 }
+                if TopicConfigResolver(broker: broker.config).cleanupPolicy(topic.configs).contains("compact"),
+                   let problem = CompactedTopicRecords.keylessProblem(
+                       batches, partition: "\(topic.name)-\(partitionData.index)",
+                       maxDecompressedSize: broker.config.socketRequestMaxBytes) {
+                    fail(.invalidRecord, problem); continue
+                }
                 let logAppendTime = topic.usesLogAppendTime(brokerDefault: broker.config.messageTimestampType)
                 let future = partition.append(batches.map(\.buffer), durable: request.acks == -1, logAppendTime: logAppendTime)
                 partitionFutures.append(future.hop(to: loop).map { result in
