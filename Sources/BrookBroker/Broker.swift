@@ -19,6 +19,8 @@ public final class Broker: Sendable {
     private let handlers: [Int16: ApiHandler]
     let retention: RetentionTask
     private let retentionSchedule: RepeatedTask
+    let cleaner: LogCleanerTask
+    private let cleanerSchedule: RepeatedTask?
 
     /// Opens the data directory (taking its lock), recovers every partition, and readies the handlers.
     public init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
@@ -44,6 +46,8 @@ public final class Broker: Sendable {
         self.handlers = table
         self.retention = RetentionTask(topics: topics, clock: clock, logger: logger)
         self.retentionSchedule = retention.schedule(on: group.next(), intervalMs: config.retentionCheckIntervalMs)
+        self.cleaner = LogCleanerTask(topics: topics, config: config, threadPool: threadPool, clock: clock, logger: logger)
+        self.cleanerSchedule = config.cleanerEnable ? cleaner.schedule(on: group.next()) : nil
     }
 
     /// Milliseconds since the Unix epoch from the system clock.
@@ -129,6 +133,7 @@ public final class Broker: Sendable {
     /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.
     public func shutdown() -> EventLoopFuture<Void> {
         retentionSchedule.cancel()
+        cleanerSchedule?.cancel()
         return groups.close(on: group.next()).flatMap { self.topics.shutdown() }
     }
 
@@ -136,6 +141,7 @@ public final class Broker: Sendable {
     /// so in-flight requests can drain. Call before waiting for them.
     public func beginShutdown() -> EventLoopFuture<Void> {
         retentionSchedule.cancel()
+        cleanerSchedule?.cancel()
         return groups.close(on: group.next())
     }
 

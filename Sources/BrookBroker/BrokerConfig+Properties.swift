@@ -74,6 +74,9 @@ extension BrokerConfig {
         case "log.retention.minutes": retentionMs = try Self.int64(key, value, min: -1) * 60_000
         case "log.retention.hours": retentionMs = try Self.int64(key, value, min: -1) * 3_600_000
         case "log.retention.bytes": retentionBytes = try Self.int64(key, value, min: -1)
+        case "log.cleaner.enable": cleanerEnable = try Self.bool(key, value)
+        case "log.cleaner.backoff.ms": cleanerBackoffMs = try Self.int64(key, value, min: 0)
+        case "log.cleaner.dedupe.buffer.size": cleanerDedupeBufferSize = try Self.int64(key, value, min: 24 * 16)
         case "log.retention.check.interval.ms": retentionCheckIntervalMs = try Self.int64(key, value, min: 1)
         case "log.message.timestamp.type":
             guard value == "CreateTime" || value == "LogAppendTime" else {

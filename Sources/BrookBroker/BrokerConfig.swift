@@ -48,6 +48,12 @@ public struct BrokerConfig: Sendable {
     /// Other broker-level defaults of topic configs (`log.cleanup.policy`, `log.cleaner.*`,
     /// `compression.type`, ...) by broker property name, as given in server.properties.
     public var topicDefaults: [String: String] = [:]
+    /// `log.cleaner.enable`: whether compacted topics are cleaned.
+    public var cleanerEnable: Bool = true
+    /// `log.cleaner.backoff.ms`: pause between cleaner passes over the compacted partitions.
+    public var cleanerBackoffMs: Int64 = 15_000
+    /// `log.cleaner.dedupe.buffer.size`: memory for the cleaner's key → offset map (24 bytes a key).
+    public var cleanerDedupeBufferSize: Int64 = 134_217_728
     /// `log.message.timestamp.type`.
     public var messageTimestampType: String = "CreateTime"
     /// `num.network.threads` is Kafka's; Brook's event-loop count (`num.io.threads` here), 0 = one per core.

@@ -2,6 +2,7 @@ import Logging
 
 extension PartitionLog {
     /// Opens the segments in `directory` and recovers them:
+    /// - an interrupted compaction swap is finished (or its uncommitted staging discarded);
     /// - stray `.tmp` files and indexes without a `.log` are deleted;
     /// - unless `cleanShutdown`, every segment from the one holding `recoveryPoint` on is scanned
     ///   (CRC, framing, offset order), its torn tail truncated and its indexes rebuilt;
@@ -13,6 +14,9 @@ extension PartitionLog {
         cleanShutdown: Bool, now: Int64, logger: Logger
     ) throws -> [Segment] {
         try FileSystem.makeDirectories(directory)
+        if try CleanerSwap.recover(directory: directory) {
+            logger.warning("finished or discarded an interrupted compaction swap")
+        }
         let names = try FileSystem.list(directory)
         var bases: [Int64] = []
         for name in names {

@@ -66,4 +66,17 @@ struct TopicConfigResolver: Sendable {
         let text = effective("cleanup.policy", overrides: overrides).value ?? "delete"
         return Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
     }
+
+    /// The compaction settings of a topic with these overrides.
+    func cleanerConfig(overrides: [String: String]) -> CleanerConfig {
+        var c = CleanerConfig()
+        if let v = int64("delete.retention.ms", overrides) { c.deleteRetentionMs = v }
+        if let v = int64("min.compaction.lag.ms", overrides) { c.minCompactionLagMs = v }
+        if let v = int64("max.compaction.lag.ms", overrides) { c.maxCompactionLagMs = v }
+        if let v = effective("min.cleanable.dirty.ratio", overrides: overrides).value.flatMap(Double.init) {
+            c.minCleanableDirtyRatio = v
+        }
+        c.offsetMapSlots = Int(max(16, broker.cleanerDedupeBufferSize / 24))
+        return c
+    }
 }

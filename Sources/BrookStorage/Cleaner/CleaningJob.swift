@@ -1,0 +1,48 @@
+/// One compaction pass over a log, planned on the log's owner thread and run on any thread.
+///
+/// `PartitionLog.cleaningJob` takes the snapshot; `run()` reads the sealed segments by path
+/// (they are immutable), builds the offset map and writes the cleaned copies to a staging folder;
+/// `PartitionLog.installCleaned` swaps them in back on the owner thread.
+public struct CleaningJob: Sendable {
+    /// A sealed segment as the snapshot saw it.
+    struct SegmentRef: Sendable {
+        var baseOffset: Int64
+        var logPath: String
+        var size: Int
+        var nextOffset: Int64
+    }
+
+    let directory: String
+    let logConfig: LogConfig
+    let cleaner: CleanerConfig
+    /// Sealed segments from the log start up to the first uncleanable offset.
+    let segments: [SegmentRef]
+    /// Offsets below this were compacted by an earlier pass.
+    public let firstDirtyOffset: Int64
+    /// The end of the cleanable range (exclusive).
+    public let uncleanableOffset: Int64
+    let now: Int64
+
+    static let stagingName = ".cleaner-staging"
+    static let swapName = ".cleaner-swap"
+    var stagingDirectory: String { directory + "/" + Self.stagingName }
+    var swapDirectory: String { directory + "/" + Self.swapName }
+}
+
+/// What a finished `CleaningJob.run()` left in the staging folder.
+public struct CleaningResult: Sendable {
+    /// A cleaned copy of one segment; `empty` when nothing in it survived.
+    struct Staged: Sendable {
+        var baseOffset: Int64
+        var originalPath: String
+        var empty: Bool
+    }
+
+    let job: CleaningJob
+    let staged: [Staged]
+    /// Where the next pass's dirty section starts (the end of what the offset map covered).
+    public let cleanedUpTo: Int64
+    public let bytesRead: Int
+    public let bytesWritten: Int
+    public let recordsRemoved: Int
+}
