@@ -67,6 +67,7 @@ extension PartitionLog {
         logger.info("compacted segments", metadata: [
             "brook.segments": "\(replaced.count)", "brook.bytesRead": "\(result.bytesRead)",
             "brook.bytesWritten": "\(result.bytesWritten)", "brook.recordsRemoved": "\(result.recordsRemoved)",
+            "brook.seconds": "\(result.seconds)",
         ])
         return replaced.count
     }

@@ -10,6 +10,7 @@ extension CleaningJob {
     /// Builds the offset map over the dirty section (stopping early when it fills), then writes a
     /// cleaned copy of every segment below the map's end to the staging folder, fsynced.
     public func run() throws -> CleaningResult {
+        let started = Self.monotonicSeconds()
         if FileSystem.isDirectory(stagingDirectory) { try DataDirectory.removeDeletedFolder(stagingDirectory) }
         try FileSystem.makeDirectories(stagingDirectory)
         var map = OffsetMap(slots: cleaner.offsetMapSlots)
@@ -27,7 +28,13 @@ extension CleaningJob {
         }
         try FileSystem.sync(path: stagingDirectory, directory: true)
         return CleaningResult(job: self, staged: staged, cleanedUpTo: mapEnd, bytesRead: read, bytesWritten: written,
-                              recordsRemoved: removed)
+                              recordsRemoved: removed, seconds: Self.monotonicSeconds() - started)
+    }
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// Every whole batch of a segment file, in order, with its bytes.

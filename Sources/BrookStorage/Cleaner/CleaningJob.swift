@@ -45,4 +45,6 @@ public struct CleaningResult: Sendable {
     public let bytesRead: Int
     public let bytesWritten: Int
     public let recordsRemoved: Int
+    /// Time spent in `run()` (map, copy and fsync), for throughput figures.
+    public let seconds: Double
 }
