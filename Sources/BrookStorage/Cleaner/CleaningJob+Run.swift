@@ -13,7 +13,9 @@ extension CleaningJob {
         let started = Self.monotonicSeconds()
         if FileSystem.isDirectory(stagingDirectory) { try DataDirectory.removeDeletedFolder(stagingDirectory) }
         try FileSystem.makeDirectories(stagingDirectory)
-        var map = OffsetMap(slots: cleaner.offsetMapSlots)
+        // No more keys than dirty bytes: small partitions get a small map.
+        let dirtyBytes = segments.filter { $0.nextOffset > firstDirtyOffset }.reduce(0) { $0 + $1.size }
+        var map = OffsetMap(slots: min(cleaner.offsetMapSlots, max(1024, dirtyBytes)))
         let mapEnd = try buildMap(&map)
         var staged: [CleaningResult.Staged] = []
         var read = 0
