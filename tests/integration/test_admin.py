@@ -176,3 +176,30 @@ def test_describe_cluster_topics_log_dirs_and_max_timestamp(brook, topic):
     missing = topic + "-missing"
     assert error_of(admin.describe_topics(TopicCollection([missing]))[missing]).code() == \
         KafkaError.UNKNOWN_TOPIC_OR_PART
+
+
+def test_named_compression_type_recompresses_and_producer_keeps_codec(brook, topic):
+    admin = admin_for(brook.bootstrap)
+    create(admin, topic, 1, {"compression.type": "gzip"})
+    create(admin, topic + "-p", 1)
+    producer = Producer({"bootstrap.servers": brook.bootstrap, "linger.ms": 0, "compression.type": "lz4"})
+    for name in (topic, topic + "-p"):
+        producer.produce(name, key=b"k", value=b"value " * 50)
+        assert producer.flush(10) == 0
+    codecs = {}
+    for name in (topic, topic + "-p"):
+        data = (brook.data_dir / f"{name}-0" / "00000000000000000000.log").read_bytes()
+        codecs[name] = int.from_bytes(data[21:23], "big") & 0x07
+    assert codecs == {topic: 1, topic + "-p": 3}  # gzip rewritten; "producer" keeps lz4
+
+    from confluent_kafka import Consumer
+    consumer = Consumer({"bootstrap.servers": brook.bootstrap, "group.id": topic, "auto.offset.reset": "earliest"})
+    try:
+        consumer.assign([TopicPartition(topic, 0, 0)])
+        message = None
+        deadline = time.time() + 20
+        while message is None and time.time() < deadline:
+            message = consumer.poll(1)
+        assert message is not None and message.value() == b"value " * 50
+    finally:
+        consumer.close()

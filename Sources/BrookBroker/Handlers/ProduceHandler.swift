@@ -54,7 +54,21 @@ enum ProduceHandler {
                     fail(.invalidRecord, problem); continue
                 }
                 let logAppendTime = topic.usesLogAppendTime(brokerDefault: broker.config.messageTimestampType)
-                let future = partition.append(batches.map(\.buffer), durable: request.acks == -1, logAppendTime: logAppendTime)
+                var buffers = batches.map(\.buffer)
+                let resolver = TopicConfigResolver(broker: broker.config)
+                if let codec = TopicCompression.target(resolver.effective("compression.type", overrides: topic.configs).value) {
+                    do {
+                        buffers = try batches.map {
+                            try TopicCompression.recompress($0, to: codec, maxDecompressedSize: broker.config.socketRequestMaxBytes)
+                        }
+                    } catch {
+                        fail(.corruptMessage, "\(error)"); continue
+                    }
+                    if buffers.contains(where: { $0.readableBytes > maxBytes }) {
+                        fail(.messageTooLarge, "batch larger than max.message.bytes after compression"); continue
+                    }
+                }
+                let future = partition.append(buffers, durable: request.acks == -1, logAppendTime: logAppendTime)
                 partitionFutures.append(future.hop(to: loop).map { result in
                     .init(index: partitionData.index, errorCode: 0, baseOffset: result.firstOffset,
                           logAppendTimeMs: logAppendTime ? result.maxTimestamp : -1, logStartOffset: result.logStartOffset)
