@@ -14,8 +14,9 @@ final class LogCleanerTask: Sendable {
     private let threadPool: NIOThreadPool
     private let clock: @Sendable () -> Int64
     private let logger: Logger
-    /// Where each partition's dirty section starts (in memory: after a restart the first pass recleans).
-    private let firstDirty = NIOLockedValueBox<[TopicPartition: Int64]>([:])
+    /// Where each partition's dirty section starts, by topic id and partition (a recreated topic starts
+    /// over). In memory only: after a restart the first pass recleans everything once.
+    private let firstDirty = NIOLockedValueBox<[String: Int64]>([:])
 
     init(topics: TopicRegistry, config: BrokerConfig, threadPool: NIOThreadPool, clock: @escaping @Sendable () -> Int64,
          logger: Logger) {
@@ -29,20 +30,21 @@ final class LogCleanerTask: Sendable {
     /// One pass over every compacted partition; completes with the number of segments rewritten.
     func runOnce(on loop: EventLoop) -> EventLoopFuture<Int> {
         let resolver = TopicConfigResolver(broker: config)
-        var work: [(Partition, CleanerConfig)] = []
+        var work: [(Partition, CleanerConfig, String)] = []
         for topic in topics.allTopics {
             let overrides = topic.configs
             guard resolver.cleanupPolicy(overrides).contains("compact") else { continue }
             let cleaner = resolver.cleanerConfig(overrides: overrides)
-            work += topic.partitions.map { ($0, cleaner) }
+            let id = topic.id
+            work += topic.partitions.map { ($0, cleaner, "\(id)/\($0.topicPartition.partition)") }
         }
         return clean(work[...], total: 0, on: loop)
     }
 
-    private func clean(_ remaining: ArraySlice<(Partition, CleanerConfig)>, total: Int, on loop: EventLoop)
+    private func clean(_ remaining: ArraySlice<(Partition, CleanerConfig, String)>, total: Int, on loop: EventLoop)
         -> EventLoopFuture<Int> {
-        guard let (partition, cleaner) = remaining.first else { return loop.makeSucceededFuture(total) }
-        return cleanPartition(partition, cleaner).hop(to: loop).recover { error in
+        guard let (partition, cleaner, key) = remaining.first else { return loop.makeSucceededFuture(total) }
+        return cleanPartition(partition, cleaner, key: key).hop(to: loop).recover { error in
             self.logger.warning("log cleaning failed", metadata: ["brook.partition": "\(partition.topicPartition)",
                                                                   "error": "\(error)"])
             return 0
@@ -50,16 +52,15 @@ final class LogCleanerTask: Sendable {
     }
 
     /// Plans on the partition's loop, copies on the thread pool, swaps back on the loop.
-    func cleanPartition(_ partition: Partition, _ cleaner: CleanerConfig) -> EventLoopFuture<Int> {
-        let tp = partition.topicPartition
+    func cleanPartition(_ partition: Partition, _ cleaner: CleanerConfig, key: String) -> EventLoopFuture<Int> {
         let loop = partition.eventLoop
-        let start = firstDirty.withLockedValue { $0[tp] } ?? 0
+        let start = firstDirty.withLockedValue { $0[key] } ?? 0
         return loop.submit { try partition.log.cleaningJob(firstDirtyOffset: start, cleaner: cleaner, now: self.clock()) }
             .flatMap { job -> EventLoopFuture<Int> in
                 guard let job else { return loop.makeSucceededFuture(0) }
                 return self.threadPool.runIfActive(eventLoop: loop) { try job.run() }.flatMapThrowing { result in
                     let count = try partition.log.installCleaned(result, now: self.clock())
-                    self.firstDirty.withLockedValue { $0[tp] = result.cleanedUpTo }
+                    self.firstDirty.withLockedValue { $0[key] = result.cleanedUpTo }
                     return count
                 }
             }
