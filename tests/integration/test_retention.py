@@ -43,3 +43,15 @@ def test_keyless_records_rejected_on_compacted_topic(brook, topic):
     producer.flush(10)
     codes = sorted(e.code() if e else 0 for e in errors)
     assert codes == sorted([0, KafkaError.INVALID_RECORD])
+
+
+def test_acks_all_needs_min_insync_replicas_on_a_single_node(brook, topic):
+    admin = AdminClient({"bootstrap.servers": brook.bootstrap})
+    admin.create_topics([NewTopic(topic, 1, 1, config={"min.insync.replicas": "2"})])[topic].result(timeout=20)
+    errors = []
+    for acks in ("all", "1"):
+        producer = Producer({"bootstrap.servers": brook.bootstrap, "acks": acks, "retries": 0,
+                             "message.timeout.ms": 5000})
+        producer.produce(topic, value=b"x", on_delivery=lambda err, msg: errors.append(err))
+        producer.flush(10)
+    assert [e.code() if e else 0 for e in errors] == [KafkaError.NOT_ENOUGH_REPLICAS, 0]

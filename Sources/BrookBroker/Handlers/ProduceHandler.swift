@@ -54,8 +54,13 @@ enum ProduceHandler {
                     fail(.invalidRecord, problem); continue
                 }
                 let logAppendTime = topic.usesLogAppendTime(brokerDefault: broker.config.messageTimestampType)
-                var buffers = batches.map(\.buffer)
                 let resolver = TopicConfigResolver(broker: broker.config)
+                // One replica is the whole ISR: acks=all cannot meet min.insync.replicas above 1.
+                if request.acks == -1, (resolver.int64("min.insync.replicas", topic.configs) ?? 1) > 1 {
+                    fail(.notEnoughReplicas, "The size of the current ISR 1 is insufficient to satisfy the min.isr requirement")
+                    continue
+                }
+                var buffers = batches.map(\.buffer)
                 if let codec = TopicCompression.target(resolver.effective("compression.type", overrides: topic.configs).value) {
                     do {
                         buffers = try batches.map {
