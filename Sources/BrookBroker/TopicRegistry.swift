@@ -47,6 +47,8 @@ public final class TopicRegistry: @unchecked Sendable {
     let threadPool: NIOThreadPool
     let logger: Logger
     let clock: @Sendable () -> Int64
+    /// Broker configs changed at runtime (AlterConfigs on the broker), applied to every topic.
+    let dynamicConfigs = DynamicBrokerConfigs()
 
     init(dataDirectory: DataDirectory, config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
          logger: Logger, clock: @escaping @Sendable () -> Int64) {
@@ -81,6 +83,7 @@ public final class TopicRegistry: @unchecked Sendable {
         try dataDirectoryLock.withLock {
             let dir = directory
             let metadata = try dir.loadTopicMetadata()
+            dynamicConfigs.load(try dir.loadDynamicBrokerConfigs())
             purgeDeletedPartitions()
             var partitionCounts: [String: Int32] = [:]
             for tp in dir.existingPartitions() {
@@ -119,7 +122,7 @@ public final class TopicRegistry: @unchecked Sendable {
     /// Opens (creating if needed) the logs of partitions `range` of a topic with these overrides.
     func openPartitions(_ name: String, _ range: Range<Int32>, configs: [String: String],
                         in dir: DataDirectory) throws -> [Partition] {
-        let logConfig = TopicConfigResolver(broker: config).logConfig(overrides: configs)
+        let logConfig = resolver.logConfig(overrides: configs)
         let now = clock()
         var partitions: [Partition] = []
         for index in range {

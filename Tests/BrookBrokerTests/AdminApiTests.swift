@@ -91,4 +91,29 @@ final class AdminApiTests: XCTestCase {
         XCTAssertNil(second.nextCursor)
         try await broker.stop()
     }
+
+    func testClusterWideDefaultChangesApplyToTopicsWithoutOverrides() async throws {
+        let broker = try await TestBroker()
+        defer { broker.removeData() }
+        let client = try RawKafkaClient(port: broker.port)
+        _ = try create(client, "plain", partitions: 1)
+        _ = try create(client, "own", partitions: 1, configs: ["delete.retention.ms": "5"])
+        let alter = IncrementalAlterConfigsRequest(resources: [.init(resourceType: 4, resourceName: "", configs: [
+            .init(name: "log.cleaner.delete.retention.ms", configOperation: 0, value: "1000"),
+        ])], validateOnly: false)
+        let altered = try client.request(alter, version: 1, as: IncrementalAlterConfigsResponse.self)
+        XCTAssertEqual(altered.responses.map(\.errorCode), [0])
+        let describe = DescribeConfigsRequest(resources: ["plain", "own"].map {
+            .init(resourceType: 2, resourceName: $0, configurationKeys: ["delete.retention.ms"])
+        }, includeSynonyms: true)
+        let configs = try client.request(describe, version: 4, as: DescribeConfigsResponse.self)
+        let plain = try XCTUnwrap(configs.results.first?.configs.first)
+        XCTAssertEqual(plain.value, "1000")
+        XCTAssertEqual(plain.configSource, 3)
+        XCTAssertEqual(plain.synonyms.map(\.source), [3, 5])
+        let own = try XCTUnwrap(configs.results.last?.configs.first)
+        XCTAssertEqual(own.value, "5")
+        XCTAssertEqual(own.synonyms.map(\.source), [1, 3, 5])
+        try await broker.stop()
+    }
 }

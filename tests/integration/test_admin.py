@@ -203,3 +203,29 @@ def test_named_compression_type_recompresses_and_producer_keeps_codec(brook, top
         assert message is not None and message.value() == b"value " * 50
     finally:
         consumer.close()
+
+
+def test_broker_topic_defaults_change_at_runtime_and_persist(brook, topic):
+    admin = admin_for(brook.bootstrap)
+    create(admin, topic, 1)
+    broker = ConfigResource(ConfigResource.Type.BROKER, "0", incremental_configs=[
+        ConfigEntry("log.retention.ms", "7200000", incremental_operation=AlterConfigOpType.SET)])
+    admin.incremental_alter_configs([broker])[broker].result(timeout=20)
+    # (confluent-kafka refuses the empty name of the cluster-wide default; AdminApiTests covers it.)
+    bad = ConfigResource(ConfigResource.Type.BROKER, "0", incremental_configs=[
+        ConfigEntry("log.dirs", "/elsewhere", incremental_operation=AlterConfigOpType.SET)])
+    assert error_of(admin.incremental_alter_configs([bad])[bad]).code() == KafkaError.INVALID_REQUEST
+    bad = ConfigResource(ConfigResource.Type.BROKER, "0", incremental_configs=[
+        ConfigEntry("log.retention.ms", "-5", incremental_operation=AlterConfigOpType.SET)])
+    assert error_of(admin.incremental_alter_configs([bad])[bad]).code() == KafkaError.INVALID_CONFIG
+
+    brook.restart()
+    admin = admin_for(brook.bootstrap)
+    resource = ConfigResource(ConfigResource.Type.TOPIC, topic)
+    configs = admin.describe_configs([resource])[resource].result(timeout=20)
+    assert configs["retention.ms"].value == "7200000"
+    assert configs["retention.ms"].source == ConfigSource.DYNAMIC_BROKER_CONFIG.value
+    described = ConfigResource(ConfigResource.Type.BROKER, "0")
+    broker_configs = admin.describe_configs([described])[described].result(timeout=20)
+    assert broker_configs["log.retention.ms"].value == "7200000"
+    assert broker_configs["log.retention.ms"].source == ConfigSource.DYNAMIC_BROKER_CONFIG.value

@@ -5,16 +5,18 @@ struct BrokerConfigEntry: Sendable {
     let kind: ConfigDefinition.Kind
     let readOnly: Bool
     let isDefault: Bool
+    let source: ConfigSource
     let documentation: String
 }
 
 extension BrokerConfig {
     /// Every broker setting Brook knows, with its current value; topic-config fallbacks included.
-    var describedEntries: [BrokerConfigEntry] {
+    func describedEntries(resolver: TopicConfigResolver) -> [BrokerConfigEntry] {
         func entry(_ name: String, _ value: String?, _ defaultValue: String?, _ kind: ConfigDefinition.Kind,
-                   readOnly: Bool, _ doc: String) -> BrokerConfigEntry {
-            BrokerConfigEntry(name: name, value: value, kind: kind, readOnly: readOnly, isDefault: value == defaultValue,
-                              documentation: doc)
+                   readOnly: Bool, _ doc: String, source: ConfigSource? = nil) -> BrokerConfigEntry {
+            let isDefault = source == nil && value == defaultValue
+            return BrokerConfigEntry(name: name, value: value, kind: kind, readOnly: readOnly, isDefault: isDefault,
+                                     source: source ?? (isDefault ? .default : .staticBroker), documentation: doc)
         }
         let advertised = self.advertised
         var entries: [BrokerConfigEntry] = [
@@ -37,13 +39,13 @@ extension BrokerConfig {
             entry("log.flush.scheduler.interval.ms", String(flushSchedulerIntervalMs), String(Int64.max), .long,
                   readOnly: true, "How often the time-based flush policy is checked."),
         ]
-        let resolver = TopicConfigResolver(broker: self)
         var seen = Set(entries.map(\.name))
         for definition in TopicConfigCatalog.definitions {
             guard let name = definition.brokerSynonym, seen.insert(name).inserted else { continue }
-            let value = resolver.brokerValue(for: definition) ?? definition.defaultValue
+            let setting = resolver.brokerSetting(for: definition)
+            let value = setting?.value ?? definition.defaultValue
             entries.append(entry(name, value, definition.defaultValue, definition.kind, readOnly: false,
-                                 definition.documentation))
+                                 definition.documentation, source: setting?.source))
         }
         return entries.sorted { $0.name < $1.name }
     }

@@ -19,17 +19,22 @@ enum ConfigAlteration {
             }
             let updated = try change(topic.configs)
             try broker.topics.replaceConfigs(topic, with: updated, validateOnly: validateOnly)
-        case DescribeConfigsHandler.brokerResource, DescribeConfigsHandler.brokerLoggerResource:
+        case DescribeConfigsHandler.brokerResource:
             try DescribeConfigsHandler.checkBrokerName(name, broker: broker)
-            throw AdminError(.invalidRequest, "Brook does not change broker configs at runtime; edit server.properties and restart.")
+            let scope: DynamicBrokerConfigs.Scope = name.isEmpty ? .clusterDefault : .broker
+            let updated = try change(broker.topics.dynamicConfigs.values(scope))
+            try broker.topics.replaceDynamicConfigs(scope, with: updated, validateOnly: validateOnly)
+        case DescribeConfigsHandler.brokerLoggerResource:
+            try DescribeConfigsHandler.checkBrokerName(name, broker: broker)
+            throw AdminError(.invalidRequest, "Brook does not change logger levels at runtime.")
         default:
             throw AdminError(.invalidRequest, "Unexpected resource type \(type).")
         }
     }
 
     /// IncrementalAlterConfigs: the overrides after applying `ops` (name, operation, value) to `current`.
-    static func incremental(_ current: [String: String], _ ops: [(name: String, op: Int8, value: String?)])
-        throws(AdminError) -> [String: String] {
+    static func incremental(_ current: [String: String], _ ops: [(name: String, op: Int8, value: String?)],
+                            brokerScope: Bool = false) throws(AdminError) -> [String: String] {
         var names = Set<String>()
         for op in ops where !names.insert(op.name).inserted {
             throw AdminError(.invalidRequest, "Error due to duplicate config keys")
@@ -39,7 +44,10 @@ enum ConfigAlteration {
             guard let op = Operation(rawValue: rawOp) else {
                 throw AdminError(.invalidRequest, "Unknown operation type \(rawOp) for config \(name)")
             }
-            guard let definition = TopicConfigCatalog.byName[name] else {
+            let found = brokerScope ? TopicConfigCatalog.definitions.first { $0.brokerSynonym == name }
+                : TopicConfigCatalog.byName[name]
+            guard let definition = found else {
+                if brokerScope { throw AdminError(.invalidRequest, "Cannot update these configs dynamically: Set(\(name))") }
                 throw AdminError(.invalidConfig, "Unknown topic config name: \(name)")
             }
             switch op {

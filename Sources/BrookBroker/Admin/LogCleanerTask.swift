@@ -29,7 +29,7 @@ final class LogCleanerTask: Sendable {
 
     /// One pass over every compacted partition; completes with the number of segments rewritten.
     func runOnce(on loop: EventLoop) -> EventLoopFuture<Int> {
-        let resolver = TopicConfigResolver(broker: config)
+        let resolver = topics.resolver
         var work: [(Partition, CleanerConfig, String)] = []
         for topic in topics.allTopics {
             let overrides = topic.configs

@@ -4,6 +4,8 @@ import BrookStorage
 /// Where a config value comes from, with Kafka's `ConfigSource` codes.
 enum ConfigSource: Int8, Sendable {
     case topic = 1
+    case dynamicBroker = 2
+    case dynamicDefaultBroker = 3
     case staticBroker = 4
     case `default` = 5
 }
@@ -11,8 +13,23 @@ enum ConfigSource: Int8, Sendable {
 /// Resolves a topic's effective configs: the topic's override, else the broker's setting, else Kafka's default.
 struct TopicConfigResolver: Sendable {
     let broker: BrokerConfig
+    /// Broker settings changed at runtime, by broker property name.
+    var dynamic: [String: (value: String, source: ConfigSource)] = [:]
 
-    /// The broker's value of a topic config's synonym, and whether it differs from Kafka's default.
+    init(broker: BrokerConfig, dynamic: [String: (value: String, source: ConfigSource)] = [:]) {
+        self.broker = broker
+        self.dynamic = dynamic
+    }
+
+    /// The broker's setting for a topic config when it is not Kafka's default: a runtime change, or server.properties.
+    func brokerSetting(for definition: ConfigDefinition) -> (key: String, value: String, source: ConfigSource)? {
+        guard let key = definition.brokerSynonym else { return nil }
+        if let changed = dynamic[key] { return (key, changed.value, changed.source) }
+        if let value = brokerValue(for: definition), value != definition.defaultValue { return (key, value, .staticBroker) }
+        return nil
+    }
+
+    /// The broker's static value (server.properties) of a topic config's synonym.
     func brokerValue(for definition: ConfigDefinition) -> String? {
         guard let key = definition.brokerSynonym else { return nil }
         switch key {
@@ -34,7 +51,7 @@ struct TopicConfigResolver: Sendable {
     func effective(_ name: String, overrides: [String: String]) -> (value: String?, source: ConfigSource) {
         if let value = overrides[name] { return (value, .topic) }
         guard let definition = TopicConfigCatalog.byName[name] else { return (nil, .default) }
-        if let value = brokerValue(for: definition), value != definition.defaultValue { return (value, .staticBroker) }
+        if let setting = brokerSetting(for: definition) { return (setting.value, setting.source) }
         return (definition.defaultValue, .default)
     }
 

@@ -90,7 +90,7 @@ extension TopicRegistry {
             return .success(())
         }
         try result.get()
-        let logConfig = TopicConfigResolver(broker: config).logConfig(overrides: configs)
+        let logConfig = resolver.logConfig(overrides: configs)
         for partition in topic.partitions {
             partition.eventLoop.execute { partition.log.config = logConfig }
         }
@@ -101,5 +101,42 @@ extension TopicRegistry {
         var meta: [String: String] = ["topic.id": topic.id.description, "partitions": String(partitions)]
         for (k, v) in configs { meta["config.\(k)"] = v }
         try directory.saveTopicMetadata(topic.name, meta)
+    }
+}
+
+/// Runtime changes of broker-level topic defaults.
+extension TopicRegistry {
+    /// Resolves topic configs with the broker's static and runtime settings.
+    var resolver: TopicConfigResolver { TopicConfigResolver(broker: config, dynamic: dynamicConfigs.effective) }
+
+    /// Replaces one scope of the runtime broker configs, persists them, and hands every partition
+    /// its new log settings.
+    func replaceDynamicConfigs(_ scope: DynamicBrokerConfigs.Scope, with values: [String: String],
+                               validateOnly: Bool) throws(AdminError) {
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard let definition = TopicConfigCatalog.definitions.first(where: { $0.brokerSynonym == key }) else {
+                throw AdminError(.invalidRequest, "Cannot update these configs dynamically: Set(\(key))")
+            }
+            if let problem = definition.problem(with: value) { throw AdminError(.invalidConfig, problem) }
+        }
+        if validateOnly { return }
+        let stored = dynamicConfigs.replacing(scope, with: values)
+        let result: Result<Void, AdminError> = dataDirectoryLock.withLock {
+            do {
+                try directory.saveDynamicBrokerConfigs(stored)
+            } catch {
+                return .failure(AdminError(.kafkaStorageError, "\(error)"))
+            }
+            dynamicConfigs.load(stored)
+            return .success(())
+        }
+        try result.get()
+        let resolver = self.resolver
+        for topic in allTopics {
+            let logConfig = resolver.logConfig(overrides: topic.configs)
+            for partition in topic.partitions {
+                partition.eventLoop.execute { partition.log.config = logConfig }
+            }
+        }
     }
 }

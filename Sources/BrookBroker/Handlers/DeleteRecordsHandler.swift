@@ -12,7 +12,7 @@ enum DeleteRecordsHandler {
         let topicFutures = request.topics.map { requested in
             let topic = broker.topics.topic(named: requested.name)
             let compactOnly = topic.map {
-                !TopicConfigResolver(broker: broker.config).cleanupPolicy($0.configs).contains("delete")
+                !broker.topics.resolver.cleanupPolicy($0.configs).contains("delete")
             } ?? false
             let partitionFutures = requested.partitions.map { p -> EventLoopFuture<PartitionResult> in
                 guard let partition = topic?.partition(p.partitionIndex) else {

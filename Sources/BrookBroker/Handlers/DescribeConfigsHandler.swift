@@ -43,8 +43,8 @@ enum DescribeConfigsHandler {
             return topicEntries(topic.configs, broker: broker, synonyms: synonyms, documentation: documentation)
         case brokerResource:
             try checkBrokerName(name, broker: broker)
-            return broker.config.describedEntries.map { e in
-                let source: ConfigSource = e.isDefault ? .default : .staticBroker
+            return broker.config.describedEntries(resolver: broker.topics.resolver).map { e in
+                let source = e.source
                 return Entry(name: e.name, value: e.value, readOnly: e.readOnly, isDefault: e.isDefault,
                              configSource: source.rawValue, isSensitive: false,
                              synonyms: synonyms ? [.init(name: e.name, value: e.value, source: source.rawValue)] : [],
@@ -66,7 +66,7 @@ enum DescribeConfigsHandler {
     }
 
     static func topicEntries(_ overrides: [String: String], broker: Broker, synonyms: Bool, documentation: Bool) -> [Entry] {
-        let resolver = TopicConfigResolver(broker: broker.config)
+        let resolver = broker.topics.resolver
         return TopicConfigCatalog.definitions.map { definition in
             let (value, source) = resolver.effective(definition.name, overrides: overrides)
             var list: [DescribeConfigsResponse.DescribeConfigsSynonym] = []
@@ -74,9 +74,8 @@ enum DescribeConfigsHandler {
                 if let own = overrides[definition.name] {
                     list.append(.init(name: definition.name, value: own, source: ConfigSource.topic.rawValue))
                 }
-                if let key = definition.brokerSynonym, let brokerValue = resolver.brokerValue(for: definition),
-                   brokerValue != definition.defaultValue {
-                    list.append(.init(name: key, value: brokerValue, source: ConfigSource.staticBroker.rawValue))
+                if let setting = resolver.brokerSetting(for: definition) {
+                    list.append(.init(name: setting.key, value: setting.value, source: setting.source.rawValue))
                 }
                 if let key = definition.brokerSynonym {
                     list.append(.init(name: key, value: definition.defaultValue, source: ConfigSource.default.rawValue))

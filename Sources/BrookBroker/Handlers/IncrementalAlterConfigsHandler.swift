@@ -12,7 +12,8 @@ enum IncrementalAlterConfigsHandler {
             do throws(AdminError) {
                 try ConfigAlteration.apply(type: resource.resourceType, name: resource.resourceName,
                                            broker: context.broker, validateOnly: request.validateOnly) { current throws(AdminError) in
-                    try ConfigAlteration.incremental(current, ops)
+                    try ConfigAlteration.incremental(current, ops,
+                                                     brokerScope: resource.resourceType == DescribeConfigsHandler.brokerResource)
                 }
             } catch {
                 result.errorCode = error.code.rawValue

@@ -47,14 +47,14 @@ enum ProduceHandler {
                 if batches.contains(where: { $0.header.isControl }) {
                     fail(.invalidRecord, "control batches cannot be produced by clients"); continue
                 }
-                if TopicConfigResolver(broker: broker.config).cleanupPolicy(topic.configs).contains("compact"),
+                if broker.topics.resolver.cleanupPolicy(topic.configs).contains("compact"),
                    let problem = CompactedTopicRecords.keylessProblem(
                        batches, partition: "\(topic.name)-\(partitionData.index)",
                        maxDecompressedSize: broker.config.socketRequestMaxBytes) {
                     fail(.invalidRecord, problem); continue
                 }
                 let logAppendTime = topic.usesLogAppendTime(brokerDefault: broker.config.messageTimestampType)
-                let resolver = TopicConfigResolver(broker: broker.config)
+                let resolver = broker.topics.resolver
                 // One replica is the whole ISR: acks=all cannot meet min.insync.replicas above 1.
                 if request.acks == -1, (resolver.int64("min.insync.replicas", topic.configs) ?? 1) > 1 {
                     fail(.notEnoughReplicas, "The size of the current ISR 1 is insufficient to satisfy the min.isr requirement")
