@@ -33,9 +33,4 @@ public final class Topic: Sendable {
         let all = partitions
         return index >= 0 && Int(index) < all.count ? all[Int(index)] : nil
     }
-
-    /// `message.timestamp.type` of this topic (override or broker default).
-    func usesLogAppendTime(brokerDefault: String) -> Bool {
-        (configs["message.timestamp.type"] ?? brokerDefault) == "LogAppendTime"
-    }
 }

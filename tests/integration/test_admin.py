@@ -229,3 +229,15 @@ def test_broker_topic_defaults_change_at_runtime_and_persist(brook, topic):
     broker_configs = admin.describe_configs([described])[described].result(timeout=20)
     assert broker_configs["log.retention.ms"].value == "7200000"
     assert broker_configs["log.retention.ms"].source == ConfigSource.DYNAMIC_BROKER_CONFIG.value
+
+
+def test_timestamp_bounds_reject_old_and_future_create_times(brook, topic):
+    admin = admin_for(brook.bootstrap)
+    create(admin, topic, 1, {"message.timestamp.before.max.ms": "60000", "message.timestamp.after.max.ms": "60000"})
+    producer = Producer({"bootstrap.servers": brook.bootstrap, "linger.ms": 0, "retries": 0})
+    results = []
+    now = int(time.time() * 1000)
+    for ts in (now, now - 3_600_000, now + 3_600_000):
+        producer.produce(topic, value=b"x", timestamp=ts, on_delivery=lambda err, msg: results.append(err))
+        producer.flush(10)
+    assert [e.code() if e else 0 for e in results] == [0, KafkaError.INVALID_TIMESTAMP, KafkaError.INVALID_TIMESTAMP]

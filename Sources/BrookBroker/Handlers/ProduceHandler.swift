@@ -53,8 +53,12 @@ enum ProduceHandler {
                        maxDecompressedSize: broker.config.socketRequestMaxBytes) {
                     fail(.invalidRecord, problem); continue
                 }
-                let logAppendTime = topic.usesLogAppendTime(brokerDefault: broker.config.messageTimestampType)
                 let resolver = broker.topics.resolver
+                let logAppendTime = resolver.effective("message.timestamp.type", overrides: topic.configs).value == "LogAppendTime"
+                if !logAppendTime, let problem = TimestampBounds.problem(batches, now: broker.clock(), resolver: resolver,
+                                                                         overrides: topic.configs) {
+                    fail(.invalidTimestamp, problem); continue
+                }
                 // One replica is the whole ISR: acks=all cannot meet min.insync.replicas above 1.
                 if request.acks == -1, (resolver.int64("min.insync.replicas", topic.configs) ?? 1) > 1 {
                     fail(.notEnoughReplicas, "The size of the current ISR 1 is insufficient to satisfy the min.isr requirement")
