@@ -206,3 +206,18 @@ final class CleanerTests: XCTestCase {
         XCTAssertEqual(sealedKeys.count, Set(sealedKeys).count)
     }
 }
+
+extension CleanerTests {
+    func testJobForAFolderRenamedAwayFailsWithoutRecreatingIt() throws {
+        let log = try openLog()
+        try fill(log, keys: 5, versions: 4)
+        try append(log, [("t", "t")])
+        var cleaner = CleanerConfig()
+        cleaner.minCleanableDirtyRatio = 0
+        let job = try XCTUnwrap(try log.cleaningJob(firstDirtyOffset: 0, cleaner: cleaner, now: 2000))
+        try log.close()
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".x-delete")
+        XCTAssertThrowsError(try job.run())
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+}

@@ -12,7 +12,11 @@ extension CleaningJob {
     public func run() throws -> CleaningResult {
         let started = Self.monotonicSeconds()
         if FileSystem.isDirectory(stagingDirectory) { try DataDirectory.removeDeletedFolder(stagingDirectory) }
-        try FileSystem.makeDirectories(stagingDirectory)
+        // Not `makeDirectories`: if the partition folder was renamed away (topic deleted), fail
+        // rather than recreate it.
+        if mkdir(stagingDirectory, 0o755) != 0 {
+            throw StorageError.io("mkdir \(stagingDirectory)", errno: errno)
+        }
         // No more keys than dirty bytes: small partitions get a small map.
         let dirtyBytes = segments.filter { $0.nextOffset > firstDirtyOffset }.reduce(0) { $0 + $1.size }
         var map = OffsetMap(slots: min(cleaner.offsetMapSlots, max(1024, dirtyBytes)))
