@@ -45,7 +45,8 @@ extension PartitionLog {
             }
         }
         try FileSystem.rename(job.stagingDirectory, to: job.swapDirectory)
-        try CleanerSwap.finish(swap: job.swapDirectory, into: directory)
+        // The renames are cheap; the directory fsync is left to `CleaningResult.syncDirectory()` off the loop.
+        try CleanerSwap.finish(swap: job.swapDirectory, into: directory, syncDirectory: false)
         var dropped = Set<Int>()
         for (index, staged) in replaced {
             let old = segments[index]

@@ -3,7 +3,7 @@ import Logging
 extension PartitionLog {
     /// Opens the segments in `directory` and recovers them:
     /// - an interrupted compaction swap is finished (or its uncommitted staging discarded);
-    /// - stray `.tmp` files and indexes without a `.log` are deleted;
+    /// - stray `.tmp` files, retired `.deleted` segment files and indexes without a `.log` are deleted;
     /// - unless `cleanShutdown`, every segment from the one holding `recoveryPoint` on is scanned
     ///   (CRC, framing, offset order), its torn tail truncated and its indexes rebuilt;
     /// - any other segment whose index is missing or corrupt is scanned the same way;
@@ -20,7 +20,7 @@ extension PartitionLog {
         let names = try FileSystem.list(directory)
         var bases: [Int64] = []
         for name in names {
-            if name.hasSuffix(".tmp") { try FileSystem.remove(directory + "/" + name) }
+            if name.hasSuffix(".tmp") || name.hasSuffix(retiredSuffix) { try FileSystem.remove(directory + "/" + name) }
             if let base = Segment.baseOffset(fromLogFileName: name) { bases.append(base) }
         }
         let known = Set(bases)

@@ -23,6 +23,8 @@ public final class PartitionLog {
     var directoryGeneration = 0
     var syncedDirectoryGeneration = 0
     var isClosed = false
+    /// Files of segments removed by retention or DeleteRecords, renamed `*.deleted`, to unlink later.
+    var retiredFiles: [String] = []
 
     /// Opens or creates the log in `directory`, recovering it as described in `loadSegments`.
     public init(

@@ -61,3 +61,22 @@ final class RetentionTests: XCTestCase {
         XCTAssertEqual(try log.offsetOfMaxTimestamp()?.offset, 3)
     }
 }
+
+extension RetentionTests {
+    func testDeletedSegmentsAreRenamedThenRemovedLaterOrAtStartUp() throws {
+        var log = try makeLog(retentionMs: 2500, batches: 4)
+        XCTAssertEqual(try log.deleteExpiredSegments(now: 5000), 2)
+        let retired = log.takeRetiredFiles()
+        XCTAssertEqual(retired.count, 6)
+        XCTAssertTrue(retired.allSatisfy { $0.hasSuffix(".deleted") && FileManager.default.fileExists(atPath: $0) })
+        XCTAssertEqual(log.takeRetiredFiles(), [])
+        try PartitionLog.removeRetiredFiles([retired[0]])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: retired[0]))
+        // The rest are left over as after a crash: the next open removes them.
+        try log.close()
+        log = try PartitionLog(directory: dir.path + "/t-0", topicPartition: TopicPartition(topic: "t", partition: 0),
+                               config: LogConfig(), recoveryPoint: 0, logStartOffset: nil, cleanShutdown: false, now: 0)
+        XCTAssertFalse(retired.contains { FileManager.default.fileExists(atPath: $0) })
+        XCTAssertEqual(log.logStartOffset, 2)
+    }
+}

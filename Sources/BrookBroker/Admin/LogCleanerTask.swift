@@ -61,7 +61,9 @@ final class LogCleanerTask: Sendable {
                 return self.threadPool.runIfActive(eventLoop: loop) { try job.run() }.flatMapThrowing { result in
                     let count = try partition.log.installCleaned(result, now: self.clock())
                     self.firstDirty.withLockedValue { $0[key] = result.cleanedUpTo }
-                    return count
+                    return (count, result)
+                }.flatMap { (count: Int, result: CleaningResult) in
+                    self.threadPool.runIfActive(eventLoop: loop) { try result.syncDirectory() }.map { count }
                 }
             }
     }

@@ -19,8 +19,13 @@ final class RetentionTask: Sendable {
     func runOnce(on loop: EventLoop) -> EventLoopFuture<Int> {
         let now = clock()
         let logger = self.logger
-        let passes = topics.allPartitions.map { partition in
-            partition.applyRetention(now: now).hop(to: loop).recover { error in
+        let resolver = topics.resolver
+        let work = topics.allTopics.flatMap { topic in
+            let delay = resolver.int64("file.delete.delay.ms", topic.configs) ?? 60_000
+            return topic.partitions.map { ($0, delay) }
+        }
+        let passes = work.map { partition, delay in
+            partition.applyRetention(now: now, fileDeleteDelayMs: delay).hop(to: loop).recover { error in
                 // A log closed by a concurrent topic deletion has nothing left to retain.
                 logger.debug("retention skipped", metadata: ["brook.partition": "\(partition.topicPartition)",
                                                               "error": "\(error)"])

@@ -23,7 +23,8 @@ enum DeleteRecordsHandler {
                     return loop.makeSucceededFuture(.init(partitionIndex: p.partitionIndex, lowWatermark: -1,
                                                           errorCode: ErrorCode.policyViolation.rawValue))
                 }
-                return partition.deleteRecords(before: p.offset).hop(to: loop).map {
+                let delay = topic.map { broker.topics.resolver.int64("file.delete.delay.ms", $0.configs) ?? 60_000 } ?? 60_000
+                return partition.deleteRecords(before: p.offset, fileDeleteDelayMs: delay).hop(to: loop).map {
                     PartitionResult(partitionIndex: p.partitionIndex, lowWatermark: $0, errorCode: 0)
                 }.recover {
                     PartitionResult(partitionIndex: p.partitionIndex, lowWatermark: -1,

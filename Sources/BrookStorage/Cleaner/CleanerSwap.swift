@@ -24,7 +24,7 @@ enum CleanerSwap {
 
     /// Moves every cleaned file over its original and deletes the originals of segments marked
     /// `<base>.empty` (nothing in them survived). Removes the folder. Safe to repeat after a crash.
-    static func finish(swap: String, into directory: String) throws {
+    static func finish(swap: String, into directory: String, syncDirectory: Bool = true) throws {
         for name in try FileSystem.list(swap) {
             if name.hasSuffix(emptyMarkerSuffix) {
                 let stem = String(name.dropLast(emptyMarkerSuffix.count))
@@ -35,7 +35,7 @@ enum CleanerSwap {
             }
         }
         try DataDirectory.removeDeletedFolder(swap)
-        try FileSystem.sync(path: directory, directory: true)
+        if syncDirectory { try FileSystem.sync(path: directory, directory: true) }
     }
 
     static let emptyMarkerSuffix = ".empty"

@@ -48,3 +48,12 @@ public struct CleaningResult: Sendable {
     /// Time spent in `run()` (map, copy and fsync), for throughput figures.
     public let seconds: Double
 }
+
+extension CleaningResult {
+    /// Makes the swap's renames durable (fsync of the partition folder); call off the event loop
+    /// after `PartitionLog.installCleaned`. A crash before it leaves either the old or the new files,
+    /// both complete.
+    public func syncDirectory() throws {
+        try FileSystem.sync(path: job.directory, directory: true)
+    }
+}
