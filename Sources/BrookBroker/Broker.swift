@@ -13,6 +13,12 @@ public final class Broker: Sendable {
     public let topics: TopicRegistry
     /// Consumer groups and committed offsets (`__consumer_offsets`).
     public let groups: GroupCoordinator
+    /// Transactions (`__transaction_state`).
+    public let transactions: TransactionCoordinator
+    /// Producer ids for InitProducerId, persisted in blocks (`producer-id-block`).
+    let producerIds: ProducerIdManager
+    /// Runs `expireProducers` every `producer.id.expiration.check.interval.ms`.
+    private let producerExpiryTask: RepeatedTask
     let logger: Logger
     let clock: @Sendable () -> Int64
     let group: EventLoopGroup
@@ -34,12 +40,25 @@ public final class Broker: Sendable {
             self.identity = try ClusterIdentity.loadOrCreate(dataDir: config.dataDir, nodeId: config.nodeId)
             self.topics = TopicRegistry(dataDirectory: dataDirectory, config: config, group: group,
                                         threadPool: threadPool, logger: logger, clock: clock)
+            self.producerIds = try ProducerIdManager(dataDir: config.dataDir)
             try topics.loadExisting()
             self.groups = try GroupCoordinator(topics: topics, config: config.groupCoordinator, group: group,
                                                logger: logger, clock: clock)
+            self.transactions = try TransactionCoordinator(
+                topics: topics,
+                settings: .init(partitions: config.transactionStateLogNumPartitions,
+                                maxTimeoutMs: config.transactionMaxTimeoutMs,
+                                idExpirationMs: config.transactionalIdExpirationMs),
+                group: group, logger: logger, clock: clock,
+                writeMarkers: TransactionMarkerWriter.make(topics: topics, groups: groups, group: group))
         } catch {
             dataDirectory.unlock()
             throw error
+        }
+        let topics = self.topics
+        let interval = TimeAmount.milliseconds(config.producerIdExpirationCheckIntervalMs)
+        self.producerExpiryTask = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            for partition in topics.allPartitions { partition.expireProducers(expirationMs: config.producerIdExpirationMs) }
         }
         var table: [Int16: ApiHandler] = [:]
         for handler in Self.makeHandlers() { table[handler.apiKey.rawValue] = handler }
@@ -87,6 +106,15 @@ public final class Broker: Sendable {
             DescribeClusterHandler.handler,
             DescribeLogDirsHandler.handler,
             DescribeTopicPartitionsHandler.handler,
+            InitProducerIdHandler.handler,
+            DescribeProducersHandler.handler,
+            AddPartitionsToTxnHandler.handler,
+            AddOffsetsToTxnHandler.handler,
+            EndTxnHandler.handler,
+            WriteTxnMarkersHandler.handler,
+            TxnOffsetCommitHandler.handler,
+            DescribeTransactionsHandler.handler,
+            ListTransactionsHandler.handler,
         ]
     }
 
@@ -96,7 +124,7 @@ public final class Broker: Sendable {
     }
 
     /// Handles one request frame body (the bytes after the 4-byte size).
-    public func handle(frame: ByteBuffer, on loop: EventLoop) -> RequestDisposition {
+    public func handle(frame: ByteBuffer, on loop: EventLoop, clientHost: String = "") -> RequestDisposition {
         guard let peeked = RequestHeader.peek(frame) else {
             return .close(reason: "request shorter than a header")
         }
@@ -116,7 +144,7 @@ public final class Broker: Sendable {
         } catch {
             return .close(reason: "malformed request header: \(error)")
         }
-        let context = RequestContext(header: header, eventLoop: loop, broker: self)
+        let context = RequestContext(header: header, eventLoop: loop, broker: self, clientHost: clientHost)
         do {
             return .respond(try handler.handle(&buffer, context))
         } catch {
@@ -134,7 +162,9 @@ public final class Broker: Sendable {
     public func shutdown() -> EventLoopFuture<Void> {
         retentionSchedule.cancel()
         cleanerSchedule?.cancel()
-        return groups.close(on: group.next()).flatMap { self.topics.shutdown() }
+        producerExpiryTask.cancel()
+        return transactions.close(on: group.next()).flatMap { self.groups.close(on: self.group.next()) }
+            .flatMap { self.topics.shutdown() }
     }
 
     /// First step of a graceful shutdown: answers requests parked in the broker (JoinGroup, SyncGroup)
@@ -142,11 +172,17 @@ public final class Broker: Sendable {
     public func beginShutdown() -> EventLoopFuture<Void> {
         retentionSchedule.cancel()
         cleanerSchedule?.cancel()
-        return groups.close(on: group.next())
+        return transactions.close(on: group.next()).flatMap { self.groups.close(on: self.group.next()) }
     }
 
     /// Runs the time-based flush policy (`log.flush.interval.ms`) on every partition.
     public func flushDuePartitions() {
         for partition in topics.allPartitions { partition.flushIfDue() }
+    }
+
+    /// Forgets producers idle for `producer.id.expiration.ms` on every partition.
+    public func expireProducers() {
+        let expirationMs = config.producerIdExpirationMs
+        for partition in topics.allPartitions { partition.expireProducers(expirationMs: expirationMs) }
     }
 }

@@ -78,6 +78,11 @@ extension BrokerConfig {
         case "log.cleaner.backoff.ms": cleanerBackoffMs = try Self.int64(key, value, min: 0)
         case "log.cleaner.dedupe.buffer.size": cleanerDedupeBufferSize = try Self.int64(key, value, min: 24 * 16)
         case "log.retention.check.interval.ms": retentionCheckIntervalMs = try Self.int64(key, value, min: 1)
+        case "producer.id.expiration.ms": producerIdExpirationMs = try Self.int64(key, value, min: 1)
+        case "producer.id.expiration.check.interval.ms": producerIdExpirationCheckIntervalMs = try Self.int64(key, value, min: 1)
+        case "transactional.id.expiration.ms": transactionalIdExpirationMs = try Self.int64(key, value, min: 1)
+        case "transaction.max.timeout.ms": transactionMaxTimeoutMs = try Self.int64(key, value, min: 1)
+        case "transaction.state.log.num.partitions": transactionStateLogNumPartitions = try Self.int32(key, value, min: 1)
         case "log.message.timestamp.type":
             guard value == "CreateTime" || value == "LogAppendTime" else {
                 throw ConfigError("\(key) must be CreateTime or LogAppendTime, not '\(value)'")

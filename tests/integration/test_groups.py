@@ -63,6 +63,7 @@ class GroupMember:
             "socket.timeout.ms": 10000,
         }
         settings.update(config)
+        settings = {k: v for k, v in settings.items() if v is not None}  # None drops a default
         self.consumer = Consumer(settings)
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
 
@@ -72,28 +73,15 @@ class GroupMember:
         self.thread.start()
         return self
 
+    # The callbacks only record; confluent-kafka then (incrementally) assigns or unassigns itself.
     def _on_assign(self, consumer, partitions):
         with self.lock:
             self.assignment |= {p.partition for p in partitions}
             self.assignments_seen += 1
-        if self.consumer_is_cooperative():
-            consumer.incremental_assign(partitions)
-        else:
-            consumer.assign(partitions)
 
     def _on_revoke(self, consumer, partitions):
         with self.lock:
             self.assignment -= {p.partition for p in partitions}
-        if self.consumer_is_cooperative():
-            consumer.incremental_unassign(partitions)
-        else:
-            consumer.unassign()
-
-    def consumer_is_cooperative(self) -> bool:
-        try:
-            return self.consumer.rebalance_protocol() == "COOPERATIVE"
-        except Exception:
-            return False
 
     def _run(self):
         while not self._stop.is_set():

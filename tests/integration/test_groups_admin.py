@@ -40,6 +40,7 @@ def test_admin_client_lists_describes_alters_and_deletes_groups(brook_factory, t
         assigned = {(tp.topic, tp.partition) for tp in description.members[0].assignment.topic_partitions}
         assert assigned == {(topic, 0), (topic, 1)}
         assert description.members[0].client_id == "admin-member"
+        assert description.members[0].host == "/127.0.0.1"  # Kafka's form of the member's address
 
         # Offsets cannot be altered while the group has members (UNKNOWN_MEMBER_ID per partition).
         refused = admin.alter_consumer_group_offsets(

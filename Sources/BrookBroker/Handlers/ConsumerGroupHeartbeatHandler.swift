@@ -18,7 +18,7 @@ enum ConsumerGroupHeartbeatHandler {
             instanceId: request.instanceId, rackId: request.rackId, rebalanceTimeoutMs: request.rebalanceTimeoutMs,
             subscribedTopicNames: request.subscribedTopicNames, subscribedTopicRegex: request.subscribedTopicRegex,
             serverAssignor: request.serverAssignor, ownedTopicPartitions: owned,
-            clientId: context.header.clientId ?? "", clientHost: "", newMemberId: GroupCoordinator.newMemberIdSuffix())
+            clientId: context.header.clientId ?? "", clientHost: context.clientHost, newMemberId: GroupCoordinator.newMemberIdSuffix())
         let topics = broker.groups.topicsImage(broker.topics)
         return broker.groups.runner(for: request.groupId).run(
             unavailable: { ConsumerGroupHeartbeatResult.failure($0) },

@@ -9,7 +9,7 @@ enum JoinGroupHandler {
         let version = context.header.apiVersion
         let input = JoinGroupInput(
             groupId: request.groupId, memberId: request.memberId, groupInstanceId: request.groupInstanceId,
-            clientId: context.header.clientId ?? "", clientHost: "",
+            clientId: context.header.clientId ?? "", clientHost: context.clientHost,
             sessionTimeoutMs: request.sessionTimeoutMs,
             // v0 has no rebalance timeout; Kafka uses the session timeout.
             rebalanceTimeoutMs: version == 0 ? request.sessionTimeoutMs : request.rebalanceTimeoutMs,

@@ -7,7 +7,8 @@ import NIOCore
 ///
 /// acks=0 gets no response, acks=1 is answered after the OS write, acks=all after a group-committed
 /// fsync. Versions 0–2 (magic 0/1 message sets) are advertised so old librdkafka enables compression,
-/// and answered with UNSUPPORTED_VERSION, as Kafka 4 does.
+/// and answered with UNSUPPORTED_VERSION, as Kafka 4 does. Transactional batches are appended only to
+/// a partition of the producer's ongoing transaction (KIP-890 verification).
 enum ProduceHandler {
     static let handler = ApiHandler.make(ProduceRequest.self, versions: 0...11) { request, context in
         let broker = context.broker
@@ -77,7 +78,18 @@ enum ProduceHandler {
                         fail(.messageTooLarge, "batch larger than max.message.bytes after compression"); continue
                     }
                 }
-                let future = partition.append(buffers, durable: request.acks == -1, logAppendTime: logAppendTime)
+                let stored = buffers
+                let durable = request.acks == -1
+                let future: EventLoopFuture<Partition.Appended>
+                if let header = batches.first(where: { $0.header.isTransactional })?.header {
+                    // KIP-890: a transactional append must belong to the producer's ongoing transaction.
+                    future = TransactionVerification.verify(
+                        broker: broker, transactionalId: request.transactionalId, producerId: header.producerId,
+                        epoch: header.producerEpoch, topic: topic.name, partition: partitionData.index
+                    ).flatMap { partition.append(stored, durable: durable, logAppendTime: logAppendTime) }
+                } else {
+                    future = partition.append(stored, durable: durable, logAppendTime: logAppendTime)
+                }
                 partitionFutures.append(future.hop(to: loop).map { result in
                     .init(index: partitionData.index, errorCode: 0, baseOffset: result.firstOffset,
                           logAppendTimeMs: logAppendTime ? result.maxTimestamp : -1, logStartOffset: result.logStartOffset)

@@ -6,6 +6,12 @@ public struct AssignorMember: Sendable {
     public var subscribedTopics: Set<String>
     /// The member's previous target assignment, kept where possible.
     public var previous: TopicAssignment
+
+    public init(memberId: String, subscribedTopics: Set<String>, previous: TopicAssignment = [:]) {
+        self.memberId = memberId
+        self.subscribedTopics = subscribedTopics
+        self.previous = previous
+    }
 }
 
 /// Server-side partition assignors of KIP-848 groups (`group.consumer.assignors`): "uniform" (default) and "range".

@@ -46,7 +46,7 @@ public struct GroupCoordinatorShard: Sendable {
         }
         var group = groups[request.groupId] ?? ClassicGroup(groupId: request.groupId, config: config, now: now)
         let effects = group.join(request, token: token, now: now)
-        if isNewGroup && group.memberCount == 0 && group.pendingMemberIds.isEmpty {
+        if isNewGroup && group.memberCount == 0 && group.pendingMemberIds.isEmpty && offsets[request.groupId] == nil {
             // A refused first join leaves nothing worth keeping.
             return effects
         }
