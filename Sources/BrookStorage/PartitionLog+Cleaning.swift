@@ -3,7 +3,8 @@ extension PartitionLog {
     /// the sealed segments below the high watermark and older than `min.compaction.lag.ms`; it is
     /// cleaned when its dirty part (from `firstDirtyOffset`) reaches `min.cleanable.dirty.ratio`
     /// of it, or when the oldest dirty segment is older than `max.compaction.lag.ms`.
-    public func cleaningJob(firstDirtyOffset: Int64, cleaner: CleanerConfig, now: Int64) throws -> CleaningJob? {
+    public func cleaningJob(firstDirtyOffset: Int64, cleaner: CleanerConfig, now: Int64,
+                            abortedTxns: [AbortedTxn] = []) throws -> CleaningJob? {
         try checkOpen()
         var candidates: [Segment] = []
         for segment in segments.dropLast() where segment.nextOffset <= highWatermark {
@@ -23,7 +24,8 @@ extension PartitionLog {
         return CleaningJob(
             directory: directory, logConfig: config, cleaner: cleaner,
             segments: candidates.map { .init(baseOffset: $0.baseOffset, logPath: $0.logPath, size: $0.size, nextOffset: $0.nextOffset) },
-            firstDirtyOffset: firstDirty, uncleanableOffset: last.nextOffset, now: now)
+            firstDirtyOffset: firstDirty, uncleanableOffset: last.nextOffset, now: now,
+            abortedTxns: abortedTxns.filter { $0.firstOffset < last.nextOffset })
     }
 
     /// Swaps the cleaned segments of `result` in (on the owner thread): commits the staging folder,

@@ -221,3 +221,24 @@ extension CleanerTests {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 }
+
+extension CleanerTests {
+    func testAbortedTransactionalRecordsAreDroppedAndNeverShadowCommittedOnes() throws {
+        let log = try openLog()
+        try append(log, [("k", "committed")])
+        var builder = RecordBatchBuilder(producerId: 7, producerEpoch: 0, baseSequence: 0, isTransactional: true)
+        builder.append(key: ByteBuffer(string: "k"), value: ByteBuffer(string: "aborted"), timestamp: 1000)
+        _ = try log.append(batches: [try builder.build()], leaderEpoch: 0, now: 1000)
+        try append(log, [("other", String(repeating: "o", count: 300))])
+        try append(log, [("tail", String(repeating: "t", count: 300))])
+        log.highWatermark = log.logEndOffset
+        var cleaner = CleanerConfig()
+        cleaner.minCleanableDirtyRatio = 0
+        let aborted = [AbortedTxn(producerId: 7, firstOffset: 1, lastOffset: 1, lastStableOffset: 2)]
+        let job = try XCTUnwrap(try log.cleaningJob(firstDirtyOffset: 0, cleaner: cleaner, now: 2000, abortedTxns: aborted))
+        try log.installCleaned(try job.run(), now: 2000)
+        let records = try contents(log).records
+        XCTAssertEqual(records.first { $0.1 == "k" }?.2, "committed")
+        XCTAssertFalse(records.contains { $0.2 == "aborted" })
+    }
+}

@@ -55,7 +55,10 @@ final class LogCleanerTask: Sendable {
     func cleanPartition(_ partition: Partition, _ cleaner: CleanerConfig, key: String) -> EventLoopFuture<Int> {
         let loop = partition.eventLoop
         let start = firstDirty.withLockedValue { $0[key] } ?? 0
-        return loop.submit { try partition.log.cleaningJob(firstDirtyOffset: start, cleaner: cleaner, now: self.clock()) }
+        return loop.submit {
+            try partition.log.cleaningJob(firstDirtyOffset: start, cleaner: cleaner, now: self.clock(),
+                                          abortedTxns: partition.abortedTxns)
+        }
             .flatMap { job -> EventLoopFuture<Int> in
                 guard let job else { return loop.makeSucceededFuture(0) }
                 return self.threadPool.runIfActive(eventLoop: loop) { try job.run() }.flatMapThrowing { result in

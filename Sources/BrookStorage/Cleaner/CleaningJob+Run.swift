@@ -65,7 +65,7 @@ extension CleaningJob {
         for segment in segments where segment.nextOffset > firstDirtyOffset {
             var full = false
             try forEachBatch(segment) { header, bytes in
-                if header.lastOffset < firstDirtyOffset || header.isControl { return true }
+                if header.lastOffset < firstDirtyOffset || header.isControl || isAborted(header) { return true }
                 let batch = try RecordBatch.decode(bytes, maxDecompressedSize: Segment.maxDecompressedBatchSize)
                 // Room for the whole batch, so a batch is either fully in the map or not at all.
                 if map.count + batch.records.count > Int(Double(map.capacity) * 0.9) && map.count > 0 {
@@ -111,6 +111,10 @@ extension CleaningJob {
         }
         try forEachBatch(segment) { header, bytes in
             var out = bytes
+            if isAborted(header) {
+                removed += Int(header.recordCount)
+                return true
+            }
             if !header.isControl {
                 let batch = try RecordBatch.decode(bytes, maxDecompressedSize: Segment.maxDecompressedBatchSize)
                 let kept = batch.records.filter {

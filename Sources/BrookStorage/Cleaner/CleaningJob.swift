@@ -1,3 +1,5 @@
+import BrookRecords
+
 /// One compaction pass over a log, planned on the log's owner thread and run on any thread.
 ///
 /// `PartitionLog.cleaningJob` takes the snapshot; `run()` reads the sealed segments by path
@@ -22,6 +24,15 @@ public struct CleaningJob: Sendable {
     /// The end of the cleanable range (exclusive).
     public let uncleanableOffset: Int64
     let now: Int64
+    /// Aborted transactions of the partition: their records are dropped and never shadow committed ones.
+    let abortedTxns: [AbortedTxn]
+
+    /// Whether a data batch belongs to an aborted transaction.
+    func isAborted(_ header: RecordBatchHeader) -> Bool {
+        header.isTransactional && !header.isControl && abortedTxns.contains {
+            $0.producerId == header.producerId && header.baseOffset >= $0.firstOffset && header.lastOffset <= $0.lastOffset
+        }
+    }
 
     static let stagingName = ".cleaner-staging"
     static let swapName = ".cleaner-swap"
