@@ -23,6 +23,10 @@ public final class Broker: Sendable {
     let clock: @Sendable () -> Int64
     let group: EventLoopGroup
     private let handlers: [Int16: ApiHandler]
+    let retention: RetentionTask
+    private let retentionSchedule: RepeatedTask
+    let cleaner: LogCleanerTask
+    private let cleanerSchedule: RepeatedTask?
 
     /// Opens the data directory (taking its lock), recovers every partition, and readies the handlers.
     public init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
@@ -59,6 +63,10 @@ public final class Broker: Sendable {
         var table: [Int16: ApiHandler] = [:]
         for handler in Self.makeHandlers() { table[handler.apiKey.rawValue] = handler }
         self.handlers = table
+        self.retention = RetentionTask(topics: topics, clock: clock, logger: logger)
+        self.retentionSchedule = retention.schedule(on: group.next(), intervalMs: config.retentionCheckIntervalMs)
+        self.cleaner = LogCleanerTask(topics: topics, config: config, threadPool: threadPool, clock: clock, logger: logger)
+        self.cleanerSchedule = config.cleanerEnable ? cleaner.schedule(on: group.next()) : nil
     }
 
     /// Milliseconds since the Unix epoch from the system clock.
@@ -89,6 +97,15 @@ public final class Broker: Sendable {
             OffsetDeleteHandler.handler,
             ConsumerGroupHeartbeatHandler.handler,
             ConsumerGroupDescribeHandler.handler,
+            DeleteTopicsHandler.handler,
+            CreatePartitionsHandler.handler,
+            DescribeConfigsHandler.handler,
+            AlterConfigsHandler.handler,
+            IncrementalAlterConfigsHandler.handler,
+            DeleteRecordsHandler.handler,
+            DescribeClusterHandler.handler,
+            DescribeLogDirsHandler.handler,
+            DescribeTopicPartitionsHandler.handler,
             InitProducerIdHandler.handler,
             DescribeProducersHandler.handler,
             AddPartitionsToTxnHandler.handler,
@@ -143,6 +160,8 @@ public final class Broker: Sendable {
 
     /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.
     public func shutdown() -> EventLoopFuture<Void> {
+        retentionSchedule.cancel()
+        cleanerSchedule?.cancel()
         producerExpiryTask.cancel()
         return transactions.close(on: group.next()).flatMap { self.groups.close(on: self.group.next()) }
             .flatMap { self.topics.shutdown() }
@@ -151,7 +170,9 @@ public final class Broker: Sendable {
     /// First step of a graceful shutdown: answers requests parked in the broker (JoinGroup, SyncGroup)
     /// so in-flight requests can drain. Call before waiting for them.
     public func beginShutdown() -> EventLoopFuture<Void> {
-        transactions.close(on: group.next()).flatMap { self.groups.close(on: self.group.next()) }
+        retentionSchedule.cancel()
+        cleanerSchedule?.cancel()
+        return transactions.close(on: group.next()).flatMap { self.groups.close(on: self.group.next()) }
     }
 
     /// Runs the time-based flush policy (`log.flush.interval.ms`) on every partition.

@@ -27,6 +27,8 @@ public final class PartitionLog {
     var unsyncedTxnIndexes: Set<String> = []
     /// Base of the first segment scanned by unclean-shutdown recovery; nil after a clean shutdown.
     public internal(set) var recoveredFromOffset: Int64?
+    /// Files of segments removed by retention or DeleteRecords, renamed `*.deleted`, to unlink later.
+    var retiredFiles: [String] = []
 
     /// Opens or creates the log in `directory`, recovering it as described in `loadSegments`.
     public init(
