@@ -113,3 +113,10 @@ def kcat() -> str:
     if not path:
         pytest.fail("kcat not found (install it with scripts/install-deps.sh or set KCAT)")
     return path
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Free leftover client handles now, so anything librdkafka prints while destroying them comes
+    # before pytest's closing summary line rather than after it.
+    import gc
+    gc.collect()
