@@ -1,0 +1,61 @@
+import BrookClient
+import BrookProtocol
+import NIOCore
+import XCTest
+
+/// The hand-written codecs for APIs BrookProtocol does not generate yet.
+final class WireCodecTests: XCTestCase {
+    func testDeleteGroupsRequestBytes() {
+        var classic = ByteBuffer()
+        DeleteGroupsRequest(groupsNames: ["g"]).encode(into: &classic, version: 1)
+        XCTAssertEqual(Array(classic.readableBytesView), [0, 0, 0, 1, 0, 1, 0x67])
+        var flexible = ByteBuffer()
+        DeleteGroupsRequest(groupsNames: ["g"]).encode(into: &flexible, version: 2)
+        XCTAssertEqual(Array(flexible.readableBytesView), [2, 2, 0x67, 0])
+    }
+
+    func testDeleteGroupsResponseRoundTrips() throws {
+        let response = DeleteGroupsResponse(throttleTimeMs: 5, results: [.init(groupId: "a", errorCode: 69), .init(groupId: "b", errorCode: 0)])
+        for version in DeleteGroupsResponse.validVersions {
+            var buffer = ByteBuffer()
+            response.encode(into: &buffer, version: version)
+            XCTAssertEqual(try DeleteGroupsResponse(from: &buffer, version: version), response)
+            XCTAssertEqual(buffer.readableBytes, 0)
+        }
+    }
+
+    func testIncrementalAlterConfigsRequestBytes() {
+        let request = IncrementalAlterConfigsRequest(resources: [
+            .init(resourceType: 2, resourceName: "t", configs: [.init(name: "k", configOperation: 0, value: "v")])
+        ])
+        var classic = ByteBuffer()
+        request.encode(into: &classic, version: 0)
+        XCTAssertEqual(Array(classic.readableBytesView), [
+            0, 0, 0, 1,  // resources
+            2, 0, 1, 0x74,  // type, name
+            0, 0, 0, 1,  // configs
+            0, 1, 0x6B, 0, 0, 1, 0x76,  // name, op, value
+            0,  // validateOnly
+        ])
+        var flexible = ByteBuffer()
+        request.encode(into: &flexible, version: 1)
+        XCTAssertEqual(Array(flexible.readableBytesView), [2, 2, 2, 0x74, 2, 2, 0x6B, 0, 2, 0x76, 0, 0, 0, 0])
+        for version in IncrementalAlterConfigsRequest.validVersions {
+            var buffer = ByteBuffer()
+            request.encode(into: &buffer, version: version)
+            XCTAssertEqual(try IncrementalAlterConfigsRequest(from: &buffer, version: version), request)
+        }
+    }
+
+    func testIncrementalAlterConfigsResponseRoundTrips() throws {
+        let response = IncrementalAlterConfigsResponse(responses: [
+            .init(errorCode: 40, errorMessage: "bad", resourceType: 2, resourceName: "t"),
+            .init(errorCode: 0, errorMessage: nil, resourceType: 2, resourceName: "u"),
+        ])
+        for version in IncrementalAlterConfigsResponse.validVersions {
+            var buffer = ByteBuffer()
+            response.encode(into: &buffer, version: version)
+            XCTAssertEqual(try IncrementalAlterConfigsResponse(from: &buffer, version: version), response)
+        }
+    }
+}
