@@ -19,6 +19,8 @@ public actor KafkaCluster {
     private var cacheAge: ContinuousClock.Instant?
     private var cachedTopics: Set<String> = []
     private var isClosed = false
+    /// group id → coordinator node id.
+    var coordinators: [String: Int32] = [:]
 
     /// A cluster client; connections are made lazily. `eventLoopGroup` defaults to NIO's shared singleton.
     public init(config: ClientConfig, eventLoopGroup: EventLoopGroup? = nil) {
@@ -55,6 +57,15 @@ public actor KafkaCluster {
             if connections[nodeId] == task { connections[nodeId] = nil }
             throw error
         }
+    }
+
+    /// A connection to `nodeId` at `address` (as FindCoordinator names it), even when metadata does
+    /// not list the node yet.
+    public func connection(to nodeId: Int32, at address: BrokerAddress) async throws -> BrokerConnection {
+        if cache.brokers[nodeId] == nil {
+            cache.brokers[nodeId] = ClusterMetadata.Broker(nodeId: nodeId, address: address, rack: nil)
+        }
+        return try await connection(to: nodeId)
     }
 
     /// Any usable connection: an open broker connection, else the bootstrap servers in order, else

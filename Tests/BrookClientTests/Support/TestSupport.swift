@@ -16,3 +16,14 @@ extension ClientConfig {
         return config
     }
 }
+
+/// Sends `count` keyed records k0.. with values prefix0.. and waits for each acknowledgement.
+func produceRecords(_ server: BrookServerProcess, topic: String, count: Int, prefix: String = "v", timestamp: Int64? = nil) async throws {
+    var config = ProducerConfig(client: .testing(server))
+    config.linger = .milliseconds(1)
+    let producer = try KafkaProducer(config: config)
+    for index in 0..<count {
+        _ = try await producer.send(ProducerRecord(topic: topic, key: "k\(index)", value: "\(prefix)\(index)", timestamp: timestamp))
+    }
+    await producer.close()
+}
