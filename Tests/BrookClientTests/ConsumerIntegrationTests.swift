@@ -135,4 +135,52 @@ final class ConsumerIntegrationTests: XCTestCase {
         XCTAssertEqual(seen, Array(0..<20))
         await consumer.close()
     }
+
+    func testTwoGroupMembersSplitThePartitions() async throws {
+        let server = try BrookServerProcess(settings: ["num.partitions": "4"])
+        defer { server.stop() }
+        let probe = KafkaCluster(config: .testing(server))
+        let supportsGroups = try await probe.anyConnection().apiVersions.supports(.joinGroup)
+        await probe.close()
+        guard supportsGroups else { throw XCTSkip("this broker does not implement consumer groups yet") }
+
+        let topic = uniqueTopic()
+        try await produce(server, topic: topic, count: 40)
+        func member() throws -> KafkaConsumer {
+            var config = ConsumerConfig(client: .testing(server), groupId: "split-\(topic)")
+            config.autoOffsetReset = .earliest
+            config.heartbeatInterval = .milliseconds(200)
+            config.fetchMaxWait = .milliseconds(100)
+            return try KafkaConsumer(config: config)
+        }
+        let first = try member()
+        let second = try member()
+        try await first.subscribe([topic])
+        try await second.subscribe([topic])
+        let counts = try await withThrowingTaskGroup(of: [ConsumerRecord].self) { group in
+            for consumer in [first, second] {
+                group.addTask {
+                    var records: [ConsumerRecord] = []
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while ContinuousClock.now < deadline {
+                        records += try await consumer.poll(timeout: .milliseconds(200))
+                        let assigned = await consumer.assignment
+                        if assigned.count == 2, await consumer.reachedEndOfAllPartitions { break }
+                    }
+                    return records
+                }
+            }
+            var all: [[ConsumerRecord]] = []
+            for try await records in group { all.append(records) }
+            return all
+        }
+        let firstAssignment = await first.assignment
+        let secondAssignment = await second.assignment
+        XCTAssertEqual(firstAssignment.count, 2)
+        XCTAssertEqual(Set(firstAssignment).intersection(secondAssignment), [])
+        XCTAssertEqual(Set(firstAssignment + secondAssignment).count, 4)
+        XCTAssertEqual(Set(counts.flatMap { $0 }.map { "\($0.partition)/\($0.offset)" }).count, 40, "every record read once the group settled")
+        await first.close()
+        await second.close()
+    }
 }
