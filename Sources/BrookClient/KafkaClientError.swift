@@ -55,7 +55,7 @@ public enum KafkaClientError: Error, Sendable, CustomStringConvertible {
             return "\(api) request to \(broker) timed out"
         case .noBrokersAvailable(let tried, let lastError):
             let list = tried.joined(separator: ", ")
-            return "no broker reachable (tried \(list))" + (lastError.map { ": \($0)" } ?? "")
+            return "no broker reachable at \(list)" + (lastError.map { " (\($0))" } ?? "")
         case .unsupportedApi(let api, let broker):
             return "broker \(broker) does not support \(api)"
         case .server(let code, let message, let context):

@@ -98,7 +98,11 @@ public actor KafkaCluster {
             } catch {
                 logger.debug("bootstrap server unreachable", metadata: [LogKeys.broker: "\(address)", "error": "\(error)"])
                 tried.append(address.description)
-                lastError = error
+                if case KafkaClientError.connectionFailed(_, let reason) = error {
+                    lastError = ConnectFailureReason(reason: reason)
+                } else {
+                    lastError = error
+                }
                 bootstrapConnection = nil
             }
         }
@@ -182,4 +186,10 @@ public actor KafkaCluster {
         if let bootstrapConnection { (try? await bootstrapConnection.value)?.close() }
         bootstrapConnection = nil
     }
+}
+
+/// Just the reason of a failed connect, so "no broker reachable" does not repeat the address.
+private struct ConnectFailureReason: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
 }

@@ -2,6 +2,13 @@ import BrookProtocol
 import Logging
 import NIOCore
 import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One TCP connection to one broker. Requests are pipelined: many may be in flight, each waiting
 /// for its own response. The ApiVersions handshake runs before the connection is handed out, so
@@ -174,9 +181,15 @@ public final class BrokerConnection: Sendable {
         return buffer
     }
 
-    private static func describe(_ error: Error) -> String {
-        if let ioError = error as? IOError { return ioError.description }
-        if error is ChannelError { return "\(error)" }
+    /// A short reason for a failed connect: the system's message for the errno when there is one.
+    static func describe(_ error: Error) -> String {
+        if let connectionError = error as? NIOConnectionError {
+            if let first = connectionError.connectionErrors.first { return describe(first.error) }
+            if let dnsError = connectionError.dnsAAAAError ?? connectionError.dnsAError { return "cannot resolve host (\(dnsError))" }
+            return "no address to connect to"
+        }
+        if let ioError = error as? IOError { return String(cString: strerror(ioError.errnoCode)) }
+        if let channelError = error as? ChannelError, case .connectTimeout = channelError { return "connection timed out" }
         return String(describing: error)
     }
 }
