@@ -15,6 +15,19 @@ public struct ConsumerRecord: Sendable {
     /// The leader epoch of the batch, -1 when unknown.
     public var leaderEpoch: Int32
 
+    public init(topic: String, partition: Int32, offset: Int64, timestamp: Int64, timestampType: TimestampType = .createTime,
+                key: ByteBuffer?, value: ByteBuffer?, headers: [KafkaHeader] = [], leaderEpoch: Int32 = -1) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.timestamp = timestamp
+        self.timestampType = timestampType
+        self.key = key
+        self.value = value
+        self.headers = headers
+        self.leaderEpoch = leaderEpoch
+    }
+
     /// The topic and partition.
     public var topicPartition: TopicPartition { TopicPartition(topic, partition) }
 }
