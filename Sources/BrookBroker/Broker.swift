@@ -82,34 +82,17 @@ public final class Broker: Sendable {
             return .close(reason: "malformed request header: \(error)")
         }
         let context = RequestContext(header: header, eventLoop: loop, broker: self)
-        let future: EventLoopFuture<(any KafkaMessage)?>
         do {
-            future = try handler.handle(&buffer, context)
+            return .respond(try handler.handle(&buffer, context))
         } catch {
             return .close(reason: "malformed \(apiKey) v\(header.apiVersion) request: \(error)")
         }
-        let responseHeaderVersion = apiKey.responseHeaderVersion(apiVersion: header.apiVersion)
-        return .respond(future.map { message in
-            guard let message else { return nil }
-            var out = ByteBuffer()
-            out.reserveCapacity(256)
-            KafkaFrame.write(into: &out) { body in
-                ResponseHeader(correlationId: header.correlationId).encode(into: &body, headerVersion: responseHeaderVersion)
-                message.encode(into: &body, version: header.apiVersion)
-            }
-            return out
-        })
     }
 
-    private func unsupportedApiVersionsResponse(correlationId: Int32) -> ByteBuffer {
+    private func unsupportedApiVersionsResponse(correlationId: Int32) -> OutboundFrame {
         var response = ApiVersionsHandler.response(for: self, version: 0)
         response.errorCode = ErrorCode.unsupportedVersion.rawValue
-        var out = ByteBuffer()
-        KafkaFrame.write(into: &out) { body in
-            ResponseHeader(correlationId: correlationId).encode(into: &body, headerVersion: 0)
-            response.encode(into: &body, version: 0)
-        }
-        return out
+        return .message(response, version: 0, correlationId: correlationId, headerVersion: 0)
     }
 
     /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.

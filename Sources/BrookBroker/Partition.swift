@@ -135,10 +135,10 @@ public final class Partition: @unchecked Sendable {
         Offsets(logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark)
     }
 
-    /// Result of one partition read for Fetch.
+    /// Result of one partition read for Fetch: a file range to send with sendfile, or nothing.
     struct ReadResult: Sendable {
         var offsets: Offsets
-        var records: ByteBuffer
+        var slice: LogSlice?
         var error: Error?
     }
 
@@ -147,10 +147,10 @@ public final class Partition: @unchecked Sendable {
             let offsets = self.currentOffsets
             let upTo = readCommitted ? offsets.lastStableOffset : offsets.highWatermark
             do {
-                let r = try self.log.read(from: offset, maxBytes: maxBytes, upTo: upTo, minOneBatch: minOneBatch)
-                return ReadResult(offsets: offsets, records: r.records, error: nil)
+                let slice = try self.log.slice(from: offset, maxBytes: maxBytes, upTo: upTo, minOneBatch: minOneBatch)
+                return ReadResult(offsets: offsets, slice: slice, error: nil)
             } catch {
-                return ReadResult(offsets: offsets, records: ByteBuffer(), error: error)
+                return ReadResult(offsets: offsets, slice: nil, error: error)
             }
         }
     }

@@ -13,7 +13,7 @@ public struct RequestContext: Sendable {
 /// What the broker wants done with one request frame.
 public enum RequestDisposition: Sendable {
     /// Write this complete response frame (size prefix included) in request order; nil = no response (acks=0).
-    case respond(EventLoopFuture<ByteBuffer?>)
+    case respond(EventLoopFuture<OutboundFrame?>)
     /// Close the connection, as Kafka does for unknown APIs, unsupported versions and malformed requests.
     case close(reason: String)
 }

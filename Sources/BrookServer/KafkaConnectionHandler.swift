@@ -6,7 +6,7 @@ import NIOCore
 /// order, though the requests themselves may complete out of order.
 final class KafkaConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+    typealias OutboundOut = IOData
 
     private let broker: Broker
     private let logger: Logger
@@ -16,10 +16,11 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
     private var pending = CircularBuffer<PendingResponse>()
     private var nextSequence: UInt64 = 0
     private var closing = false
+    private var inactive = false
 
     private final class PendingResponse {
         let sequence: UInt64
-        var result: ByteBuffer??  // outer nil: not done yet; inner nil: no response
+        var result: OutboundFrame??  // outer nil: not done yet; inner nil: no response
         init(sequence: UInt64) { self.sequence = sequence }
     }
 
@@ -37,6 +38,11 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         connections.remove(context.channel)
+        inactive = true
+        // Responses that will never be written still hold segment file handles.
+        while let entry = pending.popFirst() {
+            if case .some(.some(let frame)) = entry.result { frame.closeFiles() }
+        }
         context.fireChannelInactive()
     }
 
@@ -70,6 +76,10 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
                 handler.inFlight.finished()
                 switch result {
                 case .success(let response):
+                    if handler.inactive {
+                        response?.closeFiles()
+                        return
+                    }
                     entry.result = .some(response)
                     handler.flushReady(context: context)
                 case .failure(let error):
@@ -86,13 +96,26 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
         var wrote = false
         while let head = pending.first, let result = head.result {
             pending.removeFirst()
-            if let response = result {
-                context.write(Self.wrapOutboundOut(response), promise: nil)
+            if let frame = result {
+                write(frame, context: context)
                 wrote = true
             }
         }
         if wrote { context.flush() }
         if closing && pending.isEmpty && context.channel.isActive { context.close(promise: nil) }
+    }
+
+    /// Writes every part in order; file handles close once the last part has gone (or failed).
+    private func write(_ frame: OutboundFrame, context: ChannelHandlerContext) {
+        guard !frame.fileHandles.isEmpty else {
+            for part in frame.parts { context.write(Self.wrapOutboundOut(part), promise: nil) }
+            return
+        }
+        let done = context.eventLoop.makePromise(of: Void.self)
+        for (i, part) in frame.parts.enumerated() {
+            context.write(Self.wrapOutboundOut(part), promise: i == frame.parts.count - 1 ? done : nil)
+        }
+        done.futureResult.whenComplete { _ in frame.closeFiles() }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

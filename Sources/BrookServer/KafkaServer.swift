@@ -59,7 +59,9 @@ public final class KafkaServer: Service, Sendable {
     }
 
     private func startFlushScheduler() -> RepeatedTask? {
-        let interval = broker.config.flushSchedulerIntervalMs
+        // Kafka checks the time-based flush policy on the scheduler interval; a configured
+        // `log.flush.interval.ms` shorter than that would otherwise never be honoured on time.
+        let interval = min(broker.config.flushSchedulerIntervalMs, broker.config.flushMs)
         guard interval > 0, interval < Int64.max else { return nil }
         let broker = self.broker
         return group.next().scheduleRepeatedTask(initialDelay: .milliseconds(interval), delay: .milliseconds(interval)) { _ in

@@ -16,7 +16,11 @@ public struct PendingFlush: Sendable {
 
 extension PartitionLog {
     /// Captures what needs fsync now: every segment holding offsets at or above the recovery point
-    /// (the active one and any rolled since the last flush) and their indexes; nil if all is flushed.
+    /// (the active one and any rolled since the last flush); nil if all is flushed.
+    ///
+    /// The active segment's indexes are left out: they are sparse, checked at start-up and rebuilt
+    /// when damaged, so acknowledged data needs only the `.log`. That saves two fsyncs per group
+    /// commit. Sealed segments are synced whole, and `close()` syncs the active indexes.
     public func prepareFlush(now: Int64) -> PendingFlush? {
         let end = logEndOffset
         let directoryDirty = directoryGeneration > syncedDirectoryGeneration
@@ -24,7 +28,11 @@ extension PartitionLog {
         var files: [String] = []
         for segment in segments.reversed() {
             guard segment.nextOffset > recoveryPoint || segment === activeSegment else { break }
-            files.append(contentsOf: segment.filePaths)
+            if segment === activeSegment {
+                files.append(segment.logPath)
+            } else {
+                files.append(contentsOf: segment.filePaths)
+            }
         }
         lastFlushMs = now
         preparedFlushOffset = max(preparedFlushOffset, end)

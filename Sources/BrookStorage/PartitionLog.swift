@@ -185,13 +185,17 @@ public final class PartitionLog {
         return found
     }
 
-    /// ListOffsets by timestamp: the first batch (at or after the log start) whose max timestamp is
-    /// >= `timestamp`, as (its base offset, its max timestamp); nil if none.
+    /// ListOffsets by timestamp: the first record (at or after the log start) whose timestamp is
+    /// >= `timestamp`, as (its offset, its timestamp); nil if none.
     public func offsetForTimestamp(_ timestamp: Int64) throws -> (offset: Int64, timestamp: Int64)? {
         try checkOpen()
         for segment in segments where segment.nextOffset > logStartOffset && segment.maxTimestampSoFar >= timestamp {
-            if let header = try segment.find(timestamp: timestamp, minOffset: logStartOffset) {
-                return (max(header.baseOffset, logStartOffset), header.maxTimestamp)
+            // The first batch reaching the timestamp holds the answer; its records say which one.
+            if let (position, header) = try segment.find(timestamp: timestamp, minOffset: logStartOffset) {
+                // A batch whose max timestamp disagrees with its records falls back to the batch itself.
+                return try segment.firstRecord(inBatchAt: position, header: header, atOrAfter: timestamp,
+                                               minOffset: logStartOffset)
+                    ?? (max(header.baseOffset, logStartOffset), header.maxTimestamp)
             }
         }
         return nil
@@ -207,6 +211,7 @@ public final class PartitionLog {
             try flush.perform()
             completeFlush(flush)
         }
+        try FileSystem.sync(path: activeSegment.indexPath)
         try FileSystem.sync(path: activeSegment.timeIndexPath)
         for segment in segments { try segment.close() }
         isClosed = true

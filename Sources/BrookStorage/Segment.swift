@@ -202,14 +202,14 @@ final class Segment {
     }
 
     /// The first batch at or after `minOffset` whose max timestamp is >= `timestamp`.
-    func find(timestamp: Int64, minOffset: Int64) throws -> RecordBatchHeader? {
+    func find(timestamp: Int64, minOffset: Int64) throws -> (position: Int, header: RecordBatchHeader)? {
         guard maxTimestampSoFar >= timestamp else { return nil }
         let from = max(timeIndex.lookup(timestamp)?.offset ?? baseOffset, minOffset)
         guard let found = try locate(from) else { return nil }
         var position = found.position
         var header = found.header
         while true {
-            if header.maxTimestamp >= timestamp { return header }
+            if header.maxTimestamp >= timestamp { return (position, header) }
             position += header.totalSize
             guard let next = try self.header(at: position), next.totalSize >= RecordBatchHeader.size,
                   position + next.totalSize <= size
@@ -217,6 +217,27 @@ final class Segment {
             header = next
         }
     }
+
+    /// The record offset and timestamp of the first record at or after `minOffset` in the batch at
+    /// `position` whose timestamp is >= `timestamp` (Kafka answers ListOffsets per record, not per batch).
+    func firstRecord(inBatchAt position: Int, header: RecordBatchHeader, atOrAfter timestamp: Int64,
+                     minOffset: Int64) throws -> (offset: Int64, timestamp: Int64)? {
+        // LogAppendTime batches carry one timestamp for every record.
+        if header.timestampType == .logAppendTime {
+            return header.maxTimestamp >= timestamp ? (max(header.baseOffset, minOffset), header.maxTimestamp) : nil
+        }
+        let bytes = try log.read(count: header.totalSize, at: position)
+        let batch = try RecordBatch.decode(bytes, maxDecompressedSize: Self.maxDecompressedBatchSize)
+        for record in batch.records {
+            let offset = record.absoluteOffset(baseOffset: header.baseOffset)
+            let recordTime = record.absoluteTimestamp(baseTimestamp: header.baseTimestamp)
+            if offset >= minOffset && recordTime >= timestamp { return (offset, recordTime) }
+        }
+        return nil
+    }
+
+    /// Bound on decompressing one stored batch when looking inside it.
+    static let maxDecompressedBatchSize = 256 * 1024 * 1024
 
     // MARK: Files
 

@@ -108,10 +108,14 @@ final class BrokerEndToEndTests: XCTestCase {
             }
             XCTAssertEqual(ids, [slow.1, fast1.1, fast2.1])
 
-            let data = try fetch(client, topic: "orders", offset: 0)
-            XCTAssertEqual(data.errorCode, 0)
-            XCTAssertEqual(data.highWatermark, 4)
-            XCTAssertEqual(try values(data), ["a", "b", "c", "d"])
+            // Every Fetch version sends the same batches (zero-copy from the segment file).
+            for version in Int16(4)...12 {
+                let data = try fetch(client, topic: "orders", offset: 0, version: version)
+                XCTAssertEqual(data.errorCode, 0, "v\(version)")
+                XCTAssertEqual(data.highWatermark, 4, "v\(version)")
+                XCTAssertEqual(try values(data), ["a", "b", "c", "d"], "v\(version)")
+            }
+            XCTAssertEqual(try values(try fetch(client, topic: "orders", offset: 3)), ["d"])
             let beyond = try fetch(client, topic: "orders", offset: 99)
             XCTAssertEqual(beyond.errorCode, ErrorCode.offsetOutOfRange.rawValue)
         }
@@ -155,6 +159,9 @@ final class BrokerEndToEndTests: XCTestCase {
             XCTAssertEqual(try produce(client, topic: "t", big).errorCode, ErrorCode.messageTooLarge.rawValue)
             XCTAssertEqual(try produce(client, topic: "t", try batch(["a"]), version: 2).errorCode, ErrorCode.unsupportedVersion.rawValue)
             XCTAssertEqual(try produce(client, topic: "t", try batch(["a"]), acks: 2).errorCode, ErrorCode.invalidRequiredAcks.rawValue)
+            let marker = try RecordBatch.control(.commit, coordinatorEpoch: 0, producerId: 1, producerEpoch: 0, timestamp: 1)
+                .encode(allocator: ByteBufferAllocator())
+            XCTAssertEqual(try produce(client, topic: "t", marker).errorCode, ErrorCode.invalidRecord.rawValue)
             let ok = try produce(client, topic: "t", try batch(["a"]))
             XCTAssertEqual(ok.errorCode, 0)
             XCTAssertEqual(ok.baseOffset, 0, "rejected batches must not consume offsets")

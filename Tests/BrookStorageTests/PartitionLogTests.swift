@@ -186,8 +186,10 @@ final class PartitionLogTests: XCTestCase {
         XCTAssertEqual(flush.upToOffset, 8)
         XCTAssertEqual(log.recoveryPoint, 0)
         XCTAssertFalse(log.flushNeeded(now: 20), "flush under way")
-        // All segments hold unflushed data, so all are covered, plus the directory.
-        XCTAssertEqual(flush.files.count, log.segmentCount * 3)
+        // All segments hold unflushed data, so all are covered (sealed ones with their indexes, the
+        // active one by its .log only), plus the directory.
+        XCTAssertEqual(flush.files.count, (log.segmentCount - 1) * 3 + 1)
+        XCTAssertEqual(flush.files.filter { $0.hasSuffix(".log") }.count, log.segmentCount)
         XCTAssertEqual(flush.directory, log.directory)
         try flush.perform()
         log.completeFlush(flush)
@@ -197,7 +199,8 @@ final class PartitionLogTests: XCTestCase {
         log.config.segmentBytes = 1 << 20
         _ = try log.append(batches: [makeBatch()], leaderEpoch: 0, now: 0)
         let second = try XCTUnwrap(log.prepareFlush(now: 40))
-        XCTAssertEqual(second.files.count, 3, "only the active segment")
+        XCTAssertEqual(second.files.count, 1, "only the active segment's .log")
+        XCTAssertTrue(second.files[0].hasSuffix(".log"))
         XCTAssertNil(second.directory)
         try second.perform()
         log.completeFlush(second)

@@ -43,6 +43,10 @@ enum ProduceHandler {
                 } catch {
                     fail(.corruptMessage, "\(error)"); continue
                 }
+                // Control batches (transaction markers) come only from the transaction coordinator.
+                if batches.contains(where: { $0.header.isControl }) {
+                    fail(.invalidRecord, "control batches cannot be produced by clients"); continue
+                }
                 let logAppendTime = topic.usesLogAppendTime(brokerDefault: broker.config.messageTimestampType)
                 let future = partition.append(batches.map(\.buffer), durable: request.acks == -1, logAppendTime: logAppendTime)
                 partitionFutures.append(future.hop(to: loop).map { result in

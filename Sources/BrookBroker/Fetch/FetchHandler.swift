@@ -1,4 +1,5 @@
 import BrookProtocol
+import BrookStorage
 import NIOCore
 
 /// Fetch (1), versions 4–12: reads record batches up to the high watermark (or the last stable
@@ -6,21 +7,27 @@ import NIOCore
 /// max_wait_ms until min_bytes have arrived. Brook is sessionless (KIP-227 session id 0), so every
 /// fetch is a full fetch; incremental requests for an unknown session get FETCH_SESSION_ID_NOT_FOUND.
 enum FetchHandler {
-    static let handler = ApiHandler.make(FetchRequest.self, versions: 4...12) { request, context in
+    static let handler = ApiHandler.makeFramed(FetchRequest.self, versions: 4...12) { request, context in
         let loop = context.eventLoop
+        let version = context.header.apiVersion
+        let correlationId = context.header.correlationId
+        @Sendable func frame(_ result: FetchResult) -> OutboundFrame? {
+            FetchResponseWriter.frame(result, version: version, correlationId: correlationId)
+        }
         if request.sessionId != 0 || request.sessionEpoch > 0 {
             var response = FetchResponse()
             response.errorCode = ErrorCode.fetchSessionIdNotFound.rawValue
-            return loop.makeSucceededFuture(response as (any KafkaMessage)?)
+            return loop.makeSucceededFuture(frame(FetchResult(response: response, files: [], satisfied: true)))
         }
         let broker = context.broker
-        let attempt: @Sendable () -> EventLoopFuture<(satisfied: Bool, response: FetchResponse)> = {
+        let attempt: @Sendable () -> EventLoopFuture<FetchResult> = {
             readAll(request, broker: broker, loop: loop)
         }
-        return attempt().flatMap { first -> EventLoopFuture<FetchResponse> in
+        return attempt().flatMap { first -> EventLoopFuture<FetchResult> in
             if first.satisfied || request.maxWaitMs <= 0 {
-                return loop.makeSucceededFuture(first.response)
+                return loop.makeSucceededFuture(first)
             }
+            first.closeFiles()
             let watched = request.topics.flatMap { topic in
                 topic.partitions.compactMap { p in
                     broker.topics.topic(named: topic.topic)?.partition(p.partition).map {
@@ -28,10 +35,10 @@ enum FetchHandler {
                     }
                 }
             }
-            let delayed = DelayedFetch(loop: loop, partitions: watched, initial: first.response,
+            let delayed = DelayedFetch(loop: loop, partitions: watched, initial: first,
                                        maxWait: .milliseconds(Int64(request.maxWaitMs)), attempt: attempt)
             return delayed.futureResult
-        }.map { $0 as (any KafkaMessage)? }
+        }.map(frame)
     }
 
     /// The response being assembled while partitions are read one after another.
@@ -39,20 +46,24 @@ enum FetchHandler {
         var bytes = 0
         var failed = false
         var topics: [FetchResponse.FetchableTopicResponse] = []
+        var files: [FetchResult.FilePart] = []
 
-        func adding(_ topic: String, _ data: FetchResponse.PartitionData, failed: Bool) -> Accumulator {
+        func adding(_ topic: String, _ data: FetchResponse.PartitionData, slice: LogSlice? = nil, failed: Bool) -> Accumulator {
             var copy = self
             if copy.topics.last?.topic != topic { copy.topics.append(.init(topic: topic, partitions: [])) }
-            copy.topics[copy.topics.count - 1].partitions.append(data)
-            copy.bytes += data.records?.readableBytes ?? 0
+            let t = copy.topics.count - 1
+            copy.topics[t].partitions.append(data)
+            if let slice {
+                copy.files.append(.init(topicIndex: t, partitionIndex: copy.topics[t].partitions.count - 1, slice: slice))
+                copy.bytes += slice.length
+            }
             copy.failed = copy.failed || failed
             return copy
         }
     }
 
     /// One pass over every requested partition, in request order so the byte budget is shared as Kafka does.
-    static func readAll(_ request: FetchRequest, broker: Broker, loop: EventLoop)
-        -> EventLoopFuture<(satisfied: Bool, response: FetchResponse)> {
+    static func readAll(_ request: FetchRequest, broker: Broker, loop: EventLoop) -> EventLoopFuture<FetchResult> {
         let readCommitted = request.isolationLevel == 1
         var state = loop.makeSucceededFuture(Accumulator())
         for topicRequest in request.topics {
@@ -70,7 +81,8 @@ enum FetchHandler {
             response.errorCode = 0
             response.sessionId = 0
             response.responses = acc.topics
-            return (acc.failed || acc.bytes >= Int(request.minBytes), response)
+            return FetchResult(response: response, files: acc.files,
+                               satisfied: acc.failed || acc.bytes >= Int(request.minBytes))
         }
     }
 
@@ -92,8 +104,9 @@ enum FetchHandler {
                 return acc.adding(topicName, .init(
                     partitionIndex: p.partition, errorCode: code.rawValue, highWatermark: result.offsets.highWatermark,
                     lastStableOffset: result.offsets.lastStableOffset, logStartOffset: result.offsets.logStartOffset,
-                    abortedTransactions: readCommitted ? [] : nil, preferredReadReplica: -1, records: result.records),
-                    failed: result.error != nil)
+                    abortedTransactions: readCommitted ? [] : nil, preferredReadReplica: -1,
+                    records: result.slice == nil ? ByteBuffer() : nil),
+                    slice: result.slice, failed: result.error != nil)
             }
     }
 }

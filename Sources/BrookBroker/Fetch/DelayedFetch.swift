@@ -11,8 +11,8 @@ final class DelayedFetch: @unchecked Sendable {
     private let partitions: [Watched]
     /// The high watermark each partition had when the fetch last read it.
     private var observed: [Int64]
-    private let attempt: @Sendable () -> EventLoopFuture<(satisfied: Bool, response: FetchResponse)>
-    private let promise: EventLoopPromise<FetchResponse>
+    private let attempt: @Sendable () -> EventLoopFuture<FetchResult>
+    private let promise: EventLoopPromise<FetchResult>
     // Touched only on `loop`.
     private var completed = false
     private var attemptInFlight = false
@@ -26,8 +26,8 @@ final class DelayedFetch: @unchecked Sendable {
         let index: Int32
     }
 
-    init(loop: EventLoop, partitions: [Watched], initial: FetchResponse, maxWait: TimeAmount,
-         attempt: @escaping @Sendable () -> EventLoopFuture<(satisfied: Bool, response: FetchResponse)>) {
+    init(loop: EventLoop, partitions: [Watched], initial: FetchResult, maxWait: TimeAmount,
+         attempt: @escaping @Sendable () -> EventLoopFuture<FetchResult>) {
         self.loop = loop
         self.partitions = partitions
         self.attempt = attempt
@@ -40,9 +40,10 @@ final class DelayedFetch: @unchecked Sendable {
         }
     }
 
-    var futureResult: EventLoopFuture<FetchResponse> { promise.futureResult }
+    var futureResult: EventLoopFuture<FetchResult> { promise.futureResult }
 
-    private func record(_ response: FetchResponse) {
+    private func record(_ result: FetchResult) {
+        let response = result.response
         for (i, w) in partitions.enumerated() {
             let data = response.responses.first { $0.topic == w.topic }?.partitions.first { $0.partitionIndex == w.index }
             observed[i] = data?.highWatermark ?? -1
@@ -75,13 +76,19 @@ final class DelayedFetch: @unchecked Sendable {
         attemptInFlight = true
         attempt().whenComplete { result in
             self.attemptInFlight = false
-            guard !self.completed else { return }
+            guard !self.completed else {
+                if case .success(let r) = result { r.closeFiles() }
+                return
+            }
             switch result {
-            case .success(let (satisfied, response)):
-                self.record(response)
-                if satisfied || final || self.finalRequested {
-                    self.finish(.success(response))
-                } else if self.rerunRequested {
+            case .success(let result):
+                self.record(result)
+                if result.satisfied || final || self.finalRequested {
+                    self.finish(.success(result))
+                    return
+                }
+                result.closeFiles()
+                if self.rerunRequested {
                     self.rerunRequested = false
                     self.rerun(final: false)
                 } else {
@@ -95,7 +102,7 @@ final class DelayedFetch: @unchecked Sendable {
 
     private var finalRequested = false
 
-    private func finish(_ result: Result<FetchResponse, Error>) {
+    private func finish(_ result: Result<FetchResult, Error>) {
         completed = true
         timeout?.cancel()
         for w in partitions { w.partition.removeFetchWaiter(self) }

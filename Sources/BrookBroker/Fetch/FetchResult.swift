@@ -1,0 +1,24 @@
+import BrookProtocol
+import BrookStorage
+import NIOCore
+
+/// One pass of a Fetch over its partitions: the response (records left nil) and, per partition
+/// that has data, the file range to send in its place.
+struct FetchResult: Sendable {
+    /// A partition's records as a file range, placed by its position in `response.responses`.
+    struct FilePart: Sendable {
+        var topicIndex: Int
+        var partitionIndex: Int
+        var slice: LogSlice
+    }
+
+    var response: FetchResponse
+    var files: [FilePart]
+    /// True when `min_bytes` is met (or an error means the client should hear now).
+    var satisfied: Bool
+
+    /// Releases the file handles of a result that will not be sent.
+    func closeFiles() {
+        for file in files { try? file.slice.fileHandle.close() }
+    }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Install what the integration tests and benchmarks need: Debian packages (compression libraries,
+# librdkafka, kcat) and a Python virtualenv at .venv with the Kafka clients and pytest.
+# Idempotent: does nothing when everything is already there.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+APT_PACKAGES=(libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev kcat librdkafka-dev pkg-config
+              python3-venv python3-pip build-essential)
+PY_PACKAGES=(confluent-kafka kafka-python aiokafka pytest pytest-timeout
+             cramjam lz4 zstandard python-snappy)   # codecs for kafka-python / aiokafka
+PY_MODULES="confluent_kafka kafka aiokafka pytest pytest_timeout cramjam lz4 zstandard snappy"
+
+log() { printf '==> %s\n' "$*"; }
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$pkg")
+    fi
+done
+if ((${#missing[@]})); then
+    SUDO=()
+    if [[ $(id -u) -ne 0 ]]; then SUDO=(sudo); fi
+    log "apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${SUDO[@]}" apt-get update -qq
+    "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+    log "Debian packages already installed"
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+    log "creating .venv"
+    python3 -m venv .venv
+fi
+if .venv/bin/python - "$PY_MODULES" <<'PY' 2>/dev/null
+import importlib, sys
+for name in sys.argv[1].split():
+    importlib.import_module(name)
+PY
+then
+    log "Python packages already installed in .venv"
+else
+    log "pip install ${PY_PACKAGES[*]}"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}"
+fi
