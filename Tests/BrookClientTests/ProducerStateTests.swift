@@ -1,6 +1,7 @@
 @testable import BrookClient
 import BrookProtocol
 import NIOCore
+import Foundation
 import XCTest
 
 final class ProducerStateTests: XCTestCase {
@@ -16,7 +17,7 @@ final class ProducerStateTests: XCTestCase {
 
     private func accept(_ state: inout ProducerState, key: String?, partition: Int32? = nil, topic: String = "t") -> ProducerState.AcceptOutcome {
         let record = ProducerRecord(topic: topic, partition: partition, key: key, value: "v")
-        return state.accept(record, size: 50, timestamp: 0, completion: .report, now: now)
+        return state.accept(record, size: 50, completion: .report, now: now)
     }
 
     func testUnknownTopicNeedsMetadata() {
@@ -104,5 +105,19 @@ final class ProducerStateTests: XCTestCase {
         XCTAssertEqual(state.plan(now: now).requests.count, 0, "node 1 already has its one request")
         state.requestFinished(node: 1)
         XCTAssertEqual(state.plan(now: now).requests.count, 1)
+    }
+}
+
+final class RecordClockTests: XCTestCase {
+    func testMonotonicDerivedTimestampsFollowTheWallClock() throws {
+        var clock = RecordClock()
+        let before = Int64(Date().timeIntervalSince1970 * 1000)
+        let first = clock.millis(at: .now())
+        Thread.sleep(forTimeInterval: 0.05)
+        let second = clock.millis(at: .now())
+        let after = Int64(Date().timeIntervalSince1970 * 1000)
+        XCTAssertGreaterThanOrEqual(first, before - 2)
+        XCTAssertLessThanOrEqual(second, after + 2)
+        XCTAssertGreaterThanOrEqual(second - first, 45)
     }
 }

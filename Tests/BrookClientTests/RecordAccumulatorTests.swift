@@ -7,15 +7,18 @@ final class RecordAccumulatorTests: XCTestCase {
     private let p0 = TopicPartition("t", 0)
     private let p1 = TopicPartition("t", 1)
 
-    private func record(size: Int, at time: NIODeadline) -> PendingRecord {
-        PendingRecord(key: nil, value: ByteBuffer(repeating: 0, count: size), headers: [], timestamp: 0,
-                      completion: .report, acceptedAt: time, size: size)
+    /// Appends a record whose value makes its encoded size exactly `size` bytes (the record's
+    /// framing takes 8 of them here).
+    private func append(_ accumulator: inout RecordAccumulator, size: Int, at time: NIODeadline, to partition: TopicPartition) -> Bool {
+        let pending = PendingRecord(completion: .report, timestamp: 0, acceptedAt: time, size: size)
+        return accumulator.append(key: nil, value: ByteBuffer(repeating: 0, count: size - 8), headers: [], pending: pending,
+                                  to: partition, now: time)
     }
 
     func testFirstRecordWakesTheSenderAndLingers() {
         var accumulator = RecordAccumulator(batchSize: 1000, linger: .milliseconds(5))
-        XCTAssertTrue(accumulator.append(record(size: 10, at: t0), to: p0, now: t0), "first batch arms a timer")
-        XCTAssertFalse(accumulator.append(record(size: 10, at: t0), to: p0, now: t0))
+        XCTAssertTrue(append(&accumulator, size: 10, at: t0, to: p0), "first batch arms a timer")
+        XCTAssertFalse(append(&accumulator, size: 10, at: t0, to: p0))
         var drained = accumulator.drain(now: t0 + .milliseconds(4), flushing: false) { _ in true }
         XCTAssertTrue(drained.batches.isEmpty)
         XCTAssertEqual(drained.nextReady, t0 + .milliseconds(5))
@@ -26,17 +29,17 @@ final class RecordAccumulatorTests: XCTestCase {
 
     func testFullBatchIsReadyAtOnceAndNextRecordOpensANewOne() {
         var accumulator = RecordAccumulator(batchSize: 200, linger: .seconds(10))
-        _ = accumulator.append(record(size: 60, at: t0), to: p0, now: t0)
-        _ = accumulator.append(record(size: 60, at: t0), to: p0, now: t0)
+        _ = append(&accumulator, size: 60, at: t0, to: p0)
+        _ = append(&accumulator, size: 60, at: t0, to: p0)
         XCTAssertTrue(accumulator.wouldOpenBatch(p0, size: 100))
-        XCTAssertTrue(accumulator.append(record(size: 100, at: t0), to: p0, now: t0), "sealing the first batch wakes the sender")
+        XCTAssertTrue(append(&accumulator, size: 100, at: t0, to: p0), "sealing the first batch wakes the sender")
         let drained = accumulator.drain(now: t0, flushing: false) { _ in true }
         XCTAssertEqual(drained.batches.map(\.records.count), [2], "only the full head; the second still lingers")
     }
 
     func testOneBatchPerPartitionInFlight() {
         var accumulator = RecordAccumulator(batchSize: 100, linger: .zero)
-        for _ in 0..<3 { _ = accumulator.append(record(size: 90, at: t0), to: p0, now: t0) }
+        for _ in 0..<3 { _ = append(&accumulator, size: 90, at: t0, to: p0) }
         var drained = accumulator.drain(now: t0, flushing: false) { _ in true }
         XCTAssertEqual(drained.batches.count, 1)
         XCTAssertTrue(accumulator.drain(now: t0, flushing: false) { _ in true }.batches.isEmpty, "p0 has one in flight")
@@ -48,8 +51,8 @@ final class RecordAccumulatorTests: XCTestCase {
 
     func testRequeuedBatchGoesFirstAfterItsBackoff() {
         var accumulator = RecordAccumulator(batchSize: 100, linger: .zero)
-        _ = accumulator.append(record(size: 90, at: t0), to: p0, now: t0)
-        _ = accumulator.append(record(size: 90, at: t0), to: p0, now: t0)
+        _ = append(&accumulator, size: 90, at: t0, to: p0)
+        _ = append(&accumulator, size: 90, at: t0, to: p0)
         let first = accumulator.drain(now: t0, flushing: false) { _ in true }.batches[0]
         accumulator.requeue(first, notBefore: t0 + .milliseconds(100))
         let early = accumulator.drain(now: t0 + .milliseconds(50), flushing: false) { _ in true }
@@ -62,16 +65,16 @@ final class RecordAccumulatorTests: XCTestCase {
 
     func testFlushMakesLingeringBatchesReadyAndCanSendFilters() {
         var accumulator = RecordAccumulator(batchSize: 1000, linger: .seconds(60))
-        _ = accumulator.append(record(size: 10, at: t0), to: p0, now: t0)
-        _ = accumulator.append(record(size: 10, at: t0), to: p1, now: t0)
+        _ = append(&accumulator, size: 10, at: t0, to: p0)
+        _ = append(&accumulator, size: 10, at: t0, to: p1)
         let drained = accumulator.drain(now: t0, flushing: true) { $0 == self.p1 }
         XCTAssertEqual(drained.batches.map(\.partition), [p1])
     }
 
     func testExpireRemovesOldQueuedBatches() {
         var accumulator = RecordAccumulator(batchSize: 1000, linger: .seconds(60))
-        _ = accumulator.append(record(size: 10, at: t0), to: p0, now: t0)
-        _ = accumulator.append(record(size: 10, at: t0 + .seconds(5)), to: p1, now: t0 + .seconds(5))
+        _ = append(&accumulator, size: 10, at: t0, to: p0)
+        _ = append(&accumulator, size: 10, at: t0 + .seconds(5), to: p1)
         let expired = accumulator.expire(olderThan: t0 + .seconds(1))
         XCTAssertEqual(expired.map(\.partition), [p0])
         XCTAssertEqual(accumulator.outstandingRecords, 1)

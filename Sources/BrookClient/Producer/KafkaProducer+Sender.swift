@@ -174,6 +174,7 @@ extension KafkaProducer {
     private func succeed(_ batch: ProducerBatch, baseOffset: Int64, logAppendTime: Int64) {
         let (waiters, reports) = state.withLock { state in (state.finish(batch), state.reports) }
         let now = NIODeadline.now()
+        var delivered: [DeliveryReport] = []
         for (index, record) in batch.records.enumerated() {
             let metadata = RecordMetadata(
                 topic: batch.partition.topic, partition: batch.partition.partition,
@@ -183,11 +184,13 @@ extension KafkaProducer {
             case .awaiting(let continuation):
                 continuation.resume(returning: metadata)
             case .report:
-                reports?.yield(DeliveryReport(
+                if delivered.isEmpty { delivered.reserveCapacity(batch.records.count) }
+                delivered.append(DeliveryReport(
                     topicPartition: batch.partition, result: .success(metadata),
                     latency: .nanoseconds((now - record.acceptedAt).nanoseconds), key: record.key))
             }
         }
+        if !delivered.isEmpty { reports?.yield(delivered) }
         resume(waiters)
     }
 
@@ -202,16 +205,18 @@ extension KafkaProducer {
             "records": "\(batch.records.count)", "error": "\(error)",
         ])
         let now = NIODeadline.now()
+        var failed: [DeliveryReport] = []
         for record in batch.records {
             switch record.completion {
             case .awaiting(let continuation):
                 continuation.resume(throwing: error)
             case .report:
-                reports?.yield(DeliveryReport(
+                failed.append(DeliveryReport(
                     topicPartition: batch.partition, result: .failure(error),
                     latency: .nanoseconds((now - record.acceptedAt).nanoseconds), key: record.key))
             }
         }
+        if !failed.isEmpty { reports?.yield(failed) }
         resume(waiters)
     }
 

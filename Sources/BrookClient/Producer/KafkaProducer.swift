@@ -23,7 +23,7 @@ public final class KafkaProducer: Sendable {
     let eventLoop: EventLoop
     private let ownsCluster: Bool
     private let senderTask: Locked<Task<Void, Never>?> = Locked(nil)
-    private let reportStream: AsyncStream<DeliveryReport>
+    private let reportStream: AsyncStream<[DeliveryReport]>
 
     /// A producer with its own connections.
     public convenience init(config: ProducerConfig) throws {
@@ -47,7 +47,7 @@ public final class KafkaProducer: Sendable {
         self.logger = logger
         eventLoop = cluster.group.next()
         wakeup = Wakeup(eventLoop: eventLoop)
-        let (stream, continuation) = AsyncStream.makeStream(of: DeliveryReport.self)
+        let (stream, continuation) = AsyncStream.makeStream(of: [DeliveryReport].self)
         reportStream = stream
         var initial = ProducerState(config: config)
         initial.reports = continuation
@@ -59,18 +59,18 @@ public final class KafkaProducer: Sendable {
     /// Outcomes of records given to `enqueue`, in completion order. Iterate it from one task; it
     /// finishes when the producer is closed. Reports queue up until read, so a program using
     /// `enqueue` should read them.
-    public var deliveryReports: AsyncStream<DeliveryReport> { reportStream }
+    public var deliveryReports: DeliveryReports { DeliveryReports(batches: reportStream) }
 
     /// Sends `record` and returns where it was written once the broker acknowledged it.
     public func send(_ record: ProducerRecord) async throws -> RecordMetadata {
-        let (size, timestamp) = try prepare(record)
+        let size = try prepare(record)
         let deadline = NIODeadline.now() + config.maxBlock.timeAmount
         while true {
             try Task.checkCancellation()
             do {
                 return try await withCheckedThrowingContinuation { continuation in
                     let outcome = state.withLock {
-                        $0.accept(record, size: size, timestamp: timestamp, completion: .awaiting(continuation), now: .now())
+                        $0.accept(record, size: size, completion: .awaiting(continuation), now: .now())
                     }
                     switch outcome {
                     case .accepted(let wake):
@@ -92,11 +92,11 @@ public final class KafkaProducer: Sendable {
     /// Buffers `record` for sending and returns; the outcome arrives on `deliveryReports`.
     /// Suspends while the buffer is full (back-pressure) or metadata for a new topic is loading.
     public func enqueue(_ record: ProducerRecord) async throws {
-        let (size, timestamp) = try prepare(record)
+        let size = try prepare(record)
         var deadline: NIODeadline?
         while true {
             let outcome = state.withLock {
-                $0.accept(record, size: size, timestamp: timestamp, completion: .report, now: .now())
+                $0.accept(record, size: size, completion: .report, now: .now())
             }
             switch outcome {
             case .accepted(let wake):
@@ -111,6 +111,23 @@ public final class KafkaProducer: Sendable {
             case .rejected(let error):
                 throw error
             }
+        }
+    }
+
+    /// Buffers `record` if that needs no waiting and returns true; returns false when the buffer is
+    /// full or the topic's metadata is not loaded yet (call `enqueue` then, which waits). The
+    /// outcome arrives on `deliveryReports`. For tight loops: no suspension on the fast path.
+    public func tryEnqueue(_ record: ProducerRecord) throws -> Bool {
+        let size = try prepare(record)
+        let outcome = state.withLock { $0.accept(record, size: size, completion: .report, now: .now()) }
+        switch outcome {
+        case .accepted(let wake):
+            if wake { wakeup.signal() }
+            return true
+        case .needsMetadata, .needsMemory:
+            return false
+        case .rejected(let error):
+            throw error
         }
     }
 
@@ -147,7 +164,7 @@ public final class KafkaProducer: Sendable {
         wakeup.signal()
         await senderTask.withLock { $0 }?.value
         if !flushed { failEverythingQueued() }
-        let reports = state.withLock { state -> AsyncStream<DeliveryReport>.Continuation? in
+        let reports = state.withLock { state -> AsyncStream<[DeliveryReport]>.Continuation? in
             defer { state.reports = nil }
             return state.reports
         }
@@ -168,7 +185,7 @@ public final class KafkaProducer: Sendable {
         return false
     }
 
-    private func prepare(_ record: ProducerRecord) throws -> (size: Int, timestamp: Int64) {
+    private func prepare(_ record: ProducerRecord) throws -> Int {
         guard !record.topic.isEmpty else { throw KafkaClientError.invalidArgument("topic name is empty") }
         let size = PendingRecord.estimateSize(key: record.key, value: record.value, headers: record.headers)
         guard size + RecordBatchHeader.size + 100 <= config.maxRequestSize else {
@@ -177,7 +194,7 @@ public final class KafkaProducer: Sendable {
         guard size <= config.bufferMemory else {
             throw KafkaClientError.invalidArgument("record of \(size) bytes exceeds buffer.memory \(config.bufferMemory)")
         }
-        return (size, record.timestamp ?? WallClock.nowMillis())
+        return size
     }
 
     private func resolve(_ reason: NotAccepted, topic: String, size: Int, deadline: NIODeadline) async throws {

@@ -29,15 +29,23 @@ struct ProducerState {
 
     var accumulator: RecordAccumulator
     private var sticky = StickyPartitioner()
+    /// What accepting needs per topic, found with one lookup.
+    private struct TopicState {
+        var partitionCount: Int
+        var available: [Int32]
+    }
     let bufferMemory: Int
     let maxInFlightPerNode: Int
     let maxRequestSize: Int
     let deliveryTimeout: TimeAmount
 
     private(set) var usedMemory = 0
-    private var partitionCounts: [String: Int] = [:]
+    private var topics: [String: TopicState] = [:] {
+        didSet { lastTopic = nil }
+    }
+    /// The topic of the previous record: producers mostly write one topic at a time.
+    private var lastTopic: (name: String, state: TopicState)?
     private var leaders: [TopicPartition: Int32] = [:]
-    private var available: [String: [Int32]] = [:]
     private var inFlightRequests: [Int32: Int] = [:]
     private var metadataRefreshing = false
 
@@ -57,7 +65,9 @@ struct ProducerState {
     var producerEpoch: Int16 = -1
     private var nextSequence: [TopicPartition: Int32] = [:]
 
-    var reports: AsyncStream<DeliveryReport>.Continuation?
+    var reports: AsyncStream<[DeliveryReport]>.Continuation?
+    /// Create times for records without one, read off the monotonic clock already taken.
+    var clock = RecordClock()
 
     init(config: ProducerConfig) {
         accumulator = RecordAccumulator(batchSize: config.batchSize, linger: config.linger.timeAmount)
@@ -70,10 +80,19 @@ struct ProducerState {
     // MARK: Accepting records
 
     /// Partitions the record and appends it when metadata and buffer memory allow.
-    mutating func accept(_ record: ProducerRecord, size: Int, timestamp: Int64, completion: RecordCompletion,
+    mutating func accept(_ record: ProducerRecord, size: Int, completion: RecordCompletion,
                          now: NIODeadline) -> AcceptOutcome {
         if isClosing { return .rejected(.closed) }
-        guard let count = partitionCounts[record.topic] else { return .needsMetadata }
+        let timestamp = record.timestamp ?? clock.millis(at: now)
+        let topic: TopicState
+        if let last = lastTopic, last.name == record.topic {
+            topic = last.state
+        } else {
+            guard let found = topics[record.topic] else { return .needsMetadata }
+            topic = found
+            lastTopic = (record.topic, found)
+        }
+        let count = topic.partitionCount
         if usedMemory > 0, usedMemory + size > bufferMemory { return .needsMemory }
         let partition: Int32
         if let explicit = record.partition {
@@ -88,14 +107,14 @@ struct ProducerState {
                !accumulator.wouldOpenBatch(TopicPartition(record.topic, chosen), size: size) {
                 partition = chosen
             } else {
-                partition = sticky.rotate(record.topic, available: available[record.topic] ?? [], partitionCount: count)
+                partition = sticky.rotate(record.topic, available: topic.available, partitionCount: count)
             }
         }
         usedMemory += size
-        let pending = PendingRecord(
-            key: record.key, value: record.value, headers: record.headers, timestamp: timestamp,
-            completion: completion, acceptedAt: now, size: size)
-        let wake = accumulator.append(pending, to: TopicPartition(record.topic, partition), now: now)
+        let pending = PendingRecord(completion: completion, timestamp: timestamp, acceptedAt: now, size: size, key: record.key)
+        let wake = accumulator.append(
+            key: record.key, value: record.value, headers: record.headers, pending: pending,
+            to: TopicPartition(record.topic, partition), now: now)
         return .accepted(wakeSender: wake)
     }
 
@@ -103,7 +122,6 @@ struct ProducerState {
     mutating func apply(_ metadata: ClusterMetadata, topics: some Sequence<String>) {
         for topic in topics {
             guard let entry = metadata.topics[topic], entry.errorCode == .none, !entry.partitions.isEmpty else { continue }
-            partitionCounts[topic] = entry.partitions.count
             var withLeader: [Int32] = []
             for partition in entry.partitions {
                 let key = TopicPartition(topic, partition.id)
@@ -114,11 +132,11 @@ struct ProducerState {
                     leaders[key] = nil
                 }
             }
-            available[topic] = withLeader
+            self.topics[topic] = TopicState(partitionCount: entry.partitions.count, available: withLeader)
         }
     }
 
-    func knowsTopic(_ topic: String) -> Bool { partitionCounts[topic] != nil }
+    func knowsTopic(_ topic: String) -> Bool { topics[topic] != nil }
 
     /// Forgets the leaders of `topic` so the sender asks for fresh metadata.
     mutating func invalidateLeaders(of topic: String) {

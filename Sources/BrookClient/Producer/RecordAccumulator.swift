@@ -7,7 +7,12 @@ import NIOCore
 struct RecordAccumulator {
     let batchSize: Int
     let linger: TimeAmount
-    private(set) var queues: [TopicPartition: [ProducerBatch]] = [:]
+    /// Queues by slot; `slots` maps partitions to slots (slots are never removed).
+    private var queues: [[ProducerBatch]] = []
+    private var partitions: [TopicPartition] = []
+    private var slots: [TopicPartition: Int] = [:]
+    /// The last slot looked up: producers mostly write to one partition at a time.
+    private var lastLookup: (partition: TopicPartition, slot: Int)?
     private(set) var inFlight: Set<TopicPartition> = []
     /// Records accepted and not yet completed (queued or in flight).
     private(set) var outstandingRecords = 0
@@ -17,29 +22,53 @@ struct RecordAccumulator {
         self.linger = linger
     }
 
+    private mutating func slot(for partition: TopicPartition) -> Int {
+        if let last = lastLookup, last.partition == partition { return last.slot }
+        let slot: Int
+        if let known = slots[partition] {
+            slot = known
+        } else {
+            slot = queues.count
+            queues.append([])
+            partitions.append(partition)
+            slots[partition] = slot
+        }
+        lastLookup = (partition, slot)
+        return slot
+    }
+
+    private func queue(_ partition: TopicPartition) -> [ProducerBatch]? {
+        if let last = lastLookup, last.partition == partition { return queues[last.slot] }
+        return slots[partition].map { queues[$0] }
+    }
+
     /// Whether appending `size` bytes to `partition` would open a new batch.
     func wouldOpenBatch(_ partition: TopicPartition, size: Int) -> Bool {
-        guard let last = queues[partition]?.last, !last.isSealed else { return true }
+        guard let last = queue(partition)?.last, !last.isSealed else { return true }
         return last.size + size > batchSize && !last.records.isEmpty
     }
 
     /// Appends a record. Returns whether the sender should look again: a batch became ready
     /// (filled up) or a partition got its first batch (a linger timer to arm).
-    mutating func append(_ record: PendingRecord, to partition: TopicPartition, now: NIODeadline) -> Bool {
+    mutating func append(key: ByteBuffer?, value: ByteBuffer?, headers: [KafkaHeader], pending: PendingRecord,
+                         to partition: TopicPartition, now: NIODeadline) -> Bool {
         outstandingRecords += 1
+        let index = slot(for: partition)
         var wake = false
-        if wouldOpenBatch(partition, size: record.size) {
-            let count = queues[partition]?.count ?? 0
+        let count = queues[index].count
+        let opens = count == 0 || queues[index][count - 1].isSealed
+            || (queues[index][count - 1].size + pending.size > batchSize && !queues[index][count - 1].records.isEmpty)
+        if opens {
             // Sealing the previous batch makes it ready; opening the first arms a linger timer.
-            if count > 0 { queues[partition]?[count - 1].isSealed = true }
+            if count > 0 { queues[index][count - 1].isSealed = true }
             wake = true
-            queues[partition, default: []].append(ProducerBatch(partition: partition, createdAt: now))
+            let capacity = min(batchSize, max(256 * 1024, pending.size * 2)) + 64
+            queues[index].append(ProducerBatch(partition: partition, createdAt: now, capacity: capacity))
         }
-        let last = queues[partition]!.count - 1
-        queues[partition]?[last].records.append(record)
-        queues[partition]?[last].size += record.size
-        if queues[partition]![last].size >= batchSize {
-            queues[partition]?[last].isSealed = true
+        let last = queues[index].count - 1
+        queues[index][last].append(key: key, value: value, headers: headers, pending: pending)
+        if queues[index][last].size >= batchSize {
+            queues[index][last].isSealed = true
             wake = true
         }
         return wake
@@ -58,15 +87,14 @@ struct RecordAccumulator {
                         canSend: (TopicPartition) -> Bool) -> (batches: [ProducerBatch], nextReady: NIODeadline?) {
         var ready: [ProducerBatch] = []
         var nextReady: NIODeadline?
-        for partition in queues.keys.sorted() where !inFlight.contains(partition) {
-            guard var queue = queues[partition], let head = queue.first else { continue }
-            if isReady(head, queueLength: queue.count, now: now, flushing: flushing) {
-                guard canSend(partition) else { continue }
-                var batch = queue.removeFirst()
+        for index in queues.indices where !queues[index].isEmpty && !inFlight.contains(partitions[index]) {
+            let head = queues[index][0]
+            if isReady(head, queueLength: queues[index].count, now: now, flushing: flushing) {
+                guard canSend(partitions[index]) else { continue }
+                var batch = queues[index].removeFirst()
                 batch.isSealed = true
                 ready.append(batch)
-                inFlight.insert(partition)
-                queues[partition] = queue.isEmpty ? nil : queue
+                inFlight.insert(partitions[index])
             } else {
                 let when = head.retryNotBefore ?? (head.createdAt + linger)
                 nextReady = min(nextReady ?? when, when)
@@ -81,7 +109,7 @@ struct RecordAccumulator {
         batch.attempts += 1
         batch.retryNotBefore = notBefore
         inFlight.remove(batch.partition)
-        queues[batch.partition, default: []].insert(batch, at: 0)
+        queues[slot(for: batch.partition)].insert(batch, at: 0)
     }
 
     /// A sent batch is finished (acknowledged or failed for good).
@@ -92,25 +120,24 @@ struct RecordAccumulator {
 
     /// Removes every queued (not in-flight) batch, for failing them at shutdown.
     mutating func removeAllQueued() -> [ProducerBatch] {
-        let all = queues.values.flatMap { $0 }
-        queues = [:]
+        let all = queues.flatMap { $0 }
+        for index in queues.indices { queues[index] = [] }
         outstandingRecords -= all.reduce(0) { $0 + $1.records.count }
         return all
     }
 
-    /// Whether any batch is queued for `topic`'s partitions (used to find partitions needing a leader).
-    var queuedPartitions: Dictionary<TopicPartition, [ProducerBatch]>.Keys { queues.keys }
-}
+    /// Partitions with at least one queued batch, in the order they were first used.
+    var queuedPartitions: [TopicPartition] {
+        queues.indices.filter { !queues[$0].isEmpty }.map { partitions[$0] }
+    }
 
-extension RecordAccumulator {
     /// Removes queued (not in-flight) batches opened before `cutoff`: their records ran out of
     /// delivery time. Their records stop counting as outstanding.
     mutating func expire(olderThan cutoff: NIODeadline) -> [ProducerBatch] {
         var expired: [ProducerBatch] = []
-        for (partition, queue) in queues where queue.first.map({ $0.createdAt < cutoff }) ?? false {
-            let (old, young) = (queue.filter { $0.createdAt < cutoff }, queue.filter { $0.createdAt >= cutoff })
-            expired += old
-            queues[partition] = young.isEmpty ? nil : young
+        for index in queues.indices where queues[index].first.map({ $0.createdAt < cutoff }) ?? false {
+            expired += queues[index].filter { $0.createdAt < cutoff }
+            queues[index].removeAll { $0.createdAt < cutoff }
         }
         outstandingRecords -= expired.reduce(0) { $0 + $1.records.count }
         return expired

@@ -6,12 +6,13 @@ import Musl
 import Darwin
 #endif
 
-/// Milliseconds since the Unix epoch, the unit of Kafka record timestamps. Logic takes `now` as a
+/// The system clock (Kafka record timestamps count milliseconds since the Unix epoch). Logic takes `now` as a
 /// parameter; only the shells call this.
 enum WallClock {
-    static func nowMillis() -> Int64 {
+    /// Nanoseconds since the Unix epoch.
+    static func nowNanos() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
 }

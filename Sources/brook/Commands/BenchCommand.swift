@@ -39,6 +39,7 @@ struct BenchCommand: AsyncParsableCommand {
                 if let acks { try config.apply(["acks": acks]) }
                 let producer = try KafkaProducer(config: config)
                 let progress = Progress(label: "produce")
+                let size = self.size
                 let stats = Task { () -> (delivered: Int, failed: Int, histogram: LatencyHistogram, firstError: String?) in
                     var delivered = 0
                     var failed = 0
@@ -57,6 +58,8 @@ struct BenchCommand: AsyncParsableCommand {
                     }
                     return (delivered, failed, histogram, firstError)
                 }
+                // Plain locals: reading option wrappers in the loop would cost more than producing.
+                let (count, rate, keys, topic) = (self.count, self.rate, self.keys, self.topic)
                 let payload = ByteBuffer(repeating: UInt8(ascii: "x"), count: size)
                 let keyBuffers = (0..<keys).map { ByteBuffer(string: "key-\($0)") }
                 let clock = ContinuousClock()
@@ -68,7 +71,8 @@ struct BenchCommand: AsyncParsableCommand {
                         if due > clock.now { try await Task.sleep(until: due, clock: clock) }
                     }
                     let key = keys > 0 ? keyBuffers[index % keys] : nil
-                    try await producer.enqueue(ProducerRecord(topic: topic, key: key, value: payload))
+                    let record = ProducerRecord(topic: topic, key: key, value: payload)
+                    if try !producer.tryEnqueue(record) { try await producer.enqueue(record) }
                 }
                 await producer.close(timeout: .seconds(120))
                 let elapsed = clock.now - started
