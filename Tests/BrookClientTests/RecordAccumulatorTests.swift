@@ -79,4 +79,38 @@ final class RecordAccumulatorTests: XCTestCase {
         XCTAssertEqual(expired.map(\.partition), [p0])
         XCTAssertEqual(accumulator.outstandingRecords, 1)
     }
+
+    func testSeveralBatchesOfAPartitionInFlightOnePerDrain() {
+        var accumulator = RecordAccumulator(batchSize: 100, linger: .zero, maxInFlightPerPartition: 2)
+        for _ in 0..<3 { _ = append(&accumulator, size: 90, at: t0, to: p0) }
+        let first = accumulator.drain(now: t0, flushing: false) { _ in true }
+        XCTAssertEqual(first.batches.count, 1, "one batch per partition per request")
+        XCTAssertEqual(first.nextReady, t0, "another batch is ready: look again at once")
+        let second = accumulator.drain(now: t0, flushing: false) { _ in true }
+        XCTAssertEqual(second.batches.count, 1)
+        XCTAssertTrue(accumulator.drain(now: t0, flushing: false) { _ in true }.batches.isEmpty, "two in flight is the limit")
+        XCTAssertEqual(accumulator.inFlightCount(p0), 2)
+        accumulator.complete(first.batches[0])
+        XCTAssertEqual(accumulator.drain(now: t0, flushing: false) { _ in true }.batches.count, 1)
+    }
+
+    func testRetriesGoOutAloneAndInSequenceOrder() {
+        var accumulator = RecordAccumulator(batchSize: 100, linger: .zero, maxInFlightPerPartition: 3)
+        var sent: [ProducerBatch] = []
+        for sequence in Int32(0)..<3 {
+            _ = append(&accumulator, size: 90, at: t0, to: p0)
+            var batch = accumulator.drain(now: t0, flushing: false) { _ in true }.batches[0]
+            batch.baseSequence = sequence
+            sent.append(batch)
+        }
+        // The newest fails first, then the oldest: they must come back ordered 0, 2.
+        accumulator.requeue(sent[2], notBefore: t0)
+        XCTAssertTrue(accumulator.drain(now: t0, flushing: false) { _ in true }.batches.isEmpty, "others still in flight")
+        accumulator.requeue(sent[0], notBefore: t0)
+        accumulator.complete(sent[1])
+        let retry = accumulator.drain(now: t0, flushing: false) { _ in true }.batches
+        XCTAssertEqual(retry.map(\.baseSequence), [0], "one retry at a time, lowest sequence first")
+        accumulator.complete(retry[0])
+        XCTAssertEqual(accumulator.drain(now: t0, flushing: false) { _ in true }.batches.map(\.baseSequence), [2])
+    }
 }

@@ -146,6 +146,10 @@ extension KafkaProducer {
             switch code {
             case .none, .duplicateSequenceNumber:
                 succeed(batch, baseOffset: result.baseOffset, logAppendTime: result.logAppendTimeMs)
+            case .outOfOrderSequenceNumber where batch.baseSequence >= 0:
+                // An earlier batch of the partition failed and comes back first; this one follows it.
+                let error = KafkaClientError.server(code, message: result.errorMessage, context: "produce to \(batch.partition)")
+                retryOrFail(batch, error: error, invalidateMetadata: false, forceRetriable: true)
             default:
                 let error = KafkaClientError.server(code, message: result.errorMessage, context: "produce to \(batch.partition)")
                 retryOrFail(batch, error: error, invalidateMetadata: code.invalidatesMetadata)
@@ -153,10 +157,11 @@ extension KafkaProducer {
         }
     }
 
-    private func retryOrFail(_ batch: ProducerBatch, error: KafkaClientError, invalidateMetadata: Bool) {
+    private func retryOrFail(_ batch: ProducerBatch, error: KafkaClientError, invalidateMetadata: Bool,
+                             forceRetriable: Bool = false) {
         let now = NIODeadline.now()
         let withinDeliveryTime = now < batch.createdAt + config.deliveryTimeout.timeAmount
-        guard error.isRetriable, withinDeliveryTime, !state.withLock({ $0.abandon }) else {
+        guard error.isRetriable || forceRetriable, withinDeliveryTime, !state.withLock({ $0.abandon }) else {
             fail(batch, error: error, removed: false)
             return
         }

@@ -70,7 +70,9 @@ struct ProducerState {
     var clock = RecordClock()
 
     init(config: ProducerConfig) {
-        accumulator = RecordAccumulator(batchSize: config.batchSize, linger: config.linger.timeAmount)
+        accumulator = RecordAccumulator(
+            batchSize: config.batchSize, linger: config.linger.timeAmount,
+            maxInFlightPerPartition: config.maxInFlightRequestsPerConnection)
         bufferMemory = config.bufferMemory
         maxInFlightPerNode = config.maxInFlightRequestsPerConnection
         maxRequestSize = config.maxRequestSize

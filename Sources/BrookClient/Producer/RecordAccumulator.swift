@@ -2,25 +2,31 @@ import NIOCore
 
 /// Per-partition queues of batches. A pure state machine: the producer calls it under a lock and
 /// performs what it returns. A partition's head batch is ready when it is full, when `linger` has
-/// passed since it was opened, or when the producer is flushing; one batch per partition is in flight
-/// at a time, so records stay in order across retries.
+/// passed since it was opened, or when the producer is flushing. Up to `maxInFlightPerPartition`
+/// batches of a partition may be in flight (one per request); a batch coming back for a retry goes
+/// out alone, before anything newer, so an idempotent producer's sequence numbers stay in order.
 struct RecordAccumulator {
     let batchSize: Int
     let linger: TimeAmount
+    let maxInFlightPerPartition: Int
     /// Queues by slot; `slots` maps partitions to slots (slots are never removed).
     private var queues: [[ProducerBatch]] = []
     private var partitions: [TopicPartition] = []
     private var slots: [TopicPartition: Int] = [:]
     /// The last slot looked up: producers mostly write to one partition at a time.
     private var lastLookup: (partition: TopicPartition, slot: Int)?
-    private(set) var inFlight: Set<TopicPartition> = []
+    private var inFlight: [TopicPartition: Int] = [:]
     /// Records accepted and not yet completed (queued or in flight).
     private(set) var outstandingRecords = 0
 
-    init(batchSize: Int, linger: TimeAmount) {
+    init(batchSize: Int, linger: TimeAmount, maxInFlightPerPartition: Int = 1) {
         self.batchSize = batchSize
         self.linger = linger
+        self.maxInFlightPerPartition = max(1, maxInFlightPerPartition)
     }
+
+    /// Batches of `partition` sent and not yet settled.
+    func inFlightCount(_ partition: TopicPartition) -> Int { inFlight[partition] ?? 0 }
 
     private mutating func slot(for partition: TopicPartition) -> Int {
         if let last = lastLookup, last.partition == partition { return last.slot }
@@ -87,14 +93,24 @@ struct RecordAccumulator {
                         canSend: (TopicPartition) -> Bool) -> (batches: [ProducerBatch], nextReady: NIODeadline?) {
         var ready: [ProducerBatch] = []
         var nextReady: NIODeadline?
-        for index in queues.indices where !queues[index].isEmpty && !inFlight.contains(partitions[index]) {
+        for index in queues.indices where !queues[index].isEmpty {
+            let partition = partitions[index]
+            let sending = inFlight[partition] ?? 0
+            guard sending < maxInFlightPerPartition else { continue }
             let head = queues[index][0]
+            // A retry waits until nothing of its partition is in flight, then goes out alone.
+            if head.retryNotBefore != nil, sending > 0 { continue }
             if isReady(head, queueLength: queues[index].count, now: now, flushing: flushing) {
-                guard canSend(partitions[index]) else { continue }
+                guard canSend(partition) else { continue }
                 var batch = queues[index].removeFirst()
                 batch.isSealed = true
                 ready.append(batch)
-                inFlight.insert(partitions[index])
+                inFlight[partition] = sending + 1
+                // One batch per partition per request; another ready one means "look again now".
+                if let next = queues[index].first, next.retryNotBefore == nil,
+                   isReady(next, queueLength: queues[index].count, now: now, flushing: flushing) {
+                    nextReady = now
+                }
             } else {
                 let when = head.retryNotBefore ?? (head.createdAt + linger)
                 nextReady = min(nextReady ?? when, when)
@@ -108,13 +124,25 @@ struct RecordAccumulator {
         var batch = batch
         batch.attempts += 1
         batch.retryNotBefore = notBefore
-        inFlight.remove(batch.partition)
-        queues[slot(for: batch.partition)].insert(batch, at: 0)
+        settle(batch.partition)
+        let index = slot(for: batch.partition)
+        // Other retries of the partition may be back already: keep them in sequence order.
+        var position = 0
+        while position < queues[index].count, queues[index][position].retryNotBefore != nil,
+              queues[index][position].baseSequence < batch.baseSequence {
+            position += 1
+        }
+        queues[index].insert(batch, at: position)
+    }
+
+    private mutating func settle(_ partition: TopicPartition) {
+        let count = (inFlight[partition] ?? 1) - 1
+        inFlight[partition] = count > 0 ? count : nil
     }
 
     /// A sent batch is finished (acknowledged or failed for good).
     mutating func complete(_ batch: ProducerBatch) {
-        inFlight.remove(batch.partition)
+        settle(batch.partition)
         outstandingRecords -= batch.records.count
     }
 
