@@ -52,12 +52,12 @@ public enum KafkaClientError: Error, Sendable, CustomStringConvertible {
         case .connectionClosed(let broker):
             return "connection to \(broker) closed"
         case .requestTimedOut(let api, let broker):
-            return "\(api) request to \(broker) timed out"
+            return "\(api.kafkaName) request to \(broker) timed out"
         case .noBrokersAvailable(let tried, let lastError):
             let list = tried.joined(separator: ", ")
             return "no broker reachable at \(list)" + (lastError.map { " (\($0))" } ?? "")
         case .unsupportedApi(let api, let broker):
-            return "broker \(broker) does not support \(api)"
+            return "broker \(broker) does not support \(api.kafkaName)"
         case .server(let code, let message, let context):
             let detail = message.flatMap { $0.isEmpty ? nil : $0 }.map { " (\($0))" } ?? ""
             return "\(context): \(code.kafkaName)\(detail)"

@@ -22,7 +22,7 @@ struct ClusterCommand: AsyncParsableCommand {
                 let versions = apiVersions ? try await cluster.anyConnection().apiVersions : nil
                 await cluster.close()
                 let apis = (versions?.broker ?? [:]).sorted { $0.key < $1.key }.map { key, range -> (String, String, String) in
-                    let name = ApiKey(rawValue: key).map { "\($0)" } ?? "api\(key)"
+                    let name = ApiKey(rawValue: key)?.kafkaName ?? "api\(key)"
                     let used = ApiKey(rawValue: key).flatMap { versions?.version(for: $0) }.map(String.init) ?? "-"
                     return (name, "\(range.lowerBound)-\(range.upperBound)", used)
                 }
