@@ -211,4 +211,38 @@ final class GroupConsumerFakeBrokerTests: XCTestCase {
         XCTAssertEqual(assignment.count, 3)
         await consumer.close()
     }
+
+    func testCooperativeRebalanceKeepsPartitionsAndRevokesOnlyMovedOnes() async throws {
+        let script = Script()
+        let fake = try start(script: script)
+        defer { fake.shutdown() }
+        let consumer = try consumer(fake, assignors: [CooperativeStickyAssignor()])
+        try await consumer.subscribe(["t"])
+        _ = try await consumer.poll(timeout: .milliseconds(50))
+        var assignment = await consumer.assignment
+        XCTAssertEqual(assignment.count, 3)
+        try await consumer.seek(TopicPartition("t", 2), to: 4)
+
+        // A second member shows up; the coordinator asks for a rebalance.
+        script.state.withLock {
+            $0.otherMembers = [.init(memberId: "member-0", metadata: ConsumerSubscription(topics: ["t"]).encode())]
+            $0.heartbeatError = .rebalanceInProgress
+        }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while fake.requests(JoinGroupRequest.self).count < 4, ContinuousClock.now < deadline {
+            _ = try await consumer.poll(timeout: .milliseconds(50))
+        }
+        let joins = fake.requests(JoinGroupRequest.self).map { try! ConsumerSubscription(decoding: $0.0.protocols[0].metadata) }
+        XCTAssertEqual(joins.count, 4, "join, rebalance, and one more round after revoking")
+        XCTAssertEqual(joins[2].ownedPartitions.count, 3, "cooperative members keep their partitions while rejoining")
+        XCTAssertEqual(joins[3].ownedPartitions, [TopicPartition("t", 0), TopicPartition("t", 1)])
+        assignment = await consumer.assignment
+        XCTAssertEqual(assignment, [TopicPartition("t", 0), TopicPartition("t", 1)])
+        let committed = script.state.withLock { $0.committed[TopicPartition("t", 2)] }
+        XCTAssertEqual(committed, 4, "the revoked partition's position is committed")
+        let sync = try XCTUnwrap(fake.requests(SyncGroupRequest.self).last?.0)
+        let plan = Dictionary(uniqueKeysWithValues: try sync.assignments.map { ($0.memberId, try ConsumerAssignment(decoding: $0.assignment).partitions) })
+        XCTAssertEqual(plan["member-0"], [TopicPartition("t", 2)], "the moved partition goes to its new owner in the second round")
+        await consumer.close()
+    }
 }

@@ -99,18 +99,15 @@ extension KafkaConsumer {
         try await handle(ErrorCode(rawValue: response.errorCode) ?? .unknownServerError, group: group, context: "sync group \(group)")
         let assignment = try ConsumerAssignment(decoding: response.assignment)
         membership.joined(memberId: join.memberId, generation: join.generationId, protocolName: join.protocolName, isLeader: isLeader)
-        apply(assignment.partitions, previous: owned)
+        await apply(assignment.partitions, previous: owned)
     }
 
-    /// Installs a new assignment. Cooperative: partitions taken away are revoked and the member
-    /// rejoins once more so they can go to their new owner.
-    private func apply(_ assigned: [TopicPartition], previous: [TopicPartition]) {
+    /// Installs a new assignment. Cooperative: partitions taken away are committed and revoked,
+    /// and the member rejoins once more so they can go to their new owner.
+    private func apply(_ assigned: [TopicPartition], previous: [TopicPartition]) async {
         let revoked = Set(previous).subtracting(assigned)
         if rebalanceProtocol == .cooperative, !revoked.isEmpty {
-            let offsets = subscription.positions.filter { revoked.contains($0.key) }
-            if config.enableAutoCommit, !offsets.isEmpty {
-                Task { try? await self.commit(offsets) }
-            }
+            await revoke(revoked.sorted())
             membership.requestRejoin()
         }
         subscription.assign(assigned)
