@@ -108,3 +108,21 @@ final class ProducerFakeBrokerTests: XCTestCase {
         await producer.close()
     }
 }
+
+final class ProducerLifecycleTests: XCTestCase {
+    func testCloseReturnsPromptlyWhenNoBrokerWasEverReached() async throws {
+        let port = try BrookServerProcess.freePort()
+        var client = ClientConfig(bootstrapServers: [BrokerAddress(host: "127.0.0.1", port: port)])
+        client.connectTimeout = .seconds(2)
+        let producer = try KafkaProducer(config: ProducerConfig(client: client))
+        let started = ContinuousClock.now
+        await producer.close(timeout: .seconds(1))
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(5))
+        do {
+            _ = try await producer.send(ProducerRecord(topic: "t", value: "x"))
+            XCTFail("a closed producer accepts nothing")
+        } catch let error as KafkaClientError {
+            guard case .closed = error else { return XCTFail("\(error)") }
+        }
+    }
+}

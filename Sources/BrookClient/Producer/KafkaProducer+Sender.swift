@@ -37,7 +37,7 @@ extension KafkaProducer {
         }
         guard config.enableIdempotence, config.acks == .all else { return }
         var attempt = 0
-        while !state.withLock({ $0.isStopping }) {
+        while !state.withLock({ $0.isStopping }), !Task.isCancelled {
             do {
                 let connection = try await cluster.anyConnection()
                 guard let version = connection.apiVersions.version(for: .initProducerId) else {

@@ -157,12 +157,16 @@ public final class KafkaProducer: Sendable {
             group.cancelAll()
             return first
         }
-        state.withLock {
-            $0.isStopping = true
-            if !flushed { $0.abandon = true }
+        let starting = state.withLock { state -> Bool in
+            state.isStopping = true
+            if !flushed { state.abandon = true }
+            return !state.idempotenceReady
         }
         wakeup.signal()
-        await senderTask.withLock { $0 }?.value
+        let sender = senderTask.withLock { $0 }
+        // Still asking for a producer id (brokers unreachable): nothing was sent, stop asking.
+        if starting || !flushed { sender?.cancel() }
+        await sender?.value
         if !flushed { failEverythingQueued() }
         let reports = state.withLock { state -> AsyncStream<[DeliveryReport]>.Continuation? in
             defer { state.reports = nil }
