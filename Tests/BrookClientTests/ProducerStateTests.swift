@@ -121,3 +121,19 @@ final class RecordClockTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(second - first, 45)
     }
 }
+
+final class ProducerMetadataAgeTests: XCTestCase {
+    func testKnownTopicsAreRefreshedOnceMetadataIsOld() {
+        var config = ProducerConfig()
+        config.client.metadataMaxAge = .seconds(10)
+        var state = ProducerState(config: config)
+        state.idempotenceReady = true
+        let partitions = [ClusterMetadata.Partition(id: 0, leader: 1, leaderEpoch: 0, replicas: [1], isr: [1], offlineReplicas: [], errorCode: .none)]
+        state.apply(ClusterMetadata(topics: ["t": .init(name: "t", topicId: .zero, isInternal: false, partitions: partitions, errorCode: .none)]), topics: ["t"])
+        let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
+        XCTAssertEqual(state.plan(now: start).topicsNeedingMetadata, [])
+        XCTAssertEqual(state.plan(now: start + .seconds(9)).topicsNeedingMetadata, [])
+        XCTAssertEqual(state.plan(now: start + .seconds(11)).topicsNeedingMetadata, ["t"])
+        XCTAssertEqual(state.plan(now: start + .seconds(12)).topicsNeedingMetadata, [], "one refresh at a time")
+    }
+}

@@ -48,6 +48,10 @@ struct ProducerState {
     private var leaders: [TopicPartition: Int32] = [:]
     private var inFlightRequests: [Int32: Int] = [:]
     private var metadataRefreshing = false
+    /// `metadata.max.age.ms`: known topics are refreshed this often, so added partitions and
+    /// moved leaders are noticed without an error first.
+    let metadataMaxAge: TimeAmount
+    private var metadataRefreshedAt: NIODeadline?
 
     var flushRequests = 0
     var flushWaiters: [CheckedContinuation<Void, Never>] = []
@@ -77,6 +81,7 @@ struct ProducerState {
         maxInFlightPerNode = config.maxInFlightRequestsPerConnection
         maxRequestSize = config.maxRequestSize
         deliveryTimeout = config.deliveryTimeout.timeAmount
+        metadataMaxAge = config.client.metadataMaxAge.timeAmount
     }
 
     // MARK: Accepting records
@@ -199,8 +204,11 @@ struct ProducerState {
             plan.requests.append(Request(node: node, batches: current))
             inFlightRequests[node, default: 0] += 1
         }
+        if metadataRefreshedAt == nil { metadataRefreshedAt = now }
+        if let refreshed = metadataRefreshedAt, now - refreshed > metadataMaxAge { missing.formUnion(topics.keys) }
         if !missing.isEmpty, !metadataRefreshing {
             metadataRefreshing = true
+            metadataRefreshedAt = now
             plan.topicsNeedingMetadata = missing
         }
         plan.nextWake = nextReady
