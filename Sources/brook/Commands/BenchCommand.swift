@@ -21,6 +21,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(name: [.short, .long], help: "Value size in bytes.") var size: Int = 100
         @Option(name: .long, help: "Target rate in records per second (0: as fast as possible).") var rate: Int = 0
         @Option(name: .long, help: "Use this many distinct keys (0: no keys, sticky partitioning).") var keys: Int = 0
+        @Option(name: [.short, .long], help: "Produce to this partition only (as librdkafka's loadgen does with 0).") var partition: Int32?
         @Option(name: [.customShort("z"), .long], help: "Compression: none, gzip, snappy, lz4, zstd.") var compression: String?
         @Option(name: .long, help: "Acknowledgements: 0, 1 or all.") var acks: String?
 
@@ -59,7 +60,7 @@ struct BenchCommand: AsyncParsableCommand {
                     return (delivered, failed, histogram, firstError)
                 }
                 // Plain locals: reading option wrappers in the loop would cost more than producing.
-                let (count, rate, keys, topic) = (self.count, self.rate, self.keys, self.topic)
+                let (count, rate, keys, topic, partition) = (self.count, self.rate, self.keys, self.topic, self.partition)
                 let payload = ByteBuffer(repeating: UInt8(ascii: "x"), count: size)
                 let keyBuffers = (0..<keys).map { ByteBuffer(string: "key-\($0)") }
                 let clock = ContinuousClock()
@@ -71,7 +72,7 @@ struct BenchCommand: AsyncParsableCommand {
                         if due > clock.now { try await Task.sleep(until: due, clock: clock) }
                     }
                     let key = keys > 0 ? keyBuffers[index % keys] : nil
-                    let record = ProducerRecord(topic: topic, key: key, value: payload)
+                    let record = ProducerRecord(topic: topic, partition: partition, key: key, value: payload)
                     if try !producer.tryEnqueue(record) { try await producer.enqueue(record) }
                 }
                 await producer.close(timeout: .seconds(120))
