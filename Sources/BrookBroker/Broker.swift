@@ -1,3 +1,4 @@
+import BrookCoordination
 import BrookProtocol
 import BrookStorage
 import Logging
@@ -10,6 +11,12 @@ public final class Broker: Sendable {
     public let config: BrokerConfig
     public let identity: ClusterIdentity
     public let topics: TopicRegistry
+    /// Consumer groups and committed offsets (`__consumer_offsets`).
+    public let groups: GroupCoordinator
+    /// Producer ids for InitProducerId, persisted in blocks (`producer-id-block`).
+    let producerIds: ProducerIdManager
+    /// Runs `expireProducers` every `producer.id.expiration.check.interval.ms`.
+    private let producerExpiryTask: RepeatedTask
     let logger: Logger
     let clock: @Sendable () -> Int64
     let group: EventLoopGroup
@@ -27,10 +34,18 @@ public final class Broker: Sendable {
             self.identity = try ClusterIdentity.loadOrCreate(dataDir: config.dataDir, nodeId: config.nodeId)
             self.topics = TopicRegistry(dataDirectory: dataDirectory, config: config, group: group,
                                         threadPool: threadPool, logger: logger, clock: clock)
+            self.producerIds = try ProducerIdManager(dataDir: config.dataDir)
             try topics.loadExisting()
+            self.groups = try GroupCoordinator(topics: topics, config: config.groupCoordinator, group: group,
+                                               logger: logger, clock: clock)
         } catch {
             dataDirectory.unlock()
             throw error
+        }
+        let topics = self.topics
+        let interval = TimeAmount.milliseconds(config.producerIdExpirationCheckIntervalMs)
+        self.producerExpiryTask = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            for partition in topics.allPartitions { partition.expireProducers(expirationMs: config.producerIdExpirationMs) }
         }
         var table: [Int16: ApiHandler] = [:]
         for handler in Self.makeHandlers() { table[handler.apiKey.rawValue] = handler }
@@ -52,6 +67,21 @@ public final class Broker: Sendable {
             FetchHandler.handler,
             ListOffsetsHandler.handler,
             CreateTopicsHandler.handler,
+            FindCoordinatorHandler.handler,
+            JoinGroupHandler.handler,
+            SyncGroupHandler.handler,
+            HeartbeatHandler.handler,
+            LeaveGroupHandler.handler,
+            OffsetCommitHandler.handler,
+            OffsetFetchHandler.handler,
+            DescribeGroupsHandler.handler,
+            ListGroupsHandler.handler,
+            DeleteGroupsHandler.handler,
+            OffsetDeleteHandler.handler,
+            ConsumerGroupHeartbeatHandler.handler,
+            ConsumerGroupDescribeHandler.handler,
+            InitProducerIdHandler.handler,
+            DescribeProducersHandler.handler,
         ]
     }
 
@@ -61,7 +91,7 @@ public final class Broker: Sendable {
     }
 
     /// Handles one request frame body (the bytes after the 4-byte size).
-    public func handle(frame: ByteBuffer, on loop: EventLoop) -> RequestDisposition {
+    public func handle(frame: ByteBuffer, on loop: EventLoop, clientHost: String = "") -> RequestDisposition {
         guard let peeked = RequestHeader.peek(frame) else {
             return .close(reason: "request shorter than a header")
         }
@@ -81,7 +111,7 @@ public final class Broker: Sendable {
         } catch {
             return .close(reason: "malformed request header: \(error)")
         }
-        let context = RequestContext(header: header, eventLoop: loop, broker: self)
+        let context = RequestContext(header: header, eventLoop: loop, broker: self, clientHost: clientHost)
         do {
             return .respond(try handler.handle(&buffer, context))
         } catch {
@@ -97,11 +127,24 @@ public final class Broker: Sendable {
 
     /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.
     public func shutdown() -> EventLoopFuture<Void> {
-        topics.shutdown()
+        producerExpiryTask.cancel()
+        return groups.close(on: group.next()).flatMap { self.topics.shutdown() }
+    }
+
+    /// First step of a graceful shutdown: answers requests parked in the broker (JoinGroup, SyncGroup)
+    /// so in-flight requests can drain. Call before waiting for them.
+    public func beginShutdown() -> EventLoopFuture<Void> {
+        groups.close(on: group.next())
     }
 
     /// Runs the time-based flush policy (`log.flush.interval.ms`) on every partition.
     public func flushDuePartitions() {
         for partition in topics.allPartitions { partition.flushIfDue() }
+    }
+
+    /// Forgets producers idle for `producer.id.expiration.ms` on every partition.
+    public func expireProducers() {
+        let expirationMs = config.producerIdExpirationMs
+        for partition in topics.allPartitions { partition.expireProducers(expirationMs: expirationMs) }
     }
 }

@@ -74,6 +74,11 @@ extension BrokerConfig {
         case "log.retention.minutes": retentionMs = try Self.int64(key, value, min: -1) * 60_000
         case "log.retention.hours": retentionMs = try Self.int64(key, value, min: -1) * 3_600_000
         case "log.retention.bytes": retentionBytes = try Self.int64(key, value, min: -1)
+        case "producer.id.expiration.ms": producerIdExpirationMs = try Self.int64(key, value, min: 1)
+        case "producer.id.expiration.check.interval.ms": producerIdExpirationCheckIntervalMs = try Self.int64(key, value, min: 1)
+        case "transactional.id.expiration.ms": transactionalIdExpirationMs = try Self.int64(key, value, min: 1)
+        case "transaction.max.timeout.ms": transactionMaxTimeoutMs = try Self.int64(key, value, min: 1)
+        case "transaction.state.log.num.partitions": transactionStateLogNumPartitions = try Self.int32(key, value, min: 1)
         case "log.message.timestamp.type":
             guard value == "CreateTime" || value == "LogAppendTime" else {
                 throw ConfigError("\(key) must be CreateTime or LogAppendTime, not '\(value)'")
@@ -81,6 +86,7 @@ extension BrokerConfig {
             messageTimestampType = value
         case "num.io.threads", "num.network.threads": eventLoopThreads = Int(try Self.int32(key, value, min: 1))
         default:
+            if try groupCoordinator.apply(key: key, value: value) { return true }
             return Self.acceptedButUnused.contains(key)
         }
         return true
@@ -89,7 +95,7 @@ extension BrokerConfig {
     /// Kafka settings that are valid but have no effect on a single Brook node; accepted silently.
     static let acceptedButUnused: Set<String> = [
         "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
-        "transaction.state.log.min.isr", "group.initial.rebalance.delay.ms", "log.retention.check.interval.ms",
+        "transaction.state.log.min.isr", "log.retention.check.interval.ms",
         "zookeeper.connect", "zookeeper.connection.timeout.ms", "num.recovery.threads.per.data.dir",
         "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "process.roles", "controller.quorum.voters",
         "controller.listener.names", "inter.broker.listener.name", "listener.security.protocol.map",

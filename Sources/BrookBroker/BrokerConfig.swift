@@ -1,3 +1,4 @@
+import BrookCoordination
 import BrookStorage
 
 /// Broker settings, named and defaulted as Apache Kafka's broker properties.
@@ -46,6 +47,18 @@ public struct BrokerConfig: Sendable {
     public var messageTimestampType: String = "CreateTime"
     /// `num.network.threads` is Kafka's; Brook's event-loop count (`num.io.threads` here), 0 = one per core.
     public var eventLoopThreads: Int = 0
+    /// Consumer group coordinator settings (`group.*`, `offsets.*`, `offset.metadata.max.bytes`).
+    public var groupCoordinator = GroupCoordinatorConfig()
+    /// `producer.id.expiration.ms`: a partition forgets a producer idle this long (default 1 day).
+    public var producerIdExpirationMs: Int64 = 86_400_000
+    /// `producer.id.expiration.check.interval.ms`: how often idle producers are looked for (default 10 min).
+    public var producerIdExpirationCheckIntervalMs: Int64 = 600_000
+    /// `transactional.id.expiration.ms`: a transactional id idle this long is forgotten (default 7 days).
+    public var transactionalIdExpirationMs: Int64 = 604_800_000
+    /// `transaction.max.timeout.ms`: the largest `transaction.timeout.ms` a producer may ask for (default 15 min).
+    public var transactionMaxTimeoutMs: Int64 = 900_000
+    /// `transaction.state.log.num.partitions`: partitions of `__transaction_state` (default 50).
+    public var transactionStateLogNumPartitions: Int32 = 50
 
     public init() {}
 

@@ -1,3 +1,4 @@
+import BrookProtocol
 import BrookRecords
 import BrookStorage
 import Logging
@@ -22,6 +23,8 @@ public final class Partition: @unchecked Sendable {
     private var flushWaiters: [(offset: Int64, promise: EventLoopPromise<Void>)] = []
     private var flushInFlight = false
     private var fetchWaiters: [ObjectIdentifier: DelayedFetch] = [:]
+    /// Idempotent/transactional producers seen on this partition, rebuilt from the log on start-up.
+    var producers: ProducerStateManager
 
     init(topicPartition: TopicPartition, log: PartitionLog, eventLoop: EventLoop, threadPool: NIOThreadPool,
          logger: Logger, clock: @escaping @Sendable () -> Int64) {
@@ -31,6 +34,7 @@ public final class Partition: @unchecked Sendable {
         self.threadPool = threadPool
         self.logger = logger
         self.clock = clock
+        self.producers = Self.loadProducers(log: log, logger: logger)
     }
 
     /// Appends validated batches; the future completes after the OS write, or after fsync when `durable`.
@@ -51,9 +55,20 @@ public final class Partition: @unchecked Sendable {
                     _ = RecordBatchHeader.stampLogAppendTime(now, in: &batches[i], at: batches[i].readerIndex)
                 }
             }
+            let headers = batches.compactMap { RecordBatchHeader(peekingAt: $0) }
+            do throws(ProducerStateError) {
+                if case .duplicate(let original) = try self.producers.check(headers) {
+                    return self.answerDuplicate(original, durable: durable)
+                }
+            } catch {
+                return self.eventLoop.makeFailedFuture(error.errorCode)
+            }
             let result: Appended
             do {
+                let segmentsBefore = self.log.segmentCount
                 let r = try self.log.append(batches: batches, leaderEpoch: self.leaderEpoch, now: now)
+                if self.log.segmentCount != segmentsBefore { self.snapshotProducers() }
+                self.producers.record(headers, firstOffset: r.firstOffset)
                 result = Appended(firstOffset: r.firstOffset, lastOffset: r.lastOffset, maxTimestamp: r.maxTimestamp,
                                   logStartOffset: self.log.logStartOffset)
             } catch {
@@ -71,6 +86,17 @@ public final class Partition: @unchecked Sendable {
             if self.log.flushNeeded(now: now) { self.startFlushIfIdle() }
             return self.eventLoop.makeSucceededFuture(result)
         }
+    }
+
+    /// A retried batch already in the log: its original offsets, once they are as durable as asked.
+    private func answerDuplicate(_ original: ProducerBatchMetadata, durable: Bool) -> EventLoopFuture<Appended> {
+        let result = Appended(firstOffset: original.firstOffset, lastOffset: original.lastOffset,
+                              maxTimestamp: original.maxTimestamp, logStartOffset: log.logStartOffset)
+        guard durable else { return eventLoop.makeSucceededFuture(result) }
+        let promise = eventLoop.makePromise(of: Void.self)
+        flushWaiters.append((original.lastOffset, promise))
+        startFlushIfIdle()
+        return promise.futureResult.map { result }
     }
 
     /// Group commit: one fsync covers every append that arrived before it started.
@@ -187,6 +213,14 @@ public final class Partition: @unchecked Sendable {
     /// Flushes and closes the log; returns what the checkpoints need.
     func close() -> EventLoopFuture<(recoveryPoint: Int64, logStartOffset: Int64)> {
         eventLoop.submit {
+            if self.producers.mapEndOffset == self.log.logEndOffset {
+                do {
+                    try PartitionLog.writeProducerSnapshot(self.producers, directory: self.log.directory)
+                } catch {
+                    self.logger.warning("could not write the producer snapshot",
+                                        metadata: ["brook.partition": "\(self.topicPartition)", "error": "\(error)"])
+                }
+            }
             try self.log.close()
             return (self.log.recoveryPoint, self.log.logStartOffset)
         }

@@ -8,6 +8,8 @@ public struct RequestContext: Sendable {
     public let eventLoop: EventLoop
     /// The broker answering it.
     public let broker: Broker
+    /// The client's address as Kafka reports it in group descriptions ("/127.0.0.1").
+    public let clientHost: String
 }
 
 /// What the broker wants done with one request frame.

@@ -17,6 +17,7 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
     private var nextSequence: UInt64 = 0
     private var closing = false
     private var inactive = false
+    private var clientHost = ""
 
     private final class PendingResponse {
         let sequence: UInt64
@@ -33,6 +34,8 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         connections.add(context.channel)
+        // Kafka's form: the peer's IP with a leading slash.
+        clientHost = context.channel.remoteAddress?.ipAddress.map { "/\($0)" } ?? ""
         context.fireChannelActive()
     }
 
@@ -59,7 +62,7 @@ final class KafkaConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
         let frame = Self.unwrapInboundIn(data)
-        switch broker.handle(frame: frame, on: context.eventLoop) {
+        switch broker.handle(frame: frame, on: context.eventLoop, clientHost: clientHost) {
         case .close(let reason):
             logger.debug("closing connection", metadata: ["reason": "\(reason)"])
             closing = true

@@ -52,6 +52,7 @@ public final class KafkaServer: Service, Sendable {
             channel.close(promise: nil)
         }
         flushTimer?.cancel()
+        try await broker.beginShutdown().get()  // answers parked JoinGroup/SyncGroup so requests drain
         connections.shutdownAll()
         try await inFlight.drained(on: group.next()).get()
         try await broker.shutdown().get()

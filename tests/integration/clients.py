@@ -95,8 +95,8 @@ def discard_producer(p: Producer) -> None:
 def consumer_config(bootstrap: str, **overrides) -> dict:
     config = {
         "bootstrap.servers": bootstrap,
-        # confluent-kafka requires a group.id; we never join the group (assign only, no commits),
-        # because consumer groups are not implemented in brook yet.
+        # confluent-kafka requires a group.id; these round trips never join it (assign only, no
+        # commits) so every client reads the same partition from offset 0.
         "group.id": "brook-it-assign-only",
         "enable.auto.commit": False,
         "enable.auto.offset.store": False,
@@ -170,9 +170,8 @@ def produce_kafka_python(bootstrap: str, topic: str, messages: list[dict],
                          timeout: float = CLIENT_TIMEOUT, **config) -> list[tuple[int, int]]:
     from kafka import KafkaProducer
 
-    # kafka-python 3 is idempotent by default, which needs InitProducerId; brook does not
-    # implement that API yet, so turn idempotence off explicitly.
-    p = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=False,
+    # kafka-python 3 is idempotent by default (InitProducerId); that default is what is tested.
+    p = KafkaProducer(bootstrap_servers=bootstrap, acks="all",
                       request_timeout_ms=15000,
                       max_block_ms=15000, client_id="brook-it-kafka-python", **config)
     try:

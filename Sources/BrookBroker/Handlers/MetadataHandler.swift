@@ -21,7 +21,8 @@ enum MetadataHandler {
         // Before v4 there is no flag and requests auto-create.
         let allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation
         if wantsAll {
-            response.topics = broker.topics.allTopics.map { describe($0, broker: broker) }
+            // Internal topics (__consumer_offsets) are listed only when asked for by name.
+            response.topics = broker.topics.allTopics.filter { !$0.isInternal }.map { describe($0, broker: broker) }
         } else {
             var seen = Set<String>()
             for requested in request.topics ?? [] {

@@ -1,0 +1,180 @@
+import BrookCoordination
+import BrookProtocol
+import BrookRecords
+import Logging
+import NIOCore
+
+/// Runs one `GroupCoordinatorShard` on the event loop that owns its `__consumer_offsets` partition.
+///
+/// The shard value is touched only on that loop. The runner performs the shard's effects: parks
+/// JoinGroup/SyncGroup promises by token, runs timers, and appends records durably (acks=all),
+/// releasing the responses that follow an append only once it is on disk.
+final class GroupShardRunner: @unchecked Sendable {
+    enum Status { case loading, active, closed }
+
+    let partition: Partition
+    var eventLoop: EventLoop { partition.eventLoop }
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+
+    // Loop-confined state.
+    var shard: GroupCoordinatorShard
+    var status = Status.loading
+    private var nextToken: UInt64 = 0
+    private var joinWaiters: [RequestToken: EventLoopPromise<JoinGroupResult>] = [:]
+    private var syncWaiters: [RequestToken: EventLoopPromise<SyncGroupResult>] = [:]
+    private var timers: [GroupTimer: Scheduled<Void>] = [:]
+
+    init(partition: Partition, config: GroupCoordinatorConfig, logger: Logger, clock: @escaping @Sendable () -> Int64) {
+        self.partition = partition
+        self.shard = GroupCoordinatorShard(config: config)
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// The error a request gets while the shard cannot serve it.
+    var unavailableError: ErrorCode? {
+        switch status {
+        case .loading: return .coordinatorLoadInProgress
+        case .active: return nil
+        case .closed: return .notCoordinator
+        }
+    }
+
+    private func makeToken() -> RequestToken {
+        nextToken &+= 1
+        return RequestToken(nextToken)
+    }
+
+    // MARK: Requests
+
+    func join(_ input: JoinGroupInput) -> EventLoopFuture<JoinGroupResult> {
+        eventLoop.flatSubmit {
+            if let error = self.unavailableError {
+                return self.eventLoop.makeSucceededFuture(.failure(error, memberId: input.memberId))
+            }
+            let token = self.makeToken()
+            let promise = self.eventLoop.makePromise(of: JoinGroupResult.self)
+            self.joinWaiters[token] = promise
+            self.perform(self.shard.join(input, token: token, now: self.clock()))
+            return promise.futureResult
+        }
+    }
+
+    func sync(_ input: SyncGroupInput) -> EventLoopFuture<SyncGroupResult> {
+        eventLoop.flatSubmit {
+            if let error = self.unavailableError { return self.eventLoop.makeSucceededFuture(.failure(error)) }
+            let token = self.makeToken()
+            let promise = self.eventLoop.makePromise(of: SyncGroupResult.self)
+            self.syncWaiters[token] = promise
+            self.perform(self.shard.sync(input, token: token, now: self.clock()))
+            return promise.futureResult
+        }
+    }
+
+    /// Runs an operation that answers directly; the answer waits for any records it wrote.
+    /// `unavailable` answers while loading or closed; `failed` answers when the write fails.
+    func run<T: Sendable>(unavailable: @escaping @Sendable (ErrorCode) -> T,
+                          failed: @escaping @Sendable (Error) -> T,
+                          _ body: @escaping @Sendable (inout GroupCoordinatorShard, Int64) -> (T, [GroupEffect])) -> EventLoopFuture<T> {
+        eventLoop.flatSubmit {
+            if let error = self.unavailableError { return self.eventLoop.makeSucceededFuture(unavailable(error)) }
+            let (result, effects) = body(&self.shard, self.clock())
+            return self.perform(effects).map { result }.recover { failed($0) }
+        }
+    }
+
+    /// Reads the shard without changing it.
+    func read<T: Sendable>(unavailable: @escaping @Sendable (ErrorCode) -> T,
+                           _ body: @escaping @Sendable (GroupCoordinatorShard) -> T) -> EventLoopFuture<T> {
+        eventLoop.submit {
+            if let error = self.unavailableError { return unavailable(error) }
+            return body(self.shard)
+        }
+    }
+
+    // MARK: Effects
+
+    /// Performs effects in order. The returned future completes once every append among them is
+    /// durable; responses listed after an append are released only then.
+    @discardableResult
+    func perform(_ effects: [GroupEffect]) -> EventLoopFuture<Void> {
+        eventLoop.preconditionInEventLoop()
+        var gate: EventLoopFuture<Void>?
+        for effect in effects {
+            switch effect {
+            case .append(let records):
+                let written = append(records)
+                gate = gate.map { $0.and(written).map { _ in } } ?? written
+            case .respondJoin(let token, let result):
+                guard let promise = joinWaiters.removeValue(forKey: token) else { continue }
+                release(promise, result, after: gate) { _ in .failure(.notCoordinator, memberId: result.memberId) }
+            case .respondSync(let token, let result):
+                guard let promise = syncWaiters.removeValue(forKey: token) else { continue }
+                release(promise, result, after: gate) { _ in .failure(.notCoordinator) }
+            case .schedule(let timer, let deadline):
+                timers.removeValue(forKey: timer)?.cancel()
+                let delay = max(0, deadline - clock())
+                timers[timer] = eventLoop.scheduleTask(in: .milliseconds(delay)) { self.fire(timer) }
+            case .cancel(let timer):
+                timers.removeValue(forKey: timer)?.cancel()
+            }
+        }
+        return gate ?? eventLoop.makeSucceededVoidFuture()
+    }
+
+    private func release<T: Sendable>(_ promise: EventLoopPromise<T>, _ value: T, after gate: EventLoopFuture<Void>?,
+                                      orElse failure: @escaping @Sendable (Error) -> T) {
+        guard let gate else { return promise.succeed(value) }
+        gate.whenComplete { outcome in
+            switch outcome {
+            case .success: promise.succeed(value)
+            case .failure(let error): promise.succeed(failure(error))
+            }
+        }
+    }
+
+    private func fire(_ timer: GroupTimer) {
+        timers.removeValue(forKey: timer)
+        guard status == .active else { return }
+        perform(shard.timerFired(timer, now: clock()))
+    }
+
+    /// Writes records as one uncompressed batch and waits for fsync.
+    private func append(_ records: [OffsetsTopicRecord]) -> EventLoopFuture<Void> {
+        var builder = RecordBatchBuilder()
+        let now = clock()
+        for record in records {
+            builder.append(key: record.encodeKey(), value: record.encodeValue(), timestamp: now)
+        }
+        let batch: ByteBuffer
+        do {
+            batch = try builder.build()
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        let future = partition.append([batch], durable: true, logAppendTime: false).map { _ in }
+        future.whenFailure { error in
+            self.logger.error("group coordinator write failed",
+                              metadata: ["brook.partition": "\(self.partition.topicPartition)", "error": "\(error)"])
+        }
+        return future
+    }
+
+    // MARK: Shutdown
+
+    /// Answers every parked request (NOT_COORDINATOR), stops timers, and refuses further requests.
+    func close() -> EventLoopFuture<Void> {
+        eventLoop.submit {
+            guard self.status != .closed else { return }
+            self.status = .closed
+            self.perform(self.shard.unload())
+            for promise in self.joinWaiters.values { promise.succeed(.failure(.notCoordinator)) }
+            for promise in self.syncWaiters.values { promise.succeed(.failure(.notCoordinator)) }
+            self.joinWaiters.removeAll()
+            self.syncWaiters.removeAll()
+            for scheduled in self.timers.values { scheduled.cancel() }
+            self.timers.removeAll()
+        }
+    }
+}
