@@ -3,27 +3,8 @@ import BrookProtocol
 import NIOCore
 import XCTest
 
-/// The hand-written codecs for APIs BrookProtocol does not generate yet.
+/// The hand-written codec for IncrementalAlterConfigs, which BrookProtocol does not generate yet.
 final class WireCodecTests: XCTestCase {
-    func testDeleteGroupsRequestBytes() {
-        var classic = ByteBuffer()
-        DeleteGroupsRequest(groupsNames: ["g"]).encode(into: &classic, version: 1)
-        XCTAssertEqual(Array(classic.readableBytesView), [0, 0, 0, 1, 0, 1, 0x67])
-        var flexible = ByteBuffer()
-        DeleteGroupsRequest(groupsNames: ["g"]).encode(into: &flexible, version: 2)
-        XCTAssertEqual(Array(flexible.readableBytesView), [2, 2, 0x67, 0])
-    }
-
-    func testDeleteGroupsResponseRoundTrips() throws {
-        let response = DeleteGroupsResponse(throttleTimeMs: 5, results: [.init(groupId: "a", errorCode: 69), .init(groupId: "b", errorCode: 0)])
-        for version in DeleteGroupsResponse.validVersions {
-            var buffer = ByteBuffer()
-            response.encode(into: &buffer, version: version)
-            XCTAssertEqual(try DeleteGroupsResponse(from: &buffer, version: version), response)
-            XCTAssertEqual(buffer.readableBytes, 0)
-        }
-    }
-
     func testIncrementalAlterConfigsRequestBytes() {
         let request = IncrementalAlterConfigsRequest(resources: [
             .init(resourceType: 2, resourceName: "t", configs: [.init(name: "k", configOperation: 0, value: "v")])

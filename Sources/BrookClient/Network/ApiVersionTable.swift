@@ -26,7 +26,7 @@ public enum ClientApiVersions {
         .describeConfigs: 1...4,
         .createPartitions: 0...3,
         .describeCluster: 0...1,
-        .deleteGroups: DeleteGroupsRequest.validVersions,
+        .deleteGroups: 0...2,
         .incrementalAlterConfigs: IncrementalAlterConfigsRequest.validVersions,
     ]
 }

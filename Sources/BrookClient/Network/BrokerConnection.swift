@@ -138,6 +138,18 @@ public final class BrokerConnection: Sendable {
             expectResponse: false)
     }
 
+    /// Writes `request` now and returns a handle to await its response later. Requests started one
+    /// after another from one task reach the broker in that order (what pipelined idempotent
+    /// produce requests need); `send` gives no such guarantee across tasks.
+    public func start<Request: KafkaRequest>(_ request: Request, version: Int16? = nil, expectResponse: Bool = true,
+                                             extraTimeout: Duration = .zero) throws -> PendingResponse<Request.Response> {
+        let version = try version ?? self.version(for: Request.apiKey)
+        let (written, response) = Self.write(
+            channel: channel, request: request, version: version, clientId: clientId,
+            timeout: requestTimeout + extraTimeout.timeAmount, expectResponse: expectResponse)
+        return PendingResponse(written: written, response: response, version: version, address: address)
+    }
+
     /// Closes the connection; outstanding requests fail with `connectionClosed`.
     public func close() {
         channel.close(promise: nil)
@@ -147,6 +159,17 @@ public final class BrokerConnection: Sendable {
         channel: Channel, request: Request, version: Int16, clientId: String, timeout: TimeAmount,
         expectResponse: Bool
     ) async throws -> ByteBuffer? {
+        let (written, response) = write(
+            channel: channel, request: request, version: version, clientId: clientId, timeout: timeout,
+            expectResponse: expectResponse)
+        return try await PendingResponse<Request>.wait(written: written, response: response)
+    }
+
+    /// Hands the framed request to the channel (in call order) with promises for the write and the response.
+    private static func write<Request: KafkaMessage>(
+        channel: Channel, request: Request, version: Int16, clientId: String, timeout: TimeAmount,
+        expectResponse: Bool
+    ) -> (written: EventLoopPromise<Void>, response: EventLoopPromise<ByteBuffer>?) {
         let frame = encodeFrame(request, version: version, clientId: clientId, allocator: channel.allocator)
         let responseHeaderVersion = Request.apiKey == .apiVersions ? 0 : (Request.isFlexible(version: version) ? 1 : 0)
         let eventLoop = channel.eventLoop
@@ -155,17 +178,8 @@ public final class BrokerConnection: Sendable {
         let outbound = OutboundKafkaRequest(
             frame: frame, api: Request.apiKey, responseHeaderVersion: responseHeaderVersion,
             responsePromise: responsePromise, timeout: timeout)
-        return try await withTaskCancellationHandler {
-            channel.writeAndFlush(outbound, promise: writePromise)
-            guard let responsePromise else {
-                try await writePromise.futureResult.get()
-                return nil
-            }
-            return try await responsePromise.futureResult.get()
-        } onCancel: {
-            responsePromise?.fail(CancellationError())
-            writePromise.fail(CancellationError())
-        }
+        channel.writeAndFlush(outbound, promise: writePromise)
+        return (writePromise, responsePromise)
     }
 
     /// Frames `request` with a v1/v2 header; the correlation id is left 0 for the channel handler.
@@ -191,6 +205,38 @@ public final class BrokerConnection: Sendable {
         if let ioError = error as? IOError { return String(cString: strerror(ioError.errnoCode)) }
         if let channelError = error as? ChannelError, case .connectTimeout = channelError { return "connection timed out" }
         return String(describing: error)
+    }
+}
+
+/// A request already written to a connection, whose response is still to come.
+public struct PendingResponse<Response: KafkaMessage>: Sendable {
+    let written: EventLoopPromise<Void>
+    let response: EventLoopPromise<ByteBuffer>?
+    let version: Int16
+    let address: BrokerAddress
+
+    /// The decoded response (nil for requests sent without one, once written). Cancelling the
+    /// waiting task abandons the wait.
+    public func value() async throws -> Response? {
+        guard var body = try await Self.wait(written: written, response: response) else { return nil }
+        do {
+            return try Response(from: &body, version: version)
+        } catch {
+            throw KafkaClientError.protocolViolation("undecodable \(Response.apiKey) v\(version) response from \(address): \(error)")
+        }
+    }
+
+    static func wait(written: EventLoopPromise<Void>, response: EventLoopPromise<ByteBuffer>?) async throws -> ByteBuffer? {
+        try await withTaskCancellationHandler {
+            guard let response else {
+                try await written.futureResult.get()
+                return nil
+            }
+            return try await response.futureResult.get()
+        } onCancel: {
+            response?.fail(CancellationError())
+            written.fail(CancellationError())
+        }
     }
 }
 

@@ -27,3 +27,4 @@ extension OffsetCommitRequest: KafkaRequest { public typealias Response = Offset
 extension OffsetFetchRequest: KafkaRequest { public typealias Response = OffsetFetchResponse }
 extension DescribeGroupsRequest: KafkaRequest { public typealias Response = DescribeGroupsResponse }
 extension ListGroupsRequest: KafkaRequest { public typealias Response = ListGroupsResponse }
+extension DeleteGroupsRequest: KafkaRequest { public typealias Response = DeleteGroupsResponse }

@@ -17,7 +17,10 @@ extension KafkaProducer {
                     fail(batch, error: .timedOut("record not delivered within delivery.timeout.ms"), removed: true)
                 }
                 for request in plan.requests {
-                    group.addTask { await self.produce(request) }
+                    // Written here, in order; only the wait for the answer runs concurrently.
+                    if let inFlight = await startProduce(request) {
+                        group.addTask { await self.finishProduce(inFlight) }
+                    }
                 }
                 if !plan.topicsNeedingMetadata.isEmpty {
                     let topics = Array(plan.topicsNeedingMetadata)
@@ -80,27 +83,29 @@ extension KafkaProducer {
         wakeup.signal()
     }
 
-    /// Sends one produce request and settles each of its batches.
-    private func produce(_ request: ProducerState.Request) async {
-        defer {
-            state.withLock { $0.requestFinished(node: request.node) }
-            wakeup.signal()
-        }
-        var batches = request.batches
+    /// A produce request on the wire, waiting for its answer.
+    struct InFlightProduce: Sendable {
+        var node: Int32
+        var batches: [ProducerBatch]
+        var pending: PendingResponse<ProduceResponse>
+    }
+
+    /// Encodes one request's batches and writes it, in the sender loop itself so that requests reach
+    /// the broker in the order their batches were numbered. Returns what to wait for, or nil when the
+    /// request is already settled (nothing to send, or it could not be written).
+    private func startProduce(_ request: ProducerState.Request) async -> InFlightProduce? {
         let (producerId, producerEpoch) = state.withLock { ($0.producerId, $0.producerEpoch) }
-        var sendable: [ProducerBatch] = []
-        for var batch in batches {
+        var batches: [ProducerBatch] = []
+        for var batch in request.batches {
             do {
                 _ = try batch.encode(codec: config.compression, level: config.compressionLevel, producerId: producerId, producerEpoch: producerEpoch)
-                sendable.append(batch)
+                batches.append(batch)
             } catch let error as KafkaClientError {
                 fail(batch, error: error, removed: false)
             } catch {
                 fail(batch, error: .invalidArgument("\(error)"), removed: false)
             }
         }
-        batches = sendable
-        guard !batches.isEmpty else { return }
         var topics: [String: [ProduceRequest.PartitionProduceData]] = [:]
         for batch in batches {
             topics[batch.partition.topic, default: []].append(
@@ -110,24 +115,49 @@ extension KafkaProducer {
             transactionalId: nil, acks: config.acks.rawValue, timeoutMs: config.client.requestTimeout.millisInt32,
             topicData: topics.sorted { $0.key < $1.key }.map { .init(name: $0.key, partitionData: $0.value) })
         do {
+            guard !batches.isEmpty else { throw NothingToSend() }
             let connection = try await cluster.connection(to: request.node)
-            if config.acks == .none {
-                try await connection.sendWithoutResponse(produce)
-                for batch in batches { succeed(batch, baseOffset: -1, logAppendTime: -1) }
-                return
-            }
-            let response = try await connection.send(produce)
-            settle(batches, with: response)
+            let pending = try connection.start(produce, expectResponse: config.acks != .none)
+            return InFlightProduce(node: request.node, batches: batches, pending: pending)
+        } catch is NothingToSend {
         } catch let error as KafkaClientError {
-            if case .closed = error {
-                for batch in batches { fail(batch, error: error, removed: false) }
-                return
-            }
-            await cluster.dropConnection(to: request.node)
-            for batch in batches { retryOrFail(batch, error: error, invalidateMetadata: true) }
+            await handleRequestFailure(batches, node: request.node, error: error)
         } catch {
             for batch in batches { fail(batch, error: .invalidArgument("\(error)"), removed: false) }
         }
+        state.withLock { $0.requestFinished(node: request.node) }
+        wakeup.signal()
+        return nil
+    }
+
+    private struct NothingToSend: Error {}
+
+    /// Waits for a written request's answer and settles each of its batches.
+    private func finishProduce(_ inFlight: InFlightProduce) async {
+        defer {
+            state.withLock { $0.requestFinished(node: inFlight.node) }
+            wakeup.signal()
+        }
+        do {
+            guard let response = try await inFlight.pending.value() else {
+                for batch in inFlight.batches { succeed(batch, baseOffset: -1, logAppendTime: -1) }  // acks=0
+                return
+            }
+            settle(inFlight.batches, with: response)
+        } catch let error as KafkaClientError {
+            await handleRequestFailure(inFlight.batches, node: inFlight.node, error: error)
+        } catch {
+            for batch in inFlight.batches { fail(batch, error: .invalidArgument("\(error)"), removed: false) }
+        }
+    }
+
+    private func handleRequestFailure(_ batches: [ProducerBatch], node: Int32, error: KafkaClientError) async {
+        if case .closed = error {
+            for batch in batches { fail(batch, error: error, removed: false) }
+            return
+        }
+        await cluster.dropConnection(to: node)
+        for batch in batches { retryOrFail(batch, error: error, invalidateMetadata: true) }
     }
 
     private func settle(_ batches: [ProducerBatch], with response: ProduceResponse) {

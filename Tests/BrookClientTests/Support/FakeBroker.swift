@@ -133,7 +133,6 @@ private final class FakeBrokerConnection: ChannelInboundHandler {
 
     private static func isFlexible(_ api: ApiKey, _ version: Int16) -> Bool {
         switch api {
-        case .deleteGroups: return DeleteGroupsRequest.isFlexible(version: version)
         case .incrementalAlterConfigs: return IncrementalAlterConfigsRequest.isFlexible(version: version)
         default: return api.isFlexible(apiVersion: version)
         }
