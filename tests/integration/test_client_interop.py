@@ -4,10 +4,15 @@ partition as librdkafka's murmur2_random partitioner (the Java client's) puts th
 
 from __future__ import annotations
 
+import base64
 import json
+import signal
 import subprocess
+import threading
+import time
 
 import pytest
+from confluent_kafka import Consumer
 
 from brook_harness import brook_binary
 from clients import consume_confluent, produce_confluent, wait_for_topic
@@ -67,7 +72,6 @@ def test_confluent_produces_swift_reads(brook, topic, codec):
         assert r["headers"] == [{"key": "n", "value": str(i)}]
         raw = bytes([i % 256]) * (i + 1)
         if r.get("value_encoding") == "base64":
-            import base64
             assert base64.b64decode(r["value"]) == raw
         else:
             assert r["value"].encode() == raw
@@ -90,3 +94,52 @@ def test_same_key_same_partition_as_librdkafka_murmur2(brook_factory, topic):
     wait_for_topic(brook.bootstrap, swift_topic, partitions=partitions)
     swift = {r["key"]: r["partition"] for r in brook_consume_json(brook.bootstrap, swift_topic)}
     assert swift == librdkafka
+
+
+def test_swift_and_librdkafka_share_a_consumer_group(brook_factory, topic):
+    """A `brook consume -g` member and a confluent-kafka member of one group split four partitions
+    (both offer the range assignor) and between them read every record."""
+    brook = brook_factory(settings={"num.partitions": 4})
+    produce_confluent(brook.bootstrap, topic, [{"key": f"k{i}".encode(), "value": f"v{i}".encode()} for i in range(40)])
+    wait_for_topic(brook.bootstrap, topic, partitions=4)
+    group = f"mixed-{topic}"
+
+    swift = subprocess.Popen([str(brook_binary()), "consume", topic, "-g", group, "-o", "start",
+                              "-f", "%p %o\\n", "-b", brook.bootstrap, "-X", "heartbeat.interval.ms=500"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    swift_lines: list[str] = []
+    reader = threading.Thread(target=lambda: swift_lines.extend(l.decode().strip() for l in swift.stdout), daemon=True)
+    reader.start()
+    rdkafka = Consumer({"bootstrap.servers": brook.bootstrap, "group.id": group, "auto.offset.reset": "earliest",
+                        "partition.assignment.strategy": "range", "session.timeout.ms": 10000,
+                        "heartbeat.interval.ms": 500})
+    seen_rdkafka: set[tuple[int, int]] = set()
+    try:
+        rdkafka.subscribe([topic])
+        deadline = time.monotonic() + 60
+        settled = False
+        while time.monotonic() < deadline:
+            msg = rdkafka.poll(0.2)
+            if msg is not None and msg.error() is None:
+                seen_rdkafka.add((msg.partition(), msg.offset()))
+            described = subprocess.run([str(brook_binary()), "group", "describe", group, "--json", "-b", brook.bootstrap],
+                                       capture_output=True, timeout=CLI_TIMEOUT)
+            if described.returncode != 0:
+                continue
+            members = json.loads(described.stdout)["members"]
+            seen_swift = {tuple(map(int, line.split())) for line in list(swift_lines) if line}
+            if (len(members) == 2 and sorted(len(m["partitions"]) for m in members) == [2, 2]
+                    and len(seen_swift | seen_rdkafka) == 40 and seen_swift and seen_rdkafka):
+                settled = True
+                break
+        assert settled, (f"group did not settle: rdkafka read {len(seen_rdkafka)}, swift read "
+                         f"{len(swift_lines)}; members: {described.stdout[:500]!r}")
+    finally:
+        rdkafka.close()
+        swift.send_signal(signal.SIGTERM)
+        try:
+            swift.wait(timeout=20)
+        finally:
+            if swift.poll() is None:
+                swift.kill()
+    assert swift.returncode == 0, swift.stderr.read().decode(errors="replace")
