@@ -2,7 +2,7 @@ import BrookClient
 import BrookProtocol
 import XCTest
 
-/// Admin calls the real broker serves today: CreateTopics, Metadata, ListOffsets.
+/// Admin calls the real broker serves today: CreateTopics, Metadata, ListOffsets and the group APIs.
 final class AdminIntegrationTests: XCTestCase {
     func testCreateListDescribeTopics() async throws {
         let server = try BrookServerProcess()
@@ -43,6 +43,49 @@ final class AdminIntegrationTests: XCTestCase {
         let ends = try await admin.listOffsets([partition: .latest])
         XCTAssertEqual(offsets[partition], 0)
         XCTAssertEqual(ends[partition], 4)
+        await admin.close()
+    }
+
+    func testGroupsListDescribeOffsetsAndDelete() async throws {
+        let server = try BrookServerProcess()
+        defer { server.stop() }
+        let probe = KafkaCluster(config: .testing(server))
+        let supportsGroups = try await probe.anyConnection().apiVersions.supports(.deleteGroups)
+        await probe.close()
+        guard supportsGroups else { throw XCTSkip("this broker does not implement group administration yet") }
+
+        let topic = uniqueTopic()
+        try await produceRecords(server, topic: topic, count: 6)
+        var config = ConsumerConfig(client: .testing(server), groupId: "admin-\(topic)")
+        config.autoOffsetReset = .earliest
+        config.fetchMaxWait = .milliseconds(100)
+        let consumer = try KafkaConsumer(config: config)
+        try await consumer.subscribe([topic])
+        var read = 0
+        let deadline = ContinuousClock.now + .seconds(20)
+        while read < 6, ContinuousClock.now < deadline { read += try await consumer.poll(timeout: .milliseconds(200)).count }
+        XCTAssertEqual(read, 6)
+
+        let admin = KafkaAdmin(config: .testing(server))
+        let listed = try await admin.listGroups()
+        XCTAssertTrue(listed.contains { $0.groupId == "admin-\(topic)" && $0.protocolType == "consumer" }, "\(listed)")
+        let descriptions = try await admin.describeGroups(["admin-\(topic)"])
+        let described = try XCTUnwrap(descriptions["admin-\(topic)"]?.get())
+        XCTAssertEqual(described.state, "Stable")
+        XCTAssertEqual(described.members.first?.assignment, [TopicPartition(topic, 0)])
+        let busy = try await admin.deleteGroups(["admin-\(topic)"])
+        XCTAssertEqual((try? busy["admin-\(topic)"]?.get()) == nil, true, "a group with members cannot be deleted")
+
+        await consumer.close()  // commits 6 and leaves
+        let committed = try await admin.listGroupOffsets("admin-\(topic)")
+        XCTAssertEqual(committed, [TopicPartition(topic, 0): 6])
+        try await admin.alterGroupOffsets("admin-\(topic)", [TopicPartition(topic, 0): 2])
+        let moved = try await admin.listGroupOffsets("admin-\(topic)")
+        XCTAssertEqual(moved, [TopicPartition(topic, 0): 2])
+        let deleted = try await admin.deleteGroups(["admin-\(topic)"])
+        XCTAssertNoThrow(try deleted["admin-\(topic)"]?.get())
+        let after = try await admin.listGroups()
+        XCTAssertFalse(after.contains { $0.groupId == "admin-\(topic)" })
         await admin.close()
     }
 }
