@@ -48,4 +48,25 @@ final class RecordEncodingTests: XCTestCase {
             XCTAssertEqual(try copy.encode(codec: codec, level: nil, producerId: 1, producerEpoch: 1), bytes, "encoded once, reused on retry")
         }
     }
+
+    func testRecycledBufferNeverChangesBytesStillReferenced() throws {
+        var accumulator = RecordAccumulator(batchSize: 200, linger: .zero)
+        let p0 = TopicPartition("t", 0)
+        func add(_ text: String) {
+            _ = accumulator.append(key: nil, value: ByteBuffer(string: text), headers: [],
+                                   pending: PendingRecord(completion: .report, timestamp: 0, acceptedAt: .now(), size: 150), to: p0, now: .now())
+        }
+        add(String(repeating: "a", count: 150))  // fills a batch: later batches get full-size buffers
+        var first = accumulator.drain(now: .now(), flushing: true) { _ in true }.batches[0]
+        let sent = try first.encode(codec: .none, level: nil, producerId: -1, producerEpoch: -1)
+        accumulator.complete(first)
+        accumulator.recycle(sent)
+        add(String(repeating: "b", count: 150))
+        var second = accumulator.drain(now: .now(), flushing: true) { _ in true }.batches[0]
+        let next = try second.encode(codec: .none, level: nil, producerId: -1, producerEpoch: -1)
+        XCTAssertEqual(try RecordBatch.decode(sent, maxDecompressedSize: 1 << 20).records.first?.value.map { String(buffer: $0) },
+                       String(repeating: "a", count: 150), "the old batch's bytes are untouched")
+        XCTAssertEqual(try RecordBatch.decode(next, maxDecompressedSize: 1 << 20).records.first?.value.map { String(buffer: $0) },
+                       String(repeating: "b", count: 150))
+    }
 }

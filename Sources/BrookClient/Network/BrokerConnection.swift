@@ -150,6 +150,22 @@ public final class BrokerConnection: Sendable {
         return PendingResponse(written: written, response: response, version: version, address: address)
     }
 
+    /// `start` for Produce, with each record batch written as its own buffer instead of being
+    /// copied into the frame.
+    func startProduce(_ request: ProduceRequest, expectResponse: Bool) throws -> PendingResponse<ProduceResponse> {
+        let version = try self.version(for: .produce)
+        var parts = ProduceRequestFrame.parts(request, version: version, clientId: clientId, allocator: channel.allocator)
+        let eventLoop = channel.eventLoop
+        let writePromise = eventLoop.makePromise(of: Void.self)
+        let responsePromise = expectResponse ? eventLoop.makePromise(of: ByteBuffer.self) : nil
+        let first = parts.removeFirst()
+        let outbound = OutboundKafkaRequest(
+            frame: first, continuation: parts, api: .produce, responseHeaderVersion: ProduceRequest.isFlexible(version: version) ? 1 : 0,
+            responsePromise: responsePromise, timeout: requestTimeout)
+        channel.writeAndFlush(outbound, promise: writePromise)
+        return PendingResponse(written: writePromise, response: responsePromise, version: version, address: address)
+    }
+
     /// Closes the connection; outstanding requests fail with `connectionClosed`.
     public func close() {
         channel.close(promise: nil)

@@ -5,6 +5,8 @@ import NIOCore
 /// correlation id the handler fills in, and where the response body should go.
 struct OutboundKafkaRequest: Sendable {
     var frame: ByteBuffer
+    /// More of the same frame, written after `frame` (record batches sent without copying).
+    var continuation: [ByteBuffer] = []
     var api: ApiKey
     var responseHeaderVersion: Int
     /// Completed with the response body (header stripped); nil when no response comes (acks=0).
@@ -53,7 +55,7 @@ final class KafkaClientChannelHandler: ChannelDuplexHandler {
         // Frame layout: size (4), api key (2), api version (2), correlation id (4).
         request.frame.setInteger(correlationId, at: request.frame.readerIndex + 8)
         guard let responsePromise = request.responsePromise else {
-            context.write(wrapOutboundOut(request.frame), promise: promise)
+            writeFrame(request, context: context, promise: promise)
             return
         }
         let channel = context.channel
@@ -69,7 +71,19 @@ final class KafkaClientChannelHandler: ChannelDuplexHandler {
             promise: responsePromise, timeoutTask: timeoutTask))
         let writePromise = promise ?? context.eventLoop.makePromise()
         writePromise.futureResult.whenFailure { error in responsePromise.fail(error) }
-        context.write(wrapOutboundOut(request.frame), promise: writePromise)
+        writeFrame(request, context: context, promise: writePromise)
+    }
+
+    /// Writes the frame and its continuation parts; `promise` completes with the last part.
+    private func writeFrame(_ request: OutboundKafkaRequest, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        guard !request.continuation.isEmpty else {
+            context.write(wrapOutboundOut(request.frame), promise: promise)
+            return
+        }
+        context.write(wrapOutboundOut(request.frame), promise: nil)
+        for (index, part) in request.continuation.enumerated() {
+            context.write(wrapOutboundOut(part), promise: index == request.continuation.count - 1 ? promise : nil)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -117,7 +117,7 @@ extension KafkaProducer {
         do {
             guard !batches.isEmpty else { throw NothingToSend() }
             let connection = try await cluster.connection(to: request.node)
-            let pending = try connection.start(produce, expectResponse: config.acks != .none)
+            let pending = try connection.startProduce(produce, expectResponse: config.acks != .none)
             return InFlightProduce(node: request.node, batches: batches, pending: pending)
         } catch is NothingToSend {
         } catch let error as KafkaClientError {
@@ -207,7 +207,11 @@ extension KafkaProducer {
     }
 
     private func succeed(_ batch: ProducerBatch, baseOffset: Int64, logAppendTime: Int64) {
-        let (waiters, reports) = state.withLock { state in (state.finish(batch), state.reports) }
+        let reusable = config.compression == .none ? batch.encoded : nil
+        let (waiters, reports) = state.withLock { state in
+            state.accumulator.recycle(reusable)
+            return (state.finish(batch), state.reports)
+        }
         let now = NIODeadline.now()
         var delivered: [DeliveryReport] = []
         for (index, record) in batch.records.enumerated() {

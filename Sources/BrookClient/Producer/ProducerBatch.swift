@@ -49,10 +49,16 @@ struct ProducerBatch: Sendable {
     /// The encoded batch, kept so a retry sends exactly the same bytes.
     private(set) var encoded: ByteBuffer?
 
-    init(partition: TopicPartition, createdAt: NIODeadline, capacity: Int) {
+    /// A new batch; `recycled` is a finished batch's buffer to write into instead of allocating.
+    init(partition: TopicPartition, createdAt: NIODeadline, capacity: Int, recycled: ByteBuffer? = nil) {
         self.partition = partition
         self.createdAt = createdAt
-        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        if var recycled {
+            recycled.clear()
+            buffer = recycled
+        } else {
+            buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        }
         buffer.moveWriterIndex(forwardBy: RecordBatchHeader.size)
     }
 

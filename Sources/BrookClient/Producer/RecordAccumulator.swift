@@ -12,6 +12,12 @@ struct RecordAccumulator {
     /// Queues by slot; `slots` maps partitions to slots (slots are never removed).
     private var queues: [[ProducerBatch]] = []
     private var partitions: [TopicPartition] = []
+    /// Per slot: whether its last batch filled up. Busy partitions get full-size buffers at once
+    /// (no regrowth copies); quiet ones start small, so many partitions don't reserve much.
+    private var filledLast: [Bool] = []
+    /// Buffers of acknowledged full-size batches, reused for new ones: fresh megabyte buffers cost
+    /// a page fault per 4 KiB on first write.
+    private var spareBuffers: [ByteBuffer] = []
     private var slots: [TopicPartition: Int] = [:]
     /// The last slot looked up: producers mostly write to one partition at a time.
     private var lastLookup: (partition: TopicPartition, slot: Int)?
@@ -37,6 +43,7 @@ struct RecordAccumulator {
             slot = queues.count
             queues.append([])
             partitions.append(partition)
+            filledLast.append(false)
             slots[partition] = slot
         }
         lastLookup = (partition, slot)
@@ -66,17 +73,24 @@ struct RecordAccumulator {
             || (queues[index][count - 1].size + pending.size > batchSize && !queues[index][count - 1].records.isEmpty)
         if opens {
             // Sealing the previous batch makes it ready; opening the first arms a linger timer.
-            if count > 0 { queues[index][count - 1].isSealed = true }
+            if count > 0 {
+                if !queues[index][count - 1].isSealed { filledLast[index] = true }
+                queues[index][count - 1].isSealed = true
+            }
             wake = true
-            let capacity = min(batchSize, max(256 * 1024, pending.size * 2)) + 64
-            queues[index].append(ProducerBatch(partition: partition, createdAt: now, capacity: capacity))
+            let full = filledLast[index]
+            let capacity = full ? batchSize + 64 : min(batchSize, max(16 * 1024, pending.size * 2)) + 64
+            let recycled = full ? spareBuffers.popLast() : nil
+            queues[index].append(ProducerBatch(partition: partition, createdAt: now, capacity: capacity, recycled: recycled))
         }
         let last = queues[index].count - 1
         queues[index][last].append(key: key, value: value, headers: headers, pending: pending)
         if queues[index][last].size >= batchSize {
             queues[index][last].isSealed = true
+            filledLast[index] = true
             wake = true
         }
+
         return wake
     }
 
@@ -103,6 +117,7 @@ struct RecordAccumulator {
             if isReady(head, queueLength: queues[index].count, now: now, flushing: flushing) {
                 guard canSend(partition) else { continue }
                 var batch = queues[index].removeFirst()
+                if !batch.isSealed, batch.size < batchSize / 2 { filledLast[index] = false }
                 batch.isSealed = true
                 ready.append(batch)
                 inFlight[partition] = sending + 1
@@ -138,6 +153,12 @@ struct RecordAccumulator {
     private mutating func settle(_ partition: TopicPartition) {
         let count = (inFlight[partition] ?? 1) - 1
         inFlight[partition] = count > 0 ? count : nil
+    }
+
+    /// Keeps a settled batch's buffer for reuse when it is full-size and few are kept already.
+    mutating func recycle(_ buffer: ByteBuffer?) {
+        guard let buffer, buffer.capacity >= batchSize, spareBuffers.count < 4 else { return }
+        spareBuffers.append(buffer)
     }
 
     /// A sent batch is finished (acknowledged or failed for good).
