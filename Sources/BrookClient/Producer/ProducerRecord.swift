@@ -55,8 +55,10 @@ public struct DeliveryReport: Sendable {
     public var topicPartition: TopicPartition
     /// Where it was written, or why it was not.
     public var result: Result<RecordMetadata, KafkaClientError>
-    /// From acceptance by `enqueue` to the broker's acknowledgement (or the failure).
-    public var latency: Duration
+    /// From acceptance by `enqueue` to the broker's acknowledgement (or the failure), in nanoseconds.
+    public var latencyNanoseconds: Int64
+    /// `latencyNanoseconds` as a `Duration`.
+    public var latency: Duration { .nanoseconds(latencyNanoseconds) }
     /// The record's key, for matching reports to records.
     public var key: ByteBuffer?
 }

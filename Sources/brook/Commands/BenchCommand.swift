@@ -45,24 +45,37 @@ struct BenchCommand: AsyncParsableCommand {
                 let progress = Progress(label: "produce")
                 let size = self.size
                 let clock = ContinuousClock()
+                let total = self.count
                 let stats = Task { () -> (delivered: Int, failed: Int, histogram: LatencyHistogram, firstError: String?, last: ContinuousClock.Instant) in
                     var delivered = 0
                     var failed = 0
                     var histogram = LatencyHistogram()
+                    var window = LatencyHistogram()
+                    var unreported = 0
                     var firstError: String?
                     var last = clock.now
-                    for await report in producer.deliveryReports {
-                        last = clock.now
-                        switch report.result {
-                        case .success:
-                            delivered += 1
-                            histogram.record(nanoseconds: report.latency.nanosecondsValue)
-                            progress.add(records: 1, bytes: size, latencyMicros: report.latency.nanosecondsValue / 1000)
-                        case .failure(let error):
-                            failed += 1
-                            if firstError == nil { firstError = "\(error)" }
+                    for await reports in producer.deliveryReportBatches {
+                        for report in reports {
+                            switch report.result {
+                            case .success:
+                                delivered += 1
+                                histogram.record(nanoseconds: report.latencyNanoseconds)
+                                window.record(nanoseconds: report.latencyNanoseconds)
+                                unreported += 1
+                            case .failure(let error):
+                                failed += 1
+                                if firstError == nil { firstError = "\(error)" }
+                            }
                         }
+                        // Hand the live line its numbers in chunks, not a lock per record.
+                        if unreported >= 4096 {
+                            progress.add(records: unreported, bytes: unreported * size, window: window)
+                            unreported = 0
+                            window = LatencyHistogram()
+                        }
+                        if delivered + failed == total { last = clock.now }
                     }
+                    progress.add(records: unreported, bytes: unreported * size, window: window)
                     return (delivered, failed, histogram, firstError, last)
                 }
                 // Plain locals: reading option wrappers in the loop would cost more than producing.
@@ -148,7 +161,7 @@ struct BenchCommand: AsyncParsableCommand {
                     let taken = min(batch.count, limit - records)
                     records += taken
                     bytes += batchBytes
-                    progress.add(records: taken, bytes: batchBytes, latencyMicros: nil)
+                    progress.add(records: taken, bytes: batchBytes, window: nil)
                     if count == nil, await consumer.reachedEndOfAllPartitions { break }
                 }
                 let seconds = max((clock.now - started).secondsValue, 1e-9)
@@ -185,12 +198,12 @@ final class Progress: @unchecked Sendable {
         self.label = label
     }
 
-    func add(records count: Int, bytes size: Int, latencyMicros: Int64?) {
+    func add(records count: Int, bytes size: Int, window latencies: LatencyHistogram?) {
         lock.lock()
         records += count
         bytes += size
         total += count
-        if let latencyMicros { window.record(nanoseconds: latencyMicros * 1000) }
+        if let latencies { window.merge(latencies) }
         lock.unlock()
     }
 
