@@ -13,6 +13,8 @@ public final class Broker: Sendable {
     public let topics: TopicRegistry
     /// Consumer groups and committed offsets (`__consumer_offsets`).
     public let groups: GroupCoordinator
+    /// Transactions (`__transaction_state`).
+    public let transactions: TransactionCoordinator
     /// Producer ids for InitProducerId, persisted in blocks (`producer-id-block`).
     let producerIds: ProducerIdManager
     /// Runs `expireProducers` every `producer.id.expiration.check.interval.ms`.
@@ -21,6 +23,10 @@ public final class Broker: Sendable {
     let clock: @Sendable () -> Int64
     let group: EventLoopGroup
     private let handlers: [Int16: ApiHandler]
+    let retention: RetentionTask
+    private let retentionSchedule: RepeatedTask
+    let cleaner: LogCleanerTask
+    private let cleanerSchedule: RepeatedTask?
 
     /// Opens the data directory (taking its lock), recovers every partition, and readies the handlers.
     public init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
@@ -38,6 +44,13 @@ public final class Broker: Sendable {
             try topics.loadExisting()
             self.groups = try GroupCoordinator(topics: topics, config: config.groupCoordinator, group: group,
                                                logger: logger, clock: clock)
+            self.transactions = try TransactionCoordinator(
+                topics: topics,
+                settings: .init(partitions: config.transactionStateLogNumPartitions,
+                                maxTimeoutMs: config.transactionMaxTimeoutMs,
+                                idExpirationMs: config.transactionalIdExpirationMs),
+                group: group, logger: logger, clock: clock,
+                writeMarkers: TransactionMarkerWriter.make(topics: topics, groups: groups, group: group))
         } catch {
             dataDirectory.unlock()
             throw error
@@ -50,6 +63,10 @@ public final class Broker: Sendable {
         var table: [Int16: ApiHandler] = [:]
         for handler in Self.makeHandlers() { table[handler.apiKey.rawValue] = handler }
         self.handlers = table
+        self.retention = RetentionTask(topics: topics, clock: clock, logger: logger)
+        self.retentionSchedule = retention.schedule(on: group.next(), intervalMs: config.retentionCheckIntervalMs)
+        self.cleaner = LogCleanerTask(topics: topics, config: config, threadPool: threadPool, clock: clock, logger: logger)
+        self.cleanerSchedule = config.cleanerEnable ? cleaner.schedule(on: group.next()) : nil
     }
 
     /// Milliseconds since the Unix epoch from the system clock.
@@ -80,8 +97,24 @@ public final class Broker: Sendable {
             OffsetDeleteHandler.handler,
             ConsumerGroupHeartbeatHandler.handler,
             ConsumerGroupDescribeHandler.handler,
+            DeleteTopicsHandler.handler,
+            CreatePartitionsHandler.handler,
+            DescribeConfigsHandler.handler,
+            AlterConfigsHandler.handler,
+            IncrementalAlterConfigsHandler.handler,
+            DeleteRecordsHandler.handler,
+            DescribeClusterHandler.handler,
+            DescribeLogDirsHandler.handler,
+            DescribeTopicPartitionsHandler.handler,
             InitProducerIdHandler.handler,
             DescribeProducersHandler.handler,
+            AddPartitionsToTxnHandler.handler,
+            AddOffsetsToTxnHandler.handler,
+            EndTxnHandler.handler,
+            WriteTxnMarkersHandler.handler,
+            TxnOffsetCommitHandler.handler,
+            DescribeTransactionsHandler.handler,
+            ListTransactionsHandler.handler,
         ]
     }
 
@@ -127,14 +160,19 @@ public final class Broker: Sendable {
 
     /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.
     public func shutdown() -> EventLoopFuture<Void> {
+        retentionSchedule.cancel()
+        cleanerSchedule?.cancel()
         producerExpiryTask.cancel()
-        return groups.close(on: group.next()).flatMap { self.topics.shutdown() }
+        return transactions.close(on: group.next()).flatMap { self.groups.close(on: self.group.next()) }
+            .flatMap { self.topics.shutdown() }
     }
 
     /// First step of a graceful shutdown: answers requests parked in the broker (JoinGroup, SyncGroup)
     /// so in-flight requests can drain. Call before waiting for them.
     public func beginShutdown() -> EventLoopFuture<Void> {
-        groups.close(on: group.next())
+        retentionSchedule.cancel()
+        cleanerSchedule?.cancel()
+        return transactions.close(on: group.next()).flatMap { self.groups.close(on: self.group.next()) }
     }
 
     /// Runs the time-based flush policy (`log.flush.interval.ms`) on every partition.

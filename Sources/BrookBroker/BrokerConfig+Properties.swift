@@ -74,6 +74,10 @@ extension BrokerConfig {
         case "log.retention.minutes": retentionMs = try Self.int64(key, value, min: -1) * 60_000
         case "log.retention.hours": retentionMs = try Self.int64(key, value, min: -1) * 3_600_000
         case "log.retention.bytes": retentionBytes = try Self.int64(key, value, min: -1)
+        case "log.cleaner.enable": cleanerEnable = try Self.bool(key, value)
+        case "log.cleaner.backoff.ms": cleanerBackoffMs = try Self.int64(key, value, min: 0)
+        case "log.cleaner.dedupe.buffer.size": cleanerDedupeBufferSize = try Self.int64(key, value, min: 24 * 16)
+        case "log.retention.check.interval.ms": retentionCheckIntervalMs = try Self.int64(key, value, min: 1)
         case "producer.id.expiration.ms": producerIdExpirationMs = try Self.int64(key, value, min: 1)
         case "producer.id.expiration.check.interval.ms": producerIdExpirationCheckIntervalMs = try Self.int64(key, value, min: 1)
         case "transactional.id.expiration.ms": transactionalIdExpirationMs = try Self.int64(key, value, min: 1)
@@ -87,6 +91,11 @@ extension BrokerConfig {
         case "num.io.threads", "num.network.threads": eventLoopThreads = Int(try Self.int32(key, value, min: 1))
         default:
             if try groupCoordinator.apply(key: key, value: value) { return true }
+            if let definition = TopicConfigCatalog.definitions.first(where: { $0.brokerSynonym == key }) {
+                if let problem = definition.problem(with: value) { throw ConfigError(problem) }
+                topicDefaults[key] = value
+                return true
+            }
             return Self.acceptedButUnused.contains(key)
         }
         return true
@@ -95,7 +104,7 @@ extension BrokerConfig {
     /// Kafka settings that are valid but have no effect on a single Brook node; accepted silently.
     static let acceptedButUnused: Set<String> = [
         "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
-        "transaction.state.log.min.isr", "log.retention.check.interval.ms",
+        "transaction.state.log.min.isr",
         "zookeeper.connect", "zookeeper.connection.timeout.ms", "num.recovery.threads.per.data.dir",
         "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "process.roles", "controller.quorum.voters",
         "controller.listener.names", "inter.broker.listener.name", "listener.security.protocol.map",

@@ -43,6 +43,17 @@ public struct BrokerConfig: Sendable {
     public var retentionMs: Int64 = 604_800_000
     /// `log.retention.bytes`.
     public var retentionBytes: Int64 = -1
+    /// `log.retention.check.interval.ms`: how often the retention task runs.
+    public var retentionCheckIntervalMs: Int64 = 300_000
+    /// Other broker-level defaults of topic configs (`log.cleanup.policy`, `log.cleaner.*`,
+    /// `compression.type`, ...) by broker property name, as given in server.properties.
+    public var topicDefaults: [String: String] = [:]
+    /// `log.cleaner.enable`: whether compacted topics are cleaned.
+    public var cleanerEnable: Bool = true
+    /// `log.cleaner.backoff.ms`: pause between cleaner passes over the compacted partitions.
+    public var cleanerBackoffMs: Int64 = 15_000
+    /// `log.cleaner.dedupe.buffer.size`: memory for the cleaner's key → offset map (24 bytes a key).
+    public var cleanerDedupeBufferSize: Int64 = 134_217_728
     /// `log.message.timestamp.type`.
     public var messageTimestampType: String = "CreateTime"
     /// `num.network.threads` is Kafka's; Brook's event-loop count (`num.io.threads` here), 0 = one per core.
@@ -72,6 +83,8 @@ public struct BrokerConfig: Sendable {
         c.flushMessages = flushMessages
         c.flushMs = flushMs
         c.maxMessageBytes = messageMaxBytes
+        c.retentionMs = retentionMs
+        c.retentionBytes = retentionBytes
         return c
     }
 

@@ -25,6 +25,8 @@ public final class Partition: @unchecked Sendable {
     private var fetchWaiters: [ObjectIdentifier: DelayedFetch] = [:]
     /// Idempotent/transactional producers seen on this partition, rebuilt from the log on start-up.
     var producers: ProducerStateManager
+    /// Aborted transactions, oldest first (for read_committed fetches); durable in the `.txnindex` files.
+    var abortedTxns: [AbortedTxn] = []
 
     init(topicPartition: TopicPartition, log: PartitionLog, eventLoop: EventLoop, threadPool: NIOThreadPool,
          logger: Logger, clock: @escaping @Sendable () -> Int64) {
@@ -34,7 +36,7 @@ public final class Partition: @unchecked Sendable {
         self.threadPool = threadPool
         self.logger = logger
         self.clock = clock
-        self.producers = Self.loadProducers(log: log, logger: logger)
+        (self.producers, self.abortedTxns) = Self.loadTransactionState(log: log, logger: logger)
     }
 
     /// Appends validated batches; the future completes after the OS write, or after fsync when `durable`.
@@ -77,15 +79,21 @@ public final class Partition: @unchecked Sendable {
             // A single replica is the whole ISR: the high watermark follows the log end at once.
             self.log.highWatermark = self.log.logEndOffset
             self.wakeFetchWaiters()
-            if durable {
-                let promise = self.eventLoop.makePromise(of: Void.self)
-                self.flushWaiters.append((result.lastOffset, promise))
-                self.startFlushIfIdle()
-                return promise.futureResult.map { result }
-            }
-            if self.log.flushNeeded(now: now) { self.startFlushIfIdle() }
-            return self.eventLoop.makeSucceededFuture(result)
+            return self.awaitDurability(result, durable: durable, now: now)
         }
+    }
+
+    /// Completes with `result` once it is as durable as asked (fsync for acks=all).
+    func awaitDurability(_ result: Appended, durable: Bool, now: Int64) -> EventLoopFuture<Appended> {
+        eventLoop.preconditionInEventLoop()
+        if durable {
+            let promise = eventLoop.makePromise(of: Void.self)
+            flushWaiters.append((result.lastOffset, promise))
+            startFlushIfIdle()
+            return promise.futureResult.map { result }
+        }
+        if log.flushNeeded(now: now) { startFlushIfIdle() }
+        return eventLoop.makeSucceededFuture(result)
     }
 
     /// A retried batch already in the log: its original offsets, once they are as durable as asked.
@@ -149,16 +157,18 @@ public final class Partition: @unchecked Sendable {
         var logStartOffset: Int64
         var logEndOffset: Int64
         var highWatermark: Int64
-        /// Without transactions the last stable offset equals the high watermark.
-        var lastStableOffset: Int64 { highWatermark }
+        /// min(high watermark, first offset of the oldest open transaction).
+        var lastStableOffset: Int64
     }
 
     func offsets() -> EventLoopFuture<Offsets> {
         eventLoop.submit { self.currentOffsets }
     }
 
-    private var currentOffsets: Offsets {
-        Offsets(logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark)
+    var currentOffsets: Offsets {
+        let highWatermark = log.highWatermark
+        return Offsets(logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, highWatermark: highWatermark,
+                       lastStableOffset: min(highWatermark, producers.firstUnstableOffset ?? highWatermark))
     }
 
     /// Result of one partition read for Fetch: a file range to send with sendfile, or nothing.
@@ -166,6 +176,8 @@ public final class Partition: @unchecked Sendable {
         var offsets: Offsets
         var slice: LogSlice?
         var error: Error?
+        /// read_committed only: aborted transactions overlapping the range read.
+        var abortedTxns: [AbortedTxn] = []
     }
 
     func read(from offset: Int64, maxBytes: Int, readCommitted: Bool, minOneBatch: Bool) -> EventLoopFuture<ReadResult> {
@@ -174,7 +186,8 @@ public final class Partition: @unchecked Sendable {
             let upTo = readCommitted ? offsets.lastStableOffset : offsets.highWatermark
             do {
                 let slice = try self.log.slice(from: offset, maxBytes: maxBytes, upTo: upTo, minOneBatch: minOneBatch)
-                return ReadResult(offsets: offsets, slice: slice, error: nil)
+                let aborted = readCommitted ? self.abortedTxns(from: offset, upTo: upTo) : []
+                return ReadResult(offsets: offsets, slice: slice, error: nil, abortedTxns: aborted)
             } catch {
                 return ReadResult(offsets: offsets, slice: nil, error: error)
             }
@@ -201,7 +214,7 @@ public final class Partition: @unchecked Sendable {
         eventLoop.execute { self.fetchWaiters.removeValue(forKey: ObjectIdentifier(waiter)) }
     }
 
-    private func wakeFetchWaiters() {
+    func wakeFetchWaiters() {
         guard !fetchWaiters.isEmpty else { return }
         let waiters = fetchWaiters.values
         fetchWaiters.removeAll()

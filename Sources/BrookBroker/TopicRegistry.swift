@@ -37,16 +37,18 @@ public enum TopicCreationError: Error, Sendable, Equatable {
 /// The broker's topics: created on request or automatically, persisted in the data directory,
 /// reopened on start-up. Lookups are cheap; creation is serialised by the lock.
 public final class TopicRegistry: @unchecked Sendable {
-    private let topics = NIOLockedValueBox<[String: Topic]>([:])
+    let topics = NIOLockedValueBox<[String: Topic]>([:])
     /// Guarded by `dataDirectoryLock`; creation and checkpointing take it, lookups never do.
-    private let dataDirectoryLock = NIOLock()
-    private let directory: DataDirectory
-    private let config: BrokerConfig
+    let dataDirectoryLock = NIOLock()
+    let directory: DataDirectory
+    let config: BrokerConfig
     private let group: EventLoopGroup
     private let loops: [EventLoop]
-    private let threadPool: NIOThreadPool
-    private let logger: Logger
-    private let clock: @Sendable () -> Int64
+    let threadPool: NIOThreadPool
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    /// Broker configs changed at runtime (AlterConfigs on the broker), applied to every topic.
+    let dynamicConfigs = DynamicBrokerConfigs()
 
     init(dataDirectory: DataDirectory, config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
          logger: Logger, clock: @escaping @Sendable () -> Int64) {
@@ -81,6 +83,8 @@ public final class TopicRegistry: @unchecked Sendable {
         try dataDirectoryLock.withLock {
             let dir = directory
             let metadata = try dir.loadTopicMetadata()
+            dynamicConfigs.load(try dir.loadDynamicBrokerConfigs())
+            purgeDeletedPartitions()
             var partitionCounts: [String: Int32] = [:]
             for tp in dir.existingPartitions() {
                 partitionCounts[tp.topic] = max(partitionCounts[tp.topic] ?? 0, tp.partition + 1)
@@ -111,22 +115,24 @@ public final class TopicRegistry: @unchecked Sendable {
 
     private func openTopic(name: String, id: KafkaUUID, partitionCount: Int32, configs: [String: String],
                            in dir: DataDirectory) throws -> Topic {
-        var logConfig = config.logConfig
-        if let v = configs["segment.bytes"].flatMap(Int.init) { logConfig.segmentBytes = v }
-        if let v = configs["segment.ms"].flatMap(Int64.init) { logConfig.segmentMs = v }
-        if let v = configs["max.message.bytes"].flatMap(Int.init) { logConfig.maxMessageBytes = v }
-        if let v = configs["flush.messages"].flatMap(Int64.init) { logConfig.flushMessages = v }
-        if let v = configs["flush.ms"].flatMap(Int64.init) { logConfig.flushMs = v }
+        let partitions = try openPartitions(name, 0..<partitionCount, configs: configs, in: dir)
+        return Topic(name: name, id: id, partitions: partitions, configs: configs)
+    }
+
+    /// Opens (creating if needed) the logs of partitions `range` of a topic with these overrides.
+    func openPartitions(_ name: String, _ range: Range<Int32>, configs: [String: String],
+                        in dir: DataDirectory) throws -> [Partition] {
+        let logConfig = resolver.logConfig(overrides: configs)
         let now = clock()
         var partitions: [Partition] = []
-        for index in 0..<partitionCount {
+        for index in range {
             let tp = TopicPartition(topic: name, partition: index)
             let log = try dir.openLog(tp, config: logConfig, now: now)
             log.highWatermark = log.logEndOffset
             partitions.append(Partition(topicPartition: tp, log: log, eventLoop: loop(for: tp), threadPool: threadPool,
                                         logger: logger, clock: clock))
         }
-        return Topic(name: name, id: id, partitions: partitions, configs: configs)
+        return partitions
     }
 
     /// Creates a topic (or validates that it could be, with `validateOnly`).
@@ -141,9 +147,7 @@ public final class TopicRegistry: @unchecked Sendable {
         guard factor <= 1 else {
             throw .invalidReplicationFactor("Unable to replicate the partition \(factor) time(s): The target replication factor of \(factor) cannot be reached because only 1 broker(s) are registered.")
         }
-        for key in configs.keys where !TopicConfigKeys.known.contains(key) {
-            throw .invalidConfig("Unknown topic config name: \(key)")
-        }
+        if let problem = TopicConfigCatalog.problem(with: configs) { throw .invalidConfig(problem) }
         let result: Result<Topic?, TopicCreationError> = dataDirectoryLock.withLock { () -> Result<Topic?, TopicCreationError> in
             let dir = directory
             let existing = topics.withLockedValue { $0 }

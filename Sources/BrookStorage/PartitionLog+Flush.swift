@@ -20,7 +20,8 @@ extension PartitionLog {
     ///
     /// The active segment's indexes are left out: they are sparse, checked at start-up and rebuilt
     /// when damaged, so acknowledged data needs only the `.log`. That saves two fsyncs per group
-    /// commit. Sealed segments are synced whole, and `close()` syncs the active indexes.
+    /// commit. Sealed segments are synced whole, and `close()` syncs the active indexes. `.txnindex`
+    /// files written since the last flush are synced too: an abort is durable only with its entry.
     public func prepareFlush(now: Int64) -> PendingFlush? {
         let end = logEndOffset
         let directoryDirty = directoryGeneration > syncedDirectoryGeneration
@@ -34,6 +35,8 @@ extension PartitionLog {
                 files.append(contentsOf: segment.filePaths)
             }
         }
+        files.append(contentsOf: unsyncedTxnIndexes.subtracting(files))
+        unsyncedTxnIndexes.removeAll()
         lastFlushMs = now
         preparedFlushOffset = max(preparedFlushOffset, end)
         return PendingFlush(upToOffset: end, files: files, directory: directoryDirty ? directory : nil,
@@ -49,6 +52,7 @@ extension PartitionLog {
     /// Records a failed `perform()` so that `flushNeeded` asks for the flush again.
     public func abandonFlush(_ flush: PendingFlush) {
         preparedFlushOffset = recoveryPoint
+        unsyncedTxnIndexes.formUnion(flush.files.filter { $0.hasSuffix(".txnindex") })
     }
 
     /// Whether `flush.messages` or `flush.ms` asks for a flush now (ignoring flushes under way).

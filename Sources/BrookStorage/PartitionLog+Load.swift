@@ -2,7 +2,8 @@ import Logging
 
 extension PartitionLog {
     /// Opens the segments in `directory` and recovers them:
-    /// - stray `.tmp` files and indexes without a `.log` are deleted;
+    /// - an interrupted compaction swap is finished (or its uncommitted staging discarded);
+    /// - stray `.tmp` files, retired `.deleted` segment files and indexes without a `.log` are deleted;
     /// - unless `cleanShutdown`, every segment from the one holding `recoveryPoint` on is scanned
     ///   (CRC, framing, offset order), its torn tail truncated and its indexes rebuilt;
     /// - any other segment whose index is missing or corrupt is scanned the same way;
@@ -13,14 +14,17 @@ extension PartitionLog {
         cleanShutdown: Bool, now: Int64, logger: Logger
     ) throws -> [Segment] {
         try FileSystem.makeDirectories(directory)
+        if try CleanerSwap.recover(directory: directory) {
+            logger.warning("finished or discarded an interrupted compaction swap")
+        }
         let names = try FileSystem.list(directory)
         var bases: [Int64] = []
         for name in names {
-            if name.hasSuffix(".tmp") { try FileSystem.remove(directory + "/" + name) }
+            if name.hasSuffix(".tmp") || name.hasSuffix(retiredSuffix) { try FileSystem.remove(directory + "/" + name) }
             if let base = Segment.baseOffset(fromLogFileName: name) { bases.append(base) }
         }
         let known = Set(bases)
-        for name in names where name.hasSuffix(".index") || name.hasSuffix(".timeindex") {
+        for name in names where name.hasSuffix(".index") || name.hasSuffix(".timeindex") || name.hasSuffix(".txnindex") {
             let stem = name.prefix(while: { $0 != "." })
             if let base = Int64(stem), known.contains(base) { continue }
             try FileSystem.remove(directory + "/" + name)

@@ -41,7 +41,7 @@ extension PartitionLog {
         var count = 0
         while segments.count > 1, segments[0].nextOffset <= highWatermark, shouldDelete(segments[0], segments[1]) {
             let segment = segments.removeFirst()
-            try segment.delete()
+            try retire(segment)
             count += 1
             logger.info("deleted segment", metadata: ["brook.baseOffset": "\(segment.baseOffset)"])
         }
@@ -50,5 +50,28 @@ extension PartitionLog {
             directoryGeneration += 1
         }
         return count
+    }
+
+    /// Closes a segment and renames its files to `*.deleted` (unlinking a large file can take a
+    /// while; the caller does it off the event loop, see `takeRetiredFiles`).
+    private func retire(_ segment: Segment) throws {
+        try? segment.close()
+        for path in segment.filePaths + [segment.txnIndexPath] where FileSystem.exists(path) {
+            try FileSystem.rename(path, to: path + Self.retiredSuffix)
+            retiredFiles.append(path + Self.retiredSuffix)
+        }
+    }
+
+    static let retiredSuffix = ".deleted"
+
+    /// Files retired since the last call, to be removed with `removeRetiredFiles` (after `file.delete.delay.ms`).
+    public func takeRetiredFiles() -> [String] {
+        defer { retiredFiles = [] }
+        return retiredFiles
+    }
+
+    /// Unlinks retired files; safe on any thread.
+    public static func removeRetiredFiles(_ paths: [String]) throws {
+        for path in paths { try FileSystem.remove(path) }
     }
 }

@@ -16,6 +16,7 @@ extension PartitionLog {
         }
         try activeSegment.reactivate()
         try activeSegment.truncate(to: offset, logger: logger)
+        try truncateAbortedTxns(from: offset)
         try afterTruncation()
         logger.info("truncated log", metadata: ["brook.logEndOffset": "\(logEndOffset)"])
     }

@@ -23,6 +23,12 @@ public final class PartitionLog {
     var directoryGeneration = 0
     var syncedDirectoryGeneration = 0
     var isClosed = false
+    /// `.txnindex` files written since the last flush captured them.
+    var unsyncedTxnIndexes: Set<String> = []
+    /// Base of the first segment scanned by unclean-shutdown recovery; nil after a clean shutdown.
+    public internal(set) var recoveredFromOffset: Int64?
+    /// Files of segments removed by retention or DeleteRecords, renamed `*.deleted`, to unlink later.
+    var retiredFiles: [String] = []
 
     /// Opens or creates the log in `directory`, recovering it as described in `loadSegments`.
     public init(
@@ -53,6 +59,9 @@ public final class PartitionLog {
         self.logStartOffset = start
         self.highWatermark = end
         self.recoveryPoint = cleanShutdown ? end : min(recoveryPoint, end)
+        if !cleanShutdown {
+            recoveredFromOffset = segments[segments.lastIndex(where: { $0.baseOffset <= recoveryPoint }) ?? 0].baseOffset
+        }
         self.preparedFlushOffset = self.recoveryPoint
         self.lastFlushMs = now
         self.epochCache = try LeaderEpochCache(directory: directory)
@@ -213,6 +222,8 @@ public final class PartitionLog {
         }
         try FileSystem.sync(path: activeSegment.indexPath)
         try FileSystem.sync(path: activeSegment.timeIndexPath)
+        for path in unsyncedTxnIndexes { try FileSystem.sync(path: path) }
+        unsyncedTxnIndexes.removeAll()
         for segment in segments { try segment.close() }
         isClosed = true
     }

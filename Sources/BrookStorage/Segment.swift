@@ -15,7 +15,8 @@ struct AppendedBatch {
     var maxTimestamp: Int64
 }
 
-/// One `<base>.log` file with its `.index` and `.timeindex`: appends, reads and lookups in a segment.
+/// One `<base>.log` file with its `.index`, `.timeindex` and `.txnindex`: appends, reads and lookups
+/// in a segment.
 final class Segment {
     let baseOffset: Int64
     let logPath: String
@@ -51,6 +52,8 @@ final class Segment {
 
     var indexPath: String { Self.path(logPath, ".index") }
     var timeIndexPath: String { Self.path(logPath, ".timeindex") }
+    /// Aborted transactions whose abort marker is in this segment (see `TransactionIndex`).
+    var txnIndexPath: String { Self.path(logPath, ".txnindex") }
 
     private static func path(_ logPath: String, _ suffix: String) -> String {
         String(logPath.dropLast(4)) + suffix
@@ -65,6 +68,7 @@ final class Segment {
         if create {
             try FileSystem.remove(Self.path(logPath, ".index"))
             try FileSystem.remove(Self.path(logPath, ".timeindex"))
+            try FileSystem.remove(Self.path(logPath, ".txnindex"))
         }
         self.offsetIndex = try OffsetIndex(path: Self.path(logPath, ".index"), baseOffset: baseOffset,
                                            maxIndexBytes: config.segmentIndexBytes, mutable: active)
@@ -249,9 +253,9 @@ final class Segment {
         try timeIndex.file.close()
     }
 
-    /// Closes and deletes the three files.
+    /// Closes and deletes the segment's files (`.txnindex` included).
     func delete() throws {
         try? close()
-        for path in filePaths { try FileSystem.remove(path) }
+        for path in filePaths + [txnIndexPath] { try FileSystem.remove(path) }
     }
 }

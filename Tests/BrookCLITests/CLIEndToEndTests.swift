@@ -169,4 +169,31 @@ final class CLIEndToEndTests: XCTestCase {
         let after = try harness.run(["group", "describe", "g1", "--json"])
         XCTAssertTrue(after.stdout.contains(#""committed":0"#), after.stdout)
     }
+
+    func testTopicAlterConfigAddPartitionsAndDelete() throws {
+        let harness = try CLIHarness()
+        defer { harness.stop() }
+        let probe = try harness.run(["cluster", "info", "--api-versions"])
+        for api in ["IncrementalAlterConfigs", "CreatePartitions", "DeleteTopics", "DescribeConfigs"] where !probe.stdout.contains(api) {
+            throw XCTSkip("the broker does not implement \(api) yet")
+        }
+        XCTAssertEqual(try harness.run(["topic", "create", "cfg", "-p", "1"]).status, 0)
+        let altered = try harness.run(["topic", "alter-config", "cfg", "--set", "retention.ms=5000"])
+        XCTAssertEqual(altered.status, 0, altered.stderr)
+        XCTAssertEqual(altered.stdout, "altered 1 config(s) of topic cfg\n")
+        let configs = try harness.run(["topic", "describe", "cfg", "--configs", "--json"])
+        let document = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(configs.stdout.utf8)) as? [[String: Any]])?.first)
+        let retention = (document["configs"] as? [[String: Any]])?.first { $0["name"] as? String == "retention.ms" }
+        XCTAssertEqual(retention?["value"] as? String, "5000")
+        XCTAssertEqual(retention?["source"] as? String, "DYNAMIC_TOPIC_CONFIG")
+        let grown = try harness.run(["topic", "add-partitions", "cfg", "--total", "3"])
+        XCTAssertEqual(grown.stdout, "topic cfg now has 3 partitions\n")
+        let shrink = try harness.run(["topic", "add-partitions", "cfg", "--total", "2"])
+        XCTAssertEqual(shrink.status, 1)
+        XCTAssertTrue(shrink.stderr.hasPrefix("brook: error: add partitions to cfg: INVALID_PARTITIONS"), shrink.stderr)
+        let deleted = try harness.run(["topic", "delete", "cfg"])
+        XCTAssertEqual(deleted.stdout, "deleted topic cfg\n")
+        let gone = try harness.run(["topic", "delete", "cfg"])
+        XCTAssertEqual(gone.status, 2)
+    }
 }

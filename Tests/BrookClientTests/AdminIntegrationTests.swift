@@ -2,7 +2,7 @@ import BrookClient
 import BrookProtocol
 import XCTest
 
-/// Admin calls the real broker serves today: CreateTopics, Metadata, ListOffsets and the group APIs.
+/// Admin calls against the real broker (each test skips what the broker does not advertise yet).
 final class AdminIntegrationTests: XCTestCase {
     func testCreateListDescribeTopics() async throws {
         let server = try BrookServerProcess()
@@ -86,6 +86,55 @@ final class AdminIntegrationTests: XCTestCase {
         XCTAssertNoThrow(try deleted["admin-\(topic)"]?.get())
         let after = try await admin.listGroups()
         XCTAssertFalse(after.contains { $0.groupId == "admin-\(topic)" })
+        await admin.close()
+    }
+
+    func testTopicAdministrationEndToEnd() async throws {
+        let server = try BrookServerProcess()
+        defer { server.stop() }
+        let probe = KafkaCluster(config: .testing(server))
+        let versions = try await probe.anyConnection().apiVersions
+        await probe.close()
+        for api in [ApiKey.deleteTopics, .describeConfigs, .incrementalAlterConfigs, .createPartitions, .deleteRecords, .describeCluster]
+        where !versions.supports(api) {
+            throw XCTSkip("this broker does not implement \(api.kafkaName) yet")
+        }
+        let admin = KafkaAdmin(config: .testing(server))
+        let topic = uniqueTopic()
+        try await admin.createTopics([NewTopic(name: topic, partitions: 2, configs: ["retention.ms": "100000"])])[topic]?.get()
+
+        var entries = try await admin.describeConfigs(.topic(topic))
+        XCTAssertEqual(entries.first { $0.name == "retention.ms" }?.value, "100000")
+        XCTAssertEqual(entries.first { $0.name == "retention.ms" }?.source, .dynamicTopic)
+        XCTAssertEqual(entries.first { $0.name == "cleanup.policy" }?.isDefault, true, "defaults are listed too")
+
+        try await admin.alterConfigs(.topic(topic), [.set("retention.ms", "5000"), .delete("segment.ms")])
+        entries = try await admin.describeConfigs(.topic(topic), keys: ["retention.ms"])
+        XCTAssertEqual(entries.map(\.value), ["5000"])
+
+        try await admin.createPartitions([topic: 4])[topic]?.get()
+        let described = try await admin.describeTopics([topic])
+        XCTAssertEqual(try described[topic]?.get().partitions.count, 4)
+
+        try await produceRecords(server, topic: topic, count: 10)
+        let busiest = TopicPartition(topic, Murmur2.partition(forKey: Array("k0".utf8), partitionCount: 4))  // holds k0 at least
+        let ends = try await admin.listOffsets([busiest: .latest])
+        let trimmed = try await admin.deleteRecords([busiest: ends[busiest]! - 1])
+        XCTAssertEqual(try trimmed[busiest]?.get(), ends[busiest]! - 1)
+        let starts = try await admin.listOffsets([busiest: .earliest])
+        XCTAssertEqual(starts[busiest], ends[busiest]! - 1)
+
+        let cluster = try await admin.describeCluster()
+        XCTAssertEqual(cluster.brokers.map(\.address.port), [server.port])
+
+        try await admin.deleteTopics([topic])[topic]?.get()
+        let listed = try await admin.listTopics()
+        XCTAssertFalse(listed.contains { $0.name == topic })
+        let again = try await admin.deleteTopics([topic])
+        XCTAssertEqual((again[topic].flatMap { result -> KafkaClientError? in
+            if case .failure(let error) = result { return error }
+            return nil
+        })?.errorCode, .unknownTopicOrPartition)
         await admin.close()
     }
 }

@@ -104,7 +104,9 @@ enum FetchHandler {
                 return acc.adding(topicName, .init(
                     partitionIndex: p.partition, errorCode: code.rawValue, highWatermark: result.offsets.highWatermark,
                     lastStableOffset: result.offsets.lastStableOffset, logStartOffset: result.offsets.logStartOffset,
-                    abortedTransactions: readCommitted ? [] : nil, preferredReadReplica: -1,
+                    abortedTransactions: readCommitted ? result.abortedTxns.map {
+                        .init(producerId: $0.producerId, firstOffset: $0.firstOffset)
+                    } : nil, preferredReadReplica: -1,
                     records: result.slice == nil ? ByteBuffer() : nil),
                     slice: result.slice, failed: result.error != nil)
             }

@@ -44,12 +44,19 @@ extension GroupShardRunner {
         let now = clock()
         for batch in batches {
             next = max(next, batch.header.baseOffset + Int64(batch.header.lastOffsetDelta) + 1)
-            guard batch.controlRecord == nil else { continue }
+            if let marker = batch.controlRecord {
+                settleTransaction(producerId: batch.header.producerId, commit: marker.type == .commit, now: now)
+                continue
+            }
             for record in batch.records where batch.offset(of: record) >= offset {
                 guard let key = record.key else { continue }
                 do {
                     if let decoded = try OffsetsTopicRecord.decode(key: key, value: record.value) {
-                        shard.replay(decoded, now: now)
+                        if batch.header.isTransactional {
+                            pendingTxnOffsets[batch.header.producerId, default: []].append(decoded)
+                        } else {
+                            shard.replay(decoded, now: now)
+                        }
                         count += 1
                     }
                 } catch {

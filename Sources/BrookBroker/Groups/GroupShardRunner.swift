@@ -24,6 +24,8 @@ final class GroupShardRunner: @unchecked Sendable {
     private var joinWaiters: [RequestToken: EventLoopPromise<JoinGroupResult>] = [:]
     private var syncWaiters: [RequestToken: EventLoopPromise<SyncGroupResult>] = [:]
     private var timers: [GroupTimer: Scheduled<Void>] = [:]
+    /// Transactional offset commits written but not yet settled by a marker, by producer id.
+    var pendingTxnOffsets: [Int64: [OffsetsTopicRecord]] = [:]
 
     init(partition: Partition, config: GroupCoordinatorConfig, logger: Logger, clock: @escaping @Sendable () -> Int64) {
         self.partition = partition

@@ -48,8 +48,11 @@ enum CreateTopicsHandler {
                 result.topicId = topic?.id ?? .zero
                 result.numPartitions = partitions == -1 ? broker.config.numPartitions : partitions
                 result.replicationFactor = 1
-                result.configs = configs.sorted { $0.key < $1.key }.map {
-                    .init(name: $0.key, value: $0.value, readOnly: false, configSource: 1, isSensitive: false)
+                // Every config of the new topic with its source, as DescribeConfigs reports it.
+                result.configs = DescribeConfigsHandler.topicEntries(configs, broker: broker, synonyms: false,
+                                                                     documentation: false).map {
+                    .init(name: $0.name, value: $0.value, readOnly: $0.readOnly, configSource: $0.configSource,
+                          isSensitive: $0.isSensitive)
                 }
             } catch let error as TopicCreationError {
                 result.errorCode = error.errorCode.rawValue

@@ -1,9 +1,8 @@
 import BrookProtocol
 import NIOCore
 
-/// FindCoordinator (10), versions 0–4: this node coordinates every group (it leads every
-/// `__consumer_offsets` partition). Transaction coordinators do not exist yet: COORDINATOR_NOT_AVAILABLE.
-/// v4+ batches keys.
+/// FindCoordinator (10), versions 0–4: this node coordinates every group and every transactional id
+/// (it leads every `__consumer_offsets` and `__transaction_state` partition). v4+ batches keys.
 enum FindCoordinatorHandler {
     static let groupKeyType: Int8 = 0
     static let transactionKeyType: Int8 = 1
@@ -13,8 +12,8 @@ enum FindCoordinatorHandler {
         let advertised = broker.config.advertised
         func lookup(_ key: String) -> (error: ErrorCode, nodeId: Int32, host: String, port: Int32) {
             switch request.keyType {
-            case groupKeyType: return (.none, broker.identity.nodeId, advertised.host, Int32(advertised.port))
-            case transactionKeyType: return (.coordinatorNotAvailable, -1, "", -1)
+            case groupKeyType, transactionKeyType:
+                return (.none, broker.identity.nodeId, advertised.host, Int32(advertised.port))
             default: return (.invalidRequest, -1, "", -1)
             }
         }

@@ -2,10 +2,11 @@ import BrookProtocol
 import NIOCore
 
 /// ListOffsets (2), versions 1–7: earliest (-2), latest (-1, the last stable offset for
-/// read_committed) and the first offset at or after a timestamp.
+/// read_committed), max timestamp (-3) and the first offset at or after a timestamp.
 enum ListOffsetsHandler {
     static let latest: Int64 = -1
     static let earliest: Int64 = -2
+    static let maxTimestamp: Int64 = -3
 
     static let handler = ApiHandler.make(ListOffsetsRequest.self, versions: 1...7) { request, context in
         let broker = context.broker
@@ -37,8 +38,13 @@ enum ListOffsetsHandler {
                             : (readCommitted ? offsets.lastStableOffset : offsets.highWatermark)
                         return answer(.none, offset: offset, timestamp: -1, epoch: epoch)
                     }
+                case maxTimestamp:
+                    return partition.offsetOfMaxTimestamp().hop(to: loop).map { found in
+                        guard let found else { return answer(.none, epoch: epoch) }
+                        return answer(.none, offset: found.offset, timestamp: found.timestamp, epoch: epoch)
+                    }.recover { answer(ErrorMapping.code(for: $0)) }
                 case ..<0:
-                    // -3 (max timestamp, KIP-734) and other sentinels: no record found here yet.
+                    // Other sentinels (-4 earliest local, -5 latest tiered): no record found here.
                     return loop.makeSucceededFuture(answer(.none))
                 default:
                     return partition.offsetForTimestamp(p.timestamp).hop(to: loop).map { found in

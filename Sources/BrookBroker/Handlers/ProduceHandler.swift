@@ -7,7 +7,8 @@ import NIOCore
 ///
 /// acks=0 gets no response, acks=1 is answered after the OS write, acks=all after a group-committed
 /// fsync. Versions 0–2 (magic 0/1 message sets) are advertised so old librdkafka enables compression,
-/// and answered with UNSUPPORTED_VERSION, as Kafka 4 does.
+/// and answered with UNSUPPORTED_VERSION, as Kafka 4 does. Transactional batches are appended only to
+/// a partition of the producer's ongoing transaction (KIP-890 verification).
 enum ProduceHandler {
     static let handler = ApiHandler.make(ProduceRequest.self, versions: 0...11) { request, context in
         let broker = context.broker
@@ -47,8 +48,48 @@ enum ProduceHandler {
                 if batches.contains(where: { $0.header.isControl }) {
                     fail(.invalidRecord, "control batches cannot be produced by clients"); continue
                 }
-                let logAppendTime = topic.usesLogAppendTime(brokerDefault: broker.config.messageTimestampType)
-                let future = partition.append(batches.map(\.buffer), durable: request.acks == -1, logAppendTime: logAppendTime)
+                if broker.topics.resolver.cleanupPolicy(topic.configs).contains("compact"),
+                   let problem = CompactedTopicRecords.keylessProblem(
+                       batches, partition: "\(topic.name)-\(partitionData.index)",
+                       maxDecompressedSize: broker.config.socketRequestMaxBytes) {
+                    fail(.invalidRecord, problem); continue
+                }
+                let resolver = broker.topics.resolver
+                let logAppendTime = resolver.effective("message.timestamp.type", overrides: topic.configs).value == "LogAppendTime"
+                if !logAppendTime, let problem = TimestampBounds.problem(batches, now: broker.clock(), resolver: resolver,
+                                                                         overrides: topic.configs) {
+                    fail(.invalidTimestamp, problem); continue
+                }
+                // One replica is the whole ISR: acks=all cannot meet min.insync.replicas above 1.
+                if request.acks == -1, (resolver.int64("min.insync.replicas", topic.configs) ?? 1) > 1 {
+                    fail(.notEnoughReplicas, "The size of the current ISR 1 is insufficient to satisfy the min.isr requirement")
+                    continue
+                }
+                var buffers = batches.map(\.buffer)
+                if let codec = TopicCompression.target(resolver.effective("compression.type", overrides: topic.configs).value) {
+                    do {
+                        buffers = try batches.map {
+                            try TopicCompression.recompress($0, to: codec, maxDecompressedSize: broker.config.socketRequestMaxBytes)
+                        }
+                    } catch {
+                        fail(.corruptMessage, "\(error)"); continue
+                    }
+                    if buffers.contains(where: { $0.readableBytes > maxBytes }) {
+                        fail(.messageTooLarge, "batch larger than max.message.bytes after compression"); continue
+                    }
+                }
+                let stored = buffers
+                let durable = request.acks == -1
+                let future: EventLoopFuture<Partition.Appended>
+                if let header = batches.first(where: { $0.header.isTransactional })?.header {
+                    // KIP-890: a transactional append must belong to the producer's ongoing transaction.
+                    future = TransactionVerification.verify(
+                        broker: broker, transactionalId: request.transactionalId, producerId: header.producerId,
+                        epoch: header.producerEpoch, topic: topic.name, partition: partitionData.index
+                    ).flatMap { partition.append(stored, durable: durable, logAppendTime: logAppendTime) }
+                } else {
+                    future = partition.append(stored, durable: durable, logAppendTime: logAppendTime)
+                }
                 partitionFutures.append(future.hop(to: loop).map { result in
                     .init(index: partitionData.index, errorCode: 0, baseOffset: result.firstOffset,
                           logAppendTimeMs: logAppendTime ? result.maxTimestamp : -1, logStartOffset: result.logStartOffset)

@@ -3,15 +3,24 @@ import Logging
 import NIOCore
 
 extension Partition {
-    /// The producer state as of the log end: the newest snapshot plus the batches after it. A log that
-    /// cannot be read back starts with no producers (duplicates of older batches are then not detected).
-    static func loadProducers(log: PartitionLog, logger: Logger) -> ProducerStateManager {
+    /// The producer state as of the log end (the newest snapshot plus the batches after it) and the
+    /// aborted transactions (`.txnindex` files, rebuilt for the tail after an unclean shutdown). A log
+    /// that cannot be read back starts with no producers (duplicates of older batches are then not detected).
+    static func loadTransactionState(log: PartitionLog, logger: Logger) -> (ProducerStateManager, [AbortedTxn]) {
         do {
-            return try log.loadProducerState()
+            return try log.loadTransactionState()
         } catch {
             logger.error("could not rebuild producer state; starting empty",
                          metadata: ["brook.partition": "\(log.topicPartition)", "error": "\(error)"])
-            return ProducerStateManager(mapEndOffset: log.logEndOffset)
+            let aborted: [AbortedTxn]
+            do {
+                aborted = try log.loadAbortedTxns()
+            } catch {
+                logger.error("could not read the transaction indexes",
+                             metadata: ["brook.partition": "\(log.topicPartition)", "error": "\(error)"])
+                aborted = []
+            }
+            return (ProducerStateManager(mapEndOffset: log.logEndOffset), aborted)
         }
     }
 

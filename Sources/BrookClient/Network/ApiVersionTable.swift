@@ -27,7 +27,7 @@ public enum ClientApiVersions {
         .createPartitions: 0...3,
         .describeCluster: 0...1,
         .deleteGroups: 0...2,
-        .incrementalAlterConfigs: IncrementalAlterConfigsRequest.validVersions,
+        .incrementalAlterConfigs: 0...1,
     ]
 }
 

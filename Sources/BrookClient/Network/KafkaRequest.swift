@@ -28,3 +28,4 @@ extension OffsetFetchRequest: KafkaRequest { public typealias Response = OffsetF
 extension DescribeGroupsRequest: KafkaRequest { public typealias Response = DescribeGroupsResponse }
 extension ListGroupsRequest: KafkaRequest { public typealias Response = ListGroupsResponse }
 extension DeleteGroupsRequest: KafkaRequest { public typealias Response = DeleteGroupsResponse }
+extension IncrementalAlterConfigsRequest: KafkaRequest { public typealias Response = IncrementalAlterConfigsResponse }

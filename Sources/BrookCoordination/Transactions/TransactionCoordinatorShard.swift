@@ -33,6 +33,19 @@ public struct TransactionCoordinatorShard: Sendable {
         }
     }
 
+    /// After loading: fences interrupted between their PrepareEpochFence and PrepareAbort writes
+    /// continue with the abort.
+    public mutating func resumeEpochFences(now: Int64) -> [TransactionEffect] {
+        transactions.values.sorted { $0.transactionalId < $1.transactionalId }.compactMap { m in
+            guard m.state == .prepareEpochFence, pending[m.transactionalId] == nil else { return nil }
+            var abort = m
+            abort.state = .prepareAbort
+            abort.lastUpdateTimestamp = now
+            pending[m.transactionalId] = abort
+            return .persist(abort)
+        }
+    }
+
     // MARK: Client requests
 
     /// InitProducerId with a transactional id: registers it or bumps its epoch, fencing older producers.

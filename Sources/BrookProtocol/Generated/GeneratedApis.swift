@@ -28,8 +28,11 @@ public enum GeneratedApis {
         .writeTxnMarkers: 0...1,
         .txnOffsetCommit: 0...4,
         .describeConfigs: 0...4,
+        .alterConfigs: 0...2,
+        .describeLogDirs: 0...4,
         .createPartitions: 0...3,
         .deleteGroups: 0...2,
+        .incrementalAlterConfigs: 0...1,
         .offsetDelete: 0...0,
         .describeCluster: 0...1,
         .describeProducers: 0...0,
@@ -37,6 +40,7 @@ public enum GeneratedApis {
         .listTransactions: 0...1,
         .consumerGroupHeartbeat: 0...1,
         .consumerGroupDescribe: 0...0,
+        .describeTopicPartitions: 0...0,
     ]
 
     /// apiKey -> first flexible version, for generated APIs that have flexible versions.
@@ -65,14 +69,18 @@ public enum GeneratedApis {
         .writeTxnMarkers: 1,
         .txnOffsetCommit: 3,
         .describeConfigs: 4,
+        .alterConfigs: 2,
+        .describeLogDirs: 2,
         .createPartitions: 2,
         .deleteGroups: 2,
+        .incrementalAlterConfigs: 1,
         .describeCluster: 0,
         .describeProducers: 0,
         .describeTransactions: 0,
         .listTransactions: 0,
         .consumerGroupHeartbeat: 0,
         .consumerGroupDescribe: 0,
+        .describeTopicPartitions: 0,
     ]
 
     /// apiKey -> request and response message types.
@@ -102,8 +110,11 @@ public enum GeneratedApis {
             .writeTxnMarkers: (WriteTxnMarkersRequest.self, WriteTxnMarkersResponse.self),
             .txnOffsetCommit: (TxnOffsetCommitRequest.self, TxnOffsetCommitResponse.self),
             .describeConfigs: (DescribeConfigsRequest.self, DescribeConfigsResponse.self),
+            .alterConfigs: (AlterConfigsRequest.self, AlterConfigsResponse.self),
+            .describeLogDirs: (DescribeLogDirsRequest.self, DescribeLogDirsResponse.self),
             .createPartitions: (CreatePartitionsRequest.self, CreatePartitionsResponse.self),
             .deleteGroups: (DeleteGroupsRequest.self, DeleteGroupsResponse.self),
+            .incrementalAlterConfigs: (IncrementalAlterConfigsRequest.self, IncrementalAlterConfigsResponse.self),
             .offsetDelete: (OffsetDeleteRequest.self, OffsetDeleteResponse.self),
             .describeCluster: (DescribeClusterRequest.self, DescribeClusterResponse.self),
             .describeProducers: (DescribeProducersRequest.self, DescribeProducersResponse.self),
@@ -111,6 +122,7 @@ public enum GeneratedApis {
             .listTransactions: (ListTransactionsRequest.self, ListTransactionsResponse.self),
             .consumerGroupHeartbeat: (ConsumerGroupHeartbeatRequest.self, ConsumerGroupHeartbeatResponse.self),
             .consumerGroupDescribe: (ConsumerGroupDescribeRequest.self, ConsumerGroupDescribeResponse.self),
+            .describeTopicPartitions: (DescribeTopicPartitionsRequest.self, DescribeTopicPartitionsResponse.self),
         ]
     }
 }

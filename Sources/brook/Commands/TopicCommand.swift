@@ -180,7 +180,8 @@ struct TopicCommand: AsyncParsableCommand {
                 let admin = KafkaAdmin(config: try client.adminConfig())
                 let results = try await admin.createPartitions([name: total])
                 await admin.close()
-                try report(results, names: [name], verb: "topic now has \(total) partitions:")
+                try results[name]?.get()
+                print("topic \(name) now has \(total) partitions")
             }
         }
     }

@@ -132,10 +132,7 @@ private final class FakeBrokerConnection: ChannelInboundHandler {
     }
 
     private static func isFlexible(_ api: ApiKey, _ version: Int16) -> Bool {
-        switch api {
-        case .incrementalAlterConfigs: return IncrementalAlterConfigsRequest.isFlexible(version: version)
-        default: return api.isFlexible(apiVersion: version)
-        }
+        api.isFlexible(apiVersion: version)
     }
 
     private func respond(api: ApiKey, header: RequestHeader, body: inout ByteBuffer) throws -> ByteBuffer? {

@@ -1,0 +1,142 @@
+import BrookProtocol
+import BrookStorage
+import NIOCore
+
+/// Topic lifecycle changes made by the admin APIs: deletion, more partitions, new configs.
+extension TopicRegistry {
+    public func topic(id: KafkaUUID) -> Topic? {
+        topics.withLockedValue { $0.values.first { $0.id == id } }
+    }
+
+    /// Deletes a topic: closes its logs on their loops, renames their folders to `…-delete`, forgets
+    /// its metadata and removes the folders in the background. Completes once the name is free again.
+    func deleteTopic(_ topic: Topic, on loop: EventLoop) -> EventLoopFuture<Void> {
+        if topic.isInternal {
+            return loop.makeFailedFuture(AdminError(.invalidTopicException, "Cannot delete internal topic \(topic.name)."))
+        }
+        let closed = topic.partitions.map { partition in
+            partition.eventLoop.submit { try partition.log.close() }
+        }
+        return EventLoopFuture.andAllComplete(closed, on: loop).flatMapThrowing {
+            let folders = try self.dataDirectoryLock.withLock { () throws -> [String] in
+                guard self.topics.withLockedValue({ $0[topic.name] === topic }) else { return [] }
+                var folders: [String] = []
+                for partition in topic.partitions {
+                    folders.append(try self.directory.markForDeletion(partition.topicPartition))
+                    self.directory.forgetPartition(partition.topicPartition)
+                }
+                try self.directory.deleteTopicMetadata(topic.name)
+                self.topics.withLockedValue { $0[topic.name] = nil }
+                return folders
+            }
+            self.logger.info("deleted topic", metadata: ["brook.topic": "\(topic.name)"])
+            self.removeInBackground(folders)
+        }
+    }
+
+    /// Removes folders left as `…-delete` (by a deletion interrupted by a crash) in the background.
+    func purgeDeletedPartitions() {
+        removeInBackground(directory.pendingDeletions())
+    }
+
+    private func removeInBackground(_ folders: [String]) {
+        guard !folders.isEmpty else { return }
+        let logger = self.logger
+        threadPool.submit { _ in
+            for folder in folders {
+                do { try DataDirectory.removeDeletedFolder(folder) } catch {
+                    logger.warning("could not remove deleted partition", metadata: ["path": "\(folder)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// CreatePartitions: grows `topic` to `count` partitions.
+    func addPartitions(_ topic: Topic, count: Int32, validateOnly: Bool) throws(AdminError) {
+        let result: Result<Void, AdminError> = dataDirectoryLock.withLock {
+            let current = Int32(topic.partitions.count)
+            if count == current {
+                return .failure(AdminError(.invalidPartitions, "Topic already has \(current) partition(s)."))
+            }
+            if count < current {
+                return .failure(AdminError(.invalidPartitions,
+                    "The topic \(topic.name) currently has \(current) partition(s); \(count) would not be an increase."))
+            }
+            if validateOnly { return .success(()) }
+            do {
+                try saveMetadata(topic, partitions: count, configs: topic.configs)
+                let added = try openPartitions(topic.name, current..<count, configs: topic.configs, in: directory)
+                topic.appendPartitions(added)
+                return .success(())
+            } catch {
+                return .failure(AdminError(.kafkaStorageError, "\(error)"))
+            }
+        }
+        try result.get()
+    }
+
+    /// AlterConfigs / IncrementalAlterConfigs: replaces the topic's overrides after validating them,
+    /// persists them and hands the new log settings to every partition on its loop.
+    func replaceConfigs(_ topic: Topic, with configs: [String: String], validateOnly: Bool) throws(AdminError) {
+        if let problem = TopicConfigCatalog.problem(with: configs) { throw AdminError(.invalidConfig, problem) }
+        if validateOnly { return }
+        let result: Result<Void, AdminError> = dataDirectoryLock.withLock {
+            do {
+                try saveMetadata(topic, partitions: Int32(topic.partitions.count), configs: configs)
+            } catch {
+                return .failure(AdminError(.kafkaStorageError, "\(error)"))
+            }
+            topic.replaceConfigs(configs)
+            return .success(())
+        }
+        try result.get()
+        let logConfig = resolver.logConfig(overrides: configs)
+        for partition in topic.partitions {
+            partition.eventLoop.execute { partition.log.config = logConfig }
+        }
+    }
+
+    /// Call with `dataDirectoryLock` held.
+    private func saveMetadata(_ topic: Topic, partitions: Int32, configs: [String: String]) throws {
+        var meta: [String: String] = ["topic.id": topic.id.description, "partitions": String(partitions)]
+        for (k, v) in configs { meta["config.\(k)"] = v }
+        try directory.saveTopicMetadata(topic.name, meta)
+    }
+}
+
+/// Runtime changes of broker-level topic defaults.
+extension TopicRegistry {
+    /// Resolves topic configs with the broker's static and runtime settings.
+    var resolver: TopicConfigResolver { TopicConfigResolver(broker: config, dynamic: dynamicConfigs.effective) }
+
+    /// Replaces one scope of the runtime broker configs, persists them, and hands every partition
+    /// its new log settings.
+    func replaceDynamicConfigs(_ scope: DynamicBrokerConfigs.Scope, with values: [String: String],
+                               validateOnly: Bool) throws(AdminError) {
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard let definition = TopicConfigCatalog.definitions.first(where: { $0.brokerSynonym == key }) else {
+                throw AdminError(.invalidRequest, "Cannot update these configs dynamically: Set(\(key))")
+            }
+            if let problem = definition.problem(with: value) { throw AdminError(.invalidConfig, problem) }
+        }
+        if validateOnly { return }
+        let stored = dynamicConfigs.replacing(scope, with: values)
+        let result: Result<Void, AdminError> = dataDirectoryLock.withLock {
+            do {
+                try directory.saveDynamicBrokerConfigs(stored)
+            } catch {
+                return .failure(AdminError(.kafkaStorageError, "\(error)"))
+            }
+            dynamicConfigs.load(stored)
+            return .success(())
+        }
+        try result.get()
+        let resolver = self.resolver
+        for topic in allTopics {
+            let logConfig = resolver.logConfig(overrides: topic.configs)
+            for partition in topic.partitions {
+                partition.eventLoop.execute { partition.log.config = logConfig }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import BrookProtocol
+import Foundation
+import NIOCore
+
+/// DescribeLogDirs (35), versions 1–4: the one data directory, its partitions' sizes and the volume's space.
+enum DescribeLogDirsHandler {
+    typealias TopicResult = DescribeLogDirsResponse.DescribeLogDirsTopic
+
+    static let handler = ApiHandler.make(DescribeLogDirsRequest.self, versions: 1...4) { request, context in
+        let broker = context.broker
+        let loop = context.eventLoop
+        var wanted: [(Topic, [Partition])] = []
+        if let topics = request.topics {
+            for requested in topics {
+                guard let topic = broker.topics.topic(named: requested.topic) else { continue }
+                wanted.append((topic, requested.partitions.compactMap { topic.partition($0) }))
+            }
+        } else {
+            wanted = broker.topics.allTopics.map { ($0, $0.partitions) }
+        }
+        let topicFutures = wanted.map { topic, partitions in
+            EventLoopFuture.whenAllSucceed(partitions.map { partition in
+                partition.sizeAndLag().hop(to: loop).map {
+                    DescribeLogDirsResponse.DescribeLogDirsPartition(
+                        partitionIndex: partition.topicPartition.partition, partitionSize: $0.size, offsetLag: $0.lag,
+                        isFutureKey: false)
+                }
+            }, on: loop).map { TopicResult(name: topic.name, partitions: $0) }
+        }
+        let path = URL(fileURLWithPath: broker.config.dataDir).standardizedFileURL.path
+        return EventLoopFuture.whenAllSucceed(topicFutures, on: loop).map { topics in
+            var result = DescribeLogDirsResponse.DescribeLogDirsResult(errorCode: 0, logDir: path, topics: topics)
+            var stats = statvfs()
+            if statvfs(path, &stats) == 0 {
+                result.totalBytes = Int64(stats.f_blocks) * Int64(stats.f_frsize)
+                result.usableBytes = Int64(stats.f_bavail) * Int64(stats.f_frsize)
+            }
+            return DescribeLogDirsResponse(throttleTimeMs: 0, errorCode: 0, results: [result])
+        }
+    }
+}

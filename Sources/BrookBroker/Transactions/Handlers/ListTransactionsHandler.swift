@@ -1,0 +1,32 @@
+import BrookCoordination
+import BrookProtocol
+import NIOCore
+
+/// ListTransactions (66), versions 0–1 (KIP-664, v1 adds KIP-994's duration filter): the transactional
+/// ids on this coordinator matching the state and producer id filters. Unknown state names are echoed
+/// back and match nothing.
+enum ListTransactionsHandler {
+    static let handler = ApiHandler.make(ListTransactionsRequest.self, versions: 0...1) { request, context in
+        let loop = context.eventLoop
+        let unknownStates = request.stateFilters.filter { TransactionState(name: $0) == nil }
+        let states = Set(request.stateFilters.compactMap { TransactionState(name: $0) })
+        if !request.stateFilters.isEmpty && states.isEmpty {
+            return loop.makeSucceededFuture(ListTransactionsResponse(throttleTimeMs: 0, errorCode: 0,
+                                                                     unknownStateFilters: unknownStates))
+        }
+        let producerIds = Set(request.producerIdFilters)
+        let minDuration = request.durationFilter
+        let lists = context.broker.transactions.runners.map { runner in
+            runner.read(unavailable: { _ in [TransactionMetadata]() }) { shard, now in
+                shard.list(states: states, producerIds: producerIds, minDurationMs: minDuration, now: now)
+            }.hop(to: loop)
+        }
+        return EventLoopFuture.whenAllSucceed(lists, on: loop).map { lists -> (any KafkaMessage)? in
+            ListTransactionsResponse(
+                throttleTimeMs: 0, errorCode: 0, unknownStateFilters: unknownStates,
+                transactionStates: lists.joined().sorted { $0.transactionalId < $1.transactionalId }.map {
+                    .init(transactionalId: $0.transactionalId, producerId: $0.producerId, transactionState: $0.state.name)
+                })
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import BrookCoordination
+import Logging
+import NIOCore
+
+/// The broker's transaction coordinator: one shard per `__transaction_state` partition, each run on
+/// the event loop that owns that partition. A transactional id lives on the shard
+/// `hash(id) % partitions` (the same hash as groups). Timers abort transactions past their
+/// `transaction.timeout.ms` and forget ids idle past `transactional.id.expiration.ms`.
+public final class TransactionCoordinator: Sendable {
+    /// The settings the coordinator runs with.
+    struct Settings: Sendable {
+        var partitions: Int32
+        var maxTimeoutMs: Int64
+        var idExpirationMs: Int64
+        /// `transaction.abort.timed.out.transaction.cleanup.interval.ms` (Kafka: 10 s).
+        var abortCheckIntervalMs: Int64 = 10_000
+        /// `transaction.remove.expired.transaction.cleanup.interval.ms` (Kafka: 1 h).
+        var expiryCheckIntervalMs: Int64 = 3_600_000
+    }
+
+    let runners: [TransactionShardRunner]
+    private let loaded: EventLoopFuture<Void>
+    private let abortTask: RepeatedTask
+    private let expiryTask: RepeatedTask
+
+    /// Opens (or creates) `__transaction_state` and starts replaying it in the background.
+    init(topics: TopicRegistry, settings: Settings, group: EventLoopGroup, logger: Logger,
+         clock: @escaping @Sendable () -> Int64, writeMarkers: @escaping TransactionShardRunner.MarkerWriter) throws {
+        let topic = try TransactionStateTopic.openOrCreate(in: topics, partitions: settings.partitions)
+        let runners = topic.partitions.map {
+            TransactionShardRunner(partition: $0, maxTimeoutMs: settings.maxTimeoutMs, logger: logger, clock: clock,
+                                   writeMarkers: writeMarkers)
+        }
+        self.runners = runners
+        loaded = EventLoopFuture.andAllComplete(runners.map { $0.load() }, on: group.next())
+        let abortInterval = TimeAmount.milliseconds(settings.abortCheckIntervalMs)
+        abortTask = group.next().scheduleRepeatedTask(initialDelay: abortInterval, delay: abortInterval) { _ in
+            for runner in runners { runner.abortTimedOut() }
+        }
+        let expiryInterval = TimeAmount.milliseconds(settings.expiryCheckIntervalMs)
+        expiryTask = group.next().scheduleRepeatedTask(initialDelay: expiryInterval, delay: expiryInterval) { _ in
+            for runner in runners { runner.expireTransactionalIds(expirationMs: settings.idExpirationMs) }
+        }
+    }
+
+    /// Completes once every shard has loaded (tests wait on this).
+    public var loadedFuture: EventLoopFuture<Void> { loaded }
+
+    /// The shard coordinating `transactionalId`.
+    func runner(for transactionalId: String) -> TransactionShardRunner {
+        runners[Int(GroupPartitioner.partition(for: transactionalId, partitions: Int32(runners.count)))]
+    }
+
+    /// Stops the timers and refuses further requests; idempotent.
+    func close(on loop: EventLoop) -> EventLoopFuture<Void> {
+        abortTask.cancel()
+        expiryTask.cancel()
+        return EventLoopFuture.andAllComplete(runners.map { $0.close() }, on: loop)
+    }
+}
