@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "brook", targets: ["brook"]),
         .library(name: "BrookProtocol", targets: ["BrookProtocol"]),
         .library(name: "BrookRecords", targets: ["BrookRecords"]),
+        .library(name: "BrookClient", targets: ["BrookClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -82,10 +83,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "BrookClient",
+            dependencies: [
+                "BrookProtocol", "BrookRecords",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "brook",
             dependencies: [
-                "BrookServer", "BrookBroker",
+                "BrookServer", "BrookBroker", "BrookClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -99,6 +110,8 @@ let package = Package(
         .testTarget(name: "BrookRecordsTests", dependencies: ["BrookRecords", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookStorageTests", dependencies: ["BrookStorage", "BrookRecords", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookCoordinationTests", dependencies: ["BrookCoordination", "BrookProtocol", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "BrookClientTests", dependencies: ["BrookClient", "BrookProtocol", "BrookRecords", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "BrookCLITests", dependencies: ["brook", "BrookClient", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),
     ]
 )

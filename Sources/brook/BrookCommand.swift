@@ -6,6 +6,9 @@ struct BrookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "brook",
         abstract: "Brook: a Kafka-compatible event streaming platform in one binary.",
-        subcommands: [ServeCommand.self]
+        subcommands: [
+            ServeCommand.self, TopicCommand.self, ProduceCommand.self, ConsumeCommand.self, GroupCommand.self,
+            ClusterCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -1,0 +1,266 @@
+import BrookProtocol
+import BrookRecords
+import Logging
+import NIOCore
+
+extension KafkaProducer {
+    /// The background loop: decide idempotence, then repeatedly drain ready batches into produce
+    /// requests (each in its own child task), expire stale batches, refresh leaders, and sleep until
+    /// the next batch is due or something changes.
+    func runSender() async {
+        await initializeIdempotence()
+        await withDiscardingTaskGroup { group in
+            while true {
+                let plan = state.withLock { $0.plan(now: .now()) }
+                if plan.finished { break }
+                for batch in plan.expired {
+                    fail(batch, error: .timedOut("record not delivered within delivery.timeout.ms"), removed: true)
+                }
+                for request in plan.requests {
+                    // Written here, in order; only the wait for the answer runs concurrently.
+                    if let inFlight = await startProduce(request) {
+                        group.addTask { await self.finishProduce(inFlight) }
+                    }
+                }
+                if !plan.topicsNeedingMetadata.isEmpty {
+                    let topics = Array(plan.topicsNeedingMetadata)
+                    group.addTask { await self.refreshLeaders(topics) }
+                }
+                await wakeup.wait(until: plan.nextWake)
+            }
+        }
+    }
+
+    /// Asks for a producer id when idempotence is wanted and the broker offers InitProducerId;
+    /// otherwise runs non-idempotent (logged once).
+    private func initializeIdempotence() async {
+        defer {
+            state.withLock { $0.idempotenceReady = true }
+            wakeup.signal()
+        }
+        guard config.enableIdempotence, config.acks == .all else { return }
+        var attempt = 0
+        while !state.withLock({ $0.isStopping }), !Task.isCancelled {
+            do {
+                let connection = try await cluster.anyConnection()
+                guard let version = connection.apiVersions.version(for: .initProducerId) else {
+                    logger.notice("broker does not support InitProducerId; producing without idempotence",
+                                  metadata: [LogKeys.broker: "\(connection.address)"])
+                    return
+                }
+                let request = InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1)
+                let response = try await connection.send(request, version: version)
+                try KafkaClientError.check(response.errorCode, context: "InitProducerId")
+                state.withLock {
+                    $0.producerId = response.producerId
+                    $0.producerEpoch = response.producerEpoch
+                }
+                logger.debug("idempotent producer", metadata: ["brook.producer.id": "\(response.producerId)", "brook.producer.epoch": "\(response.producerEpoch)"])
+                return
+            } catch let error as KafkaClientError where error.isRetriable {
+                logger.debug("InitProducerId failed, retrying", metadata: ["error": "\(error)"])
+                attempt += 1
+                try? await Task.sleep(for: cluster.backoff.delay(attempt: attempt))
+            } catch {
+                logger.notice("InitProducerId failed; producing without idempotence", metadata: ["error": "\(error)"])
+                return
+            }
+        }
+    }
+
+    private func refreshLeaders(_ topics: [String]) async {
+        do {
+            let metadata = try await cluster.refreshMetadata(topics: topics)
+            state.withLock {
+                $0.apply(metadata, topics: topics)
+                $0.metadataRefreshFinished()
+            }
+        } catch {
+            logger.debug("metadata refresh failed", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: config.client.retryBackoff)
+            state.withLock { $0.metadataRefreshFinished() }
+        }
+        wakeup.signal()
+    }
+
+    /// A produce request on the wire, waiting for its answer.
+    struct InFlightProduce: Sendable {
+        var node: Int32
+        var batches: [ProducerBatch]
+        var pending: PendingResponse<ProduceResponse>
+    }
+
+    /// Encodes one request's batches and writes it, in the sender loop itself so that requests reach
+    /// the broker in the order their batches were numbered. Returns what to wait for, or nil when the
+    /// request is already settled (nothing to send, or it could not be written).
+    private func startProduce(_ request: ProducerState.Request) async -> InFlightProduce? {
+        let (producerId, producerEpoch) = state.withLock { ($0.producerId, $0.producerEpoch) }
+        var batches: [ProducerBatch] = []
+        for var batch in request.batches {
+            do {
+                _ = try batch.encode(codec: config.compression, level: config.compressionLevel, producerId: producerId, producerEpoch: producerEpoch)
+                batches.append(batch)
+            } catch let error as KafkaClientError {
+                fail(batch, error: error, removed: false)
+            } catch {
+                fail(batch, error: .invalidArgument("\(error)"), removed: false)
+            }
+        }
+        var topics: [String: [ProduceRequest.PartitionProduceData]] = [:]
+        for batch in batches {
+            topics[batch.partition.topic, default: []].append(
+                ProduceRequest.PartitionProduceData(index: batch.partition.partition, records: batch.encoded))
+        }
+        let produce = ProduceRequest(
+            transactionalId: nil, acks: config.acks.rawValue, timeoutMs: config.client.requestTimeout.millisInt32,
+            topicData: topics.sorted { $0.key < $1.key }.map { .init(name: $0.key, partitionData: $0.value) })
+        do {
+            guard !batches.isEmpty else { throw NothingToSend() }
+            let connection = try await cluster.connection(to: request.node)
+            let pending = try connection.startProduce(produce, expectResponse: config.acks != .none)
+            return InFlightProduce(node: request.node, batches: batches, pending: pending)
+        } catch is NothingToSend {
+        } catch let error as KafkaClientError {
+            await handleRequestFailure(batches, node: request.node, error: error)
+        } catch {
+            for batch in batches { fail(batch, error: .invalidArgument("\(error)"), removed: false) }
+        }
+        state.withLock { $0.requestFinished(node: request.node) }
+        wakeup.signal()
+        return nil
+    }
+
+    private struct NothingToSend: Error {}
+
+    /// Waits for a written request's answer and settles each of its batches.
+    private func finishProduce(_ inFlight: InFlightProduce) async {
+        defer {
+            state.withLock { $0.requestFinished(node: inFlight.node) }
+            wakeup.signal()
+        }
+        do {
+            guard let response = try await inFlight.pending.value() else {
+                for batch in inFlight.batches { succeed(batch, baseOffset: -1, logAppendTime: -1) }  // acks=0
+                return
+            }
+            settle(inFlight.batches, with: response)
+        } catch let error as KafkaClientError {
+            await handleRequestFailure(inFlight.batches, node: inFlight.node, error: error)
+        } catch {
+            for batch in inFlight.batches { fail(batch, error: .invalidArgument("\(error)"), removed: false) }
+        }
+    }
+
+    private func handleRequestFailure(_ batches: [ProducerBatch], node: Int32, error: KafkaClientError) async {
+        if case .closed = error {
+            for batch in batches { fail(batch, error: error, removed: false) }
+            return
+        }
+        await cluster.dropConnection(to: node)
+        for batch in batches { retryOrFail(batch, error: error, invalidateMetadata: true) }
+    }
+
+    private func settle(_ batches: [ProducerBatch], with response: ProduceResponse) {
+        var results: [TopicPartition: ProduceResponse.PartitionProduceResponse] = [:]
+        for topic in response.responses {
+            for partition in topic.partitionResponses {
+                results[TopicPartition(topic.name, partition.index)] = partition
+            }
+        }
+        for batch in batches {
+            guard let result = results[batch.partition] else {
+                retryOrFail(batch, error: .protocolViolation("produce response lacks \(batch.partition)"), invalidateMetadata: false)
+                continue
+            }
+            let code = ErrorCode(rawValue: result.errorCode) ?? .unknownServerError
+            switch code {
+            case .none, .duplicateSequenceNumber:
+                succeed(batch, baseOffset: result.baseOffset, logAppendTime: result.logAppendTimeMs)
+            case .outOfOrderSequenceNumber where batch.baseSequence >= 0:
+                // An earlier batch of the partition failed and comes back first; this one follows it.
+                let error = KafkaClientError.server(code, message: result.errorMessage, context: "produce to \(batch.partition)")
+                retryOrFail(batch, error: error, invalidateMetadata: false, forceRetriable: true)
+            default:
+                let error = KafkaClientError.server(code, message: result.errorMessage, context: "produce to \(batch.partition)")
+                retryOrFail(batch, error: error, invalidateMetadata: code.invalidatesMetadata)
+            }
+        }
+    }
+
+    private func retryOrFail(_ batch: ProducerBatch, error: KafkaClientError, invalidateMetadata: Bool,
+                             forceRetriable: Bool = false) {
+        let now = NIODeadline.now()
+        let withinDeliveryTime = now < batch.createdAt + config.deliveryTimeout.timeAmount
+        guard error.isRetriable || forceRetriable, withinDeliveryTime, !state.withLock({ $0.abandon }) else {
+            fail(batch, error: error, removed: false)
+            return
+        }
+        let delay = cluster.backoff.delay(attempt: batch.attempts)
+        logger.debug("retrying batch", metadata: [
+            LogKeys.topic: "\(batch.partition.topic)", LogKeys.partition: "\(batch.partition.partition)",
+            "attempt": "\(batch.attempts + 1)", "error": "\(error)",
+        ])
+        state.withLock {
+            if invalidateMetadata { $0.invalidateLeaders(of: batch.partition.topic) }
+            $0.accumulator.requeue(batch, notBefore: now + delay.timeAmount)
+        }
+    }
+
+    private func succeed(_ batch: ProducerBatch, baseOffset: Int64, logAppendTime: Int64) {
+        let reusable = config.compression == .none ? batch.encoded : nil
+        let (waiters, reports) = state.withLock { state in
+            state.accumulator.recycle(reusable)
+            return (state.finish(batch), state.reports)
+        }
+        let now = NIODeadline.now()
+        var delivered: [DeliveryReport] = []
+        for (index, record) in batch.records.enumerated() {
+            let metadata = RecordMetadata(
+                topic: batch.partition.topic, partition: batch.partition.partition,
+                offset: baseOffset < 0 ? -1 : baseOffset + Int64(index),
+                timestamp: logAppendTime >= 0 ? logAppendTime : record.timestamp)
+            switch record.completion {
+            case .awaiting(let continuation):
+                continuation.resume(returning: metadata)
+            case .report:
+                if delivered.isEmpty { delivered.reserveCapacity(batch.records.count) }
+                delivered.append(DeliveryReport(
+                    topicPartition: batch.partition, result: .success(metadata),
+                    latencyNanoseconds: (now - record.acceptedAt).nanoseconds, key: record.key))
+            }
+        }
+        if !delivered.isEmpty { reports?.yield(delivered) }
+        resume(waiters)
+    }
+
+    /// Fails every record of `batch`. `removed`: the batch was already taken out of the accumulator's
+    /// bookkeeping (expired or abandoned); otherwise it was in flight.
+    func fail(_ batch: ProducerBatch, error: KafkaClientError, removed: Bool) {
+        let (waiters, reports) = state.withLock { state in
+            (removed ? state.release(batch) : state.finish(batch), state.reports)
+        }
+        logger.debug("batch failed", metadata: [
+            LogKeys.topic: "\(batch.partition.topic)", LogKeys.partition: "\(batch.partition.partition)",
+            "records": "\(batch.records.count)", "error": "\(error)",
+        ])
+        let now = NIODeadline.now()
+        var failed: [DeliveryReport] = []
+        for record in batch.records {
+            switch record.completion {
+            case .awaiting(let continuation):
+                continuation.resume(throwing: error)
+            case .report:
+                failed.append(DeliveryReport(
+                    topicPartition: batch.partition, result: .failure(error),
+                    latencyNanoseconds: (now - record.acceptedAt).nanoseconds, key: record.key))
+            }
+        }
+        if !failed.isEmpty { reports?.yield(failed) }
+        resume(waiters)
+    }
+
+    private func resume(_ waiters: (memory: [CheckedContinuation<Void, Error>], flush: [CheckedContinuation<Void, Never>])) {
+        for waiter in waiters.memory { waiter.resume() }
+        for waiter in waiters.flush { waiter.resume() }
+    }
+}

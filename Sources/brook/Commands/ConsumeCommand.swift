@@ -1,0 +1,146 @@
+import ArgumentParser
+import BrookClient
+import Foundation
+
+/// `brook consume TOPIC`: prints records as they arrive.
+struct ConsumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consume",
+        abstract: "Consume records from a topic and print them.",
+        discussion: """
+            Offsets (-o): start, end, N, -N (N before the end), +N (N after the start), @<ms since epoch>, \
+            @<ISO-8601 time>, @-1h (an hour ago; units ms s m h d). Without -g every partition (or those \
+            given with -p) is read from -o (default start); with -g the group assigns partitions and \
+            resumes from its committed offsets (-o start|end sets where a new group begins).
+            Format (-f): %t topic, %p partition, %o offset, %k key, %v value, %h headers, %T timestamp, \
+            %K/%S key/value length, %%, \\n \\t; default "%v\\n".
+            """
+    )
+
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "Topic to consume.") var topic: String
+    @Option(name: [.short, .long], parsing: .unconditional, help: "Where to start (see below).") var offset: String?
+    @Option(name: [.short, .long], help: "Only these partitions (repeatable; not with -g).") var partition: [Int32] = []
+    @Option(name: [.customShort("n"), .customLong("count")], help: "Exit after this many records.") var count: Int?
+    @Flag(name: [.short, .customLong("exit")], help: "Exit once the end of every partition is reached.") var exitAtEnd = false
+    @Option(name: [.short, .customLong("group")], help: "Consume as a member of this group (commits offsets).") var group: String?
+    @Flag(name: .long, help: "Only read committed transactional records.") var readCommitted = false
+    @Option(name: [.short, .long], help: "Output format.") var format: String?
+    @Flag(name: .long, help: "Print each record as a JSON object on one line.") var json = false
+
+    func validate() throws {
+        if group != nil, !partition.isEmpty { throw ValidationError("-p cannot be used with -g (the group assigns partitions)") }
+        if json, format != nil { throw ValidationError("use either --json or -f") }
+        if let count, count < 0 { throw ValidationError("-n must not be negative") }
+    }
+
+    func run() async throws {
+        try await runClientCommand {
+            try await withInterruptHandling { try await consume() }
+        }
+    }
+
+    private func consume() async throws {
+        let start = try offset.map(StartOffset.parse) ?? (group == nil ? .start : nil)
+        let formatter = try RecordFormatter(format ?? "%v\\n")
+        var config = try client.consumerConfig()
+        if readCommitted { config.isolationLevel = .readCommitted }
+        config.groupId = group ?? config.groupId
+        if let group {
+            config.groupId = group
+            switch start {
+            case nil: break
+            case .start?: config.autoOffsetReset = .earliest
+            case .end?: config.autoOffsetReset = .latest
+            default: throw CLIError.usage("with -g, -o accepts only start or end (the group's committed offsets decide the rest)")
+            }
+        } else {
+            config.enableAutoCommit = false
+        }
+        let consumer = try KafkaConsumer(config: config)
+        do {
+            if group != nil {
+                try await consumer.subscribe([topic])
+            } else {
+                try await assign(consumer, start: start ?? .start)
+            }
+            try await readLoop(consumer, formatter: formatter)
+        } catch {
+            // Closing commits and leaves the group; run it outside this (possibly cancelled) task.
+            await Task { await consumer.close() }.value
+            throw error
+        }
+        await Task { await consumer.close() }.value
+    }
+
+    private func assign(_ consumer: KafkaConsumer, start: StartOffset) async throws {
+        let admin = KafkaAdmin(config: try client.adminConfig())
+        let described = try await admin.describeTopics([topic])
+        await admin.close()
+        guard case .success(let description)? = described[topic] else {
+            if case .failure(let error)? = described[topic], error.errorCode != .unknownTopicOrPartition { throw error }
+            throw CLIError.notFound("no such topic: \(topic)")
+        }
+        let all = description.partitions.map(\.id)
+        let chosen = partition.isEmpty ? all : partition
+        if let missing = chosen.first(where: { !all.contains($0) }) {
+            throw CLIError.notFound("topic \(topic) has no partition \(missing) (it has \(all.count))")
+        }
+        let partitions = chosen.map { TopicPartition(topic, $0) }
+        try await consumer.assign(partitions)
+        if let time = start.lookupTimestamp(now: Int64(Date().timeIntervalSince1970 * 1000)) {
+            try await consumer.seek(partitions, to: .timestamp(time))
+            return
+        }
+        let earliest = try await consumer.listOffsets(Dictionary(uniqueKeysWithValues: partitions.map { ($0, .earliest) }))
+        let latest = try await consumer.listOffsets(Dictionary(uniqueKeysWithValues: partitions.map { ($0, .latest) }))
+        for partition in partitions {
+            let offset = start.resolve(earliest: earliest[partition] ?? 0, latest: latest[partition] ?? 0) ?? 0
+            try await consumer.seek(partition, to: offset)
+        }
+    }
+
+    private func readLoop(_ consumer: KafkaConsumer, formatter: RecordFormatter) async throws {
+        var seen = 0
+        let limit = count ?? Int.max
+        guard limit > 0 else { return }
+        let stdout = FileHandle.standardOutput
+        while !Task.isCancelled {
+            let records = try await consumer.poll(timeout: .milliseconds(500))
+            var out: [UInt8] = []
+            for record in records.prefix(limit - seen) {
+                if json {
+                    out.append(contentsOf: try JSONOutput.string(RecordJSON.object(record)).utf8)
+                    out.append(0x0A)
+                } else {
+                    formatter.render(record, into: &out)
+                }
+            }
+            seen += min(records.count, limit - seen)
+            if !out.isEmpty { stdout.write(Data(out)) }
+            if seen >= limit { return }
+            if exitAtEnd, await consumer.reachedEndOfAllPartitions { return }
+        }
+    }
+}
+
+/// Runs `body` in a task that SIGINT and SIGTERM cancel, so commands can close cleanly (commit,
+/// leave the group) instead of dying mid-request.
+func withInterruptHandling(_ body: @escaping @Sendable () async throws -> Void) async throws {
+    let task = Task { try await body() }
+    let sources = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler { task.cancel() }
+        source.resume()
+        return source
+    }
+    defer { sources.forEach { $0.cancel() } }
+    do {
+        try await task.value
+    } catch is CancellationError {
+        return
+    } catch KafkaClientError.closed where task.isCancelled {
+        return
+    }
+}
