@@ -114,8 +114,8 @@ RSS_AFTER=$(rss_mib)
 run_step "produce ${N1M} × 100 B, acks=all" produce -t bench-acksall -n "$N1M" -s 100 -a all
 run_step "produce ${N300K} × 1 KiB, acks=1" produce -t bench-1k -n "$N300K" -s 1024 -a 1
 run_step "consume ${N1M} × 100 B" consume -t bench-acks1 -n "$N1M"
-run_step "latency 2k msg/s, ${LAT_S} s" latency -t bench-lat2k -r 2000 -d "$LAT_S" -s 100 -a 1
-run_step "latency 20k msg/s, ${LAT_S} s" latency -t bench-lat20k -r 20000 -d "$LAT_S" -s 100 -a 1
+run_step "latency 2k msg/s, acks=all, ${LAT_S} s" latency -t bench-lat2k -r 2000 -d "$LAT_S" -s 100 -a all
+run_step "latency 20k msg/s, acks=all, ${LAT_S} s" latency -t bench-lat20k -r 20000 -d "$LAT_S" -s 100 -a all
 RSS_END=$(rss_mib)
 
 if ! kill -0 "$BROOK_PID" 2>/dev/null; then
