@@ -87,6 +87,7 @@ def test_create_partitions_grows_and_rejects_non_increase(brook, topic):
     produce(brook.bootstrap, topic, 1, partition=3)
 
 
+@pytest.mark.filterwarnings("ignore:alter_configs has been deprecated:DeprecationWarning")  # legacy AlterConfigs is under test
 def test_describe_alter_and_incrementally_alter_configs_survive_restart(brook, topic):
     admin = admin_for(brook.bootstrap)
     create(admin, topic, 1, {"retention.ms": "3600000"})
