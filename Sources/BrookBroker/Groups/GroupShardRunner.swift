@@ -144,23 +144,8 @@ final class GroupShardRunner: @unchecked Sendable {
 
     /// Writes records as one uncompressed batch and waits for fsync.
     private func append(_ records: [OffsetsTopicRecord]) -> EventLoopFuture<Void> {
-        var builder = RecordBatchBuilder()
-        let now = clock()
-        for record in records {
-            builder.append(key: record.encodeKey(), value: record.encodeValue(), timestamp: now)
-        }
-        let batch: ByteBuffer
-        do {
-            batch = try builder.build()
-        } catch {
-            return eventLoop.makeFailedFuture(error)
-        }
-        let future = partition.append([batch], durable: true, logAppendTime: false).map { _ in }
-        future.whenFailure { error in
-            self.logger.error("group coordinator write failed",
-                              metadata: ["brook.partition": "\(self.partition.topicPartition)", "error": "\(error)"])
-        }
-        return future
+        partition.appendInternalRecords(records.map { ($0.encodeKey(), $0.encodeValue()) }, timestamp: clock(),
+                                        writer: "group coordinator")
     }
 
     // MARK: Shutdown

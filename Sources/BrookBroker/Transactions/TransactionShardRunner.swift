@@ -122,20 +122,7 @@ final class TransactionShardRunner: @unchecked Sendable {
 
     /// Writes one record as an uncompressed batch and waits for fsync.
     private func write(key: ByteBuffer, value: ByteBuffer?) -> EventLoopFuture<Void> {
-        var builder = RecordBatchBuilder()
-        builder.append(key: key, value: value, timestamp: clock())
-        let batch: ByteBuffer
-        do {
-            batch = try builder.build()
-        } catch {
-            return eventLoop.makeFailedFuture(error)
-        }
-        let future = partition.append([batch], durable: true, logAppendTime: false).map { _ in }
-        future.whenFailure { error in
-            self.logger.error("transaction coordinator write failed",
-                              metadata: ["brook.partition": "\(self.partition.topicPartition)", "error": "\(error)"])
-        }
-        return future
+        partition.appendInternalRecords([(key, value)], timestamp: clock(), writer: "transaction coordinator")
     }
 
     // MARK: Timers
