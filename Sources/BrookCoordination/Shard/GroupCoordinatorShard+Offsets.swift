@@ -74,8 +74,20 @@ extension GroupCoordinatorShard {
         }
 
         let expire: Int64? = request.retentionTimeMs == -1 ? nil : now + request.retentionTimeMs
+        let (errors, accepted) = acceptedOffsets(request, now: now, expireTimestamp: expire)
+        for (tp, committed) in accepted { offsets[request.groupId, default: [:]][tp] = committed }
+        if !accepted.isEmpty {
+            effects.append(.append(accepted.map { .offsetCommit(group: request.groupId, $0.0, $0.1) }))
+        }
+        return (errors, effects)
+    }
+
+    /// The per-partition part of an OffsetCommit or TxnOffsetCommit: one error per partition in
+    /// request order (metadata over `offset.metadata.max.bytes` is refused), and the offsets accepted.
+    func acceptedOffsets(_ request: OffsetCommitInput, now: Int64, expireTimestamp: Int64?)
+        -> ([ErrorCode], [(GroupTopicPartition, CommittedOffset)]) {
         var errors: [ErrorCode] = []
-        var records: [OffsetsTopicRecord] = []
+        var accepted: [(GroupTopicPartition, CommittedOffset)] = []
         for p in request.partitions {
             let metadata = p.metadata ?? ""
             if metadata.utf16.count > config.offsetMetadataMaxBytes {
@@ -83,14 +95,11 @@ extension GroupCoordinatorShard {
                 continue
             }
             let committed = CommittedOffset(offset: p.offset, leaderEpoch: p.leaderEpoch, metadata: metadata,
-                                            commitTimestamp: now, expireTimestamp: expire)
-            let tp = GroupTopicPartition(topic: p.topic, partition: p.partition)
-            offsets[request.groupId, default: [:]][tp] = committed
-            records.append(.offsetCommit(group: request.groupId, tp, committed))
+                                            commitTimestamp: now, expireTimestamp: expireTimestamp)
+            accepted.append((GroupTopicPartition(topic: p.topic, partition: p.partition), committed))
             errors.append(.none)
         }
-        if !records.isEmpty { effects.append(.append(records)) }
-        return (errors, effects)
+        return (errors, accepted)
     }
 
     /// OffsetFetch of the named partitions (-1 offset where nothing is committed), or of every

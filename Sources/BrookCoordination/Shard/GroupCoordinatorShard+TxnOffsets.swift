@@ -19,20 +19,7 @@ extension GroupCoordinatorShard {
                                                   generationId: request.generationIdOrMemberEpoch) {
             return all(error)
         }
-        var errors: [ErrorCode] = []
-        var records: [OffsetsTopicRecord] = []
-        for p in request.partitions {
-            let metadata = p.metadata ?? ""
-            if metadata.utf16.count > config.offsetMetadataMaxBytes {
-                errors.append(.offsetMetadataTooLarge)
-                continue
-            }
-            let committed = CommittedOffset(offset: p.offset, leaderEpoch: p.leaderEpoch, metadata: metadata,
-                                            commitTimestamp: now, expireTimestamp: nil)
-            records.append(.offsetCommit(group: request.groupId, GroupTopicPartition(topic: p.topic, partition: p.partition),
-                                         committed))
-            errors.append(.none)
-        }
-        return (errors, records)
+        let (errors, accepted) = acceptedOffsets(request, now: now, expireTimestamp: nil)
+        return (errors, accepted.map { .offsetCommit(group: request.groupId, $0.0, $0.1) })
     }
 }
