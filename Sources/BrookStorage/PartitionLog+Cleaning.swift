@@ -2,9 +2,12 @@ extension PartitionLog {
     /// Plans a compaction pass, or nil when there is nothing worth cleaning: the cleanable range is
     /// the sealed segments below the high watermark and older than `min.compaction.lag.ms`; it is
     /// cleaned when its dirty part (from `firstDirtyOffset`) reaches `min.cleanable.dirty.ratio`
-    /// of it, or when the oldest dirty segment is older than `max.compaction.lag.ms`.
+    /// of it, when the oldest dirty segment is older than `max.compaction.lag.ms`, or when
+    /// `deleteHorizonDue` (an earlier pass kept tombstones or markers whose delete horizon has passed).
+    /// `producerTails` names, per active producer, the batch to keep so its state survives.
     public func cleaningJob(firstDirtyOffset: Int64, cleaner: CleanerConfig, now: Int64,
-                            abortedTxns: [AbortedTxn] = []) throws -> CleaningJob? {
+                            abortedTxns: [AbortedTxn] = [], producerTails: [Int64: ProducerTail] = [:],
+                            deleteHorizonDue: Bool = false) throws -> CleaningJob? {
         try checkOpen()
         var candidates: [Segment] = []
         for segment in segments.dropLast() where segment.nextOffset <= highWatermark {
@@ -12,20 +15,22 @@ extension PartitionLog {
             candidates.append(segment)
         }
         guard let last = candidates.last else { return nil }
-        let firstDirty = max(firstDirtyOffset, candidates[0].baseOffset)
+        let firstDirty = min(max(firstDirtyOffset, candidates[0].baseOffset), last.nextOffset)
         let dirty = candidates.filter { $0.nextOffset > firstDirty }
-        guard let firstDirtySegment = dirty.first else { return nil }
-        let total = candidates.reduce(0) { $0 + $1.size }
-        let dirtyBytes = dirty.reduce(0) { $0 + $1.size }
-        let ratio = total == 0 ? 0 : Double(dirtyBytes) / Double(total)
-        let overdue = firstDirtySegment.maxTimestampSoFar >= 0
-            && now &- firstDirtySegment.maxTimestampSoFar > cleaner.maxCompactionLagMs
-        guard ratio >= cleaner.minCleanableDirtyRatio || overdue else { return nil }
+        if !deleteHorizonDue {
+            guard let firstDirtySegment = dirty.first else { return nil }
+            let total = candidates.reduce(0) { $0 + $1.size }
+            let dirtyBytes = dirty.reduce(0) { $0 + $1.size }
+            let ratio = total == 0 ? 0 : Double(dirtyBytes) / Double(total)
+            let overdue = firstDirtySegment.maxTimestampSoFar >= 0
+                && now &- firstDirtySegment.maxTimestampSoFar > cleaner.maxCompactionLagMs
+            guard ratio >= cleaner.minCleanableDirtyRatio || overdue else { return nil }
+        }
         return CleaningJob(
             directory: directory, logConfig: config, cleaner: cleaner,
             segments: candidates.map { .init(baseOffset: $0.baseOffset, logPath: $0.logPath, size: $0.size, nextOffset: $0.nextOffset) },
             firstDirtyOffset: firstDirty, uncleanableOffset: last.nextOffset, now: now,
-            abortedTxns: abortedTxns.filter { $0.firstOffset < last.nextOffset })
+            abortedTxns: abortedTxns.filter { $0.firstOffset < last.nextOffset }, producerTails: producerTails)
     }
 
     /// Swaps the cleaned segments of `result` in (on the owner thread): commits the staging folder,
@@ -41,7 +46,7 @@ extension PartitionLog {
                index < segments.count - 1, segments[index].logPath == staged.originalPath {
                 replaced.append((index, staged))
             } else {
-                for suffix in [".log", ".index", ".timeindex", CleanerSwap.emptyMarkerSuffix] {
+                for suffix in [".log", ".index", ".timeindex", ".txnindex", CleanerSwap.emptyMarkerSuffix] {
                     try FileSystem.remove(job.stagingDirectory + "/" + Segment.fileName(staged.baseOffset, suffix))
                 }
             }

@@ -55,7 +55,7 @@ final class Segment {
     /// Aborted transactions whose abort marker is in this segment (see `TransactionIndex`).
     var txnIndexPath: String { Self.path(logPath, ".txnindex") }
 
-    private static func path(_ logPath: String, _ suffix: String) -> String {
+    static func path(_ logPath: String, _ suffix: String) -> String {
         String(logPath.dropLast(4)) + suffix
     }
 

@@ -7,12 +7,12 @@ import XCTest
 /// memory and crashes in the middle of a swap. Time is the `now` argument (a manual clock).
 final class CleanerTests: XCTestCase {
     private var dir: TemporaryDirectory!
-    private var path: String { dir.path + "/c-0" }
+    var path: String { dir.path + "/c-0" }
 
     override func setUpWithError() throws { dir = try TemporaryDirectory() }
     override func tearDown() { dir.cleanup() }
 
-    private func openLog(segmentBytes: Int = 400) throws -> PartitionLog {
+    func openLog(segmentBytes: Int = 400) throws -> PartitionLog {
         var config = LogConfig()
         config.segmentBytes = segmentBytes
         config.indexIntervalBytes = 64
@@ -21,7 +21,7 @@ final class CleanerTests: XCTestCase {
     }
 
     /// Appends one batch of (key, value) records; nil value = tombstone.
-    private func append(_ log: PartitionLog, _ records: [(String?, String?)], codec: CompressionCodec = .none,
+    func append(_ log: PartitionLog, _ records: [(String?, String?)], codec: CompressionCodec = .none,
                         timestamp: Int64 = 1000) throws {
         var builder = RecordBatchBuilder(codec: codec)
         for (key, value) in records {
@@ -33,7 +33,7 @@ final class CleanerTests: XCTestCase {
     }
 
     /// Every (offset, key, value) in the log, with the codec of each batch.
-    private func contents(_ log: PartitionLog) throws -> (records: [(Int64, String?, String?)], codecs: Set<CompressionCodec>) {
+    func contents(_ log: PartitionLog) throws -> (records: [(Int64, String?, String?)], codecs: Set<CompressionCodec>) {
         var out: [(Int64, String?, String?)] = []
         var codecs = Set<CompressionCodec>()
         var offset = log.logStartOffset
@@ -52,13 +52,13 @@ final class CleanerTests: XCTestCase {
         return (out, codecs)
     }
 
-    private func latestPerKey(_ records: [(Int64, String?, String?)]) -> [String: String?] {
+    func latestPerKey(_ records: [(Int64, String?, String?)]) -> [String: String?] {
         var latest: [String: String?] = [:]
         for (_, key, value) in records { if let key { latest[key] = value } }
         return latest
     }
 
-    private func cleanFully(_ log: PartitionLog, _ cleaner: CleanerConfig, now: Int64) throws -> Int {
+    func cleanFully(_ log: PartitionLog, _ cleaner: CleanerConfig, now: Int64) throws -> Int {
         var first: Int64 = 0
         var passes = 0
         while let job = try log.cleaningJob(firstDirtyOffset: first, cleaner: cleaner, now: now) {

@@ -28,7 +28,7 @@ enum CleanerSwap {
         for name in try FileSystem.list(swap) {
             if name.hasSuffix(emptyMarkerSuffix) {
                 let stem = String(name.dropLast(emptyMarkerSuffix.count))
-                for suffix in [".index", ".timeindex", ".log"] { try FileSystem.remove(directory + "/" + stem + suffix) }
+                for suffix in [".index", ".timeindex", ".txnindex", ".log"] { try FileSystem.remove(directory + "/" + stem + suffix) }
                 try FileSystem.remove(swap + "/" + name)
             } else {
                 try FileSystem.rename(swap + "/" + name, to: directory + "/" + name)

@@ -25,16 +25,20 @@ extension CleaningJob {
         var read = 0
         var written = 0
         var removed = 0
+        var horizon: Int64?
+        var txns = CleanedTransactions(abortedTxns: abortedTxns)
         for segment in segments where segment.baseOffset < mapEnd {
-            let outcome = try rewrite(segment, map: map, mapEnd: mapEnd)
+            let outcome = try rewrite(segment, map: map, mapEnd: mapEnd, txns: &txns)
             staged.append(.init(baseOffset: segment.baseOffset, originalPath: segment.logPath, empty: outcome.written == 0))
             read += segment.size
             written += outcome.written
             removed += outcome.removed
+            if let h = outcome.horizon { horizon = min(horizon ?? h, h) }
         }
         try FileSystem.sync(path: stagingDirectory, directory: true)
         return CleaningResult(job: self, staged: staged, cleanedUpTo: mapEnd, bytesRead: read, bytesWritten: written,
-                              recordsRemoved: removed, seconds: Self.monotonicSeconds() - started)
+                              recordsRemoved: removed, nextDeleteHorizon: horizon,
+                              seconds: Self.monotonicSeconds() - started)
     }
 
     static func monotonicSeconds() -> Double {
@@ -84,25 +88,18 @@ extension CleaningJob {
         return end
     }
 
-    /// Whether `record` at `offset` survives: it has a key, no later record has that key, and it is
-    /// not a tombstone past `delete.retention.ms`.
-    func keeps(_ record: Record, offset: Int64, batchTimestamp: Int64, map: OffsetMap, mapEnd: Int64) -> Bool {
-        guard let key = record.key else { return false }
-        if let latest = map.get(key.readableBytesView), latest > offset { return false }
-        if record.value == nil, offset < mapEnd, batchTimestamp >= 0,
-           now &- batchTimestamp > cleaner.deleteRetentionMs {
-            return false
-        }
-        return true
-    }
-
-    /// Writes the surviving batches of `segment` to `<staging>/<base>.log` (with fresh indexes).
-    private func rewrite(_ segment: SegmentRef, map: OffsetMap, mapEnd: Int64) throws -> (written: Int, removed: Int) {
+    /// Writes the surviving batches of `segment` to `<staging>/<base>.log` (with fresh indexes, and a
+    /// `.txnindex` holding the aborted transactions whose markers stay). Returns the bytes written,
+    /// the records removed and the earliest delete horizon among the kept batches.
+    private func rewrite(_ segment: SegmentRef, map: OffsetMap, mapEnd: Int64,
+                         txns: inout CleanedTransactions) throws -> (written: Int, removed: Int, horizon: Int64?) {
         let output = try Segment(directory: stagingDirectory, baseOffset: segment.baseOffset, config: logConfig,
                                  active: true, create: true, now: now)
         var pending = ByteBuffer()
         var pendingBatches: [AppendedBatch] = []
         var removed = 0
+        var horizon: Int64?
+        let abortsBefore = txns.retainedAborts.count
         func flushPending() throws {
             guard !pendingBatches.isEmpty else { return }
             try output.append(pending, batches: pendingBatches)
@@ -110,23 +107,10 @@ extension CleaningJob {
             pendingBatches.removeAll(keepingCapacity: true)
         }
         try forEachBatch(segment) { header, bytes in
-            var out = bytes
-            if isAborted(header) {
-                removed += Int(header.recordCount)
-                return true
-            }
-            if !header.isControl {
-                let batch = try RecordBatch.decode(bytes, maxDecompressedSize: Segment.maxDecompressedBatchSize)
-                let kept = batch.records.filter {
-                    keeps($0, offset: batch.offset(of: $0), batchTimestamp: header.maxTimestamp, map: map, mapEnd: mapEnd)
-                }
-                removed += batch.records.count - kept.count
-                if kept.isEmpty { return true }
-                if kept.count < batch.records.count {
-                    // Offsets stay: the header keeps its base offset and last offset delta; the codec is the batch's own.
-                    out = try RecordBatch(header: header, records: kept).encode()
-                }
-            }
+            let cleaned = try clean(header, bytes: bytes, map: map, mapEnd: mapEnd, txns: &txns)
+            removed += cleaned.removed
+            if let h = cleaned.horizon { horizon = min(horizon ?? h, h) }
+            guard let out = cleaned.bytes else { return true }
             pendingBatches.append(AppendedBatch(size: out.readableBytes, lastOffset: header.lastOffset,
                                                 maxTimestamp: header.maxTimestamp))
             pending.writeImmutableBuffer(out)
@@ -144,7 +128,14 @@ extension CleaningJob {
             for path in output.filePaths { try FileSystem.remove(path) }
             let marker = stagingDirectory + "/" + Segment.fileName(segment.baseOffset, CleanerSwap.emptyMarkerSuffix)
             try FileSystem.writeAtomically(marker, [])
+            return (0, removed, horizon)
         }
-        return (written, removed)
+        let kept = Array(txns.retainedAborts[abortsBefore...])
+        let originalIndex = Segment.path(segment.logPath, ".txnindex")
+        if !kept.isEmpty || FileSystem.exists(originalIndex) {
+            // Written even when empty, so that the swap replaces the original's entries.
+            try FileSystem.writeAtomically(Segment.path(output.logPath, ".txnindex"), TransactionIndex.encode(kept))
+        }
+        return (written, removed, horizon)
     }
 }

@@ -26,6 +26,8 @@ public struct CleaningJob: Sendable {
     let now: Int64
     /// Aborted transactions of the partition: their records are dropped and never shadow committed ones.
     let abortedTxns: [AbortedTxn]
+    /// The batch to keep (if only as an empty header) for each producer that is still active.
+    let producerTails: [Int64: ProducerTail]
 
     /// Whether a data batch belongs to an aborted transaction.
     func isAborted(_ header: RecordBatchHeader) -> Bool {
@@ -56,6 +58,9 @@ public struct CleaningResult: Sendable {
     public let bytesRead: Int
     public let bytesWritten: Int
     public let recordsRemoved: Int
+    /// The earliest delete horizon among the batches this pass kept (tombstones or markers that a
+    /// later pass may remove from then on); nil when there is none.
+    public let nextDeleteHorizon: Int64?
     /// Time spent in `run()` (map, copy and fsync), for throughput figures.
     public let seconds: Double
 }
