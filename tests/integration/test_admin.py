@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import struct
 import time
 
 import pytest
 from confluent_kafka import KafkaError, KafkaException, Producer, TopicPartition, TopicCollection
 from confluent_kafka.admin import (AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource, ConfigSource,
                                    NewPartitions, NewTopic, OffsetSpec)
+
+from kafka_wire import Connection
+from kafka_wire_flexible import API_DESCRIBE_TOPIC_PARTITIONS, describe_topic_partitions
 
 
 def admin_for(bootstrap: str) -> AdminClient:
@@ -242,3 +246,32 @@ def test_timestamp_bounds_reject_old_and_future_create_times(brook, topic):
         producer.produce(topic, value=b"x", timestamp=ts, on_delivery=lambda err, msg: results.append(err))
         producer.flush(10)
     assert [e.code() if e else 0 for e in results] == [0, KafkaError.INVALID_TIMESTAMP, KafkaError.INVALID_TIMESTAMP]
+
+
+def test_describe_topic_partitions_as_kafka_topics_sh_sends_it(brook, topic):
+    # kafka-topics.sh --describe (Kafka 3.7+) uses DescribeTopicPartitions v0; no Python client sends
+    # it, so the request is built here field by field as Kafka's admin client does (limit 2000, no cursor).
+    admin = admin_for(brook.bootstrap)
+    create(admin, topic, 3)
+    create(admin, topic + "-b", 2)
+    expected_id = admin.describe_topics(TopicCollection([topic]))[topic].result(timeout=20).topic_id
+    with Connection(brook.bootstrap) as conn:
+        assert conn.api_versions()[API_DESCRIBE_TOPIC_PARTITIONS] == (0, 0)
+        whole = describe_topic_partitions(conn, [topic, topic + "-b", topic + "-missing"])
+        by_name = {t["name"]: t for t in whole["topics"]}
+        assert by_name[topic + "-missing"]["error_code"] == KafkaError.UNKNOWN_TOPIC_OR_PART
+        described = by_name[topic]
+        assert described["error_code"] == 0 and not described["is_internal"]
+        msb, lsb = expected_id.get_most_significant_bits(), expected_id.get_least_significant_bits()
+        assert described["topic_id"] == struct.pack(">qq", msb, lsb).hex()
+        assert [p["partition"] for p in described["partitions"]] == [0, 1, 2]
+        node = admin.describe_cluster().result(timeout=20).nodes[0].id
+        for p in described["partitions"]:
+            assert (p["error_code"], p["leader"], p["replicas"], p["isr"], p["offline"]) == (0, node, [node], [node], [])
+        assert whole["next_cursor"] is None
+        # A small limit pages with a cursor, as the tool does for large clusters.
+        first = describe_topic_partitions(conn, [topic, topic + "-b"], limit=4)
+        assert first["next_cursor"] == (topic + "-b", 1)
+        rest = describe_topic_partitions(conn, [topic, topic + "-b"], limit=4, cursor=first["next_cursor"])
+        assert [(t["name"], [p["partition"] for p in t["partitions"]]) for t in rest["topics"]] == [(topic + "-b", [1])]
+        assert rest["next_cursor"] is None
