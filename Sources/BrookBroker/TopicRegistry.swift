@@ -49,6 +49,8 @@ public final class TopicRegistry: @unchecked Sendable {
     let clock: @Sendable () -> Int64
     /// Broker configs changed at runtime (AlterConfigs on the broker), applied to every topic.
     let dynamicConfigs = DynamicBrokerConfigs()
+    /// The log cleaner's first dirty offsets (`cleaner-offset-checkpoint`), dropped with a deleted topic.
+    let cleanerCheckpoints: CleanerCheckpoints
 
     init(dataDirectory: DataDirectory, config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
          logger: Logger, clock: @escaping @Sendable () -> Int64) {
@@ -59,6 +61,7 @@ public final class TopicRegistry: @unchecked Sendable {
         self.threadPool = threadPool
         self.logger = logger
         self.clock = clock
+        self.cleanerCheckpoints = CleanerCheckpoints(directory: dataDirectory.path, logger: logger)
     }
 
     public func topic(named name: String) -> Topic? {
@@ -104,6 +107,7 @@ public final class TopicRegistry: @unchecked Sendable {
                 let topic = try openTopic(name: name, id: id, partitionCount: count, configs: configs, in: dir)
                 topics.withLockedValue { $0[name] = topic }
             }
+            cleanerCheckpoints.load(allTopics)
         }
     }
 

@@ -9,7 +9,8 @@ extension TopicRegistry {
     }
 
     /// Deletes a topic: closes its logs on their loops, renames their folders to `…-delete`, forgets
-    /// its metadata and removes the folders in the background. Completes once the name is free again.
+    /// its metadata and cleaner checkpoints, and removes the folders in the background.
+    /// Completes once the name is free again and the cleaner checkpoint no longer names the topic.
     func deleteTopic(_ topic: Topic, on loop: EventLoop) -> EventLoopFuture<Void> {
         if topic.isInternal {
             return loop.makeFailedFuture(AdminError(.invalidTopicException, "Cannot delete internal topic \(topic.name)."))
@@ -17,20 +18,29 @@ extension TopicRegistry {
         let closed = topic.partitions.map { partition in
             partition.eventLoop.submit { try partition.log.close() }
         }
-        return EventLoopFuture.andAllComplete(closed, on: loop).flatMapThrowing {
-            let folders = try self.dataDirectoryLock.withLock { () throws -> [String] in
-                guard self.topics.withLockedValue({ $0[topic.name] === topic }) else { return [] }
+        return EventLoopFuture.andAllComplete(closed, on: loop).flatMapThrowing { () -> Bool in
+            let folders = try self.dataDirectoryLock.withLock { () throws -> [String]? in
+                guard self.topics.withLockedValue({ $0[topic.name] === topic }) else { return nil }
                 var folders: [String] = []
                 for partition in topic.partitions {
                     folders.append(try self.directory.markForDeletion(partition.topicPartition))
                     self.directory.forgetPartition(partition.topicPartition)
                 }
                 try self.directory.deleteTopicMetadata(topic.name)
+                // Before the name is free, so no later checkpoint write can still carry the old entries.
+                self.cleanerCheckpoints.forgetTopic(topic)
                 self.topics.withLockedValue { $0[topic.name] = nil }
                 return folders
             }
+            guard let folders else { return false }
             self.logger.info("deleted topic", metadata: ["brook.topic": "\(topic.name)"])
             self.removeInBackground(folders)
+            return true
+        }.flatMap { deleted in
+            // Written before replying: once the client sees the deletion, a restart cannot hand the old
+            // offsets to a topic re-created under the same name.
+            deleted ? self.cleanerCheckpoints.writeInBackground(threadPool: self.threadPool, on: loop)
+                    : loop.makeSucceededVoidFuture()
         }
     }
 
