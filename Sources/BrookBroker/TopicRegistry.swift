@@ -42,13 +42,18 @@ public final class TopicRegistry: @unchecked Sendable {
     let dataDirectoryLock = NIOLock()
     let directory: DataDirectory
     let config: BrokerConfig
-    private let group: EventLoopGroup
+    let group: EventLoopGroup
     private let loops: [EventLoop]
     let threadPool: NIOThreadPool
     let logger: Logger
     let clock: @Sendable () -> Int64
     /// Broker configs changed at runtime (AlterConfigs on the broker), applied to every topic.
     let dynamicConfigs = DynamicBrokerConfigs()
+    /// The log cleaner's first dirty offsets (`cleaner-offset-checkpoint`), dropped with a deleted topic.
+    let cleanerCheckpoints: CleanerCheckpoints
+    /// Removals of deleted partition folders waiting out `log.segment.delete.delay.ms`, cancelled on shutdown.
+    let folderRemovals = NIOLockedValueBox<(nextId: UInt64, pending: [UInt64: (folders: [String], scheduled: Scheduled<Void>)])>(
+        (0, [:]))
 
     init(dataDirectory: DataDirectory, config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
          logger: Logger, clock: @escaping @Sendable () -> Int64) {
@@ -59,6 +64,7 @@ public final class TopicRegistry: @unchecked Sendable {
         self.threadPool = threadPool
         self.logger = logger
         self.clock = clock
+        self.cleanerCheckpoints = CleanerCheckpoints(directory: dataDirectory.path, logger: logger)
     }
 
     public func topic(named name: String) -> Topic? {
@@ -104,6 +110,7 @@ public final class TopicRegistry: @unchecked Sendable {
                 let topic = try openTopic(name: name, id: id, partitionCount: count, configs: configs, in: dir)
                 topics.withLockedValue { $0[name] = topic }
             }
+            cleanerCheckpoints.load(allTopics)
         }
     }
 
@@ -191,6 +198,7 @@ public final class TopicRegistry: @unchecked Sendable {
 
     /// Closes every partition log and records checkpoints and the clean-shutdown marker.
     func shutdown() -> EventLoopFuture<Void> {
+        cancelFolderRemovals()
         let all = allTopics.flatMap { topic in topic.partitions.map { ($0.topicPartition, $0) } }
         let futures = all.map { tp, partition in partition.close().map { (tp, $0) } }
         return EventLoopFuture.whenAllSucceed(futures, on: group.next()).flatMapThrowing { results in

@@ -56,7 +56,9 @@ def test_create_errors_duplicate_zero_partitions_bad_config_and_bad_name(brook, 
     assert error_of(admin.create_topics([NewTopic(collide, 1, 1)])[collide]).code() == KafkaError.TOPIC_EXCEPTION
 
 
-def test_delete_topic_then_recreate_gets_new_id_and_no_old_data(brook, topic):
+def test_delete_topic_then_recreate_gets_new_id_and_no_old_data(brook_factory, topic):
+    # Renamed folders wait log.segment.delete.delay.ms (default 60 s) before they are removed.
+    brook = brook_factory(settings={"log.segment.delete.delay.ms": 200})
     admin = admin_for(brook.bootstrap)
     create(admin, topic, 2)
     produce(brook.bootstrap, topic, 5)
@@ -71,7 +73,7 @@ def test_delete_topic_then_recreate_gets_new_id_and_no_old_data(brook, topic):
     tp = TopicPartition(topic, 0)
     latest = admin.list_offsets({tp: OffsetSpec.latest()})[tp].result(timeout=20)
     assert latest.offset == 0
-    # The renamed folders are removed in the background.
+    # The renamed folders are removed after the delay.
     deadline = time.time() + 20
     while any(p.name.endswith("-delete") for p in brook.data_dir.iterdir()) and time.time() < deadline:
         time.sleep(0.1)

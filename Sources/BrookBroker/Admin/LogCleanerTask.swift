@@ -1,6 +1,6 @@
+import BrookProtocol
 import BrookStorage
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -14,9 +14,9 @@ final class LogCleanerTask: Sendable {
     private let threadPool: NIOThreadPool
     private let clock: @Sendable () -> Int64
     private let logger: Logger
-    /// Where each partition's dirty section starts, by topic id and partition (a recreated topic starts
-    /// over). In memory only: after a restart the first pass recleans everything once.
-    private let firstDirty = NIOLockedValueBox<[String: Int64]>([:])
+    /// Where each partition's dirty section starts (`cleaner-offset-checkpoint`), so a restart does not
+    /// reclean everything.
+    private var checkpoints: CleanerCheckpoints { topics.cleanerCheckpoints }
 
     init(topics: TopicRegistry, config: BrokerConfig, threadPool: NIOThreadPool, clock: @escaping @Sendable () -> Int64,
          logger: Logger) {
@@ -30,32 +30,33 @@ final class LogCleanerTask: Sendable {
     /// One pass over every compacted partition; completes with the number of segments rewritten.
     func runOnce(on loop: EventLoop) -> EventLoopFuture<Int> {
         let resolver = topics.resolver
-        var work: [(Partition, CleanerConfig, String)] = []
+        var work: [(Partition, CleanerConfig, KafkaUUID)] = []
         for topic in topics.allTopics {
             let overrides = topic.configs
             guard resolver.cleanupPolicy(overrides).contains("compact") else { continue }
             let cleaner = resolver.cleanerConfig(overrides: overrides)
             let id = topic.id
-            work += topic.partitions.map { ($0, cleaner, "\(id)/\($0.topicPartition.partition)") }
+            work += topic.partitions.map { ($0, cleaner, id) }
         }
         return clean(work[...], total: 0, on: loop)
     }
 
-    private func clean(_ remaining: ArraySlice<(Partition, CleanerConfig, String)>, total: Int, on loop: EventLoop)
+    private func clean(_ remaining: ArraySlice<(Partition, CleanerConfig, KafkaUUID)>, total: Int, on loop: EventLoop)
         -> EventLoopFuture<Int> {
-        guard let (partition, cleaner, key) = remaining.first else { return loop.makeSucceededFuture(total) }
-        return cleanPartition(partition, cleaner, key: key).hop(to: loop).recover { error in
+        guard let (partition, cleaner, topicId) = remaining.first else { return loop.makeSucceededFuture(total) }
+        return cleanPartition(partition, cleaner, topicId: topicId).hop(to: loop).recover { error in
             self.logger.warning("log cleaning failed", metadata: ["brook.partition": "\(partition.topicPartition)",
                                                                   "error": "\(error)"])
             return 0
         }.flatMap { count in self.clean(remaining.dropFirst(), total: total + count, on: loop) }
     }
 
-    /// Plans on the partition's loop, copies on the thread pool, swaps back on the loop.
-    func cleanPartition(_ partition: Partition, _ cleaner: CleanerConfig, key: String) -> EventLoopFuture<Int> {
+    /// Plans on the partition's loop, copies on the thread pool, swaps back on the loop, then records
+    /// where the dirty section now starts in the checkpoint (written on the thread pool).
+    func cleanPartition(_ partition: Partition, _ cleaner: CleanerConfig, topicId: KafkaUUID) -> EventLoopFuture<Int> {
         let loop = partition.eventLoop
-        let start = firstDirty.withLockedValue { $0[key] } ?? 0
-        return loop.submit {
+        let tp = partition.topicPartition
+        return loop.submit { self.firstDirtyOffset(of: partition, topicId: topicId) }.flatMapThrowing { start in
             try partition.log.cleaningJob(firstDirtyOffset: start, cleaner: cleaner, now: self.clock(),
                                           abortedTxns: partition.abortedTxns)
         }
@@ -63,12 +64,39 @@ final class LogCleanerTask: Sendable {
                 guard let job else { return loop.makeSucceededFuture(0) }
                 return self.threadPool.runIfActive(eventLoop: loop) { try job.run() }.flatMapThrowing { result in
                     let count = try partition.log.installCleaned(result, now: self.clock())
-                    self.firstDirty.withLockedValue { $0[key] = result.cleanedUpTo }
+                    self.checkpoints.record(result.cleanedUpTo, for: tp, topicId: topicId)
                     return (count, result)
                 }.flatMap { (count: Int, result: CleaningResult) in
-                    self.threadPool.runIfActive(eventLoop: loop) { try result.syncDirectory() }.map { count }
+                    // The cleaned segments are made durable before the checkpoint says they are clean.
+                    self.threadPool.runIfActive(eventLoop: loop) {
+                        try result.syncDirectory()
+                        self.checkpoints.write()
+                    }.map { count }
                 }
             }
+    }
+
+    /// The checkpointed start of the dirty section, clamped to the log as Kafka's LogCleanerManager
+    /// does; a reset is logged and recorded so it is not reported again each pass. Call on the loop.
+    private func firstDirtyOffset(of partition: Partition, topicId: KafkaUUID) -> Int64 {
+        let tp = partition.topicPartition
+        let checkpointed = checkpoints.offset(for: tp, topicId: topicId)
+        let (logStart, logEnd) = (partition.log.logStartOffset, partition.log.logEndOffset)
+        let (start, reset) = CleanerCheckpoint.firstDirtyOffset(checkpointed: checkpointed, logStartOffset: logStart,
+                                                                logEndOffset: logEnd)
+        guard let reset, let checkpointed else { return start }
+        let metadata: Logger.Metadata = ["brook.partition": "\(tp)", "brook.checkpointed": "\(checkpointed)",
+                                         "brook.logStartOffset": "\(logStart)", "brook.logEndOffset": "\(logEnd)"]
+        switch reset {
+        case .belowLogStart:
+            // Routine once retention or DeleteRecords has moved the log start.
+            logger.debug("cleaner checkpoint below the log start; starting at the log start", metadata: metadata)
+        case .beyondLogEnd:
+            logger.warning("cleaner checkpoint beyond the log end; recleaning from the log start", metadata: metadata)
+        }
+        checkpoints.record(start, for: tp, topicId: topicId)
+        _ = checkpoints.writeInBackground(threadPool: threadPool, on: partition.eventLoop)
+        return start
     }
 
     /// Runs `runOnce` every `log.cleaner.backoff.ms`; cancel the returned task on shutdown.

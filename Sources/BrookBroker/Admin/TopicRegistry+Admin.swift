@@ -9,7 +9,8 @@ extension TopicRegistry {
     }
 
     /// Deletes a topic: closes its logs on their loops, renames their folders to `…-delete`, forgets
-    /// its metadata and removes the folders in the background. Completes once the name is free again.
+    /// its metadata and cleaner checkpoints, and removes the folders after `log.segment.delete.delay.ms`.
+    /// Completes once the name is free again and the cleaner checkpoint no longer names the topic.
     func deleteTopic(_ topic: Topic, on loop: EventLoop) -> EventLoopFuture<Void> {
         if topic.isInternal {
             return loop.makeFailedFuture(AdminError(.invalidTopicException, "Cannot delete internal topic \(topic.name)."))
@@ -17,38 +18,36 @@ extension TopicRegistry {
         let closed = topic.partitions.map { partition in
             partition.eventLoop.submit { try partition.log.close() }
         }
-        return EventLoopFuture.andAllComplete(closed, on: loop).flatMapThrowing {
-            let folders = try self.dataDirectoryLock.withLock { () throws -> [String] in
-                guard self.topics.withLockedValue({ $0[topic.name] === topic }) else { return [] }
+        return EventLoopFuture.andAllComplete(closed, on: loop).flatMapThrowing { () -> [String]? in
+            let folders = try self.dataDirectoryLock.withLock { () throws -> [String]? in
+                guard self.topics.withLockedValue({ $0[topic.name] === topic }) else { return nil }
                 var folders: [String] = []
                 for partition in topic.partitions {
                     folders.append(try self.directory.markForDeletion(partition.topicPartition))
                     self.directory.forgetPartition(partition.topicPartition)
                 }
                 try self.directory.deleteTopicMetadata(topic.name)
+                // Before the name is free, so no later checkpoint write can still carry the old entries.
+                self.cleanerCheckpoints.forgetTopic(topic)
                 self.topics.withLockedValue { $0[topic.name] = nil }
                 return folders
             }
-            self.logger.info("deleted topic", metadata: ["brook.topic": "\(topic.name)"])
-            self.removeInBackground(folders)
-        }
-    }
-
-    /// Removes folders left as `…-delete` (by a deletion interrupted by a crash) in the background.
-    func purgeDeletedPartitions() {
-        removeInBackground(directory.pendingDeletions())
-    }
-
-    private func removeInBackground(_ folders: [String]) {
-        guard !folders.isEmpty else { return }
-        let logger = self.logger
-        threadPool.submit { _ in
-            for folder in folders {
-                do { try DataDirectory.removeDeletedFolder(folder) } catch {
-                    logger.warning("could not remove deleted partition", metadata: ["path": "\(folder)", "error": "\(error)"])
-                }
+            if folders != nil { self.logger.info("deleted topic", metadata: ["brook.topic": "\(topic.name)"]) }
+            return folders
+        }.flatMap { folders in
+            guard let folders else { return loop.makeSucceededVoidFuture() }
+            // Written before replying: once the client sees the deletion, a restart cannot hand the old
+            // offsets to a topic re-created under the same name. The folders' delay starts with the reply.
+            return self.cleanerCheckpoints.writeInBackground(threadPool: self.threadPool, on: loop).map {
+                self.removeAfterDelay(folders)
             }
         }
+    }
+
+    /// Schedules the removal of folders left as `…-delete` before this start (a deletion interrupted by
+    /// a crash or a shutdown), after the delay counted from start-up, as Kafka does.
+    func purgeDeletedPartitions() {
+        removeAfterDelay(directory.pendingDeletions())
     }
 
     /// CreatePartitions: grows `topic` to `count` partitions.
