@@ -1,6 +1,7 @@
 import BrookProtocol
 import BrookStorage
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -17,6 +18,10 @@ final class LogCleanerTask: Sendable {
     /// Where each partition's dirty section starts (`cleaner-offset-checkpoint`), so a restart does not
     /// reclean everything.
     private var checkpoints: CleanerCheckpoints { topics.cleanerCheckpoints }
+    /// The earliest delete horizon each partition's last pass kept ("topicId/partition"): once it has
+    /// passed, a pass runs even with nothing dirty, so expired tombstones and markers do go. In memory
+    /// only: after a restart they are found again by the next pass over new data.
+    private let deleteHorizons = NIOLockedValueBox<[String: Int64]>([:])
 
     init(topics: TopicRegistry, config: BrokerConfig, threadPool: NIOThreadPool, clock: @escaping @Sendable () -> Int64,
          logger: Logger) {
@@ -56,15 +61,18 @@ final class LogCleanerTask: Sendable {
     func cleanPartition(_ partition: Partition, _ cleaner: CleanerConfig, topicId: KafkaUUID) -> EventLoopFuture<Int> {
         let loop = partition.eventLoop
         let tp = partition.topicPartition
+        let horizonKey = "\(topicId)/\(tp.partition)"
         return loop.submit { self.firstDirtyOffset(of: partition, topicId: topicId) }.flatMapThrowing { start in
-            try partition.log.cleaningJob(firstDirtyOffset: start, cleaner: cleaner, now: self.clock(),
-                                          abortedTxns: partition.abortedTxns)
+            let now = self.clock()
+            let due = self.deleteHorizons.withLockedValue { $0[horizonKey] }.map { $0 <= now } ?? false
+            return try partition.cleaningJob(firstDirtyOffset: start, cleaner: cleaner, now: now, deleteHorizonDue: due)
         }
             .flatMap { job -> EventLoopFuture<Int> in
                 guard let job else { return loop.makeSucceededFuture(0) }
                 return self.threadPool.runIfActive(eventLoop: loop) { try job.run() }.flatMapThrowing { result in
-                    let count = try partition.log.installCleaned(result, now: self.clock())
+                    let count = try partition.installCleaned(result)
                     self.checkpoints.record(result.cleanedUpTo, for: tp, topicId: topicId)
+                    self.deleteHorizons.withLockedValue { $0[horizonKey] = result.nextDeleteHorizon }
                     return (count, result)
                 }.flatMap { (count: Int, result: CleaningResult) in
                     // The cleaned segments are made durable before the checkpoint says they are clean.
