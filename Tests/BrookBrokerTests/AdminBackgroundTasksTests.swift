@@ -14,6 +14,24 @@ final class AdminBackgroundTasksTests: XCTestCase {
         return try builder.build()
     }
 
+    /// (offset, key, value) of every record in the partition, read on its loop.
+    private func keyedRecords(_ partition: Partition) async throws -> [(Int64, String, String?)] {
+        try await partition.eventLoop.submit { () throws -> [(Int64, String, String?)] in
+            var out: [(Int64, String, String?)] = []
+            var offset = partition.log.logStartOffset
+            while offset < partition.log.logEndOffset {
+                let read = try partition.log.read(from: offset, maxBytes: 1 << 20, upTo: partition.log.logEndOffset,
+                                                  minOneBatch: true)
+                guard read.records.readableBytes > 0 else { break }
+                for batch in try RecordBatch.decodeAll(read.records, maxDecompressedSize: 1 << 20) {
+                    out += batch.records.map { (batch.offset(of: $0), String(buffer: $0.key!), $0.value.map { String(buffer: $0) }) }
+                    offset = batch.header.lastOffset + 1
+                }
+            }
+            return out
+        }.get()
+    }
+
     func testRetentionPassMovesLogStartOffset() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
@@ -55,20 +73,7 @@ final class AdminBackgroundTasksTests: XCTestCase {
         XCTAssertGreaterThan(rewritten, 0)
         for (topic, expectCompacted) in [(compacted, true), (plain, false)] {
             let partition = try XCTUnwrap(topic.partition(0))
-            let records = try await partition.eventLoop.submit { () throws -> [(Int64, String)] in
-                var out: [(Int64, String)] = []
-                var offset = partition.log.logStartOffset
-                while offset < partition.log.logEndOffset {
-                    let read = try partition.log.read(from: offset, maxBytes: 1 << 20, upTo: partition.log.logEndOffset,
-                                                      minOneBatch: true)
-                    guard read.records.readableBytes > 0 else { break }
-                    for batch in try RecordBatch.decodeAll(read.records, maxDecompressedSize: 1 << 20) {
-                        out += batch.records.map { (batch.offset(of: $0), String(buffer: $0.key!)) }
-                        offset = batch.header.lastOffset + 1
-                    }
-                }
-                return out
-            }.get()
+            let records = try await keyedRecords(partition).map { ($0.0, $0.1) }
             let keys = records.map(\.1)
             if expectCompacted {
                 XCTAssertLessThan(records.count, 24)
@@ -78,6 +83,35 @@ final class AdminBackgroundTasksTests: XCTestCase {
                 XCTAssertEqual(records.map(\.0), Array(0..<24))
             }
         }
+        try await broker.stop()
+    }
+
+    func testExpiredTombstoneGoesInAPassWithNothingNewToClean() async throws {
+        let broker = try await TestBroker { $0.cleanerEnable = false }
+        defer { broker.removeData() }
+        let topic = try XCTUnwrap(try broker.broker.topics.createTopic(
+            name: "t", partitions: 1, replicationFactor: 1,
+            configs: ["cleanup.policy": "compact", "segment.bytes": "300", "min.cleanable.dirty.ratio": "0.01",
+                      "delete.retention.ms": "0"], validateOnly: false))
+        let partition = try XCTUnwrap(topic.partition(0))
+        let now = Broker.wallClockMillis()
+        let batches: [[(String, String?)]] = [[("gone", "v"), ("kept", "v")], [("gone", nil)],
+                                              [("a", String(repeating: "a", count: 200))],
+                                              [("b", String(repeating: "b", count: 200))]]
+        for records in batches {
+            _ = try await partition.append([try batch(records, timestamp: now)], durable: false, logAppendTime: false).get()
+        }
+        // Pass 1 gives the tombstone its delete horizon (now + 0 ms) and keeps it.
+        let first = try await broker.broker.cleaner.runOnce(on: partition.eventLoop).get()
+        XCTAssertGreaterThan(first, 0)
+        var records = try await keyedRecords(partition)
+        XCTAssertEqual(records.filter { $0.1 == "gone" }.map(\.2), [nil])
+        // Nothing was written since, so only the passed horizon can bring pass 2, which drops it.
+        let second = try await broker.broker.cleaner.runOnce(on: partition.eventLoop).get()
+        XCTAssertGreaterThan(second, 0)
+        records = try await keyedRecords(partition)
+        XCTAssertFalse(records.contains { $0.1 == "gone" })
+        XCTAssertEqual(records.filter { $0.1 == "kept" }.map(\.2), ["v"])
         try await broker.stop()
     }
 }
