@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import struct
 
-from kafka_wire import Connection, frame, kstring, recv_frame
+from kafka_wire import Connection, Reader, frame, kstring, recv_frame
 
 API_DESCRIBE_TOPIC_PARTITIONS = 75
 
@@ -30,17 +30,8 @@ def compact_string(s: str | None) -> bytes:
 NO_TAGS = uvarint(0)
 
 
-class FlexibleReader:
-    def __init__(self, data: bytes):
-        self.data = data
-        self.pos = 0
-
-    def take(self, n: int) -> bytes:
-        if n < 0 or self.pos + n > len(self.data):
-            raise ValueError(f"short read: need {n} bytes at {self.pos}, have {len(self.data)}")
-        out = self.data[self.pos:self.pos + n]
-        self.pos += n
-        return out
+class FlexibleReader(Reader):
+    """Reader plus the compact and varint forms of flexible versions."""
 
     def fixed(self, fmt: str):
         return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
