@@ -26,7 +26,7 @@ public final class Broker: Sendable {
     let retention: RetentionTask
     private let retentionSchedule: RepeatedTask
     let cleaner: LogCleanerTask
-    private let cleanerSchedule: RepeatedTask?
+    private let cleanerSchedule: CleanerSchedule?
 
     /// Opens the data directory (taking its lock), recovers every partition, and readies the handlers.
     public init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,

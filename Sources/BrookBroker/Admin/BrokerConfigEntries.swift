@@ -40,7 +40,7 @@ extension BrokerConfig {
                   readOnly: true, "How often the time-based flush policy is checked."),
         ]
         var seen = Set(entries.map(\.name))
-        for definition in TopicConfigCatalog.definitions {
+        for definition in TopicConfigCatalog.definitions + DynamicBrokerSettings.brokerOnly {
             guard let name = definition.brokerSynonym, seen.insert(name).inserted else { continue }
             let setting = resolver.brokerSetting(for: definition)
             let value = setting?.value ?? definition.defaultValue

@@ -44,7 +44,7 @@ enum ConfigAlteration {
             guard let op = Operation(rawValue: rawOp) else {
                 throw AdminError(.invalidRequest, "Unknown operation type \(rawOp) for config \(name)")
             }
-            let found = brokerScope ? TopicConfigCatalog.definitions.first { $0.brokerSynonym == name }
+            let found = brokerScope ? DynamicBrokerSettings.definition(for: name)
                 : TopicConfigCatalog.byName[name]
             guard let definition = found else {
                 if brokerScope { throw AdminError(.invalidRequest, "Cannot update these configs dynamically: Set(\(name))") }

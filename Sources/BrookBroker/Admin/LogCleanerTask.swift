@@ -22,6 +22,7 @@ final class LogCleanerTask: Sendable {
     /// passed, a pass runs even with nothing dirty, so expired tombstones and markers do go. In memory
     /// only: after a restart they are found again by the next pass over new data.
     private let deleteHorizons = NIOLockedValueBox<[String: Int64]>([:])
+    private let passObservers = NIOLockedValueBox<[EventLoopPromise<Int>]>([])
 
     init(topics: TopicRegistry, config: BrokerConfig, threadPool: NIOThreadPool, clock: @escaping @Sendable () -> Int64,
          logger: Logger) {
@@ -107,11 +108,62 @@ final class LogCleanerTask: Sendable {
         return start
     }
 
-    /// Runs `runOnce` every `log.cleaner.backoff.ms`; cancel the returned task on shutdown.
-    func schedule(on loop: EventLoop) -> RepeatedTask {
-        let delay = max(config.cleanerBackoffMs, 1)
-        return loop.scheduleRepeatedAsyncTask(initialDelay: .milliseconds(delay), delay: .milliseconds(delay)) { _ in
-            self.runOnce(on: loop).map { _ in }
+    /// Completes with the number of segments rewritten when the next scheduled pass ends.
+    func nextScheduledPass(on loop: EventLoop) -> EventLoopFuture<Int> {
+        let promise = loop.makePromise(of: Int.self)
+        passObservers.withLockedValue { $0.append(promise) }
+        return promise.futureResult
+    }
+
+    /// `log.cleaner.backoff.ms` as currently set (it can change at runtime).
+    var backoffMs: Int64 { topics.resolver.brokerInt64("log.cleaner.backoff.ms") ?? config.cleanerBackoffMs }
+
+    /// Runs `runOnce` each time `log.cleaner.backoff.ms` has passed since the last pass ended; cancel
+    /// the returned schedule on shutdown. The wait is taken in slices of at most a second, so a
+    /// runtime change of the backoff applies within a second (Kafka restarts its cleaner threads on one).
+    func schedule(on loop: EventLoop) -> CleanerSchedule {
+        let schedule = CleanerSchedule()
+        wait(schedule, since: .now(), on: loop)
+        return schedule
+    }
+
+    private func wait(_ schedule: CleanerSchedule, since lastPass: NIODeadline, on loop: EventLoop) {
+        let due = lastPass + .milliseconds(max(backoffMs, 1))
+        let now = NIODeadline.now()
+        schedule.setNext {
+            if due <= now {
+                return loop.scheduleTask(in: .zero) {
+                    self.runOnce(on: loop).whenComplete { result in
+                        for observer in self.passObservers.withLockedValue({ observers in
+                            defer { observers.removeAll() }
+                            return observers
+                        }) { observer.completeWith(result) }
+                        self.wait(schedule, since: .now(), on: loop)
+                    }
+                }
+            }
+            return loop.scheduleTask(in: min(due - now, .seconds(1))) { self.wait(schedule, since: lastPass, on: loop) }
+        }
+    }
+}
+
+/// The cleaner's pending wait; cancelling it stops the cleaner from running again.
+final class CleanerSchedule: Sendable {
+    private let state = NIOLockedValueBox<(cancelled: Bool, next: Scheduled<Void>?)>((false, nil))
+
+    /// Schedules the next wait unless cancelled.
+    fileprivate func setNext(_ make: () -> Scheduled<Void>) {
+        state.withLockedValue { state in
+            guard !state.cancelled else { return }
+            state.next = make()
+        }
+    }
+
+    func cancel() {
+        state.withLockedValue { state in
+            state.cancelled = true
+            state.next?.cancel()
+            state.next = nil
         }
     }
 }

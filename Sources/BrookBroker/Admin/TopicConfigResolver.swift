@@ -43,6 +43,8 @@ struct TopicConfigResolver: Sendable {
         case "log.retention.bytes": return String(broker.retentionBytes)
         case "log.message.timestamp.type": return broker.messageTimestampType
         case "message.max.bytes": return String(broker.messageMaxBytes)
+        case "log.cleaner.backoff.ms": return String(broker.cleanerBackoffMs)
+        case "log.cleaner.dedupe.buffer.size": return String(broker.cleanerDedupeBufferSize)
         default: return broker.topicDefaults[key]
         }
     }
@@ -53,6 +55,14 @@ struct TopicConfigResolver: Sendable {
         guard let definition = TopicConfigCatalog.byName[name] else { return (nil, .default) }
         if let setting = brokerSetting(for: definition) { return (setting.value, setting.source) }
         return (definition.defaultValue, .default)
+    }
+
+    /// A broker-only setting that may change at runtime (`DynamicBrokerSettings.brokerOnly`): the
+    /// runtime value, else server.properties, else Kafka's default.
+    func brokerInt64(_ key: String) -> Int64? {
+        guard let definition = DynamicBrokerSettings.definition(for: key) else { return nil }
+        let text = dynamic[key]?.value ?? brokerValue(for: definition) ?? definition.defaultValue
+        return text.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
     }
 
     func int64(_ name: String, _ overrides: [String: String]) -> Int64? {
@@ -93,7 +103,7 @@ struct TopicConfigResolver: Sendable {
         if let v = effective("min.cleanable.dirty.ratio", overrides: overrides).value.flatMap(Double.init) {
             c.minCleanableDirtyRatio = v
         }
-        c.offsetMapSlots = Int(max(16, broker.cleanerDedupeBufferSize / 24))
+        c.offsetMapSlots = Int(max(16, (brokerInt64("log.cleaner.dedupe.buffer.size") ?? broker.cleanerDedupeBufferSize) / 24))
         return c
     }
 }

@@ -113,7 +113,7 @@ extension TopicRegistry {
     func replaceDynamicConfigs(_ scope: DynamicBrokerConfigs.Scope, with values: [String: String],
                                validateOnly: Bool) throws(AdminError) {
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-            guard let definition = TopicConfigCatalog.definitions.first(where: { $0.brokerSynonym == key }) else {
+            guard let definition = DynamicBrokerSettings.definition(for: key) else {
                 throw AdminError(.invalidRequest, "Cannot update these configs dynamically: Set(\(key))")
             }
             if let problem = definition.problem(with: value) { throw AdminError(.invalidConfig, problem) }
