@@ -19,6 +19,9 @@ public final class Broker: Sendable {
     private let internalTopics: InternalTopicsStartup
     /// Test hook: the internal topics wait for this before opening.
     private let internalTopicsGate: EventLoopFuture<Void>?
+    /// How long FindCoordinator waits for a coordinator still opening or loading its topic before it
+    /// answers with what is known (see `FindCoordinatorHandler`).
+    let findCoordinatorWait: TimeAmount
     /// Producer ids for InitProducerId, persisted in blocks (`producer-id-block`).
     let producerIds: ProducerIdManager
     /// Runs `expireProducers` every `producer.id.expiration.check.interval.ms`.
@@ -41,11 +44,13 @@ public final class Broker: Sendable {
     }
 
     /// As above; `internalTopicsGate` holds the opening of the internal topics until it completes
-    /// (tests observe the not-ready coordinators with it).
+    /// (tests observe the not-ready coordinators with it, and shorten `findCoordinatorWait`).
     init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
-         clock: @escaping @Sendable () -> Int64, internalTopicsGate: EventLoopFuture<Void>?) throws {
+         clock: @escaping @Sendable () -> Int64, internalTopicsGate: EventLoopFuture<Void>?,
+         findCoordinatorWait: TimeAmount = .seconds(1)) throws {
         self.config = config
         self.internalTopicsGate = internalTopicsGate
+        self.findCoordinatorWait = findCoordinatorWait
         self.group = group
         self.logger = logger
         self.clock = clock

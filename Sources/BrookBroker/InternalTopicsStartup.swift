@@ -3,9 +3,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// `loadedFuture` of a coordinator whose topic was never asked to open.
-struct CoordinatorNotStarted: Error {}
-
 /// Opens `__consumer_offsets` and `__transaction_state` in the background once the listener is up,
 /// then has the coordinators replay them: the listener need not wait for about a hundred partitions
 /// (some 400 files, created on first start).

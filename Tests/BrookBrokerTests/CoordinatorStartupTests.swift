@@ -13,8 +13,11 @@ final class CoordinatorStartupTests: XCTestCase {
         config.transactionStateLogNumPartitions = 4
     }
 
-    private func held(dataDir: String = TestBroker.makeTempDir()) async throws -> TestBroker {
-        try await TestBroker(dataDir: dataDir, holdCoordinators: true, configure: Self.configure)
+    /// FindCoordinator gives up waiting after 50 ms here, so the tests see its not-ready answer.
+    private func held(dataDir: String = TestBroker.makeTempDir(), findCoordinatorWait: TimeAmount = .milliseconds(50))
+        async throws -> TestBroker {
+        try await TestBroker(dataDir: dataDir, holdCoordinators: true, findCoordinatorWait: findCoordinatorWait,
+                             configure: Self.configure)
     }
 
     private func release(_ broker: TestBroker) async throws {
@@ -58,6 +61,26 @@ final class CoordinatorStartupTests: XCTestCase {
             let batchedReady = try client.request(FindCoordinatorRequest(keyType: 1, coordinatorKeys: ["tx"]), version: 4,
                                                   as: FindCoordinatorResponse.self)
             XCTAssertEqual(batchedReady.coordinators.map(\.errorCode), [0])
+        }
+        try await broker.stop()
+    }
+
+    /// A FindCoordinator arriving while the topic opens is answered once the coordinator has loaded,
+    /// so clients need not retry (librdkafka would wait a second before asking again).
+    func testFindCoordinatorWaitsForACoordinatorThatIsOpening() async throws {
+        let broker = try await held(findCoordinatorWait: .seconds(20))
+        defer { broker.removeData() }
+        do {
+            let client = try RawKafkaClient(port: broker.port)
+            client.post(FindCoordinatorRequest(key: "g", keyType: 0), version: 3)
+            client.post(FindCoordinatorRequest(keyType: 1, coordinatorKeys: ["tx"]), version: 4)
+            try await Task.sleep(nanoseconds: 100_000_000)
+            broker.releaseCoordinators()
+            let group = try client.receive(FindCoordinatorRequest.self, version: 3, as: FindCoordinatorResponse.self)
+            XCTAssertEqual(group.errorCode, 0)
+            XCTAssertEqual(Int(group.port), broker.broker.config.advertised.port)
+            let transaction = try client.receive(FindCoordinatorRequest.self, version: 4, as: FindCoordinatorResponse.self)
+            XCTAssertEqual(transaction.coordinators.map(\.errorCode), [0])
         }
         try await broker.stop()
     }
@@ -222,7 +245,7 @@ final class CoordinatorStartupTests: XCTestCase {
         var checks = 0
         let cancelled = try topics.openReserved(TransactionStateTopic.name) {
             checks += 1
-            return checks > 2
+            return checks > 3  // once before starting, then before each partition: opens 0 and 1
         }
         XCTAssertNil(cancelled)
         XCTAssertTrue(topics.isReserved(TransactionStateTopic.name))

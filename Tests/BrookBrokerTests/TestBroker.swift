@@ -27,8 +27,9 @@ final class TestBroker: @unchecked Sendable {
     }
 
     /// `holdCoordinators`: the internal topics stay unopened (coordinators not ready) until
-    /// `releaseCoordinators()`.
+    /// `releaseCoordinators()`; FindCoordinator waits `findCoordinatorWait` for them.
     init(dataDir: String = TestBroker.makeTempDir(), holdCoordinators: Bool = false,
+         findCoordinatorWait: TimeAmount = .seconds(1),
          configure: (inout BrokerConfig) -> Void = { _ in }) async throws {
         self.dataDir = dataDir
         var config = BrokerConfig()
@@ -46,7 +47,7 @@ final class TestBroker: @unchecked Sendable {
         let broker: Broker
         do {
             broker = try Broker(config: config, group: group, threadPool: pool, logger: logger, clock: Broker.wallClockMillis,
-                                internalTopicsGate: hold?.futureResult)
+                                internalTopicsGate: hold?.futureResult, findCoordinatorWait: findCoordinatorWait)
         } catch {
             hold?.succeed(())
             throw error

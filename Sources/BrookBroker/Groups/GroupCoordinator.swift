@@ -3,7 +3,6 @@ import BrookProtocol
 import BrookStorage
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 
 /// The broker's consumer group coordinator: one shard per `__consumer_offsets` partition, each run on
@@ -15,7 +14,8 @@ public final class GroupCoordinator: Sendable {
     let config: GroupCoordinatorConfig
     let runners: [GroupShardRunner]
     private let group: EventLoopGroup
-    private let loaded = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
+    /// When the shards have loaded.
+    let loading: CoordinatorLoading
 
     /// Shards for the `partitions` partitions of `__consumer_offsets`, each on the loop its partition
     /// will have; they hold no partition until `load(from:)`.
@@ -23,6 +23,7 @@ public final class GroupCoordinator: Sendable {
          logger: Logger, clock: @escaping @Sendable () -> Int64) {
         self.config = config
         self.group = group
+        self.loading = CoordinatorLoading(group: group)
         runners = (0..<partitions).map { index in
             GroupShardRunner(eventLoop: topics.loop(for: TopicPartition(topic: OffsetsTopic.name, partition: index)),
                              config: config, logger: logger, clock: clock)
@@ -40,14 +41,12 @@ public final class GroupCoordinator: Sendable {
             let loads = zip(runners, topic.partitions).map { runner, partition in runner.load(from: partition) }
             return EventLoopFuture.andAllComplete(loads, on: loop)
         }
-        loaded.withLockedValue { $0 = done }
+        loading.set(done)
         return done
     }
 
     /// Completes once every shard has loaded (tests wait on this); fails if loading never started.
-    public var loadedFuture: EventLoopFuture<Void> {
-        loaded.withLockedValue { $0 } ?? group.next().makeFailedFuture(CoordinatorNotStarted())
-    }
+    public var loadedFuture: EventLoopFuture<Void> { loading.future }
 
     /// The shard coordinating `groupId`.
     func runner(for groupId: String) -> GroupShardRunner {

@@ -1,7 +1,6 @@
 import BrookCoordination
 import BrookStorage
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 
 /// The broker's transaction coordinator: one shard per `__transaction_state` partition, each run on
@@ -21,7 +20,8 @@ public final class TransactionCoordinator: Sendable {
 
     let runners: [TransactionShardRunner]
     private let group: EventLoopGroup
-    private let loaded = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
+    /// When the shards have loaded.
+    let loading: CoordinatorLoading
     private let abortTask: RepeatedTask
     private let expiryTask: RepeatedTask
 
@@ -30,6 +30,7 @@ public final class TransactionCoordinator: Sendable {
     init(partitions: Int32, topics: TopicRegistry, settings: Settings, group: EventLoopGroup, logger: Logger,
          clock: @escaping @Sendable () -> Int64, writeMarkers: @escaping TransactionShardRunner.MarkerWriter) {
         self.group = group
+        self.loading = CoordinatorLoading(group: group)
         let runners = (0..<partitions).map { index in
             TransactionShardRunner(
                 eventLoop: topics.loop(for: TopicPartition(topic: TransactionStateTopic.name, partition: index)),
@@ -57,14 +58,12 @@ public final class TransactionCoordinator: Sendable {
             let loads = zip(runners, topic.partitions).map { runner, partition in runner.load(from: partition) }
             return EventLoopFuture.andAllComplete(loads, on: loop)
         }
-        loaded.withLockedValue { $0 = done }
+        loading.set(done)
         return done
     }
 
     /// Completes once every shard has loaded (tests wait on this); fails if loading never started.
-    public var loadedFuture: EventLoopFuture<Void> {
-        loaded.withLockedValue { $0 } ?? group.next().makeFailedFuture(CoordinatorNotStarted())
-    }
+    public var loadedFuture: EventLoopFuture<Void> { loading.future }
 
     /// The shard coordinating `transactionalId`.
     func runner(for transactionalId: String) -> TransactionShardRunner {
