@@ -1,5 +1,6 @@
 @testable import BrookBroker
 import BrookProtocol
+import BrookRecords
 import Foundation
 import NIOCore
 import XCTest
@@ -143,6 +144,15 @@ final class CoordinatorStartupTests: XCTestCase {
             XCTAssertEqual(end.errorCode, loading)
             let transactions = try client.request(ListTransactionsRequest(), version: 0, as: ListTransactionsResponse.self)
             XCTAssertEqual(transactions.errorCode, loading)
+            // A transactional append cannot be verified yet: Produce says NOT_ENOUGH_REPLICAS, as Kafka
+            // does, which producers retry (coordinator errors are not expected there).
+            var builder = RecordBatchBuilder(producerId: 1, producerEpoch: 0, baseSequence: 0, isTransactional: true)
+            builder.append(key: nil, value: ByteBuffer(string: "v"), timestamp: 1)
+            let produce = ProduceRequest(transactionalId: "tx", acks: -1, timeoutMs: 1000, topicData: [
+                .init(name: "t", partitionData: [.init(index: 0, records: try builder.build())]),
+            ])
+            let produced = try client.request(produce, version: 9, as: ProduceResponse.self)
+            XCTAssertEqual(produced.responses.first?.partitionResponses.first?.errorCode, ErrorCode.notEnoughReplicas.rawValue)
             // Idempotent producers need no coordinator.
             let idempotent = try client.request(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: 60_000),
                                                 version: 4, as: InitProducerIdResponse.self)
