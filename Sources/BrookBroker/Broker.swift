@@ -187,7 +187,8 @@ public final class Broker: Sendable {
     /// Opens `__consumer_offsets` and `__transaction_state` (creating them on first start) and loads
     /// the group and transaction coordinators, in the background. Call once the listener is bound:
     /// start-up does not wait for them, and until they are ready clients get Kafka's retriable
-    /// errors (COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS). Later calls do nothing.
+    /// errors (COORDINATOR_NOT_AVAILABLE after FindCoordinator's short wait, COORDINATOR_LOAD_IN_PROGRESS).
+    /// Later calls do nothing.
     public func startCoordinators() {
         internalTopics.start(after: internalTopicsGate)
     }

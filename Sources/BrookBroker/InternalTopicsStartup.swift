@@ -7,12 +7,12 @@ import NIOPosix
 /// then has the coordinators replay them: the listener need not wait for about a hundred partitions
 /// (some 400 files, created on first start).
 ///
-/// Until its topic is open a coordinator is unavailable: FindCoordinator answers
-/// COORDINATOR_NOT_AVAILABLE and Metadata LEADER_NOT_AVAILABLE for the topic, as Kafka does while it
-/// creates an internal topic; requests that reach a shard get COORDINATOR_LOAD_IN_PROGRESS until it
-/// has replayed. Transaction shards load only after the group shards: a loaded transaction shard
-/// resumes writing the markers of prepared transactions, and a marker on `__consumer_offsets` settles
-/// transactional offsets that the group shard must have replayed first.
+/// Until its topic is open a coordinator is unavailable: FindCoordinator waits for it a little, then
+/// answers COORDINATOR_NOT_AVAILABLE (see `FindCoordinatorHandler`), Metadata answers
+/// LEADER_NOT_AVAILABLE for the topic, and requests that reach a shard get
+/// COORDINATOR_LOAD_IN_PROGRESS until it has replayed. Transaction shards load only after the group
+/// shards: a loaded transaction shard resumes writing the markers of prepared transactions, and a
+/// marker on `__consumer_offsets` settles transactional offsets the group shard must have replayed.
 final class InternalTopicsStartup: Sendable {
     /// The two topics, handed to the coordinators once open (nil: not opened).
     private struct Pending {

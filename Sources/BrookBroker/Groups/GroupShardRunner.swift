@@ -149,7 +149,7 @@ final class GroupShardRunner: @unchecked Sendable {
     private func append(_ records: [OffsetsTopicRecord]) -> EventLoopFuture<Void> {
         guard let partition else { return eventLoop.makeFailedFuture(ErrorCode.coordinatorNotAvailable) }
         return partition.appendInternalRecords(records.map { ($0.encodeKey(), $0.encodeValue()) }, timestamp: clock(),
-                                        writer: "group coordinator")
+                                               writer: "group coordinator")
     }
 
     // MARK: Shutdown
