@@ -15,6 +15,13 @@ public final class Broker: Sendable {
     public let groups: GroupCoordinator
     /// Transactions (`__transaction_state`).
     public let transactions: TransactionCoordinator
+    /// Opens the internal topics behind the coordinators after the listener is up.
+    private let internalTopics: InternalTopicsStartup
+    /// Test hook: the internal topics wait for this before opening.
+    private let internalTopicsGate: EventLoopFuture<Void>?
+    /// How long FindCoordinator waits for a coordinator still opening or loading its topic before it
+    /// answers with what is known (see `FindCoordinatorHandler`).
+    let findCoordinatorWait: TimeAmount
     /// Producer ids for InitProducerId, persisted in blocks (`producer-id-block`).
     let producerIds: ProducerIdManager
     /// Runs `expireProducers` every `producer.id.expiration.check.interval.ms`.
@@ -28,10 +35,22 @@ public final class Broker: Sendable {
     let cleaner: LogCleanerTask
     private let cleanerSchedule: CleanerSchedule?
 
-    /// Opens the data directory (taking its lock), recovers every partition, and readies the handlers.
-    public init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
-                clock: @escaping @Sendable () -> Int64 = Broker.wallClockMillis) throws {
+    /// Opens the data directory (taking its lock), recovers every partition except those of the
+    /// internal topics, and readies the handlers. Call `startCoordinators()` once the listener is up.
+    public convenience init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
+                            clock: @escaping @Sendable () -> Int64 = Broker.wallClockMillis) throws {
+        try self.init(config: config, group: group, threadPool: threadPool, logger: logger, clock: clock,
+                      internalTopicsGate: nil)
+    }
+
+    /// As above; `internalTopicsGate` holds the opening of the internal topics until it completes
+    /// (tests observe the not-ready coordinators with it, and shorten `findCoordinatorWait`).
+    init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
+         clock: @escaping @Sendable () -> Int64, internalTopicsGate: EventLoopFuture<Void>?,
+         findCoordinatorWait: TimeAmount = .seconds(1)) throws {
         self.config = config
+        self.internalTopicsGate = internalTopicsGate
+        self.findCoordinatorWait = findCoordinatorWait
         self.group = group
         self.logger = logger
         self.clock = clock
@@ -41,16 +60,23 @@ public final class Broker: Sendable {
             self.topics = TopicRegistry(dataDirectory: dataDirectory, config: config, group: group,
                                         threadPool: threadPool, logger: logger, clock: clock)
             self.producerIds = try ProducerIdManager(dataDir: config.dataDir)
-            try topics.loadExisting()
-            self.groups = try GroupCoordinator(topics: topics, config: config.groupCoordinator, group: group,
-                                               logger: logger, clock: clock)
-            self.transactions = try TransactionCoordinator(
-                topics: topics,
-                settings: .init(partitions: config.transactionStateLogNumPartitions,
-                                maxTimeoutMs: config.transactionMaxTimeoutMs,
+            // The internal topics open after the listener is up (`startCoordinators`); only their
+            // sizes are needed now, to lay out the shards.
+            try topics.loadExisting(deferring: [OffsetsTopic.name, TransactionStateTopic.name])
+            let offsetsPartitions = topics.reserve(OffsetsTopic.name, partitions: config.groupCoordinator.offsetsTopicPartitions,
+                                                   configs: OffsetsTopic.configs)
+            let statePartitions = topics.reserve(TransactionStateTopic.name, partitions: config.transactionStateLogNumPartitions,
+                                                 configs: TransactionStateTopic.configs)
+            self.groups = GroupCoordinator(partitions: offsetsPartitions, topics: topics, config: config.groupCoordinator,
+                                           group: group, logger: logger, clock: clock)
+            self.transactions = TransactionCoordinator(
+                partitions: statePartitions, topics: topics,
+                settings: .init(maxTimeoutMs: config.transactionMaxTimeoutMs,
                                 idExpirationMs: config.transactionalIdExpirationMs),
                 group: group, logger: logger, clock: clock,
                 writeMarkers: TransactionMarkerWriter.make(topics: topics, groups: groups, group: group))
+            self.internalTopics = InternalTopicsStartup(topics: topics, groups: groups, transactions: transactions,
+                                                        threadPool: threadPool, group: group, logger: logger, clock: clock)
         } catch {
             dataDirectory.unlock()
             throw error
@@ -158,12 +184,25 @@ public final class Broker: Sendable {
         return .message(response, version: 0, correlationId: correlationId, headerVersion: 0)
     }
 
+    /// Opens `__consumer_offsets` and `__transaction_state` (creating them on first start) and loads
+    /// the group and transaction coordinators, in the background. Call once the listener is bound:
+    /// start-up does not wait for them, and until they are ready clients get Kafka's retriable
+    /// errors (COORDINATOR_NOT_AVAILABLE after FindCoordinator's short wait, COORDINATOR_LOAD_IN_PROGRESS).
+    /// Later calls do nothing.
+    public func startCoordinators() {
+        internalTopics.start(after: internalTopicsGate)
+    }
+
     /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.
+    /// Internal topics still opening stop at the next partition; their open logs are closed too.
     public func shutdown() -> EventLoopFuture<Void> {
         retentionSchedule.cancel()
         cleanerSchedule?.cancel()
         producerExpiryTask.cancel()
-        return transactions.close(on: group.next()).flatMap { self.groups.close(on: self.group.next()) }
+        let loop = group.next()
+        let backgroundDone = internalTopics.stop(on: loop)
+        return transactions.close(on: loop).flatMap { self.groups.close(on: loop) }
+            .flatMap { backgroundDone }
             .flatMap { self.topics.shutdown() }
     }
 
@@ -172,7 +211,9 @@ public final class Broker: Sendable {
     public func beginShutdown() -> EventLoopFuture<Void> {
         retentionSchedule.cancel()
         cleanerSchedule?.cancel()
-        return transactions.close(on: group.next()).flatMap { self.groups.close(on: self.group.next()) }
+        let loop = group.next()
+        _ = internalTopics.stop(on: loop)
+        return transactions.close(on: loop).flatMap { self.groups.close(on: loop) }
     }
 
     /// Runs the time-based flush policy (`log.flush.interval.ms`) on every partition.

@@ -54,6 +54,8 @@ public final class TopicRegistry: @unchecked Sendable {
     /// Removals of deleted partition folders waiting out `log.segment.delete.delay.ms`, cancelled on shutdown.
     let folderRemovals = NIOLockedValueBox<(nextId: UInt64, pending: [UInt64: (folders: [String], scheduled: Scheduled<Void>)])>(
         (0, [:]))
+    /// Internal topics known by name but not open yet (see `TopicRegistry+InternalTopics.swift`).
+    let reserved = NIOLockedValueBox<[String: ReservedTopic]>([:])
 
     init(dataDirectory: DataDirectory, config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
          logger: Logger, clock: @escaping @Sendable () -> Int64) {
@@ -76,7 +78,7 @@ public final class TopicRegistry: @unchecked Sendable {
     }
 
     /// A stable event loop for a partition, so the same partition always lands on the same loop.
-    private func loop(for tp: TopicPartition) -> EventLoop {
+    func loop(for tp: TopicPartition) -> EventLoop {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in tp.directoryName.utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
@@ -84,8 +86,10 @@ public final class TopicRegistry: @unchecked Sendable {
         return loops[Int(hash % UInt64(loops.count))]
     }
 
-    /// Reopens every topic found in the data directory.
-    func loadExisting() throws {
+    /// Reopens every topic found in the data directory, except those named in `deferred`: their
+    /// metadata is read and their names reserved, but their logs are opened later by `openReserved`,
+    /// so that start-up does not wait for them.
+    func loadExisting(deferring deferred: Set<String> = []) throws {
         try dataDirectoryLock.withLock {
             let dir = directory
             let metadata = try dir.loadTopicMetadata()
@@ -107,6 +111,10 @@ public final class TopicRegistry: @unchecked Sendable {
                     try dir.saveTopicMetadata(name, meta)
                 }
                 let configs = Self.topicConfigs(from: meta)
+                if deferred.contains(name) {
+                    reserved.withLockedValue { $0[name] = ReservedTopic(id: id, partitions: count, configs: configs) }
+                    continue
+                }
                 let topic = try openTopic(name: name, id: id, partitionCount: count, configs: configs, in: dir)
                 topics.withLockedValue { $0[name] = topic }
             }
@@ -157,10 +165,11 @@ public final class TopicRegistry: @unchecked Sendable {
         if let problem = TopicConfigCatalog.problem(with: configs) { throw .invalidConfig(problem) }
         let result: Result<Topic?, TopicCreationError> = dataDirectoryLock.withLock { () -> Result<Topic?, TopicCreationError> in
             let dir = directory
-            let existing = topics.withLockedValue { $0 }
-            if existing[name] != nil { return .failure(.alreadyExists("Topic '\(name)' already exists.")) }
+            // A reserved internal topic exists as far as clients are concerned, though not open yet.
+            let existing = Set(topics.withLockedValue { $0.keys }).union(reserved.withLockedValue { $0.keys })
+            if existing.contains(name) { return .failure(.alreadyExists("Topic '\(name)' already exists.")) }
             let key = TopicNameValidator.collisionKey(name)
-            if let clash = existing.keys.first(where: { TopicNameValidator.collisionKey($0) == key }) {
+            if let clash = existing.first(where: { TopicNameValidator.collisionKey($0) == key }) {
                 return .failure(.invalidName("Topic '\(name)' collides with existing topic: \(clash)"))
             }
             if validateOnly { return .success(nil) }

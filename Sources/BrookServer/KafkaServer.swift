@@ -44,6 +44,8 @@ public final class KafkaServer: Service, Sendable {
 
     public func run() async throws {
         let channel = try await bind()
+        // The coordinators' internal topics open in the background: the listener does not wait.
+        broker.startCoordinators()
         if let address = channel.localAddress { onReady(address) }
         let flushTimer = startFlushScheduler()
         try await withGracefulShutdownHandler {

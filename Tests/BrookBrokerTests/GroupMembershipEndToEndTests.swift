@@ -26,6 +26,7 @@ enum GroupTestSupport {
             config.groupCoordinator.offsetsTopicPartitions = 4
         }
         try await broker.broker.groups.loadedFuture.get()
+        try await broker.broker.transactions.loadedFuture.get()  // FindCoordinator tests ask for both kinds
         return broker
     }
 

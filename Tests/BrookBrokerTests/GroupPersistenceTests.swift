@@ -58,7 +58,7 @@ final class GroupPersistenceTests: XCTestCase {
         let broker = try await GroupTestSupport.broker()
         defer { broker.removeData() }
         let partition = try XCTUnwrap(broker.broker.topics.topic(named: "__consumer_offsets")?.partitions.first)
-        let runner = GroupShardRunner(partition: partition, config: GroupCoordinatorConfig(),
+        let runner = GroupShardRunner(eventLoop: partition.eventLoop, config: GroupCoordinatorConfig(),
                                       logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                                       clock: Broker.wallClockMillis)
         let join = JoinGroupInput(groupId: "g", sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, protocolType: "consumer",
@@ -69,7 +69,7 @@ final class GroupPersistenceTests: XCTestCase {
             shard.heartbeat(HeartbeatInput(groupId: "g", generationId: 1, memberId: "m"), now: now)
         }.get()
         XCTAssertEqual(heartbeat, .coordinatorLoadInProgress)
-        try await runner.load().get()
+        try await runner.load(from: partition).get()
         let late = try await runner.join(join).get()
         XCTAssertEqual(late.error, .memberIdRequired)
         try await runner.close().get()

@@ -1,4 +1,4 @@
-import BrookBroker
+@testable import BrookBroker
 import BrookProtocol
 import BrookServer
 import Foundation
@@ -17,6 +17,8 @@ final class TestBroker: @unchecked Sendable {
     let port: Int
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, Error>
+    /// Holds the opening of the internal topics while unfulfilled (`holdCoordinators`).
+    private let coordinatorHold: EventLoopPromise<Void>?
 
     static func makeTempDir() -> String {
         let path = NSTemporaryDirectory() + "brook-test-\(UUID().uuidString)"
@@ -24,7 +26,11 @@ final class TestBroker: @unchecked Sendable {
         return path
     }
 
-    init(dataDir: String = TestBroker.makeTempDir(), configure: (inout BrokerConfig) -> Void = { _ in }) async throws {
+    /// `holdCoordinators`: the internal topics stay unopened (coordinators not ready) until
+    /// `releaseCoordinators()`; FindCoordinator waits `findCoordinatorWait` for them.
+    init(dataDir: String = TestBroker.makeTempDir(), holdCoordinators: Bool = false,
+         findCoordinatorWait: TimeAmount = .seconds(1),
+         configure: (inout BrokerConfig) -> Void = { _ in }) async throws {
         self.dataDir = dataDir
         var config = BrokerConfig()
         config.listenPort = 0
@@ -36,7 +42,16 @@ final class TestBroker: @unchecked Sendable {
         self.group = group
         self.threadPool = pool
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        let broker = try Broker(config: config, group: group, threadPool: pool, logger: logger)
+        let hold = holdCoordinators ? group.next().makePromise(of: Void.self) : nil
+        self.coordinatorHold = hold
+        let broker: Broker
+        do {
+            broker = try Broker(config: config, group: group, threadPool: pool, logger: logger, clock: Broker.wallClockMillis,
+                                internalTopicsGate: hold?.futureResult, findCoordinatorWait: findCoordinatorWait)
+        } catch {
+            hold?.succeed(())
+            throw error
+        }
         self.broker = broker
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = KafkaServer(broker: broker, group: group, logger: logger) { address in
@@ -47,14 +62,23 @@ final class TestBroker: @unchecked Sendable {
         self.serviceGroup = serviceGroup
         self.runTask = Task { try await serviceGroup.run() }
         var iterator = stream.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw ConfigError("server did not start") }
+        guard let port = await iterator.next() else {
+            hold?.succeed(())
+            throw ConfigError("server did not start")
+        }
         self.port = port
+    }
+
+    /// Lets the internal topics open (see `holdCoordinators`).
+    func releaseCoordinators() {
+        coordinatorHold?.succeed(())
     }
 
     /// Graceful stop: in-flight requests finish, logs close cleanly.
     func stop() async throws {
         await serviceGroup.triggerGracefulShutdown()
         try await runTask.value
+        releaseCoordinators()  // a held gate must still be fulfilled; shutdown did not wait for it
         try await group.shutdownGracefully()
         try await threadPool.shutdownGracefully()
     }

@@ -1,27 +1,52 @@
 import BrookCoordination
 import BrookProtocol
+import BrookStorage
 import Foundation
 import Logging
 import NIOCore
 
 /// The broker's consumer group coordinator: one shard per `__consumer_offsets` partition, each run on
 /// the event loop that owns that partition. Every group lives on the shard `hash(group) % partitions`.
+///
+/// The shards exist from start-up and answer COORDINATOR_LOAD_IN_PROGRESS until `load(from:)` has
+/// replayed their partitions (the topic is opened in the background once the listener is up).
 public final class GroupCoordinator: Sendable {
     let config: GroupCoordinatorConfig
     let runners: [GroupShardRunner]
-    private let loaded: EventLoopFuture<Void>
+    private let group: EventLoopGroup
+    /// When the shards have loaded.
+    let loading: CoordinatorLoading
 
-    /// Opens (or creates) `__consumer_offsets` and starts replaying it in the background.
-    init(topics: TopicRegistry, config: GroupCoordinatorConfig, group: EventLoopGroup, logger: Logger,
-         clock: @escaping @Sendable () -> Int64) throws {
+    /// Shards for the `partitions` partitions of `__consumer_offsets`, each on the loop its partition
+    /// will have; they hold no partition until `load(from:)`.
+    init(partitions: Int32, topics: TopicRegistry, config: GroupCoordinatorConfig, group: EventLoopGroup,
+         logger: Logger, clock: @escaping @Sendable () -> Int64) {
         self.config = config
-        let topic = try OffsetsTopic.openOrCreate(in: topics, config: config)
-        runners = topic.partitions.map { GroupShardRunner(partition: $0, config: config, logger: logger, clock: clock) }
-        loaded = EventLoopFuture.andAllComplete(runners.map { $0.load() }, on: group.next())
+        self.group = group
+        self.loading = CoordinatorLoading(group: group)
+        runners = (0..<partitions).map { index in
+            GroupShardRunner(eventLoop: topics.loop(for: TopicPartition(topic: OffsetsTopic.name, partition: index)),
+                             config: config, logger: logger, clock: clock)
+        }
     }
 
-    /// Completes once every shard has loaded (tests wait on this).
-    public var loadedFuture: EventLoopFuture<Void> { loaded }
+    /// Replays every shard once `topic` (the open `__consumer_offsets`) arrives. nil (it could not be
+    /// opened, or shutdown began first) closes the shards, so requests get NOT_COORDINATOR and
+    /// FindCoordinator keeps answering COORDINATOR_NOT_AVAILABLE.
+    func load(from topic: EventLoopFuture<Topic?>) -> EventLoopFuture<Void> {
+        let runners = self.runners
+        let done = topic.flatMap { topic -> EventLoopFuture<Void> in
+            let loop = self.group.next()
+            guard let topic else { return EventLoopFuture.andAllComplete(runners.map { $0.close() }, on: loop) }
+            let loads = zip(runners, topic.partitions).map { runner, partition in runner.load(from: partition) }
+            return EventLoopFuture.andAllComplete(loads, on: loop)
+        }
+        loading.set(done)
+        return done
+    }
+
+    /// Completes once every shard has loaded (tests wait on this); fails if loading never started.
+    public var loadedFuture: EventLoopFuture<Void> { loading.future }
 
     /// The shard coordinating `groupId`.
     func runner(for groupId: String) -> GroupShardRunner {

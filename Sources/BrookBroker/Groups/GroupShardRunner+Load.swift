@@ -6,25 +6,33 @@ import NIOCore
 extension GroupShardRunner {
     static let loadChunkBytes = 5 * 1024 * 1024  // offsets.load.buffer.size
 
-    /// Replays the partition, then activates the shard. Requests get COORDINATOR_LOAD_IN_PROGRESS meanwhile.
-    func load() -> EventLoopFuture<Void> {
-        partition.offsets().flatMap { offsets in
-            self.loadChunk(from: offsets.logStartOffset, upTo: offsets.highWatermark, records: 0)
+    /// Takes the shard's partition, replays it, then activates the shard. Requests get
+    /// COORDINATOR_LOAD_IN_PROGRESS until then. A shard closed meanwhile stops loading.
+    func load(from partition: Partition) -> EventLoopFuture<Void> {
+        precondition(partition.eventLoop === eventLoop, "a shard runs on its partition's event loop")
+        return eventLoop.flatSubmit {
+            guard self.status == .loading else { return self.eventLoop.makeSucceededVoidFuture() }
+            self.partition = partition
+            let offsets = partition.currentOffsets
+            return self.loadChunk(from: offsets.logStartOffset, upTo: offsets.highWatermark, records: 0)
         }
     }
 
     private func loadChunk(from offset: Int64, upTo end: Int64, records: Int) -> EventLoopFuture<Void> {
         guard offset < end else { return activate(records: records) }
-        // The runner shares the partition's event loop, so it may read the log directly.
-        return eventLoop.submit {
-            try self.partition.log.read(from: offset, maxBytes: Self.loadChunkBytes, upTo: end, minOneBatch: true).records
+        // The runner shares the partition's event loop, so it may read the log directly; once the
+        // shard is closed (shutdown) the log may be closed too, so stop reading.
+        return eventLoop.submit { () -> ByteBuffer? in
+            guard self.status == .loading, let partition = self.partition else { return nil }
+            return try partition.log.read(from: offset, maxBytes: Self.loadChunkBytes, upTo: end, minOneBatch: true).records
         }.flatMap { chunk in
+            guard let chunk else { return self.eventLoop.makeSucceededVoidFuture() }
             let (next, count) = self.replay(chunk, from: offset)
             guard next > offset else { return self.activate(records: records + count) }
             return self.loadChunk(from: next, upTo: end, records: records + count)
         }.flatMapError { error in
             self.logger.error("stopped loading group metadata", metadata: [
-                "brook.partition": "\(self.partition.topicPartition)", "error": "\(error)"])
+                "brook.partition": "\(self.topicPartitionName)", "error": "\(error)"])
             return self.activate(records: records)
         }
     }
@@ -36,7 +44,7 @@ extension GroupShardRunner {
             batches = try RecordBatch.decodeAll(chunk, maxDecompressedSize: 64 * 1024 * 1024)
         } catch {
             logger.error("undecodable batch in group metadata log", metadata: [
-                "brook.partition": "\(partition.topicPartition)", "offset": "\(offset)", "error": "\(error)"])
+                "brook.partition": "\(topicPartitionName)", "offset": "\(offset)", "error": "\(error)"])
             return (offset, 0)
         }
         var next = offset
@@ -61,13 +69,16 @@ extension GroupShardRunner {
                     }
                 } catch {
                     logger.warning("skipping undecodable group metadata record", metadata: [
-                        "brook.partition": "\(partition.topicPartition)", "offset": "\(batch.offset(of: record))",
+                        "brook.partition": "\(topicPartitionName)", "offset": "\(batch.offset(of: record))",
                         "error": "\(error)"])
                 }
             }
         }
         return (next, count)
     }
+
+    /// For log lines (the partition is set by then).
+    private var topicPartitionName: String { partition.map { "\($0.topicPartition)" } ?? "?" }
 
     private func activate(records: Int) -> EventLoopFuture<Void> {
         eventLoop.submit {
@@ -76,7 +87,7 @@ extension GroupShardRunner {
             self.perform(self.shard.loadCompleted(now: self.clock()))
             if records > 0 {
                 self.logger.info("loaded group metadata", metadata: [
-                    "brook.partition": "\(self.partition.topicPartition)", "records": "\(records)",
+                    "brook.partition": "\(self.topicPartitionName)", "records": "\(records)",
                     "groups": "\(self.shard.groups.count)"])
             }
         }

@@ -15,11 +15,14 @@ extension GroupShardRunner {
             if let error = self.unavailableError {
                 return self.eventLoop.makeSucceededFuture(Array(repeating: error, count: count))
             }
+            guard let partition = self.partition else {
+                return self.eventLoop.makeSucceededFuture(Array(repeating: .coordinatorNotAvailable, count: count))
+            }
             let now = self.clock()
             let (errors, records) = self.shard.transactionalOffsetRecords(input, now: now)
             guard !records.isEmpty else { return self.eventLoop.makeSucceededFuture(errors) }
             // The coordinator writes in the producer's sequence on this partition.
-            let entry = self.partition.producers.producers[producerId]
+            let entry = partition.producers.producers[producerId]
             let sequence = entry.map { $0.producerEpoch == producerEpoch ? $0.lastSequence &+ 1 : 0 } ?? 0
             var builder = RecordBatchBuilder(producerId: producerId, producerEpoch: producerEpoch,
                                              baseSequence: max(0, sequence), isTransactional: true)
@@ -30,7 +33,7 @@ extension GroupShardRunner {
             } catch {
                 return self.eventLoop.makeSucceededFuture(Array(repeating: .unknownServerError, count: count))
             }
-            return self.partition.append([batch], durable: true, logAppendTime: false).map { _ in
+            return partition.append([batch], durable: true, logAppendTime: false).map { _ in
                 self.pendingTxnOffsets[producerId, default: []].append(contentsOf: records)
                 return errors
             }.recover { error in

@@ -8,16 +8,18 @@ import NIOCore
 ///
 /// The shard value is touched only on that loop. The runner performs the shard's effects: parks
 /// JoinGroup/SyncGroup promises by token, runs timers, and appends records durably (acks=all),
-/// releasing the responses that follow an append only once it is on disk.
+/// releasing the responses that follow an append only once it is on disk. The runner exists from
+/// start-up; its partition arrives with `load(from:)` once the topic is open in the background.
 final class GroupShardRunner: @unchecked Sendable {
     enum Status { case loading, active, closed }
 
-    let partition: Partition
-    var eventLoop: EventLoop { partition.eventLoop }
+    let eventLoop: EventLoop
     let logger: Logger
     let clock: @Sendable () -> Int64
 
     // Loop-confined state.
+    /// Set by `load(from:)`; nil until the topic is open (the status is `.loading` until then).
+    var partition: Partition?
     var shard: GroupCoordinatorShard
     var status = Status.loading
     private var nextToken: UInt64 = 0
@@ -27,8 +29,9 @@ final class GroupShardRunner: @unchecked Sendable {
     /// Transactional offset commits written but not yet settled by a marker, by producer id.
     var pendingTxnOffsets: [Int64: [OffsetsTopicRecord]] = [:]
 
-    init(partition: Partition, config: GroupCoordinatorConfig, logger: Logger, clock: @escaping @Sendable () -> Int64) {
-        self.partition = partition
+    /// `eventLoop` must be the loop that will own the partition (`TopicRegistry.loop(for:)`).
+    init(eventLoop: EventLoop, config: GroupCoordinatorConfig, logger: Logger, clock: @escaping @Sendable () -> Int64) {
+        self.eventLoop = eventLoop
         self.shard = GroupCoordinatorShard(config: config)
         self.logger = logger
         self.clock = clock
@@ -144,8 +147,9 @@ final class GroupShardRunner: @unchecked Sendable {
 
     /// Writes records as one uncompressed batch and waits for fsync.
     private func append(_ records: [OffsetsTopicRecord]) -> EventLoopFuture<Void> {
-        partition.appendInternalRecords(records.map { ($0.encodeKey(), $0.encodeValue()) }, timestamp: clock(),
-                                        writer: "group coordinator")
+        guard let partition else { return eventLoop.makeFailedFuture(ErrorCode.coordinatorNotAvailable) }
+        return partition.appendInternalRecords(records.map { ($0.encodeKey(), $0.encodeValue()) }, timestamp: clock(),
+                                               writer: "group coordinator")
     }
 
     // MARK: Shutdown

@@ -2,27 +2,50 @@ import BrookProtocol
 import NIOCore
 
 /// FindCoordinator (10), versions 0–4: this node coordinates every group and every transactional id
-/// (it leads every `__consumer_offsets` and `__transaction_state` partition). v4+ batches keys.
+/// (it leads every `__consumer_offsets` and `__transaction_state` partition). v4+ batches keys, each
+/// with its own error; before v4 the one key's error is the top-level one.
+///
+/// Right after start-up the internal topics are still opening in the background. Kafka answers
+/// COORDINATOR_NOT_AVAILABLE at once while it creates such a topic, but librdkafka retries that only
+/// after about a second, which would cost every client arriving in the first tens of milliseconds a
+/// second. So a request for a coordinator that has not loaded yet waits for it, for at most
+/// `Broker.findCoordinatorWait`, and then gets what is known: this node once the topic is open
+/// (a shard still replaying answers COORDINATOR_LOAD_IN_PROGRESS), COORDINATOR_NOT_AVAILABLE before
+/// (retriable; also the answer when the topic could not be opened).
 enum FindCoordinatorHandler {
     static let groupKeyType: Int8 = 0
     static let transactionKeyType: Int8 = 1
 
     static let handler = ApiHandler.make(FindCoordinatorRequest.self, versions: 0...4) { request, context in
         let broker = context.broker
+        let topic: String?
+        let loading: CoordinatorLoading?
+        switch request.keyType {
+        case groupKeyType: (topic, loading) = (OffsetsTopic.name, broker.groups.loading)
+        case transactionKeyType: (topic, loading) = (TransactionStateTopic.name, broker.transactions.loading)
+        default: (topic, loading) = (nil, nil)
+        }
+        let loaded = loading?.whenLoaded(within: broker.findCoordinatorWait, on: context.eventLoop)
+            ?? context.eventLoop.makeSucceededVoidFuture()
+        let version = context.header.apiVersion
+        return loaded.map { () -> (any KafkaMessage)? in response(to: request, version: version, broker: broker, topic: topic) }
+    }
+
+    private static func response(to request: FindCoordinatorRequest, version: Int16, broker: Broker,
+                                 topic: String?) -> FindCoordinatorResponse {
         let advertised = broker.config.advertised
+        let ready = topic.map { broker.topics.topic(named: $0) != nil } ?? false
         func lookup(_ key: String) -> (error: ErrorCode, nodeId: Int32, host: String, port: Int32) {
-            switch request.keyType {
-            case groupKeyType, transactionKeyType:
-                return (.none, broker.identity.nodeId, advertised.host, Int32(advertised.port))
-            default: return (.invalidRequest, -1, "", -1)
-            }
+            guard topic != nil else { return (.invalidRequest, -1, "", -1) }
+            guard ready else { return (.coordinatorNotAvailable, -1, "", -1) }
+            return (.none, broker.identity.nodeId, advertised.host, Int32(advertised.port))
         }
         var response = FindCoordinatorResponse()
-        if context.header.apiVersion >= 4 {
+        if version >= 4 {
             response.coordinators = request.coordinatorKeys.map { key in
                 let found = lookup(key)
                 return .init(key: key, nodeId: found.nodeId, host: found.host, port: found.port,
-                             errorCode: found.error.rawValue, errorMessage: nil)
+                             errorCode: found.error.rawValue, errorMessage: found.error == .none ? nil : "\(found.error)")
             }
         } else {
             let found = lookup(request.key)
@@ -32,6 +55,6 @@ enum FindCoordinatorHandler {
             response.host = found.host
             response.port = found.port
         }
-        return context.eventLoop.makeSucceededFuture(response)
+        return response
     }
 }

@@ -37,6 +37,12 @@ enum MetadataHandler {
                     continue
                 }
                 guard seen.insert(name).inserted else { continue }
+                if broker.topics.isReserved(name) {
+                    // An internal topic still opening after start-up: Kafka's answer for a topic
+                    // whose leader is not up yet, which clients retry.
+                    response.topics.append(errorTopic(name, .leaderNotAvailable))
+                    continue
+                }
                 if let problem = TopicNameValidator.problem(with: name) {
                     _ = problem
                     response.topics.append(errorTopic(name, .invalidTopicException))

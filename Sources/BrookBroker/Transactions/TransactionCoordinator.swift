@@ -1,4 +1,5 @@
 import BrookCoordination
+import BrookStorage
 import Logging
 import NIOCore
 
@@ -9,7 +10,6 @@ import NIOCore
 public final class TransactionCoordinator: Sendable {
     /// The settings the coordinator runs with.
     struct Settings: Sendable {
-        var partitions: Int32
         var maxTimeoutMs: Int64
         var idExpirationMs: Int64
         /// `transaction.abort.timed.out.transaction.cleanup.interval.ms` (Kafka: 10 s).
@@ -19,20 +19,24 @@ public final class TransactionCoordinator: Sendable {
     }
 
     let runners: [TransactionShardRunner]
-    private let loaded: EventLoopFuture<Void>
+    private let group: EventLoopGroup
+    /// When the shards have loaded.
+    let loading: CoordinatorLoading
     private let abortTask: RepeatedTask
     private let expiryTask: RepeatedTask
 
-    /// Opens (or creates) `__transaction_state` and starts replaying it in the background.
-    init(topics: TopicRegistry, settings: Settings, group: EventLoopGroup, logger: Logger,
-         clock: @escaping @Sendable () -> Int64, writeMarkers: @escaping TransactionShardRunner.MarkerWriter) throws {
-        let topic = try TransactionStateTopic.openOrCreate(in: topics, partitions: settings.partitions)
-        let runners = topic.partitions.map {
-            TransactionShardRunner(partition: $0, maxTimeoutMs: settings.maxTimeoutMs, logger: logger, clock: clock,
-                                   writeMarkers: writeMarkers)
+    /// Shards for the `partitions` partitions of `__transaction_state`, each on the loop its partition
+    /// will have; they hold no partition and answer COORDINATOR_LOAD_IN_PROGRESS until `load(from:)`.
+    init(partitions: Int32, topics: TopicRegistry, settings: Settings, group: EventLoopGroup, logger: Logger,
+         clock: @escaping @Sendable () -> Int64, writeMarkers: @escaping TransactionShardRunner.MarkerWriter) {
+        self.group = group
+        self.loading = CoordinatorLoading(group: group)
+        let runners = (0..<partitions).map { index in
+            TransactionShardRunner(
+                eventLoop: topics.loop(for: TopicPartition(topic: TransactionStateTopic.name, partition: index)),
+                maxTimeoutMs: settings.maxTimeoutMs, logger: logger, clock: clock, writeMarkers: writeMarkers)
         }
         self.runners = runners
-        loaded = EventLoopFuture.andAllComplete(runners.map { $0.load() }, on: group.next())
         let abortInterval = TimeAmount.milliseconds(settings.abortCheckIntervalMs)
         abortTask = group.next().scheduleRepeatedTask(initialDelay: abortInterval, delay: abortInterval) { _ in
             for runner in runners { runner.abortTimedOut() }
@@ -43,8 +47,23 @@ public final class TransactionCoordinator: Sendable {
         }
     }
 
-    /// Completes once every shard has loaded (tests wait on this).
-    public var loadedFuture: EventLoopFuture<Void> { loaded }
+    /// Replays every shard once `topic` (the open `__transaction_state`) arrives. nil (it could not
+    /// be opened, or shutdown began first) closes the shards, so requests get NOT_COORDINATOR and
+    /// FindCoordinator keeps answering COORDINATOR_NOT_AVAILABLE.
+    func load(from topic: EventLoopFuture<Topic?>) -> EventLoopFuture<Void> {
+        let runners = self.runners
+        let done = topic.flatMap { topic -> EventLoopFuture<Void> in
+            let loop = self.group.next()
+            guard let topic else { return EventLoopFuture.andAllComplete(runners.map { $0.close() }, on: loop) }
+            let loads = zip(runners, topic.partitions).map { runner, partition in runner.load(from: partition) }
+            return EventLoopFuture.andAllComplete(loads, on: loop)
+        }
+        loading.set(done)
+        return done
+    }
+
+    /// Completes once every shard has loaded (tests wait on this); fails if loading never started.
+    public var loadedFuture: EventLoopFuture<Void> { loading.future }
 
     /// The shard coordinating `transactionalId`.
     func runner(for transactionalId: String) -> TransactionShardRunner {

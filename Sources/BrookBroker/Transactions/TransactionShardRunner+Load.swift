@@ -7,24 +7,34 @@ import NIOCore
 extension TransactionShardRunner {
     static let loadChunkBytes = 5 * 1024 * 1024  // transaction.state.log.load.buffer.size
 
-    func load() -> EventLoopFuture<Void> {
-        partition.offsets().flatMap { offsets in
-            self.loadChunk(from: offsets.logStartOffset, upTo: offsets.highWatermark)
+    /// Takes the shard's partition, replays it, then activates the shard and resumes its unfinished
+    /// work. Requests (EndTxn among them) get COORDINATOR_LOAD_IN_PROGRESS until then. A shard closed
+    /// meanwhile stops loading.
+    func load(from partition: Partition) -> EventLoopFuture<Void> {
+        precondition(partition.eventLoop === eventLoop, "a shard runs on its partition's event loop")
+        return eventLoop.flatSubmit {
+            guard self.status == .loading else { return self.eventLoop.makeSucceededVoidFuture() }
+            self.partition = partition
+            let offsets = partition.currentOffsets
+            return self.loadChunk(from: offsets.logStartOffset, upTo: offsets.highWatermark)
         }
     }
 
     private func loadChunk(from offset: Int64, upTo end: Int64) -> EventLoopFuture<Void> {
         guard offset < end else { return activate() }
-        // The runner shares the partition's event loop, so it may read the log directly.
-        return eventLoop.submit {
-            try self.partition.log.read(from: offset, maxBytes: Self.loadChunkBytes, upTo: end, minOneBatch: true).records
+        // The runner shares the partition's event loop, so it may read the log directly; once the
+        // shard is closed (shutdown) the log may be closed too, so stop reading.
+        return eventLoop.submit { () -> ByteBuffer? in
+            guard self.status == .loading, let partition = self.partition else { return nil }
+            return try partition.log.read(from: offset, maxBytes: Self.loadChunkBytes, upTo: end, minOneBatch: true).records
         }.flatMap { chunk in
+            guard let chunk else { return self.eventLoop.makeSucceededVoidFuture() }
             let next = self.replay(chunk, from: offset)
             guard next > offset else { return self.activate() }
             return self.loadChunk(from: next, upTo: end)
         }.flatMapError { error in
             self.logger.error("stopped loading transaction state", metadata: [
-                "brook.partition": "\(self.partition.topicPartition)", "error": "\(error)"])
+                "brook.partition": "\(self.topicPartitionName)", "error": "\(error)"])
             return self.activate()
         }
     }
@@ -36,7 +46,7 @@ extension TransactionShardRunner {
             batches = try RecordBatch.decodeAll(chunk, maxDecompressedSize: 64 * 1024 * 1024)
         } catch {
             logger.error("undecodable batch in transaction state log", metadata: [
-                "brook.partition": "\(partition.topicPartition)", "offset": "\(offset)", "error": "\(error)"])
+                "brook.partition": "\(topicPartitionName)", "offset": "\(offset)", "error": "\(error)"])
             return offset
         }
         var next = offset
@@ -50,13 +60,16 @@ extension TransactionShardRunner {
                     shard.replay(transactionalId: id, try record.value.map { try TransactionLogRecord.decodeValue(transactionalId: id, $0) })
                 } catch {
                     logger.warning("skipping undecodable transaction state record", metadata: [
-                        "brook.partition": "\(partition.topicPartition)", "offset": "\(batch.offset(of: record))",
+                        "brook.partition": "\(topicPartitionName)", "offset": "\(batch.offset(of: record))",
                         "error": "\(error)"])
                 }
             }
         }
         return next
     }
+
+    /// For log lines (the partition is set by then).
+    private var topicPartitionName: String { partition.map { "\($0.topicPartition)" } ?? "?" }
 
     private func activate() -> EventLoopFuture<Void> {
         eventLoop.submit {

@@ -7,15 +7,15 @@ import NIOCore
 /// Runs one `TransactionCoordinatorShard` on the event loop that owns its `__transaction_state`
 /// partition. The shard value is touched only on that loop. The runner performs the shard's effects:
 /// durable writes of state records and tombstones (answering the client only once on disk), and
-/// transaction markers, retried until every partition has its marker.
+/// transaction markers, retried until every partition has its marker. The runner exists from
+/// start-up; its partition arrives with `load(from:)` once the topic is open in the background.
 final class TransactionShardRunner: @unchecked Sendable {
     enum Status { case loading, active, closed }
 
     /// Writes a transaction's markers to all its partitions; completes when all are durable.
     typealias MarkerWriter = @Sendable (TransactionMarkers) -> EventLoopFuture<Void>
 
-    let partition: Partition
-    var eventLoop: EventLoop { partition.eventLoop }
+    let eventLoop: EventLoop
     let logger: Logger
     let clock: @Sendable () -> Int64
     let writeMarkers: MarkerWriter
@@ -23,12 +23,15 @@ final class TransactionShardRunner: @unchecked Sendable {
     static let markerRetryDelay = TimeAmount.milliseconds(500)
 
     // Loop-confined state.
+    /// Set by `load(from:)`; nil until the topic is open (the status is `.loading` until then).
+    var partition: Partition?
     var shard: TransactionCoordinatorShard
     var status = Status.loading
 
-    init(partition: Partition, maxTimeoutMs: Int64, logger: Logger, clock: @escaping @Sendable () -> Int64,
+    /// `eventLoop` must be the loop that will own the partition (`TopicRegistry.loop(for:)`).
+    init(eventLoop: EventLoop, maxTimeoutMs: Int64, logger: Logger, clock: @escaping @Sendable () -> Int64,
          writeMarkers: @escaping MarkerWriter) {
-        self.partition = partition
+        self.eventLoop = eventLoop
         self.shard = TransactionCoordinatorShard(maxTimeoutMs: maxTimeoutMs)
         self.logger = logger
         self.clock = clock
@@ -122,7 +125,8 @@ final class TransactionShardRunner: @unchecked Sendable {
 
     /// Writes one record as an uncompressed batch and waits for fsync.
     private func write(key: ByteBuffer, value: ByteBuffer?) -> EventLoopFuture<Void> {
-        partition.appendInternalRecords([(key, value)], timestamp: clock(), writer: "transaction coordinator")
+        guard let partition else { return eventLoop.makeFailedFuture(ErrorCode.coordinatorNotAvailable) }
+        return partition.appendInternalRecords([(key, value)], timestamp: clock(), writer: "transaction coordinator")
     }
 
     // MARK: Timers
