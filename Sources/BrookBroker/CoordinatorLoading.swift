@@ -14,8 +14,19 @@ final class CoordinatorLoading: Sendable {
         self.group = group
     }
 
-    func set(_ future: EventLoopFuture<Void>) {
-        loaded.withLockedValue { $0 = future }
+    /// Replays every shard once `topic` (the open internal topic) arrives, shard i from partition i.
+    /// nil (it could not be opened, or shutdown began first) closes the shards, so requests get
+    /// NOT_COORDINATOR and FindCoordinator keeps answering COORDINATOR_NOT_AVAILABLE.
+    func load<Shard: CoordinatorShard>(_ shards: [Shard], from topic: EventLoopFuture<Topic?>) -> EventLoopFuture<Void> {
+        let group = self.group
+        let done = topic.flatMap { topic -> EventLoopFuture<Void> in
+            let loop = group.next()
+            guard let topic else { return EventLoopFuture.andAllComplete(shards.map { $0.close() }, on: loop) }
+            let loads = zip(shards, topic.partitions).map { shard, partition in shard.load(from: partition) }
+            return EventLoopFuture.andAllComplete(loads, on: loop)
+        }
+        loaded.withLockedValue { $0 = done }
+        return done
     }
 
     /// Completes once every shard has loaded; fails if loading never started.
@@ -36,3 +47,14 @@ final class CoordinatorLoading: Sendable {
         return promise.futureResult
     }
 }
+
+/// A coordinator shard that rebuilds itself from one internal-topic partition.
+protocol CoordinatorShard: Sendable {
+    /// Replays `partition`, then starts answering requests.
+    func load(from partition: Partition) -> EventLoopFuture<Void>
+    /// Refuses further requests.
+    func close() -> EventLoopFuture<Void>
+}
+
+extension GroupShardRunner: CoordinatorShard {}
+extension TransactionShardRunner: CoordinatorShard {}

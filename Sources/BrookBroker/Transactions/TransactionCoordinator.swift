@@ -47,19 +47,9 @@ public final class TransactionCoordinator: Sendable {
         }
     }
 
-    /// Replays every shard once `topic` (the open `__transaction_state`) arrives. nil (it could not
-    /// be opened, or shutdown began first) closes the shards, so requests get NOT_COORDINATOR and
-    /// FindCoordinator keeps answering COORDINATOR_NOT_AVAILABLE.
+    /// Replays every shard once `topic` (the open `__transaction_state`) arrives; see `CoordinatorLoading.load`.
     func load(from topic: EventLoopFuture<Topic?>) -> EventLoopFuture<Void> {
-        let runners = self.runners
-        let done = topic.flatMap { topic -> EventLoopFuture<Void> in
-            let loop = self.group.next()
-            guard let topic else { return EventLoopFuture.andAllComplete(runners.map { $0.close() }, on: loop) }
-            let loads = zip(runners, topic.partitions).map { runner, partition in runner.load(from: partition) }
-            return EventLoopFuture.andAllComplete(loads, on: loop)
-        }
-        loading.set(done)
-        return done
+        loading.load(runners, from: topic)
     }
 
     /// Completes once every shard has loaded (tests wait on this); fails if loading never started.
