@@ -42,9 +42,9 @@ extension TopicRegistry {
         let created = wanted.id == nil
         let id = wanted.id ?? KafkaUUID.random()
         if created {
-            var meta: [String: String] = ["topic.id": id.description, "partitions": String(wanted.partitions)]
-            for (k, v) in wanted.configs { meta["config.\(k)"] = v }
-            try dataDirectoryLock.withLock { try directory.saveTopicMetadata(name, meta) }
+            try dataDirectoryLock.withLock {
+                try saveMetadata(name, id: id, partitions: wanted.partitions, configs: wanted.configs)
+            }
             reserved.withLockedValue { $0[name]?.id = id }
         }
         // One partition per lock hold: the directory's checkpoint maps need the lock, and CreateTopics

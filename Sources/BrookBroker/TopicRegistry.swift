@@ -122,6 +122,14 @@ public final class TopicRegistry: @unchecked Sendable {
         }
     }
 
+    /// Writes a topic's `.properties` (id, partition count, `config.`-prefixed overrides). Call with
+    /// `dataDirectoryLock` held.
+    func saveMetadata(_ name: String, id: KafkaUUID, partitions: Int32, configs: [String: String]) throws {
+        var meta: [String: String] = ["topic.id": id.description, "partitions": String(partitions)]
+        for (k, v) in configs { meta["config.\(k)"] = v }
+        try directory.saveTopicMetadata(name, meta)
+    }
+
     private static func topicConfigs(from meta: [String: String]) -> [String: String] {
         var configs: [String: String] = [:]
         for (k, v) in meta where k.hasPrefix("config.") { configs[String(k.dropFirst(7))] = v }
@@ -174,10 +182,8 @@ public final class TopicRegistry: @unchecked Sendable {
             }
             if validateOnly { return .success(nil) }
             let id = KafkaUUID.random()
-            var meta: [String: String] = ["topic.id": id.description, "partitions": String(partitionCount)]
-            for (k, v) in configs { meta["config.\(k)"] = v }
             do {
-                try dir.saveTopicMetadata(name, meta)
+                try saveMetadata(name, id: id, partitions: partitionCount, configs: configs)
                 let topic = try openTopic(name: name, id: id, partitionCount: partitionCount, configs: configs, in: dir)
                 topics.withLockedValue { $0[name] = topic }
                 logger.info("created topic", metadata: ["brook.topic": "\(name)", "partitions": "\(partitionCount)"])

@@ -63,7 +63,7 @@ extension TopicRegistry {
             }
             if validateOnly { return .success(()) }
             do {
-                try saveMetadata(topic, partitions: count, configs: topic.configs)
+                try saveMetadata(topic.name, id: topic.id, partitions: count, configs: topic.configs)
                 let added = try openPartitions(topic.name, current..<count, configs: topic.configs, in: directory)
                 topic.appendPartitions(added)
                 return .success(())
@@ -81,7 +81,7 @@ extension TopicRegistry {
         if validateOnly { return }
         let result: Result<Void, AdminError> = dataDirectoryLock.withLock {
             do {
-                try saveMetadata(topic, partitions: Int32(topic.partitions.count), configs: configs)
+                try saveMetadata(topic.name, id: topic.id, partitions: Int32(topic.partitions.count), configs: configs)
             } catch {
                 return .failure(AdminError(.kafkaStorageError, "\(error)"))
             }
@@ -93,13 +93,6 @@ extension TopicRegistry {
         for partition in topic.partitions {
             partition.eventLoop.execute { partition.log.config = logConfig }
         }
-    }
-
-    /// Call with `dataDirectoryLock` held.
-    private func saveMetadata(_ topic: Topic, partitions: Int32, configs: [String: String]) throws {
-        var meta: [String: String] = ["topic.id": topic.id.description, "partitions": String(partitions)]
-        for (k, v) in configs { meta["config.\(k)"] = v }
-        try directory.saveTopicMetadata(topic.name, meta)
     }
 }
 
