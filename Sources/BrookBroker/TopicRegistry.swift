@@ -118,7 +118,10 @@ public final class TopicRegistry: @unchecked Sendable {
                 let topic = try openTopic(name: name, id: id, partitionCount: count, configs: configs, in: dir)
                 topics.withLockedValue { $0[name] = topic }
             }
-            cleanerCheckpoints.load(allTopics)
+            // The deferred internal topics are compacted too: their entries must survive until they open.
+            var ids = Dictionary(uniqueKeysWithValues: allTopics.map { ($0.name, $0.id) })
+            for (name, topic) in reserved.withLockedValue({ $0 }) { ids[name] = topic.id }
+            cleanerCheckpoints.load(ids: ids)
         }
     }
 

@@ -130,4 +130,22 @@ final class CleanerCheckpointsTests: XCTestCase {
         XCTAssertNotNil(try checkpointed(broker, "kept"))
         try await broker.stop()
     }
+
+    func testInternalTopicsOpenedAfterStartUpKeepTheirCheckpoints() async throws {
+        var broker = try await start()
+        defer { broker.removeData() }
+        try await broker.broker.groups.loadedFuture.get()
+        let offsets = try XCTUnwrap(broker.broker.topics.topic(named: "__consumer_offsets"))
+        let tp = TopicPartition(topic: "__consumer_offsets", partition: 3)
+        broker.broker.topics.cleanerCheckpoints.record(7, for: tp, topicId: offsets.id)
+        broker.broker.topics.cleanerCheckpoints.write()
+        try await broker.stop()
+
+        // The internal topics open only after the listener is up; their entries must wait for them.
+        broker = try await start(broker.dataDir)
+        try await broker.broker.groups.loadedFuture.get()
+        XCTAssertEqual(broker.broker.topics.cleanerCheckpoints.offset(for: tp, topicId: offsets.id), 7)
+        XCTAssertEqual(try storedOffsets(broker)[tp], 7)
+        try await broker.stop()
+    }
 }

@@ -30,9 +30,10 @@ final class CleanerCheckpoints: Sendable {
         self.logger = logger
     }
 
-    /// Reads the file at start-up and assigns its entries to the topics that exist. An unreadable
-    /// file costs one full recleaning, not the broker: it is logged and ignored.
-    func load(_ topics: [Topic]) {
+    /// Reads the file at start-up and assigns its entries to the topics that exist (`ids`: name → id,
+    /// including topics whose logs open later). An unreadable file costs one full recleaning, not the
+    /// broker: it is logged and ignored.
+    func load(ids: [String: KafkaUUID]) {
         let stored: [TopicPartition: Int64]
         do {
             stored = try checkpoint.read()
@@ -41,7 +42,6 @@ final class CleanerCheckpoints: Sendable {
                            metadata: ["path": "\(checkpoint.file.path)", "error": "\(error)"])
             stored = [:]
         }
-        let ids = Dictionary(topics.map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
         var loaded: [TopicPartition: Entry] = [:]
         for (tp, offset) in stored {
             // Entries of topics deleted before the file was rewritten are dropped, as Kafka does.
