@@ -43,8 +43,7 @@ enum MetadataHandler {
                     response.topics.append(errorTopic(name, .leaderNotAvailable))
                     continue
                 }
-                if let problem = TopicNameValidator.problem(with: name) {
-                    _ = problem
+                if TopicNameValidator.problem(with: name) != nil {
                     response.topics.append(errorTopic(name, .invalidTopicException))
                     continue
                 }
