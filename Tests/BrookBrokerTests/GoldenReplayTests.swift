@@ -4,7 +4,7 @@ import Foundation
 import NIOCore
 import XCTest
 
-/// Replays the request frames real clients sent to Apache Kafka 3.3.1 (../shared/golden) against a
+/// Replays the request frames real clients sent to Apache Kafka 3.3.1 (Tests/Fixtures/golden) against a
 /// real Brook, and checks each answer has the shape Kafka's had: same correlation id, decodes at
 /// the same version consuming every byte, and the same error codes where Kafka's are deterministic.
 ///
@@ -22,8 +22,8 @@ final class GoldenReplayTests: XCTestCase {
     }
 
     static var goldenRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/golden/kafka-3.3.1")
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/golden/kafka-3.3.1")
     }
 
     func testReplayEveryClient() async throws {

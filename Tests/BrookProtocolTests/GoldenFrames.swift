@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import XCTest
 
-/// One captured frame from /work/shared/golden: a request or response of an API at a version.
+/// One captured frame from Tests/Fixtures/golden: a request or response of an API at a version.
 struct GoldenFrame {
     var client: String
     var fileName: String
@@ -27,10 +27,10 @@ enum GoldenFrames {
     static let clients = ["kcat", "confluent", "kafkapython", "aiokafka", "java"]
 
     static var directory: URL {
-        // Tests/BrookProtocolTests/GoldenFrames.swift -> package root -> ../shared/golden/kafka-3.3.1
+        // Tests/BrookProtocolTests/GoldenFrames.swift -> Tests/Fixtures/golden/kafka-3.3.1
         URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("../shared/golden/kafka-3.3.1").standardized
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/golden/kafka-3.3.1").standardized
     }
 
     static func load(file: StaticString = #filePath, line: UInt = #line) throws -> [GoldenFrame] {

@@ -9,10 +9,9 @@ import XCTest
 /// where a codec was configured; compressed paths are covered by CompressionTests.)
 final class GoldenProduceTests: XCTestCase {
     private var goldenRoot: URL {
-        // Tests/BrookRecordsTests/<file> → package root → ../shared/golden/kafka-3.3.1
+        // Tests/BrookRecordsTests/<file> → Tests/Fixtures/golden/kafka-3.3.1
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/golden/kafka-3.3.1")
+            .appendingPathComponent("Fixtures/golden/kafka-3.3.1")
     }
 
     /// Finds the records blobs in a frame without a protocol decoder: each position where a v2
