@@ -1,7 +1,7 @@
 /*
  * loadgen: a small librdkafka load generator for Brook's benchmarks.
  *
- *   loadgen produce  -n N -s SIZE [-a ACKS] [-l LINGER_MS] [-B BATCH_BYTES] [-z CODEC]
+ *   loadgen produce  -n N -s SIZE [-a ACKS] [-l LINGER_MS] [-B BATCH_BYTES] [-z CODEC] [-r RATE]
  *   loadgen consume  -n N
  *   loadgen latency  -r RATE -d SECONDS [-s SIZE] [-a ACKS]
  *
@@ -65,7 +65,7 @@ static struct options opt = {
     .linger_ms = 5,
     .batch_bytes = 1000000,
     .codec = "none",
-    .rate = 1000,
+    .rate = 0, /* latency: 1000 when not given; produce: unpaced */
     .duration_s = 10,
     .limit_s = 600,
 };
@@ -112,7 +112,7 @@ static void usage(FILE *out) {
             "  -l MS          linger.ms for produce (default 5; latency always uses 0)\n"
             "  -B BYTES       batch.size for produce (default 1000000)\n"
             "  -z CODEC       compression: none, gzip, snappy, lz4, zstd (default none)\n"
-            "  -r RATE        latency: messages per second (default 1000)\n"
+            "  -r RATE        messages per second (latency: default 1000; produce: default unpaced)\n"
             "  -d SECONDS     latency: measured duration (default 10; plus 1 s warm-up)\n"
             "  -T SECONDS     overall time limit; exit 3 when hit (default 600)\n"
             "  -X KEY=VALUE   extra librdkafka property (repeatable)\n"
@@ -204,6 +204,14 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opa
     st->last_delivery_ns = now_ns();
 }
 
+/* Sleeps until message `index` of a fixed schedule starting at `start` is due. */
+static void wait_for_slot(uint64_t start, long index, uint64_t interval) {
+    uint64_t due = start + (uint64_t)index * interval;
+    struct timespec ts = {(time_t)(due / 1000000000ULL), (long)(due % 1000000000ULL)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR && !interrupted)
+        ;
+}
+
 static int produce_one(rd_kafka_t *rk, void *payload, size_t len, int copy) {
     for (;;) {
         rd_kafka_resp_err_t err = rd_kafka_producev(
@@ -245,8 +253,12 @@ static int run_produce(void) {
         payload[i] = (unsigned char)('a' + (i * 7 + i / 13) % 26);
 
     uint64_t start = now_ns();
+    /* -r paces the messages on a fixed schedule (a background load); without it, as fast as possible */
+    uint64_t interval = opt.rate > 0 ? 1000000000ULL / (uint64_t)opt.rate : 0;
     long sent = 0;
     for (; sent < opt.count; sent++) {
+        if (interval)
+            wait_for_slot(start, sent, interval);
         if (produce_one(rk, payload, (size_t)opt.size, 0) != 0)
             break;
         if ((sent & 1023) == 0)
@@ -427,8 +439,10 @@ static int64_t high_watermark(rd_kafka_t *rk) {
 static int run_latency(void) {
     if (opt.size < LAT_HEADER)
         fail(EXIT_USAGE, "latency needs -s >= %d", LAT_HEADER);
-    if (opt.rate <= 0 || opt.duration_s <= 0)
-        fail(EXIT_USAGE, "latency needs -r > 0 and -d > 0");
+    if (opt.rate == 0)
+        opt.rate = 1000;
+    if (opt.duration_s <= 0)
+        fail(EXIT_USAGE, "latency needs -d > 0");
 
     struct produce_state st = {0};
     rd_kafka_conf_t *conf = base_conf();
@@ -473,10 +487,7 @@ static int run_latency(void) {
     uint64_t interval = 1000000000ULL / (uint64_t)opt.rate, start = now_ns() + 1000000ULL;
     long sent = 0;
     for (; sent < total && !past_deadline(); sent++) {
-        uint64_t due = start + (uint64_t)sent * interval;
-        struct timespec ts = {(time_t)(due / 1000000000ULL), (long)(due % 1000000000ULL)};
-        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR && !interrupted)
-            ;
+        wait_for_slot(start, sent, interval);
         t = now_ns();
         memcpy(payload + 8, &t, 8);
         payload[16] = sent < warmup;

@@ -8,48 +8,18 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$PWD
 SCALE=${SCALE:-1}
 STEP_LIMIT=${STEP_LIMIT:-600}   # seconds per loadgen run
-LOADGEN=$ROOT/benchmarks/bin/loadgen
+# shellcheck source=benchmarks/lib.sh
+source benchmarks/lib.sh
 
-say() { printf '==> %s\n' "$*" >&2; }
 scaled() { python3 -c "import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))" "$1" "$SCALE"; }
 
-say "building loadgen"
-mkdir -p benchmarks/bin
-# shellcheck disable=SC2046
-cc -O2 -Wall -Wextra -o "$LOADGEN" benchmarks/loadgen.c $(pkg-config --cflags --libs rdkafka) -lpthread
-
-if [[ -z ${BROOK_BIN:-} ]]; then
-    say "swift build -c release"
-    swift build -c release >&2
-    BROOK_BIN=$ROOT/.build/release/brook
-fi
-[[ -x $BROOK_BIN ]] || { echo "no brook binary at $BROOK_BIN" >&2; exit 1; }
+build_loadgen
+ensure_brook_bin
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/brook-bench.XXXXXX")
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BOOTSTRAP=127.0.0.1:$PORT
 LOG=$WORK/brook.log
-BROOK_PID=
-
-stop_brook() {
-    [[ -n $BROOK_PID ]] || return 0
-    if kill -0 "$BROOK_PID" 2>/dev/null; then
-        kill -TERM "$BROOK_PID" 2>/dev/null || true
-        for _ in $(seq 100); do
-            kill -0 "$BROOK_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$BROOK_PID" 2>/dev/null; then
-            say "brook ignored SIGTERM for 10 s; killing it"
-            kill -KILL "$BROOK_PID" 2>/dev/null || true
-        fi
-    fi
-    wait "$BROOK_PID" 2>/dev/null || true
-    BROOK_PID=
-}
 cleanup() {
     stop_brook
     rm -rf "$WORK"
@@ -57,26 +27,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-rss_mib() {
-    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$BROOK_PID/status" 2>/dev/null || echo "?"
-}
-
-say "starting $BROOK_BIN on $BOOTSTRAP (data in $WORK/data)"
-mkdir -p "$WORK/data"
-t0=$(date +%s%N)
-"$BROOK_BIN" serve --listen "$BOOTSTRAP" --data-dir "$WORK/data" >"$LOG" 2>&1 </dev/null &
-BROOK_PID=$!
-deadline=$((SECONDS + 60))
-until grep -q "accepting connections" "$LOG"; do
-    if ! kill -0 "$BROOK_PID" 2>/dev/null; then
-        echo "brook exited before it was ready:" >&2; cat "$LOG" >&2; exit 1
-    fi
-    if ((SECONDS > deadline)); then
-        echo "brook not ready after 60 s:" >&2; cat "$LOG" >&2; exit 1
-    fi
-    sleep 0.002
-done
-STARTUP_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+start_brook "$WORK/data" "$LOG"
 sleep 1  # let start-up allocations settle before measuring idle memory
 RSS_IDLE=$(rss_mib)
 
@@ -88,16 +39,14 @@ RSS_AFTER=?
 run_step() {
     local name=$1; shift
     say "$name: loadgen $*"
-    local out rc=0
-    out=$("$LOADGEN" "$@" -b "$BOOTSTRAP" -T "$STEP_LIMIT" -q) || rc=$?
     local result
-    result=$(grep '^RESULT' <<<"$out" | tail -1 || true)
-    if ((rc != 0)) || [[ -z $result ]]; then
+    result=$(loadgen_result "$@" -T "$STEP_LIMIT")
+    if [[ -z $result ]]; then
         FAILED=1
-        ROWS+=("| $name | FAILED (exit $rc) | | | | |")
+        ROWS+=("| $name | FAILED | | | | |")
         return 0
     fi
-    get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$result"; }
+    get() { result_field "$result" "$1"; }
     if [[ $(get mode) == latency ]]; then
         ROWS+=("| $name | $(get achieved_rate) | | $(get p50_ms) | $(get p99_ms) | $(get p999_ms) |")
     else
