@@ -109,8 +109,9 @@ final class CLIHardeningTests: XCTestCase {
         XCTAssertTrue(broker.stderr.contains("line 1: "), broker.stderr)
         XCTAssertTrue(broker.stderr.contains("MESSAGE_TOO_LARGE"), broker.stderr)
         XCTAssertFalse(broker.stderr.contains("tooLarge("), broker.stderr)
-        XCTAssertTrue(broker.stderr.contains("max.message.bytes (1048588)"), broker.stderr)
-        XCTAssertTrue(broker.stderr.contains(" bytes"), broker.stderr)
+        XCTAssertTrue(broker.stderr.contains("max.message.bytes"), broker.stderr)
+        XCTAssertTrue(broker.stderr.contains("1048588"), "the limit: \(broker.stderr)")
+        XCTAssertNotNil(broker.stderr.range(of: #"20000\d\d bytes"#, options: .regularExpression), "the size: \(broker.stderr)")
     }
 
     /// Every failed line is reported with its number, the other lines are still produced, and the
@@ -122,8 +123,10 @@ final class CLIHardeningTests: XCTestCase {
         let tooBigForTopic = String(repeating: "t", count: 1000)
         let tooBigForClient = String(repeating: "c", count: 2_000_000)
         let input = ["one", tooBigForTopic, "three", tooBigForClient, "five"].joined(separator: "\n") + "\n"
-        // batch.size=1: one record per batch, so the broker judges each line on its own.
-        let produced = try harness.run(["produce", "limited", "-X", "batch.size=1"], stdin: input)
+        // batch.size=1: one record per batch, so the broker judges each line on its own. Not idempotent:
+        // this is about the CLI's reporting; closing the sequence gap a refused batch leaves is the
+        // client's business (an idempotent producer retried the next batches until delivery.timeout.ms).
+        let produced = try harness.run(["produce", "limited", "-X", "batch.size=1", "-X", "enable.idempotence=false"], stdin: input)
         XCTAssertEqual(produced.status, 1)
         let errors = produced.stderr.split(separator: "\n").filter { $0.hasPrefix("brook: error: line ") }
         XCTAssertEqual(errors.count, 2, produced.stderr)
