@@ -6,6 +6,7 @@ struct BrookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "brook",
         abstract: "Brook: a Kafka-compatible event streaming platform in one binary.",
+        version: "brook \(BrookVersion.string)",
         subcommands: [
             ServeCommand.self, TopicCommand.self, ProduceCommand.self, ConsumeCommand.self, GroupCommand.self,
             ClusterCommand.self, BenchCommand.self,

@@ -65,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func serve(config brokerConfig: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
                        logger: Logger) async throws {
+        try await ListenCheck.probe(host: brokerConfig.listenHost, port: brokerConfig.listenPort, group: group)
         let broker = try Broker(config: brokerConfig, group: group, threadPool: threadPool, logger: logger)
         let advertised = brokerConfig.advertised
         let dataDir = brokerConfig.dataDir

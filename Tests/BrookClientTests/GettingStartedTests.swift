@@ -2,7 +2,7 @@ import BrookClient
 import NIOCore
 import XCTest
 
-/// The getting-started article's code, run against a real broker so the documentation stays true.
+/// The code of docs/client-getting-started.md, run against a real broker so the article stays true.
 final class GettingStartedTests: XCTestCase {
     func testTheArticlesExamplesWork() async throws {
         let server = try BrookServerProcess()

@@ -40,7 +40,8 @@ enum ProduceHandler {
                 do {
                     batches = try BatchValidation.validate(records, maxBatchSize: maxBytes)
                 } catch let error as RecordValidationError {
-                    fail(ErrorCode(rawValue: error.kafkaErrorCode) ?? .corruptMessage, "\(error)"); continue
+                    fail(ErrorCode(rawValue: error.kafkaErrorCode) ?? .corruptMessage,
+                         ProduceErrorText.message(for: error, maxMessageBytes: maxBytes)); continue
                 } catch {
                     fail(.corruptMessage, "\(error)"); continue
                 }

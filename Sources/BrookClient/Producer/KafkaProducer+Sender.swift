@@ -226,7 +226,7 @@ extension KafkaProducer {
                 if delivered.isEmpty { delivered.reserveCapacity(batch.records.count) }
                 delivered.append(DeliveryReport(
                     topicPartition: batch.partition, result: .success(metadata),
-                    latencyNanoseconds: (now - record.acceptedAt).nanoseconds, key: record.key))
+                    latencyNanoseconds: (now - record.acceptedAt).nanoseconds, key: record.key, opaque: record.opaque))
             }
         }
         if !delivered.isEmpty { reports?.yield(delivered) }
@@ -252,7 +252,7 @@ extension KafkaProducer {
             case .report:
                 failed.append(DeliveryReport(
                     topicPartition: batch.partition, result: .failure(error),
-                    latencyNanoseconds: (now - record.acceptedAt).nanoseconds, key: record.key))
+                    latencyNanoseconds: (now - record.acceptedAt).nanoseconds, key: record.key, opaque: record.opaque))
             }
         }
         if !failed.isEmpty { reports?.yield(failed) }

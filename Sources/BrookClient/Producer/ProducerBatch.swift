@@ -19,6 +19,8 @@ struct PendingRecord: Sendable {
     var size: Int
     /// Kept for the delivery report.
     var key: ByteBuffer?
+    /// Kept for the delivery report.
+    var opaque: Int? = nil
 
     /// An upper estimate of a record's encoded size: fields plus varint overhead.
     static func estimateSize(key: ByteBuffer?, value: ByteBuffer?, headers: [RecordHeader]) -> Int {

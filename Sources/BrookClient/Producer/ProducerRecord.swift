@@ -14,6 +14,9 @@ public struct ProducerRecord: Sendable {
     public var headers: [KafkaHeader]
     /// Create time in milliseconds since the epoch; nil means "now" when the record is accepted.
     public var timestamp: Int64?
+    /// Not sent: handed back in the record's `DeliveryReport` (librdkafka's per-message opaque), so
+    /// a caller of `enqueue` can tell which of its records a report is about.
+    public var opaque: Int?
 
     public init(topic: String, partition: Int32? = nil, key: ByteBuffer? = nil, value: ByteBuffer?,
                 headers: [KafkaHeader] = [], timestamp: Int64? = nil) {
@@ -61,4 +64,6 @@ public struct DeliveryReport: Sendable {
     public var latency: Duration { .nanoseconds(latencyNanoseconds) }
     /// The record's key, for matching reports to records.
     public var key: ByteBuffer?
+    /// The record's `ProducerRecord.opaque`.
+    public var opaque: Int? = nil
 }

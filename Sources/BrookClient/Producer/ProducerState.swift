@@ -118,7 +118,8 @@ struct ProducerState {
             }
         }
         usedMemory += size
-        let pending = PendingRecord(completion: completion, timestamp: timestamp, acceptedAt: now, size: size, key: record.key)
+        let pending = PendingRecord(completion: completion, timestamp: timestamp, acceptedAt: now, size: size, key: record.key,
+                                    opaque: record.opaque)
         let wake = accumulator.append(
             key: record.key, value: record.value, headers: record.headers, pending: pending,
             to: TopicPartition(record.topic, partition), now: now)

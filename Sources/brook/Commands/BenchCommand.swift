@@ -138,7 +138,7 @@ struct BenchCommand: AsyncParsableCommand {
                 config.enableAutoCommit = false
                 config.autoOffsetReset = .earliest
                 let consumer = try KafkaConsumer(config: config)
-                let admin = KafkaAdmin(config: try client.adminConfig())
+                let admin = KafkaAdmin(config: try client.sideAdminConfig())
                 let described = try await admin.describeTopics([topic])
                 await admin.close()
                 guard case .success(let description)? = described[topic] else { throw CLIError.notFound("no such topic: \(topic)") }

@@ -70,6 +70,13 @@ struct ClientOptions: ParsableArguments {
         return client
     }
 
+    /// The shared settings alone, for the admin client a consume or bench command uses on the side:
+    /// the command's own config has already rejected unknown keys, and consumer keys such as
+    /// max.partition.fetch.bytes mean nothing to an admin client.
+    func sideAdminConfig() throws -> ClientConfig {
+        try clientConfig().0
+    }
+
     private func rejectUnknown(_ unknown: [String: String]) throws {
         if let key = unknown.keys.sorted().first {
             throw CLIError.usage("unknown client property '\(key)' (-X)")

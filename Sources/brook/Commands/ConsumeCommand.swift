@@ -8,10 +8,12 @@ struct ConsumeCommand: AsyncParsableCommand {
         commandName: "consume",
         abstract: "Consume records from a topic and print them.",
         discussion: """
+            Where reading starts: at the start of each partition unless -o says otherwise. Without -g \
+            every partition (or those given with -p) is read from -o. With -g the group assigns the \
+            partitions and resumes from its committed offsets; a new group starts at the start (or at \
+            the end with -o end), and the offsets after the printed records are committed on exit.
             Offsets (-o): start, end, N, -N (N before the end), +N (N after the start), @<ms since epoch>, \
-            @<ISO-8601 time>, @-1h (an hour ago; units ms s m h d). Without -g every partition (or those \
-            given with -p) is read from -o (default start); with -g the group assigns partitions and \
-            resumes from its committed offsets (-o start|end sets where a new group begins).
+            @<ISO-8601 time>, @-1h (an hour ago; units ms s m h d).
             Format (-f): %t topic, %p partition, %o offset, %k key, %v value, %h headers, %T timestamp, \
             %K/%S key/value length, %%, \\n \\t; default "%v\\n".
             """
@@ -19,7 +21,7 @@ struct ConsumeCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
     @Argument(help: "Topic to consume.") var topic: String
-    @Option(name: [.short, .long], parsing: .unconditional, help: "Where to start (see below).") var offset: String?
+    @Option(name: [.short, .long], parsing: .unconditional, help: "Where to start (default start; see below).") var offset: String?
     @Option(name: [.short, .long], help: "Only these partitions (repeatable; not with -g).") var partition: [Int32] = []
     @Option(name: [.customShort("n"), .customLong("count")], help: "Exit after this many records.") var count: Int?
     @Flag(name: [.short, .customLong("exit")], help: "Exit once the end of every partition is reached.") var exitAtEnd = false
@@ -41,17 +43,16 @@ struct ConsumeCommand: AsyncParsableCommand {
     }
 
     private func consume() async throws {
-        let start = try offset.map(StartOffset.parse) ?? (group == nil ? .start : nil)
+        // One default with or without a group, as rpk: the start, unless -o says otherwise.
+        let start = try offset.map(StartOffset.parse) ?? .start
         let formatter = try RecordFormatter(format ?? "%v\\n")
         var config = try client.consumerConfig()
         if readCommitted { config.isolationLevel = .readCommitted }
-        config.groupId = group ?? config.groupId
         if let group {
             config.groupId = group
             switch start {
-            case nil: break
-            case .start?: config.autoOffsetReset = .earliest
-            case .end?: config.autoOffsetReset = .latest
+            case .start: config.autoOffsetReset = .earliest
+            case .end: config.autoOffsetReset = .latest
             default: throw CLIError.usage("with -g, -o accepts only start or end (the group's committed offsets decide the rest)")
             }
         } else {
@@ -62,7 +63,7 @@ struct ConsumeCommand: AsyncParsableCommand {
             if group != nil {
                 try await consumer.subscribe([topic])
             } else {
-                try await assign(consumer, start: start ?? .start)
+                try await assign(consumer, start: start)
             }
             try await readLoop(consumer, formatter: formatter)
         } catch {
@@ -74,7 +75,7 @@ struct ConsumeCommand: AsyncParsableCommand {
     }
 
     private func assign(_ consumer: KafkaConsumer, start: StartOffset) async throws {
-        let admin = KafkaAdmin(config: try client.adminConfig())
+        let admin = KafkaAdmin(config: try client.sideAdminConfig())
         let described = try await admin.describeTopics([topic])
         await admin.close()
         guard case .success(let description)? = described[topic] else {
@@ -101,14 +102,14 @@ struct ConsumeCommand: AsyncParsableCommand {
     }
 
     private func readLoop(_ consumer: KafkaConsumer, formatter: RecordFormatter) async throws {
-        var seen = 0
-        let limit = count ?? Int.max
-        guard limit > 0 else { return }
+        var limit = CountLimit(count)
+        guard !limit.isReached else { return }
         let stdout = FileHandle.standardOutput
         while !Task.isCancelled {
             let records = try await consumer.poll(timeout: .milliseconds(500))
+            let (printed, resume) = limit.take(records)
             var out: [UInt8] = []
-            for record in records.prefix(limit - seen) {
+            for record in printed {
                 if json {
                     out.append(contentsOf: try JSONOutput.string(RecordJSON.object(record)).utf8)
                     out.append(0x0A)
@@ -116,9 +117,12 @@ struct ConsumeCommand: AsyncParsableCommand {
                     formatter.render(record, into: &out)
                 }
             }
-            seen += min(records.count, limit - seen)
             if !out.isEmpty { stdout.write(Data(out)) }
-            if seen >= limit { return }
+            if limit.isReached {
+                // Closing commits the positions: bring back those that went past unprinted records.
+                for (partition, offset) in resume { try await consumer.seek(partition, to: offset) }
+                return
+            }
             if exitAtEnd, await consumer.reachedEndOfAllPartitions { return }
         }
     }

@@ -42,9 +42,14 @@ struct GroupCommand: AsyncParsableCommand {
                 let admin = KafkaAdmin(config: try client.adminConfig())
                 let described = try await admin.describeGroups([group])
                 guard case .success(let description)? = described[group] else {
-                    if case .failure(let error)? = described[group] { throw error }
+                    if case .failure(let error)? = described[group] {
+                        if error.errorCode == .groupIdNotFound { throw CLIError.notFound("no such group: \(group)") }
+                        throw error
+                    }
                     throw CLIError.failed("no answer for group \(group)")
                 }
+                // DescribeGroups before v6 answers an unknown group with state Dead and no error.
+                if description.state == "Dead" { throw CLIError.notFound("no such group: \(group)") }
                 let committed = try await admin.listGroupOffsets(group)
                 let ends = committed.isEmpty ? [:] : try await admin.listOffsets(committed.mapValues { _ in .latest })
                 await admin.close()

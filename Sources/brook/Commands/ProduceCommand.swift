@@ -11,7 +11,10 @@ struct ProduceCommand: AsyncParsableCommand {
         abstract: "Produce records to a topic, one per line of stdin or a file.",
         discussion: """
             With --key-separator, the text before the first separator is the key. With --tombstone, an \
-            empty value is sent as null (a delete marker on compacted topics). Exits 1 if any record failed.
+            empty value is sent as null (a delete marker on compacted topics). Each line that fails is \
+            reported on stderr with its number ("line 7: ...") and the others are still sent, unless \
+            --stop-on-error; the exit status is 1 if any line failed. An error that every later line \
+            would meet too (no broker, no such partition) stops at once.
             """
     )
 
@@ -25,6 +28,7 @@ struct ProduceCommand: AsyncParsableCommand {
     @Option(name: [.customShort("z"), .long], help: "Compression: none, gzip, snappy, lz4, zstd.") var compression: String?
     @Option(name: .long, help: "Acknowledgements: 0, 1 or all.") var acks: String?
     @Flag(name: [.short, .long], help: "Print topic, partition and offset of each record on stdout.") var verbose = false
+    @Flag(name: .long, help: "Stop reading at the first line that fails (default: report it and go on).") var stopOnError = false
 
     func run() async throws {
         try await runClientCommand {
@@ -50,26 +54,29 @@ struct ProduceCommand: AsyncParsableCommand {
                 input = FileHandle.standardInput
             }
             let producer = try KafkaProducer(config: config)
+            let tally = ProduceTally()
             let verbose = self.verbose
-            let outcomes = Task { () -> (ok: Int, failed: Int, firstError: String?) in
-                var ok = 0
-                var failed = 0
-                var firstError: String?
+            let reports = Task {
                 for await report in producer.deliveryReports {
                     switch report.result {
                     case .success(let metadata):
-                        ok += 1
+                        tally.succeeded()
                         if verbose { print("\(metadata.topic)\t\(metadata.partition)\t\(metadata.offset)") }
                     case .failure(let error):
-                        failed += 1
-                        if firstError == nil { firstError = "\(error)" }
+                        printError("brook: error: " + tally.fail(line: report.opaque ?? 0, error))
                     }
                 }
-                return (ok, failed, firstError)
             }
             let separator = keySeparator.map { Array($0.utf8) }
-            var lines = 0
+            var lineNumber = 0
+            var unsent: Int?  // the first line not sent, when reading stopped early
+            var fatal: Error?
             for line in LineReader(input) {
+                lineNumber += 1
+                if stopOnError, tally.firstFailedLine != nil {
+                    unsent = lineNumber
+                    break
+                }
                 var key: ByteBuffer?
                 var valueBytes = line[...]
                 if let separator, let range = Self.firstRange(of: separator, in: line) {
@@ -77,13 +84,35 @@ struct ProduceCommand: AsyncParsableCommand {
                     valueBytes = line[range.upperBound...]
                 }
                 let value: ByteBuffer? = tombstone && valueBytes.isEmpty ? nil : ByteBuffer(bytes: valueBytes)
-                try await producer.enqueue(ProducerRecord(topic: topic, partition: partition, key: key, value: value, headers: headerList))
-                lines += 1
+                var record = ProducerRecord(topic: topic, partition: partition, key: key, value: value, headers: headerList)
+                record.opaque = lineNumber
+                do {
+                    try await producer.enqueue(record)
+                } catch where ProduceTally.concernsTheLineAlone(error) {
+                    printError("brook: error: " + tally.fail(line: lineNumber, error))
+                    if stopOnError {
+                        unsent = lineNumber + 1
+                        break
+                    }
+                } catch {
+                    fatal = error
+                    unsent = lineNumber
+                    break
+                }
             }
+            // Closing waits for what was accepted, so no line is dropped without a report.
             await producer.close()
-            let (ok, failed, firstError) = await outcomes.value
-            printError("produced \(ok) record(s) to \(topic)" + (failed > 0 ? ", \(failed) failed" : ""))
-            if failed > 0 { throw CLIError.failed(firstError ?? "\(failed) record(s) failed") }
+            await reports.value
+            if fatal == nil, let unsent, let failedLine = tally.firstFailedLine {
+                printError("stopped at line \(failedLine) (--stop-on-error): line \(unsent) and later were not sent")
+            }
+            printError(tally.summary(topic: topic))
+            if let fatal {
+                let failure = CLIError(fatal)
+                throw CLIError(description: "line \(lineNumber): \(failure.description); line \(lineNumber) and later were not sent",
+                               exit: failure.exit)
+            }
+            if tally.failed > 0 { throw ExitCode(CLIExit.failed.rawValue) }
         }
     }
 
