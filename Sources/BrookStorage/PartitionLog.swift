@@ -38,6 +38,12 @@ public final class PartitionLog {
         var logger = logger
         logger[metadataKey: "brook.topic"] = "\(topicPartition.topic)"
         logger[metadataKey: "brook.partition"] = "\(topicPartition.partition)"
+        var logStartOffset = logStartOffset
+        if let checkpointed = logStartOffset, checkpointed > Segment.maxBaseOffset {
+            logger.warning("ignoring a checkpointed log start offset beyond the largest offset",
+                           metadata: ["brook.offset": "\(checkpointed)"])
+            logStartOffset = nil
+        }
         self.directory = directory
         self.topicPartition = topicPartition
         self.config = config
@@ -116,6 +122,10 @@ public final class PartitionLog {
             offsetCount += Int64(header.lastOffsetDelta) + 1
         }
         if total > config.segmentBytes { throw StorageError.batchTooLargeForSegment(total) }
+        // Only a log start checkpointed near Int64.max could get here; refuse rather than trap.
+        guard firstOffset <= Segment.maxBaseOffset - offsetCount else {
+            throw StorageError.invalidBatch("offsets from \(firstOffset) would pass the largest offset")
+        }
         let lastOffset = firstOffset + offsetCount - 1
         if activeSegment.shouldRoll(appendBytes: total, batchCount: batches.count,
                                     firstMaxTimestamp: headers[0].maxTimestamp, lastOffset: lastOffset,

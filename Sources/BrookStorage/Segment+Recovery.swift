@@ -75,7 +75,7 @@ extension Segment {
             }
             position += total
             bytesSinceLastIndexEntry += total
-            expected = header.lastOffset + 1
+            expected = header.lastOffset.saturatingAdd(1)
         }
         if maxTimestampSoFar >= 0, maxTimestampSoFar > (lastTimeEntry ?? Int64.min) {
             timeEntries += TimeIndex.encode(timestamp: maxTimestampSoFar, offset: offsetOfMaxTimestampSoFar,
@@ -130,7 +130,7 @@ extension Segment {
                 maxTimestampSoFar = header.maxTimestamp
                 offsetOfMaxTimestampSoFar = header.lastOffset
             }
-            next = header.lastOffset + 1
+            next = header.lastOffset.saturatingAdd(1)
             position += header.totalSize
         }
         nextOffset = next

@@ -43,12 +43,17 @@ final class Segment {
     }
 
     /// Base offset parsed from a `.log` file name, or nil.
+    /// Bases so high that offsets relative to them (Int32 index deltas) would pass Int64.max are refused.
     static func baseOffset(fromLogFileName name: String) -> Int64? {
         guard name.hasSuffix(".log") else { return nil }
         let digits = name.dropLast(4)
-        guard digits.count == 20, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int64(digits)
+        guard digits.count == 20, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let base = Int64(digits), base <= maxBaseOffset else { return nil }
+        return base
     }
+
+    /// The largest base offset a segment may have: its offsets stay within Int64 (see `baseOffset(fromLogFileName:)`).
+    static let maxBaseOffset = Int64.max - Int64(UInt32.max)
 
     var indexPath: String { Self.path(logPath, ".index") }
     var timeIndexPath: String { Self.path(logPath, ".timeindex") }
@@ -122,11 +127,12 @@ final class Segment {
         if offsetIndex.count + batchCount > offsetIndex.file.maxEntries { return true }
         if timeIndex.count + batchCount + 1 > timeIndex.file.maxEntries { return true }
         if lastOffset - baseOffset > Int64(Int32.max) { return true }
+        // Timestamps are the producer's: any Int64 (saturating, not trapping; Kafka's Java wraps).
         let waited: Int64
         if let first = firstBatchTimestamp, first >= 0 {
-            waited = firstMaxTimestamp - first
+            waited = firstMaxTimestamp.saturatingSubtract(first)
         } else {
-            waited = now - createdMs
+            waited = now.saturatingSubtract(createdMs)
         }
         return waited > config.segmentMs
     }
@@ -198,7 +204,7 @@ final class Segment {
             guard total >= RecordBatchHeader.size, end + total <= buffer.readableBytes else { break }
             let base = buffer.getInteger(at: end, as: Int64.self)!
             let delta = buffer.getInteger(at: end + 23, as: Int32.self)!
-            if base + Int64(delta) >= upTo { break }
+            if base.saturatingAdd(Int64(delta)) >= upTo { break }
             end += total
         }
         buffer.moveWriterIndex(to: end)

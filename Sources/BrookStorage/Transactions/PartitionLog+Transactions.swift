@@ -67,7 +67,7 @@ extension PartitionLog {
               let batch = try? RecordBatch.decode(bytes, maxDecompressedSize: Segment.maxDecompressedBatchSize),
               batch.controlRecord?.type == .abort
         else { return nil }
-        let lastStable = min(header.lastOffset + 1, stateAfter.firstUnstableOffset ?? Int64.max)
+        let lastStable = min(header.lastOffset.saturatingAdd(1), stateAfter.firstUnstableOffset ?? Int64.max)
         return AbortedTxn(producerId: header.producerId, firstOffset: openFirst, lastOffset: header.lastOffset,
                           lastStableOffset: lastStable)
     }
