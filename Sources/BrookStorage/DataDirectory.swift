@@ -6,6 +6,8 @@ public final class DataDirectory {
     public let path: String
     /// Whether `.brook_clean_shutdown` was present at start-up (it is removed by `init`).
     public let wasCleanShutdown: Bool
+    /// Online until the first I/O error on any of its logs or checkpoints (see `LogDirectoryHealth`).
+    public let health: LogDirectoryHealth
     private let lock: DataDirLock
     let logger: Logger
     private var recoveryPoints: [TopicPartition: Int64]
@@ -20,6 +22,7 @@ public final class DataDirectory {
     public init(path: String, logger: Logger = .storageNoOp) throws {
         self.path = path
         self.logger = logger
+        self.health = LogDirectoryHealth(path: path, logger: logger)
         try FileSystem.makeDirectories(path)
         lock = try DataDirLock(directory: path)
         let marker = path + "/" + Self.cleanShutdownMarker
@@ -59,18 +62,22 @@ public final class DataDirectory {
         try PartitionLog(
             directory: path + "/" + tp.directoryName, topicPartition: tp, config: config,
             recoveryPoint: recoveryPoints[tp] ?? 0, logStartOffset: logStartOffsets[tp],
-            cleanShutdown: wasCleanShutdown, now: now, logger: logger)
+            cleanShutdown: wasCleanShutdown, now: now, logger: logger, health: health)
     }
 
     /// Merges `logs` into the known checkpoints and rewrites both files atomically. Partitions not
     /// named keep their previous entries (see `forgetPartition`).
+    /// Refused once the directory is offline; a failed write takes it offline (as Kafka).
     public func writeCheckpoints(_ logs: [TopicPartition: (recoveryPoint: Int64, logStartOffset: Int64)]) throws {
+        try health.checkOnline()
         for (tp, offsets) in logs {
             recoveryPoints[tp] = offsets.recoveryPoint
             logStartOffsets[tp] = offsets.logStartOffset
         }
-        try recoveryPointFile.write(recoveryPoints)
-        try logStartFile.write(logStartOffsets)
+        try health.guarding {
+            try recoveryPointFile.write(recoveryPoints)
+            try logStartFile.write(logStartOffsets)
+        }
     }
 
     /// Drops a deleted partition's checkpoint entries (written by the next `writeCheckpoints`).
@@ -79,8 +86,10 @@ public final class DataDirectory {
         logStartOffsets[tp] = nil
     }
 
-    /// Writes `.brook_clean_shutdown` (fsynced); call after every log is closed.
+    /// Writes `.brook_clean_shutdown` (fsynced); call after every log is closed. Refused once the
+    /// directory is offline: its logs were not flushed, the next start must recover them.
     public func markCleanShutdown() throws {
+        try health.checkOnline()
         try FileSystem.writeAtomically(path + "/" + Self.cleanShutdownMarker, [])
     }
 

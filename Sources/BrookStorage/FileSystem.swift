@@ -67,6 +67,7 @@ enum FileSystem {
             return
         }
         defer { _ = systemClose(fd) }
+        try StorageFaults.check(.fsync, path: path)
         while fsync(fd) != 0 {
             if errno != EINTR { throw StorageError.io("fsync \(path)", errno: errno) }
         }
