@@ -71,8 +71,12 @@ public final class Partition: @unchecked Sendable {
             do {
                 let segmentsBefore = self.log.segmentCount
                 let r = try self.log.append(batches: batches, leaderEpoch: self.leaderEpoch, now: now)
-                if self.log.segmentCount != segmentsBefore { self.snapshotProducers() }
+                let rolled = self.log.segmentCount != segmentsBefore
+                if rolled { self.snapshotProducers() }
                 self.producers.record(headers, firstOffset: r.firstOffset)
+                // As Kafka, a rolled segment is flushed at once, so the recovery point (checkpointed
+                // periodically) moves past it even when no acks=all producer asks for fsyncs.
+                if rolled { self.startFlushIfIdle() }
                 result = Appended(firstOffset: r.firstOffset, lastOffset: r.lastOffset, maxTimestamp: r.maxTimestamp,
                                   logStartOffset: self.log.logStartOffset)
             } catch {

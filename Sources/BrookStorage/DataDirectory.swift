@@ -6,6 +6,8 @@ public final class DataDirectory {
     public let path: String
     /// Whether `.brook_clean_shutdown` was present at start-up (it is removed by `init`).
     public let wasCleanShutdown: Bool
+    /// Whether the directory was new (created or empty) at start-up: nothing to recover.
+    public let wasNew: Bool
     /// Online until the first I/O error on any of its logs or checkpoints (see `LogDirectoryHealth`).
     public let health: LogDirectoryHealth
     private let lock: DataDirLock
@@ -23,6 +25,7 @@ public final class DataDirectory {
         self.path = path
         self.logger = logger
         self.health = LogDirectoryHealth(path: path, logger: logger)
+        wasNew = !FileSystem.isDirectory(path) || ((try? FileSystem.list(path)) ?? []).isEmpty
         try FileSystem.makeDirectories(path)
         lock = try DataDirLock(directory: path)
         let marker = path + "/" + Self.cleanShutdownMarker
@@ -40,9 +43,13 @@ public final class DataDirectory {
             lock.unlock()
             throw error
         }
-        logger.info("opened data directory", metadata: [
-            "brook.dataDir": "\(path)", "brook.cleanShutdown": "\(wasCleanShutdown)",
-        ])
+        if wasNew {
+            logger.info("new data directory", metadata: ["brook.dataDir": "\(path)"])
+        } else {
+            logger.info("opened data directory", metadata: [
+                "brook.dataDir": "\(path)", "brook.cleanShutdown": "\(wasCleanShutdown)",
+            ])
+        }
     }
 
     /// Partitions that have a folder in the data directory, sorted.
@@ -93,8 +100,12 @@ public final class DataDirectory {
         try FileSystem.writeAtomically(path + "/" + Self.cleanShutdownMarker, [])
     }
 
+    /// Whether `unlock()` was called: nothing may be written any more.
+    public private(set) var isReleased = false
+
     /// Releases the directory lock.
     public func unlock() {
+        isReleased = true
         lock.unlock()
     }
 }
