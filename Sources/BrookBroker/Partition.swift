@@ -71,6 +71,7 @@ public final class Partition: @unchecked Sendable {
             do {
                 let segmentsBefore = self.log.segmentCount
                 let r = try self.log.append(batches: batches, leaderEpoch: self.leaderEpoch, now: now)
+                if let kick = r.writeBack { self.startWriteBack(kick) }
                 let rolled = self.log.segmentCount != segmentsBefore
                 if rolled { self.snapshotProducers() }
                 self.producers.record(headers, firstOffset: r.firstOffset)
@@ -86,6 +87,14 @@ public final class Partition: @unchecked Sendable {
             self.log.highWatermark = self.log.logEndOffset
             self.wakeFetchWaiters()
             return self.awaitDurability(result, durable: durable, now: now)
+        }
+    }
+
+    /// Hands a write-back kick to the thread pool (it can block on a congested device).
+    private func startWriteBack(_ kick: WriteBackRequest) {
+        threadPool.submit { state in
+            guard case .active = state else { return }
+            kick.start()
         }
     }
 

@@ -163,7 +163,8 @@ public final class PartitionLog {
         }
         try activeSegment.append(combined, batches: appended)
         try epochCache.assign(epoch: leaderEpoch, startOffset: firstOffset)
-        return AppendResult(firstOffset: firstOffset, lastOffset: lastOffset, maxTimestamp: maxTimestamp, bytes: total)
+        return AppendResult(firstOffset: firstOffset, lastOffset: lastOffset, maxTimestamp: maxTimestamp, bytes: total,
+                            writeBack: activeSegment.takeWriteBack())
     }
 
     /// Seals the active segment and starts a new one at the log end offset. The new segment is made

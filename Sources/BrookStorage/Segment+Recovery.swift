@@ -90,6 +90,7 @@ extension Segment {
             ])
             try log.truncate(to: position)
             size = position
+            writeBack.truncated(to: size)
         }
         nextOffset = expected
         try offsetIndex.file.replaceAll(with: offsetEntries)
@@ -145,6 +146,7 @@ extension Segment {
         guard let (position, header) = try locate(offset) else { return }
         try log.truncate(to: position)
         size = position
+        writeBack.truncated(to: size)
         try offsetIndex.truncate(toPosition: position)
         try timeIndex.truncate(toOffset: header.baseOffset)
         if try !loadWithoutScan() {

@@ -36,6 +36,10 @@ final class Segment {
     let createdMs: Int64
     var bytesSinceLastIndexEntry = 0
     private(set) var isActive: Bool
+    /// When to start write-back of appended bytes early; bytes present at opening are left alone.
+    var writeBack: WriteBackPolicy
+    /// Set by `append` when `writeBack` asks for a kick; taken by `takeWriteBack`.
+    private var pendingWriteBack: WriteBackRequest?
 
     static func fileName(_ baseOffset: Int64, _ suffix: String) -> String {
         let digits = String(baseOffset)
@@ -81,6 +85,7 @@ final class Segment {
                                        maxIndexBytes: config.segmentIndexBytes, mutable: active)
         self.indexIntervalBytes = config.indexIntervalBytes
         self.size = try log.size()
+        self.writeBack = WriteBackPolicy(kickBytes: config.writeBackBytes, fileSize: size)
         self.nextOffset = baseOffset
         self.offsetOfMaxTimestampSoFar = baseOffset
         self.createdMs = now
@@ -102,6 +107,9 @@ final class Segment {
         }
         var position = start
         size = start + buffer.readableBytes
+        if let range = writeBack.written(upTo: size) {
+            pendingWriteBack = WriteBackRequest(path: logPath, range: range)
+        }
         if firstBatchTimestamp == nil { firstBatchTimestamp = batches.first?.maxTimestamp }
         nextOffset = (batches.last?.lastOffset ?? nextOffset - 1) + 1
         for batch in batches {
@@ -117,6 +125,12 @@ final class Segment {
             position += batch.size
             bytesSinceLastIndexEntry += batch.size
         }
+    }
+
+    /// The write-back kick asked for by the appends since the last call, if any.
+    func takeWriteBack() -> WriteBackRequest? {
+        defer { pendingWriteBack = nil }
+        return pendingWriteBack
     }
 
     /// Whether the next append must go to a new segment.
