@@ -132,3 +132,56 @@ final class ExtremeValuesTests: XCTestCase {
         XCTAssertTrue(ProducerSequence.follows(0, last: Int32.max))
     }
 }
+
+/// Fuzz of the start-up and read paths over damaged segment files: extreme values (Int64.min/max,
+/// Int32.min/max, negative lengths) written over header fields of stored batches must never trap,
+/// whether the log reopens after a crash (scan) or a clean shutdown (header walk).
+final class DamagedHeaderFuzzTests: XCTestCase {
+    static let values: [Int64] = [Int64.min, Int64.min + 1, Int64(Int32.min), -1, 0, 1, Int64(Int32.max), Int64.max]
+    /// (position in the header, width): baseOffset, batchLength, lastOffsetDelta, baseTimestamp,
+    /// maxTimestamp, producerId, baseSequence, recordCount.
+    static let fields: [(Int, Int)] = [(0, 8), (8, 4), (23, 4), (27, 8), (35, 8), (43, 8), (53, 4), (57, 4)]
+
+    func testExtremeValuesInStoredHeadersNeverTrap() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        var rng = SeededGenerator(state: 0xB0B)
+        let batch = makeBatch(records: 2, valueSize: 10)
+        let config = LogConfig(segmentBytes: batch.readableBytes * 4, indexIntervalBytes: 1)
+        for round in 0..<120 {
+            let path = dir.path + "/r\(round)"
+            let log = try openLog(path, config: config)
+            for i in 0..<10 { _ = try log.append(batches: [makeBatch(records: 2, valueSize: 10, timestamp: Int64(i))],
+                                                 leaderEpoch: 0, now: 0) }
+            try log.close()
+            let files = try segmentFiles(path, suffix: ".log")
+            let file = files[Int.random(in: 0..<files.count, using: &rng)]
+            let batchIndex = Int.random(in: 0..<max(1, try fileSize(file) / batch.readableBytes), using: &rng)
+            let (position, width) = Self.fields[Int.random(in: 0..<Self.fields.count, using: &rng)]
+            let value = Self.values[Int.random(in: 0..<Self.values.count, using: &rng)]
+            for byte in 0..<width {
+                let shift = UInt64((width - 1 - byte) * 8)
+                let b = UInt8(truncatingIfNeeded: UInt64(bitPattern: value) >> shift)
+                try patchFile(file, at: batchIndex * batch.readableBytes + position + byte) { _ in b }
+            }
+            let clean = round % 2 == 0
+            let context = "round \(round) \(file) batch \(batchIndex) field \(position) value \(value) clean \(clean)"
+            guard let reopened = try? openLog(path, config: config, clean: clean) else { continue }
+            var offset = reopened.logStartOffset
+            var reads = 0
+            while offset < reopened.logEndOffset, reads < 50 {
+                reads += 1
+                guard let read = try? reopened.read(from: offset, maxBytes: 1 << 16, upTo: reopened.logEndOffset,
+                                                    minOneBatch: true),
+                      let first = RecordBatchHeader(peekingAt: read.records), first.lastOffset >= offset,
+                      first.lastOffset < Int64.max
+                else { break }
+                let last = first.lastOffset
+                offset = last + 1
+            }
+            _ = try? reopened.offsetForTimestamp(5)
+            _ = try? reopened.append(batches: [makeBatch()], leaderEpoch: 0, now: Int64.max)
+            XCTAssertNoThrow(try reopened.close(), context)
+        }
+    }
+}
