@@ -1,4 +1,5 @@
 @testable import BrookStorage
+import Logging
 import NIOCore
 import XCTest
 
@@ -40,13 +41,41 @@ final class RecoveryPointTests: XCTestCase {
         try reopened.close()
     }
 
+    /// Above the recovery point a sealed segment is rescanned: its corruption is reported as an error
+    /// naming the file, the byte position and the offsets lost, and the later segments stay.
+    func testCorruptionInARescannedSealedSegmentIsReportedWithFileAndOffsets() throws {
+        let size = makeBatch(records: 2).readableBytes
+        let config = LogConfig(segmentBytes: size * 3, indexIntervalBytes: 1)
+        let log = try openLog(dir.path, config: config)
+        for _ in 0..<10 { _ = try log.append(batches: [makeBatch(records: 2)], leaderEpoch: 0, now: 0) }
+        log.closeWithoutFlushForTesting()
+        let files = try segmentFiles(dir.path, suffix: ".log")
+        try patchFile(files[1], at: size + 40) { $0 ^ 0xFF }
+
+        let (logger, logged) = CapturingLogHandler.logger()
+        let reopened = try PartitionLog(directory: dir.path, topicPartition: testTopicPartition, config: config,
+                                        recoveryPoint: 0, logStartOffset: nil, cleanShutdown: false, now: 0,
+                                        logger: logger)
+        XCTAssertEqual(reopened.logEndOffset, 20)
+        let report = try XCTUnwrap(logged.withLockedValue { $0.first { $0.level == .error } })
+        XCTAssertEqual(report.message, "corrupt batch in a sealed segment: cut there, later segments kept")
+        XCTAssertEqual(report.metadata["brook.segment"], "\(files[1])")
+        XCTAssertEqual(report.metadata["brook.position"], "\(size)")
+        XCTAssertEqual(report.metadata["brook.offsetsLost"], "8..<12")
+        try reopened.close()
+    }
+
     func testNewDataDirectoryIsNotReportedAsAnUncleanShutdown() throws {
-        let fresh = try DataDirectory(path: dir.path + "/new")
+        let (logger, logged) = CapturingLogHandler.logger()
+        let fresh = try DataDirectory(path: dir.path + "/new", logger: logger)
         XCTAssertTrue(fresh.wasNew)
         fresh.unlock()
-        let again = try DataDirectory(path: dir.path + "/new")
+        XCTAssertEqual(logged.withLockedValue { $0.map(\.message) }, ["new data directory"])
+        let again = try DataDirectory(path: dir.path + "/new", logger: logger)
         XCTAssertFalse(again.wasNew, "it holds the lock file now")
         again.unlock()
+        XCTAssertEqual(logged.withLockedValue { $0.last?.message }, "opened data directory")
+        XCTAssertEqual(logged.withLockedValue { $0.last?.metadata["brook.cleanShutdown"] }, "false")
         try FileManager.default.createDirectory(atPath: dir.path + "/empty", withIntermediateDirectories: true)
         let empty = try DataDirectory(path: dir.path + "/empty")
         XCTAssertTrue(empty.wasNew, "an existing empty directory is new too")
