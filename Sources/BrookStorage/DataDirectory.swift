@@ -64,9 +64,10 @@ public final class DataDirectory {
     }
 
     /// Opens (creating the folder if missing) the log of `tp` with its checkpointed recovery point
-    /// and log start offset.
+    /// and log start offset. Refused once the directory is offline (no new partitions on it).
     public func openLog(_ tp: TopicPartition, config: LogConfig, now: Int64) throws -> PartitionLog {
-        try PartitionLog(
+        try health.checkOnline()
+        return try PartitionLog(
             directory: path + "/" + tp.directoryName, topicPartition: tp, config: config,
             recoveryPoint: recoveryPoints[tp] ?? 0, logStartOffset: logStartOffsets[tp],
             cleanShutdown: wasCleanShutdown, now: now, logger: logger, health: health)

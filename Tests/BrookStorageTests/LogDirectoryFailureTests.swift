@@ -58,6 +58,9 @@ final class LogDirectoryFailureTests: XCTestCase {
         }
         XCTAssertThrowsError(try data.writeCheckpoints([tp: (1, 0)])) { XCTAssertTrue(self.isOffline($0)) }
         XCTAssertThrowsError(try data.markCleanShutdown()) { XCTAssertTrue(self.isOffline($0)) }
+        XCTAssertThrowsError(try data.openLog(TopicPartition(topic: "new", partition: 0), config: LogConfig(), now: 0)) {
+            XCTAssertTrue(self.isOffline($0), "no new partition on an offline directory: \($0)")
+        }
         XCTAssertEqual(log.logEndOffset, 2)
         try log.close()
         try otherLog.close()
