@@ -81,6 +81,17 @@ final class LogDirectoryFailureTests: XCTestCase {
         XCTAssertEqual(try readAll(openLog(dir.path)).count, 1)
     }
 
+    /// An abort marker is durable only with its `.txnindex` entry: failing to write it is a directory failure.
+    func testFailedTransactionIndexWriteTakesTheDirectoryOffline() throws {
+        let log = try openLog(dir.path)
+        _ = try log.append(batches: [makeBatch()], leaderEpoch: 0, now: 0)
+        StorageFaults.inject(.write, errno: EIO, pathContains: dir.path + "/")
+        XCTAssertThrowsError(try log.appendAbortedTxn(AbortedTxn(producerId: 1, firstOffset: 0, lastOffset: 0,
+                                                                 lastStableOffset: 1)))
+        XCTAssertNotNil(log.health.offlineReason)
+        try log.close()
+    }
+
     func testRunningOutOfDescriptorsDoesNotTakeTheDirectoryOffline() {
         XCTAssertFalse(LogDirectoryHealth.isDirectoryFailure(StorageError.io("open x", errno: EMFILE)))
         XCTAssertFalse(LogDirectoryHealth.isDirectoryFailure(StorageError.io("open x", errno: ENFILE)))

@@ -11,7 +11,7 @@ extension PartitionLog {
         let path = segment.txnIndexPath
         // A new file needs its directory entry synced as well.
         if !FileSystem.exists(path) { directoryGeneration += 1 }
-        try TransactionIndex.append([txn], to: path)
+        try health.guarding { try TransactionIndex.append([txn], to: path) }
         unsyncedTxnIndexes.insert(path)
     }
 
