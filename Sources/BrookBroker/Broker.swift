@@ -34,6 +34,9 @@ public final class Broker: Sendable {
     private let retentionSchedule: RepeatedTask
     let cleaner: LogCleanerTask
     private let cleanerSchedule: CleanerSchedule?
+    /// Writes recovery points and log start offsets every `log.flush.offset.checkpoint.interval.ms`.
+    let logCheckpoints: LogCheckpointTask
+    private let logCheckpointSchedule: RepeatedTask?
 
     /// Opens the data directory (taking its lock), recovers every partition except those of the
     /// internal topics, and readies the handlers. Call `startCoordinators()` once the listener is up.
@@ -93,6 +96,9 @@ public final class Broker: Sendable {
         self.retentionSchedule = retention.schedule(on: group.next(), intervalMs: config.retentionCheckIntervalMs)
         self.cleaner = LogCleanerTask(topics: topics, config: config, threadPool: threadPool, clock: clock, logger: logger)
         self.cleanerSchedule = config.cleanerEnable ? cleaner.schedule(on: group.next()) : nil
+        self.logCheckpoints = LogCheckpointTask(topics: topics, threadPool: threadPool, logger: logger)
+        self.logCheckpointSchedule = logCheckpoints.schedule(on: group.next(),
+                                                             intervalMs: config.logFlushOffsetCheckpointIntervalMs)
     }
 
     /// Milliseconds since the Unix epoch from the system clock.
@@ -199,6 +205,7 @@ public final class Broker: Sendable {
         retentionSchedule.cancel()
         cleanerSchedule?.cancel()
         producerExpiryTask.cancel()
+        logCheckpointSchedule?.cancel()
         let loop = group.next()
         let backgroundDone = internalTopics.stop(on: loop)
         return transactions.close(on: loop).flatMap { self.groups.close(on: loop) }

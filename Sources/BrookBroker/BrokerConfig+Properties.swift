@@ -70,6 +70,8 @@ extension BrokerConfig {
         case "log.flush.interval.messages": flushMessages = try Self.int64(key, value, min: 1)
         case "log.flush.interval.ms": flushMs = try Self.int64(key, value, min: 0)
         case "log.flush.scheduler.interval.ms": flushSchedulerIntervalMs = try Self.int64(key, value, min: 0)
+        case "log.flush.offset.checkpoint.interval.ms":
+            logFlushOffsetCheckpointIntervalMs = Int64(try Self.int32(key, value, min: 0))
         case "log.retention.ms": retentionMs = try Self.int64(key, value, min: -1)
         case "log.retention.minutes": retentionMs = try Self.int64(key, value, min: -1) * 60_000
         case "log.retention.hours": retentionMs = try Self.int64(key, value, min: -1) * 3_600_000

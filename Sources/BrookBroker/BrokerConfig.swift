@@ -39,6 +39,8 @@ public struct BrokerConfig: Sendable {
     public var flushMs: Int64 = Int64.max
     /// `log.flush.scheduler.interval.ms`: how often the time-based flush policy is checked.
     public var flushSchedulerIntervalMs: Int64 = Int64.max
+    /// `log.flush.offset.checkpoint.interval.ms`: how often recovery points are checkpointed (0: never).
+    public var logFlushOffsetCheckpointIntervalMs: Int64 = 60_000
     /// `log.retention.ms` (or `.minutes`/`.hours`, default 168 h); enforced by the retention task (later issue).
     public var retentionMs: Int64 = 604_800_000
     /// `log.retention.bytes`.

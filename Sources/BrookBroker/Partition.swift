@@ -50,6 +50,8 @@ public final class Partition: @unchecked Sendable {
 
     func append(_ batches: [ByteBuffer], durable: Bool, logAppendTime: Bool) -> EventLoopFuture<Appended> {
         eventLoop.flatSubmit {
+            // An offline directory answers nothing, not even a retry's original offsets.
+            if let offline = self.log.health.offlineError { return self.eventLoop.makeFailedFuture(offline) }
             let now = self.clock()
             var batches = batches
             if logAppendTime {
@@ -69,8 +71,13 @@ public final class Partition: @unchecked Sendable {
             do {
                 let segmentsBefore = self.log.segmentCount
                 let r = try self.log.append(batches: batches, leaderEpoch: self.leaderEpoch, now: now)
-                if self.log.segmentCount != segmentsBefore { self.snapshotProducers() }
+                if let kick = r.writeBack { self.startWriteBack(kick) }
+                let rolled = self.log.segmentCount != segmentsBefore
+                if rolled { self.snapshotProducers() }
                 self.producers.record(headers, firstOffset: r.firstOffset)
+                // As Kafka, a rolled segment is flushed at once, so the recovery point (checkpointed
+                // periodically) moves past it even when no acks=all producer asks for fsyncs.
+                if rolled { self.startFlushIfIdle() }
                 result = Appended(firstOffset: r.firstOffset, lastOffset: r.lastOffset, maxTimestamp: r.maxTimestamp,
                                   logStartOffset: self.log.logStartOffset)
             } catch {
@@ -80,6 +87,14 @@ public final class Partition: @unchecked Sendable {
             self.log.highWatermark = self.log.logEndOffset
             self.wakeFetchWaiters()
             return self.awaitDurability(result, durable: durable, now: now)
+        }
+    }
+
+    /// Hands a write-back kick to the thread pool (it can block on a congested device).
+    private func startWriteBack(_ kick: WriteBackRequest) {
+        threadPool.submit { state in
+            guard case .active = state else { return }
+            kick.start()
         }
     }
 
@@ -107,10 +122,16 @@ public final class Partition: @unchecked Sendable {
         return promise.futureResult.map { result }
     }
 
-    /// Group commit: one fsync covers every append that arrived before it started.
-    private func startFlushIfIdle() {
+    /// Group commit: one fsync covers every append that arrived before it started. Once the log
+    /// directory is offline every waiter fails: an fsync that succeeds after one that failed proves
+    /// nothing, so nothing written after the hole is acknowledged.
+    func startFlushIfIdle() {
         eventLoop.preconditionInEventLoop()
         guard !flushInFlight else { return }
+        if let offline = log.health.offlineError {
+            completeFlushWaiters(upTo: Int64.max, error: offline)
+            return
+        }
         guard let pending = log.prepareFlush(now: clock()) else {
             // Nothing unflushed: everything waiting is already durable.
             completeFlushWaiters(upTo: log.recoveryPoint, error: nil)
@@ -122,11 +143,15 @@ public final class Partition: @unchecked Sendable {
             switch result {
             case .success:
                 self.log.completeFlush(pending)
-                self.completeFlushWaiters(upTo: pending.upToOffset, error: nil)
+                if let offline = self.log.health.offlineError {
+                    self.completeFlushWaiters(upTo: Int64.max, error: offline)
+                } else {
+                    self.completeFlushWaiters(upTo: pending.upToOffset, error: nil)
+                }
             case .failure(let error):
                 self.log.abandonFlush(pending)
                 self.logger.error("fsync failed", metadata: ["brook.partition": "\(self.topicPartition)", "error": "\(error)"])
-                self.completeFlushWaiters(upTo: Int64.max, error: error)
+                self.completeFlushWaiters(upTo: Int64.max, error: self.log.health.offlineError ?? error)
             }
             if !self.flushWaiters.isEmpty { self.startFlushIfIdle() }
         }
@@ -183,6 +208,8 @@ public final class Partition: @unchecked Sendable {
     func read(from offset: Int64, maxBytes: Int, readCommitted: Bool, minOneBatch: Bool) -> EventLoopFuture<ReadResult> {
         eventLoop.submit {
             let offsets = self.currentOffsets
+            // As Kafka answers for a replica on an offline log directory.
+            if let offline = self.log.health.offlineError { return ReadResult(offsets: offsets, slice: nil, error: offline) }
             let upTo = readCommitted ? offsets.lastStableOffset : offsets.highWatermark
             do {
                 let slice = try self.log.slice(from: offset, maxBytes: maxBytes, upTo: upTo, minOneBatch: minOneBatch)
@@ -195,7 +222,10 @@ public final class Partition: @unchecked Sendable {
     }
 
     func offsetForTimestamp(_ timestamp: Int64) -> EventLoopFuture<(offset: Int64, timestamp: Int64)?> {
-        eventLoop.submit { try self.log.offsetForTimestamp(timestamp) }
+        eventLoop.submit {
+            try self.log.health.checkOnline()
+            return try self.log.offsetForTimestamp(timestamp)
+        }
     }
 
     // MARK: Long-poll waiters
@@ -226,7 +256,7 @@ public final class Partition: @unchecked Sendable {
     /// Flushes and closes the log; returns what the checkpoints need.
     func close() -> EventLoopFuture<(recoveryPoint: Int64, logStartOffset: Int64)> {
         eventLoop.submit {
-            if self.producers.mapEndOffset == self.log.logEndOffset {
+            if self.producers.mapEndOffset == self.log.logEndOffset, self.log.health.offlineReason == nil {
                 do {
                     try PartitionLog.writeProducerSnapshot(self.producers, directory: self.log.directory)
                 } catch {

@@ -214,19 +214,33 @@ public final class TopicRegistry: @unchecked Sendable {
         }
     }
 
-    /// Closes every partition log and records checkpoints and the clean-shutdown marker.
+    /// Closes every partition log and records checkpoints and the clean-shutdown marker. With the
+    /// directory offline (an I/O error) neither is written: the next start recovers from the last
+    /// periodic checkpoint. The lock is released in every case.
     func shutdown() -> EventLoopFuture<Void> {
         cancelFolderRemovals()
         let all = allTopics.flatMap { topic in topic.partitions.map { ($0.topicPartition, $0) } }
         let futures = all.map { tp, partition in partition.close().map { (tp, $0) } }
-        return EventLoopFuture.whenAllSucceed(futures, on: group.next()).flatMapThrowing { results in
+        return EventLoopFuture.whenAllComplete(futures, on: group.next()).flatMapThrowing { results in
             var checkpoints: [TopicPartition: (recoveryPoint: Int64, logStartOffset: Int64)] = [:]
-            for (tp, value) in results { checkpoints[tp] = value }
+            var failure: Error?
+            for result in results {
+                switch result {
+                case .success(let (tp, value)): checkpoints[tp] = value
+                case .failure(let error): failure = failure ?? error
+                }
+            }
             try self.dataDirectoryLock.withLock {
                 let dir = self.directory
+                defer { dir.unlock() }
+                if let reason = dir.health.offlineReason {
+                    self.logger.error("log directory offline: shutting down without checkpoints or clean-shutdown marker",
+                                      metadata: ["brook.dataDir": "\(dir.path)", "reason": "\(reason)"])
+                    return
+                }
+                if let failure { throw failure }
                 try dir.writeCheckpoints(checkpoints)
                 try dir.markCleanShutdown()
-                dir.unlock()
             }
         }
     }

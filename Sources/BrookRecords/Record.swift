@@ -36,7 +36,7 @@ public struct Record: Sendable, Hashable {
     }
 
     /// The record's offset given its batch's base offset.
-    public func absoluteOffset(baseOffset: Int64) -> Int64 { baseOffset + Int64(offsetDelta) }
+    public func absoluteOffset(baseOffset: Int64) -> Int64 { baseOffset.saturatingAdd(Int64(offsetDelta)) }
 
     /// The record's CreateTime given its batch's base timestamp.
     public func absoluteTimestamp(baseTimestamp: Int64) -> Int64 { baseTimestamp &+ timestampDelta }

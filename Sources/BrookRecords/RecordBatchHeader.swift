@@ -93,7 +93,8 @@ public struct RecordBatchHeader: Sendable, Hashable {
 
     /// Whole size of the batch on the wire: the 12 bytes of baseOffset and batchLength plus batchLength.
     public var totalSize: Int { Int(batchLength) + Self.logOverhead }
-    public var lastOffset: Int64 { baseOffset + Int64(lastOffsetDelta) }
+    /// baseOffset + lastOffsetDelta, saturating: both come from the wire or disk.
+    public var lastOffset: Int64 { baseOffset.saturatingAdd(Int64(lastOffsetDelta)) }
     public var compression: CompressionCodec { CompressionCodec(rawValue: Int8(attributes & 0x07)) ?? .none }
     public var compressionBits: Int16 { attributes & 0x07 }
     public var timestampType: TimestampType { (attributes & 0x08) != 0 ? .logAppendTime : .createTime }

@@ -6,6 +6,10 @@ public final class DataDirectory {
     public let path: String
     /// Whether `.brook_clean_shutdown` was present at start-up (it is removed by `init`).
     public let wasCleanShutdown: Bool
+    /// Whether the directory was new (created or empty) at start-up: nothing to recover.
+    public let wasNew: Bool
+    /// Online until the first I/O error on any of its logs or checkpoints (see `LogDirectoryHealth`).
+    public let health: LogDirectoryHealth
     private let lock: DataDirLock
     let logger: Logger
     private var recoveryPoints: [TopicPartition: Int64]
@@ -20,6 +24,8 @@ public final class DataDirectory {
     public init(path: String, logger: Logger = .storageNoOp) throws {
         self.path = path
         self.logger = logger
+        self.health = LogDirectoryHealth(path: path, logger: logger)
+        wasNew = !FileSystem.isDirectory(path) || ((try? FileSystem.list(path)) ?? []).isEmpty
         try FileSystem.makeDirectories(path)
         lock = try DataDirLock(directory: path)
         let marker = path + "/" + Self.cleanShutdownMarker
@@ -37,9 +43,13 @@ public final class DataDirectory {
             lock.unlock()
             throw error
         }
-        logger.info("opened data directory", metadata: [
-            "brook.dataDir": "\(path)", "brook.cleanShutdown": "\(wasCleanShutdown)",
-        ])
+        if wasNew {
+            logger.info("new data directory", metadata: ["brook.dataDir": "\(path)"])
+        } else {
+            logger.info("opened data directory", metadata: [
+                "brook.dataDir": "\(path)", "brook.cleanShutdown": "\(wasCleanShutdown)",
+            ])
+        }
     }
 
     /// Partitions that have a folder in the data directory, sorted.
@@ -54,23 +64,28 @@ public final class DataDirectory {
     }
 
     /// Opens (creating the folder if missing) the log of `tp` with its checkpointed recovery point
-    /// and log start offset.
+    /// and log start offset. Refused once the directory is offline (no new partitions on it).
     public func openLog(_ tp: TopicPartition, config: LogConfig, now: Int64) throws -> PartitionLog {
-        try PartitionLog(
+        try health.checkOnline()
+        return try PartitionLog(
             directory: path + "/" + tp.directoryName, topicPartition: tp, config: config,
             recoveryPoint: recoveryPoints[tp] ?? 0, logStartOffset: logStartOffsets[tp],
-            cleanShutdown: wasCleanShutdown, now: now, logger: logger)
+            cleanShutdown: wasCleanShutdown, now: now, logger: logger, health: health)
     }
 
     /// Merges `logs` into the known checkpoints and rewrites both files atomically. Partitions not
     /// named keep their previous entries (see `forgetPartition`).
+    /// Refused once the directory is offline; a failed write takes it offline (as Kafka).
     public func writeCheckpoints(_ logs: [TopicPartition: (recoveryPoint: Int64, logStartOffset: Int64)]) throws {
+        try health.checkOnline()
         for (tp, offsets) in logs {
             recoveryPoints[tp] = offsets.recoveryPoint
             logStartOffsets[tp] = offsets.logStartOffset
         }
-        try recoveryPointFile.write(recoveryPoints)
-        try logStartFile.write(logStartOffsets)
+        try health.guarding {
+            try recoveryPointFile.write(recoveryPoints)
+            try logStartFile.write(logStartOffsets)
+        }
     }
 
     /// Drops a deleted partition's checkpoint entries (written by the next `writeCheckpoints`).
@@ -79,13 +94,19 @@ public final class DataDirectory {
         logStartOffsets[tp] = nil
     }
 
-    /// Writes `.brook_clean_shutdown` (fsynced); call after every log is closed.
+    /// Writes `.brook_clean_shutdown` (fsynced); call after every log is closed. Refused once the
+    /// directory is offline: its logs were not flushed, the next start must recover them.
     public func markCleanShutdown() throws {
+        try health.checkOnline()
         try FileSystem.writeAtomically(path + "/" + Self.cleanShutdownMarker, [])
     }
 
+    /// Whether `unlock()` was called: nothing may be written any more.
+    public private(set) var isReleased = false
+
     /// Releases the directory lock.
     public func unlock() {
+        isReleased = true
         lock.unlock()
     }
 }

@@ -18,6 +18,9 @@ public struct LogConfig: Sendable, Hashable {
     public var retentionBytes: Int64
     /// `max.message.bytes`: largest batch accepted (checked by the validator, used by recovery bounds).
     public var maxMessageBytes: Int
+    /// Not a Kafka setting: bytes appended to a segment between two early write-back kicks
+    /// (`WriteBackPolicy`); 0 leaves write-back to the kernel.
+    public var writeBackBytes: Int
 
     public init(
         segmentBytes: Int = 1_073_741_824,
@@ -28,7 +31,8 @@ public struct LogConfig: Sendable, Hashable {
         flushMs: Int64 = Int64.max,
         retentionMs: Int64 = 604_800_000,
         retentionBytes: Int64 = -1,
-        maxMessageBytes: Int = 1_048_588
+        maxMessageBytes: Int = 1_048_588,
+        writeBackBytes: Int = 4 * 1024 * 1024
     ) {
         self.segmentBytes = segmentBytes
         self.segmentMs = segmentMs
@@ -39,5 +43,6 @@ public struct LogConfig: Sendable, Hashable {
         self.retentionMs = retentionMs
         self.retentionBytes = retentionBytes
         self.maxMessageBytes = maxMessageBytes
+        self.writeBackBytes = writeBackBytes
     }
 }

@@ -10,6 +10,8 @@ public struct AppendResult: Sendable, Hashable {
     public var maxTimestamp: Int64
     /// Bytes written to the log.
     public var bytes: Int
+    /// Write-back to start now (on a thread pool), when enough was appended since the last one.
+    public var writeBack: WriteBackRequest? = nil
 }
 
 /// What one `PartitionLog.read` call returned.

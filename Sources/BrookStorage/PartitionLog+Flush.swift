@@ -5,12 +5,17 @@ public struct PendingFlush: Sendable {
     let files: [String]
     let directory: String?
     let directoryGeneration: Int
+    let health: LogDirectoryHealth
 
     /// fsyncs the captured files (by path; files deleted meanwhile are skipped), then the partition
-    /// directory when segments were created since the last flush. Blocking.
+    /// directory when segments were created since the last flush. Blocking. A failure takes the log
+    /// directory offline: the unsynced data may already be gone from the page cache.
     public func perform() throws {
-        for file in files { try FileSystem.sync(path: file) }
-        if let directory { try FileSystem.sync(path: directory, directory: true) }
+        try health.checkOnline()
+        try health.guarding {
+            for file in files { try FileSystem.sync(path: file) }
+            if let directory { try FileSystem.sync(path: directory, directory: true) }
+        }
     }
 }
 
@@ -40,7 +45,7 @@ extension PartitionLog {
         lastFlushMs = now
         preparedFlushOffset = max(preparedFlushOffset, end)
         return PendingFlush(upToOffset: end, files: files, directory: directoryDirty ? directory : nil,
-                            directoryGeneration: directoryGeneration)
+                            directoryGeneration: directoryGeneration, health: health)
     }
 
     /// Records a finished `perform()`: advances the recovery point to `flush.upToOffset`.

@@ -7,8 +7,19 @@ extension PartitionLog {
     /// - unless `cleanShutdown`, every segment from the one holding `recoveryPoint` on is scanned
     ///   (CRC, framing, offset order), its torn tail truncated and its indexes rebuilt;
     /// - any other segment whose index is missing or corrupt is scanned the same way;
-    /// - after a clean shutdown the active segment's end is found from its last index entry;
-    /// - when a segment is cut short, the segments after it are unreachable and deleted.
+    /// - after a clean shutdown the active segment's end is found from its last index entry.
+    ///
+    /// The rule for a bad batch found by a scan (the recovery point is checkpointed every
+    /// `log.flush.offset.checkpoint.interval.ms`, so few segments are scanned):
+    /// - segments wholly below the recovery point are trusted and not scanned, as Kafka does; a bad
+    ///   byte there reaches the consumer, whose CRC check reports it (CORRUPT_MESSAGE);
+    /// - in the last segment, the bad batch and everything after it are a torn tail: truncated;
+    /// - in a sealed segment, the segment is cut at the bad batch (nothing after it in that file can
+    ///   be framed reliably) and the error names the file, the byte position and the offsets lost, but
+    ///   the later segments are kept, each scanned on its own. Kafka would delete them; here they may
+    ///   hold acknowledged, fsynced data written after the last checkpoint, and a sealed segment is
+    ///   fsynced whole before the recovery point passes it, so its damage is not a torn write.
+    ///   Readers skip the offset gap as they skip compacted offsets.
     static func loadSegments(
         directory: String, config: LogConfig, recoveryPoint: Int64, logStartOffset: Int64?,
         cleanShutdown: Bool, now: Int64, logger: Logger
@@ -34,7 +45,7 @@ extension PartitionLog {
             return [try Segment(directory: directory, baseOffset: max(0, logStartOffset ?? 0), config: config,
                                 active: true, create: true, now: now)]
         }
-        var segments = try bases.enumerated().map { i, base in
+        let segments = try bases.enumerated().map { i, base in
             try Segment(directory: directory, baseOffset: base, config: config, active: i == bases.count - 1,
                         create: false, now: now)
         }
@@ -62,20 +73,18 @@ extension PartitionLog {
                 segment.loadSealed(nextOffset: segments[i + 1].baseOffset)
             }
             if truncated > 0 {
-                if segment.nextOffset < recoveryPoint {
+                if !isLast {
+                    let next = segments[i + 1].baseOffset
+                    logger.error("corrupt batch in a sealed segment: cut there, later segments kept", metadata: [
+                        "brook.segment": "\(segment.logPath)", "brook.position": "\(segment.size)",
+                        "brook.bytesDropped": "\(truncated)",
+                        "brook.offsetsLost": "\(segment.nextOffset)..<\(max(segment.nextOffset, next))",
+                    ])
+                } else if segment.nextOffset < recoveryPoint {
                     logger.error("corrupt data below the recovery point was truncated", metadata: [
                         "brook.segment": "\(segment.logPath)", "brook.recoveryPoint": "\(recoveryPoint)",
                         "brook.logEndOffset": "\(segment.nextOffset)",
                     ])
-                }
-                if !isLast {
-                    for later in segments[(i + 1)...] {
-                        logger.error("deleting segment after a truncated one",
-                                     metadata: ["brook.segment": "\(later.logPath)"])
-                        try later.delete()
-                    }
-                    segments.removeSubrange((i + 1)...)
-                    try segment.reactivate()
                 }
             }
             i += 1

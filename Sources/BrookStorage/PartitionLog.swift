@@ -18,6 +18,8 @@ public final class PartitionLog {
     var segments: [Segment]
     let epochCache: LeaderEpochCache
     let logger: Logger
+    /// The data directory's health: shared by its partitions; the first I/O error takes all offline.
+    public let health: LogDirectoryHealth
     var lastFlushMs: Int64
     var preparedFlushOffset: Int64
     var directoryGeneration = 0
@@ -31,17 +33,26 @@ public final class PartitionLog {
     var retiredFiles: [String] = []
 
     /// Opens or creates the log in `directory`, recovering it as described in `loadSegments`.
+    /// `health` is the data directory's (a private one when nil).
     public init(
         directory: String, topicPartition: TopicPartition, config: LogConfig, recoveryPoint: Int64,
-        logStartOffset: Int64?, cleanShutdown: Bool, now: Int64, logger: Logger = .storageNoOp
+        logStartOffset: Int64?, cleanShutdown: Bool, now: Int64, logger: Logger = .storageNoOp,
+        health: LogDirectoryHealth? = nil
     ) throws {
         var logger = logger
         logger[metadataKey: "brook.topic"] = "\(topicPartition.topic)"
         logger[metadataKey: "brook.partition"] = "\(topicPartition.partition)"
+        var logStartOffset = logStartOffset
+        if let checkpointed = logStartOffset, checkpointed > Segment.maxBaseOffset {
+            logger.warning("ignoring a checkpointed log start offset beyond the largest offset",
+                           metadata: ["brook.offset": "\(checkpointed)"])
+            logStartOffset = nil
+        }
         self.directory = directory
         self.topicPartition = topicPartition
         self.config = config
         self.logger = logger
+        self.health = health ?? LogDirectoryHealth(path: directory, logger: logger)
         var segments = try Self.loadSegments(
             directory: directory, config: config, recoveryPoint: recoveryPoint,
             logStartOffset: logStartOffset, cleanShutdown: cleanShutdown, now: now, logger: logger)
@@ -84,17 +95,25 @@ public final class PartitionLog {
         epochCache.endOffset(for: epoch, logEndOffset: logEndOffset)
     }
 
+    /// Every operation on the log first checks that it is open and its directory online (Kafka
+    /// takes the logs of an offline directory away: no reads, retention or cleaning either).
     func checkOpen() throws {
         if isClosed { throw StorageError.logClosed(topicPartition.description) }
+        try health.checkOnline()
     }
 
     // MARK: Append
 
     /// Appends already-validated batches (each a complete RecordBatch v2) as one unit with one
     /// write: assigns offsets from `logEndOffset` by rewriting each baseOffset, stamps
-    /// partitionLeaderEpoch, rolls the segment first when needed. No fsync.
+    /// partitionLeaderEpoch, rolls the segment first when needed. No fsync. Refused once the
+    /// directory is offline; an I/O error here takes it offline.
     public func append(batches: [ByteBuffer], leaderEpoch: Int32, now: Int64) throws -> AppendResult {
         try checkOpen()
+        return try health.guarding { try appendUnguarded(batches, leaderEpoch: leaderEpoch, now: now) }
+    }
+
+    private func appendUnguarded(_ batches: [ByteBuffer], leaderEpoch: Int32, now: Int64) throws -> AppendResult {
         let firstOffset = logEndOffset
         guard !batches.isEmpty else {
             return AppendResult(firstOffset: firstOffset, lastOffset: firstOffset - 1, maxTimestamp: -1, bytes: 0)
@@ -116,6 +135,10 @@ public final class PartitionLog {
             offsetCount += Int64(header.lastOffsetDelta) + 1
         }
         if total > config.segmentBytes { throw StorageError.batchTooLargeForSegment(total) }
+        // Only a log start checkpointed near Int64.max could get here; refuse rather than trap.
+        guard firstOffset <= Segment.maxBaseOffset - offsetCount else {
+            throw StorageError.invalidBatch("offsets from \(firstOffset) would pass the largest offset")
+        }
         let lastOffset = firstOffset + offsetCount - 1
         if activeSegment.shouldRoll(appendBytes: total, batchCount: batches.count,
                                     firstMaxTimestamp: headers[0].maxTimestamp, lastOffset: lastOffset,
@@ -140,15 +163,23 @@ public final class PartitionLog {
         }
         try activeSegment.append(combined, batches: appended)
         try epochCache.assign(epoch: leaderEpoch, startOffset: firstOffset)
-        return AppendResult(firstOffset: firstOffset, lastOffset: lastOffset, maxTimestamp: maxTimestamp, bytes: total)
+        return AppendResult(firstOffset: firstOffset, lastOffset: lastOffset, maxTimestamp: maxTimestamp, bytes: total,
+                            writeBack: activeSegment.takeWriteBack())
     }
 
-    /// Seals the active segment and starts a new one at the log end offset.
+    /// Seals the active segment and starts a new one at the log end offset. The new segment is made
+    /// first: if that fails (EMFILE), the active one is still writable and the log unchanged.
     func roll(now: Int64) throws {
         let base = logEndOffset
-        try activeSegment.seal()
-        segments.append(try Segment(directory: directory, baseOffset: base, config: config, active: true,
-                                    create: true, now: now))
+        let next = try Segment(directory: directory, baseOffset: base, config: config, active: true,
+                               create: true, now: now)
+        do {
+            try activeSegment.seal()
+        } catch {
+            try? next.delete()
+            throw error
+        }
+        segments.append(next)
         directoryGeneration += 1
         logger.debug("rolled segment", metadata: ["brook.baseOffset": "\(base)"])
     }
@@ -212,9 +243,19 @@ public final class PartitionLog {
 
     // MARK: Close
 
-    /// Flushes everything and closes the files. Later calls throw `logClosed`.
+    /// Flushes everything and closes the files. Later calls throw `logClosed`. With the directory
+    /// offline nothing is written: the files are only closed (the next start recovers them).
     public func close() throws {
         guard !isClosed else { return }
+        if health.offlineReason != nil {
+            for segment in segments { try? segment.close() }
+            isClosed = true
+            return
+        }
+        try health.guarding { try flushAndClose() }
+    }
+
+    private func flushAndClose() throws {
         try activeSegment.writeFinalTimeIndexEntry()
         if let flush = prepareFlush(now: lastFlushMs) {
             try flush.perform()

@@ -62,6 +62,7 @@ final class PosixFile {
 
     /// Writes all of `bytes` at `offset`.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        try StorageFaults.check(.write, path: path)
         var done = 0
         while done < bytes.count {
             let r = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
@@ -89,6 +90,7 @@ final class PosixFile {
     }
 
     func sync() throws {
+        try StorageFaults.check(.fsync, path: path)
         while fsync(fd) != 0 {
             if errno != EINTR { throw StorageError.io("fsync \(path)", errno: errno) }
         }

@@ -75,7 +75,7 @@ extension Segment {
             }
             position += total
             bytesSinceLastIndexEntry += total
-            expected = header.lastOffset + 1
+            expected = header.lastOffset.saturatingAdd(1)
         }
         if maxTimestampSoFar >= 0, maxTimestampSoFar > (lastTimeEntry ?? Int64.min) {
             timeEntries += TimeIndex.encode(timestamp: maxTimestampSoFar, offset: offsetOfMaxTimestampSoFar,
@@ -90,6 +90,7 @@ extension Segment {
             ])
             try log.truncate(to: position)
             size = position
+            writeBack.truncated(to: size)
         }
         nextOffset = expected
         try offsetIndex.file.replaceAll(with: offsetEntries)
@@ -130,7 +131,7 @@ extension Segment {
                 maxTimestampSoFar = header.maxTimestamp
                 offsetOfMaxTimestampSoFar = header.lastOffset
             }
-            next = header.lastOffset + 1
+            next = header.lastOffset.saturatingAdd(1)
             position += header.totalSize
         }
         nextOffset = next
@@ -145,6 +146,7 @@ extension Segment {
         guard let (position, header) = try locate(offset) else { return }
         try log.truncate(to: position)
         size = position
+        writeBack.truncated(to: size)
         try offsetIndex.truncate(toPosition: position)
         try timeIndex.truncate(toOffset: header.baseOffset)
         if try !loadWithoutScan() {

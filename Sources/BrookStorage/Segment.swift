@@ -36,6 +36,10 @@ final class Segment {
     let createdMs: Int64
     var bytesSinceLastIndexEntry = 0
     private(set) var isActive: Bool
+    /// When to start write-back of appended bytes early; bytes present at opening are left alone.
+    var writeBack: WriteBackPolicy
+    /// Set by `append` when `writeBack` asks for a kick; taken by `takeWriteBack`.
+    private var pendingWriteBack: WriteBackRequest?
 
     static func fileName(_ baseOffset: Int64, _ suffix: String) -> String {
         let digits = String(baseOffset)
@@ -43,12 +47,17 @@ final class Segment {
     }
 
     /// Base offset parsed from a `.log` file name, or nil.
+    /// Bases so high that offsets relative to them (Int32 index deltas) would pass Int64.max are refused.
     static func baseOffset(fromLogFileName name: String) -> Int64? {
         guard name.hasSuffix(".log") else { return nil }
         let digits = name.dropLast(4)
-        guard digits.count == 20, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int64(digits)
+        guard digits.count == 20, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let base = Int64(digits), base <= maxBaseOffset else { return nil }
+        return base
     }
+
+    /// The largest base offset a segment may have: its offsets stay within Int64 (see `baseOffset(fromLogFileName:)`).
+    static let maxBaseOffset = Int64.max - Int64(UInt32.max)
 
     var indexPath: String { Self.path(logPath, ".index") }
     var timeIndexPath: String { Self.path(logPath, ".timeindex") }
@@ -76,6 +85,7 @@ final class Segment {
                                        maxIndexBytes: config.segmentIndexBytes, mutable: active)
         self.indexIntervalBytes = config.indexIntervalBytes
         self.size = try log.size()
+        self.writeBack = WriteBackPolicy(kickBytes: config.writeBackBytes, fileSize: size)
         self.nextOffset = baseOffset
         self.offsetOfMaxTimestampSoFar = baseOffset
         self.createdMs = now
@@ -97,6 +107,9 @@ final class Segment {
         }
         var position = start
         size = start + buffer.readableBytes
+        if let range = writeBack.written(upTo: size) {
+            pendingWriteBack = WriteBackRequest(path: logPath, range: range)
+        }
         if firstBatchTimestamp == nil { firstBatchTimestamp = batches.first?.maxTimestamp }
         nextOffset = (batches.last?.lastOffset ?? nextOffset - 1) + 1
         for batch in batches {
@@ -114,6 +127,12 @@ final class Segment {
         }
     }
 
+    /// The write-back kick asked for by the appends since the last call, if any.
+    func takeWriteBack() -> WriteBackRequest? {
+        defer { pendingWriteBack = nil }
+        return pendingWriteBack
+    }
+
     /// Whether the next append must go to a new segment.
     func shouldRoll(appendBytes: Int, batchCount: Int, firstMaxTimestamp: Int64, lastOffset: Int64,
                     config: LogConfig, now: Int64) -> Bool {
@@ -122,11 +141,12 @@ final class Segment {
         if offsetIndex.count + batchCount > offsetIndex.file.maxEntries { return true }
         if timeIndex.count + batchCount + 1 > timeIndex.file.maxEntries { return true }
         if lastOffset - baseOffset > Int64(Int32.max) { return true }
+        // Timestamps are the producer's: any Int64 (saturating, not trapping; Kafka's Java wraps).
         let waited: Int64
         if let first = firstBatchTimestamp, first >= 0 {
-            waited = firstMaxTimestamp - first
+            waited = firstMaxTimestamp.saturatingSubtract(first)
         } else {
-            waited = now - createdMs
+            waited = now.saturatingSubtract(createdMs)
         }
         return waited > config.segmentMs
     }
@@ -198,7 +218,7 @@ final class Segment {
             guard total >= RecordBatchHeader.size, end + total <= buffer.readableBytes else { break }
             let base = buffer.getInteger(at: end, as: Int64.self)!
             let delta = buffer.getInteger(at: end + 23, as: Int32.self)!
-            if base + Int64(delta) >= upTo { break }
+            if base.saturatingAdd(Int64(delta)) >= upTo { break }
             end += total
         }
         buffer.moveWriterIndex(to: end)

@@ -14,6 +14,8 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
     case invalidBatch(String)
     /// The log was used after `close()`.
     case logClosed(String)
+    /// The log directory (path) went offline after an I/O error (reason); see `LogDirectoryHealth`.
+    case logDirectoryOffline(String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum StorageError: Error, Sendable, CustomStringConvertible {
             return "invalid record batch: \(why)"
         case .logClosed(let name):
             return "log \(name) is closed"
+        case .logDirectoryOffline(let path, let reason):
+            return "log directory \(path) is offline until restart after an I/O error (\(reason))"
         }
     }
 }

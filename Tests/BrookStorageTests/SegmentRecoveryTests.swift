@@ -83,7 +83,9 @@ final class SegmentRecoveryTests: XCTestCase {
         XCTAssertEqual(log.logEndOffset, 18)
     }
 
-    func testSegmentsAfterACorruptOneAreDropped() throws {
+    /// Issue 10 item 3: a bad byte in a sealed segment being rescanned cuts that segment at the bad
+    /// batch but never deletes the segments after it (they used to be dropped, acknowledged data and all).
+    func testSegmentsAfterACorruptSealedOneAreKept() throws {
         let config = LogConfig(segmentBytes: batchSize * 3, indexIntervalBytes: 100)
         _ = try writeTen(config: config)
         let files = try segmentFiles(dir.path, suffix: ".log")
@@ -95,12 +97,22 @@ final class SegmentRecoveryTests: XCTestCase {
         XCTAssertEqual(trusted.logEndOffset, 20)
         trusted.closeWithoutFlushForTesting()
 
+        // Segment 1 holds offsets 6..11; the bad batch is 8..9: 8..11 are lost, 12..19 kept.
         let log = try openLog(dir.path, config: config, recoveryPoint: 0)
-        XCTAssertEqual(log.logEndOffset, 8)
-        XCTAssertEqual(log.segmentCount, 2)
-        XCTAssertEqual(try segmentFiles(dir.path, suffix: ".log").count, 2)
-        XCTAssertEqual(try log.append(batches: [makeBatch(records: 2, valueSize: 20)], leaderEpoch: 1, now: 0).firstOffset, 8)
-        XCTAssertEqual(try readAll(log).map(\.base), [0, 2, 4, 6, 8])
+        XCTAssertEqual(log.logEndOffset, 20)
+        XCTAssertEqual(log.segmentCount, 4)
+        XCTAssertEqual(try segmentFiles(dir.path, suffix: ".log").count, 4)
+        XCTAssertEqual(try fileSize(files[1]), batchSize)
+        XCTAssertEqual(try log.append(batches: [makeBatch(records: 2, valueSize: 20)], leaderEpoch: 1, now: 0).firstOffset, 20)
+        XCTAssertEqual(try readAll(log).map(\.base), [0, 2, 4, 6, 12, 14, 16, 18, 20])
+        XCTAssertEqual(try log.read(from: 8, maxBytes: 1, upTo: 21, minOneBatch: true).firstBatchOffset, 12,
+                       "a read in the gap continues at the next segment")
+        try log.close()
+
+        // The cut is stable: a second crash-restart finds nothing more to cut.
+        let again = try openLog(dir.path, config: config, recoveryPoint: 0)
+        XCTAssertEqual(try readAll(again).map(\.base), [0, 2, 4, 6, 12, 14, 16, 18, 20])
+        again.closeWithoutFlushForTesting()
     }
 
     func testMissingIndexesAreRebuilt() throws {

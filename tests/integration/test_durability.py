@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 
 import pytest
 from confluent_kafka import Producer
@@ -120,3 +121,38 @@ def test_kill_9_mid_stream_keeps_every_acked_record(brook, topic):
     stored = {r.offset: r.value for r in got}
     missing = [o for o in acked if stored.get(o) != acked[o]]
     assert not missing, f"{len(missing)} acknowledged records lost or changed, e.g. {missing[:5]}"
+
+
+@pytest.mark.timeout(180)
+def test_kill_9_with_a_flipped_byte_in_an_old_segment_keeps_later_segments(brook_factory, topic):
+    """The recovery point is checkpointed periodically, so after a kill -9 the segments below it are
+    trusted: a bad byte in an old sealed segment no longer truncates it and deletes every later one."""
+    brook = brook_factory(settings={"log.flush.offset.checkpoint.interval.ms": 100,
+                                    "log.segment.bytes": 16384})
+    n = 600
+    messages = values(n, "seg")
+    deliveries = produce_confluent(brook.bootstrap, topic, messages, acks="all", **{"batch.size": 4000})
+    assert sorted(d.offset for d in deliveries) == list(range(n))
+
+    # The periodic checkpoint (not a shutdown) records the recovery point.
+    checkpoint = brook.data_dir / "recovery-point-offset-checkpoint"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if checkpoint.exists() and f"{topic} 0 {n}" in checkpoint.read_text().splitlines():
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"no recovery point {n} for {topic} checkpointed within 30 s")
+    brook.kill()
+
+    segments = sorted((brook.data_dir / f"{topic}-0").glob("*.log"))
+    assert len(segments) >= 3, segments
+    first = bytearray(segments[0].read_bytes())
+    first[len(first) // 2] ^= 0xFF
+    segments[0].write_bytes(bytes(first))
+
+    brook.restart()
+    later = int(segments[1].name[:-4])
+    got = consume_confluent(brook.bootstrap, topic, 0, n - later, offset=later)
+    assert [(r.offset, r.value) for r in got] == [(o, messages[o]["value"]) for o in range(later, n)]
+    assert all(segment.exists() for segment in segments)

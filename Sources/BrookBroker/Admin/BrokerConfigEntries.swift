@@ -38,6 +38,8 @@ extension BrokerConfig {
                   "How often retention is applied."),
             entry("log.flush.scheduler.interval.ms", String(flushSchedulerIntervalMs), String(Int64.max), .long,
                   readOnly: true, "How often the time-based flush policy is checked."),
+            entry("log.flush.offset.checkpoint.interval.ms", String(logFlushOffsetCheckpointIntervalMs), "60000", .int,
+                  readOnly: true, "How often the recovery points are written to disk."),
         ]
         var seen = Set(entries.map(\.name))
         for definition in TopicConfigCatalog.definitions + DynamicBrokerSettings.brokerOnly {

@@ -69,7 +69,7 @@ extension PartitionLog {
                             earliestSinceReplay[header.producerId] = header.baseOffset
                         }
                     }
-                    offset = header.lastOffset + 1
+                    offset = header.lastOffset.saturatingAdd(1)
                 }
                 records.moveReaderIndex(forwardBy: header.totalSize)
             }

@@ -79,8 +79,9 @@ public struct ProducerStateEntry: Sendable, Hashable {
 public enum ProducerSequence {
     /// The sequence of the batch's last record.
     public static func last(of header: RecordBatchHeader) -> Int32 {
+        // Int32 + Int32 cannot overflow Int64; a negative delta (only from a damaged log) is clamped.
         let sum = Int64(header.baseSequence) + Int64(header.lastOffsetDelta)
-        return sum > Int64(Int32.max) ? Int32(sum - Int64(Int32.max) - 1) : Int32(sum)
+        return sum > Int64(Int32.max) ? Int32(sum - Int64(Int32.max) - 1) : Int32(clamping: sum)
     }
 
     /// Whether `next` directly follows `last`.

@@ -63,15 +63,15 @@ public struct ProducerStateManager: Sendable {
     public mutating func record(_ headers: [RecordBatchHeader], firstOffset: Int64) {
         var offset = firstOffset
         for header in headers {
-            let last = offset + Int64(header.lastOffsetDelta)
+            let last = offset.saturatingAdd(Int64(header.lastOffsetDelta))
             record(header, firstOffset: offset, lastOffset: last)
-            offset = last + 1
+            offset = last.saturatingAdd(1)
         }
     }
 
     /// Records one batch at its offsets.
     public mutating func record(_ header: RecordBatchHeader, firstOffset: Int64, lastOffset: Int64) {
-        defer { mapEndOffset = max(mapEndOffset, lastOffset + 1) }
+        defer { mapEndOffset = max(mapEndOffset, lastOffset.saturatingAdd(1)) }
         guard header.hasProducerId else { return }
         let id = header.producerId
         var entry = producers[id] ?? ProducerStateEntry(producerId: id, producerEpoch: header.producerEpoch)
@@ -95,7 +95,7 @@ public struct ProducerStateManager: Sendable {
     @discardableResult
     public mutating func removeExpired(now: Int64, expirationMs: Int64) -> Int {
         let expired = producers.values.filter {
-            $0.currentTxnFirstOffset == nil && now - $0.lastTimestamp >= expirationMs
+            $0.currentTxnFirstOffset == nil && now.saturatingSubtract($0.lastTimestamp) >= expirationMs
         }.map(\.producerId)
         for id in expired { producers.removeValue(forKey: id) }
         return expired.count

@@ -11,7 +11,7 @@ extension PartitionLog {
         let path = segment.txnIndexPath
         // A new file needs its directory entry synced as well.
         if !FileSystem.exists(path) { directoryGeneration += 1 }
-        try TransactionIndex.append([txn], to: path)
+        try health.guarding { try TransactionIndex.append([txn], to: path) }
         unsyncedTxnIndexes.insert(path)
     }
 
@@ -67,7 +67,7 @@ extension PartitionLog {
               let batch = try? RecordBatch.decode(bytes, maxDecompressedSize: Segment.maxDecompressedBatchSize),
               batch.controlRecord?.type == .abort
         else { return nil }
-        let lastStable = min(header.lastOffset + 1, stateAfter.firstUnstableOffset ?? Int64.max)
+        let lastStable = min(header.lastOffset.saturatingAdd(1), stateAfter.firstUnstableOffset ?? Int64.max)
         return AbortedTxn(producerId: header.producerId, firstOffset: openFirst, lastOffset: header.lastOffset,
                           lastStableOffset: lastStable)
     }
