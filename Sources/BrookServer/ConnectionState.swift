@@ -27,6 +27,9 @@ struct ConnectionState {
         var discard: [OutboundFrame] = []
         var read = false
         var close: String?
+        /// Close only once the responses already written have gone out (graceful shutdown);
+        /// otherwise at once.
+        var closeWhenWritten = false
     }
 
     private enum Slot {
@@ -150,7 +153,10 @@ struct ConnectionState {
         closing = true
         held.removeAll()
         var effects = Effects()
-        if owed.isEmpty { effects.close = "broker shutting down" }
+        if owed.isEmpty {
+            effects.close = "broker shutting down"
+            effects.closeWhenWritten = true
+        }
         return effects
     }
 
@@ -215,7 +221,10 @@ struct ConnectionState {
     /// that owes nothing more.
     private mutating func finish(_ effects: inout Effects, now: NIODeadline) {
         if closing {
-            if owed.isEmpty && !closed { effects.close = effects.close ?? "broker shutting down" }
+            if owed.isEmpty && !closed && effects.close == nil {
+                effects.close = "broker shutting down"
+                effects.closeWhenWritten = true
+            }
             return
         }
         if readWanted && mayRead {

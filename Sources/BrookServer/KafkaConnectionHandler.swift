@@ -19,6 +19,8 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
     /// Closed with the connection, so work parked for its requests stops at once.
     private let lifetime = CloseSignal()
     private var timer: Scheduled<Void>?
+    /// Completes when the last response written so far has gone to the socket (or failed).
+    private var lastWrite: EventLoopFuture<Void>?
     private var timerDeadline: NIODeadline?
 
     init(broker: Broker, logger: Logger, inFlight: InFlightRequests, connections: ConnectionSet,
@@ -92,7 +94,13 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
             logger.debug("closing connection", metadata: ["reason": "\(reason)"])
             timer?.cancel()
             timer = nil
-            context.close(promise: nil)
+            if effects.closeWhenWritten, let lastWrite {
+                // Shutdown: the answers just written (a parked Fetch's, say) still reach the client.
+                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                lastWrite.whenComplete { _ in bound.value.close(promise: nil) }
+            } else {
+                context.close(promise: nil)
+            }
             return
         }
         rearmTimer(context: context)
@@ -129,6 +137,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
         for (i, part) in frame.parts.enumerated() {
             context.write(Self.wrapOutboundOut(part), promise: i == frame.parts.count - 1 ? done : nil)
         }
+        lastWrite = done.futureResult
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         done.futureResult.whenComplete { _ in
             frame.closeFiles()

@@ -121,6 +121,14 @@ final class ConnectionStateTests: XCTestCase {
         XCTAssertEqual(tags(effects.write), [0])
         XCTAssertTrue(effects.start.isEmpty, "held frames do not start during shutdown")
         XCTAssertNotNil(effects.close)
+        XCTAssertTrue(effects.closeWhenWritten, "the last answers still go out")
+    }
+
+    func testTimeoutsCloseAtOnceNotAfterPendingWrites() {
+        var s = state(readTimeout: nil, idle: .seconds(1))
+        let effects = s.timerFired(now: t0 + .seconds(1))
+        XCTAssertNotNil(effects.close)
+        XCTAssertFalse(effects.closeWhenWritten, "a client that never reads would keep it open")
     }
 
     func testClosedConnectionDiscardsReadyAndLateAnswers() {
