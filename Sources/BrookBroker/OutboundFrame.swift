@@ -14,11 +14,6 @@ public struct OutboundFrame: Sendable {
         self.files = files
     }
 
-    /// Bytes this frame puts on the wire.
-    public var byteCount: Int {
-        parts.reduce(0) { $0 + $1.readableBytes }
-    }
-
     /// A frame holding one encoded message after its response header.
     static func message(_ message: any KafkaMessage, version: Int16, correlationId: Int32, headerVersion: Int) -> OutboundFrame {
         var out = ByteBuffer()

@@ -137,6 +137,7 @@ final class KafkaConnectionHandler: ChannelDuplexHandler {
         for (i, part) in frame.parts.enumerated() {
             context.write(Self.wrapOutboundOut(part), promise: i == frame.parts.count - 1 ? done : nil)
         }
+        if frame.parts.isEmpty { done.succeed(()) }
         lastWrite = done.futureResult
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         done.futureResult.whenComplete { _ in
