@@ -41,6 +41,14 @@ def fetch_request(correlation_id: int, topic: str, partitions: list[int], offset
     return frame(request_header_v1(kafka_wire.API_FETCH, FETCH_VERSION, correlation_id) + body)
 
 
+def padded_fetch_request(correlation_id: int, topic: str, offset: int, *, max_wait_ms: int = 0) -> bytes:
+    """A Fetch v4 with a 30 KB client id: a few hundred of them fill any socket buffer."""
+    body = fetch_request(correlation_id, topic, [0], offset, max_wait_ms=max_wait_ms)[4:]
+    header_end = len(request_header_v1(kafka_wire.API_FETCH, FETCH_VERSION, correlation_id))
+    return frame(request_header_v1(kafka_wire.API_FETCH, FETCH_VERSION, correlation_id, "c" * 30_000)
+                 + body[header_end:])
+
+
 def parse_fetch_v4(payload: bytes) -> list[tuple[str, int, int, bytes]]:
     """(topic, partition, error code, records) for every partition entry of a Fetch v4 response body."""
     r = Reader(payload)
@@ -175,13 +183,7 @@ def test_connection_is_not_read_while_its_requests_are_owed(brook_factory, topic
     brook = brook_factory(settings={"queued.max.requests": 10})
     produce_confluent(brook.bootstrap, topic, [{"value": b"first"}])
     count = 600
-    padding = "c" * 30_000  # a large client id: few requests fill the socket buffers
-    frames = []
-    for i in range(count):
-        body = fetch_request(i + 1, topic, [0], 1, max_wait_ms=60_000)[4:]
-        header_end = len(request_header_v1(kafka_wire.API_FETCH, FETCH_VERSION, i + 1))
-        body = request_header_v1(kafka_wire.API_FETCH, FETCH_VERSION, i + 1, padding) + body[header_end:]
-        frames.append(frame(body))
+    frames = [padded_fetch_request(i + 1, topic, 1, max_wait_ms=60_000) for i in range(count)]
     rss_before = brook.rss_kib()
     sock = kafka_wire.connect(brook.bootstrap, timeout=30)
     try:
@@ -198,6 +200,28 @@ def test_connection_is_not_read_while_its_requests_are_owed(brook_factory, topic
             assert struct.unpack_from(">i", payload)[0] == i + 1
             [(_, _, error, records)] = [e for e in parse_fetch_v4(payload[4:])]
             assert error == 0 and kafka_wire.parse_batches(records)[0].base_offset == 1
+    finally:
+        sock.close()
+    assert brook.is_running()
+
+
+def test_unread_responses_stop_the_broker_reading(brook_factory, topic):
+    """Backpressure on writes: while a client leaves its (large) responses unread, the broker stops
+    reading its socket, so the client's sends block; once it reads, every response comes in order."""
+    brook = brook_factory(settings={"queued.max.requests": 100_000})  # only the unread responses mute
+    produce_confluent(brook.bootstrap, topic, [{"value": os.urandom(200_000)}])
+    count = 600
+    frames = [padded_fetch_request(i + 1, topic, 0) for i in range(count)]
+    sock = kafka_wire.connect(brook.bootstrap, timeout=30)
+    try:
+        sent_frames, sent_bytes = send_until_blocked(sock, frames, stall_seconds=2.0)
+        assert sent_frames < count - 100, \
+            f"the broker read {sent_frames} requests of a client that reads none of its responses"
+        stream = FrameStream(sock, b"".join(frames)[sent_bytes:])
+        deadline = time.monotonic() + 90
+        for i in range(count):
+            payload = stream.next_frame(deadline)
+            assert struct.unpack_from(">i", payload)[0] == i + 1
     finally:
         sock.close()
     assert brook.is_running()
