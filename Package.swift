@@ -115,6 +115,6 @@ let package = Package(
         .testTarget(name: "BrookCoordinationTests", dependencies: ["BrookCoordination", "BrookProtocol", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookClientTests", dependencies: ["BrookClient", "BrookProtocol", "BrookRecords", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "BrookCLITests", dependencies: ["brook", "BrookClient", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
-        .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),
+        .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),
     ]
 )

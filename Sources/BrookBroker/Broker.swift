@@ -30,6 +30,8 @@ public final class Broker: Sendable {
     let clock: @Sendable () -> Int64
     let group: EventLoopGroup
     private let handlers: [Int16: ApiHandler]
+    /// Closes when shutdown begins: parked long-poll Fetches answer at once instead of waiting out `max_wait_ms`.
+    let stopping = CloseSignal()
     let retention: RetentionTask
     private let retentionSchedule: RepeatedTask
     let cleaner: LogCleanerTask
@@ -155,8 +157,10 @@ public final class Broker: Sendable {
         handlers.values.map { ($0.apiKey.rawValue, $0.versions) }.sorted { $0.apiKey < $1.apiKey }
     }
 
-    /// Handles one request frame body (the bytes after the 4-byte size).
-    public func handle(frame: ByteBuffer, on loop: EventLoop, clientHost: String = "") -> RequestDisposition {
+    /// Handles one request frame body (the bytes after the 4-byte size); `connection` closes with the
+    /// client's connection.
+    public func handle(frame: ByteBuffer, on loop: EventLoop, clientHost: String = "",
+                       connection: CloseSignal? = nil) -> RequestDisposition {
         guard let peeked = RequestHeader.peek(frame) else {
             return .close(reason: "request shorter than a header")
         }
@@ -176,7 +180,8 @@ public final class Broker: Sendable {
         } catch {
             return .close(reason: "malformed request header: \(error)")
         }
-        let context = RequestContext(header: header, eventLoop: loop, broker: self, clientHost: clientHost)
+        let context = RequestContext(header: header, eventLoop: loop, broker: self, clientHost: clientHost,
+                                     connection: connection)
         do {
             return .respond(try handler.handle(&buffer, context))
         } catch {
@@ -202,6 +207,7 @@ public final class Broker: Sendable {
     /// Flushes and closes every log, writes checkpoints and the clean-shutdown marker, releases the lock.
     /// Internal topics still opening stop at the next partition; their open logs are closed too.
     public func shutdown() -> EventLoopFuture<Void> {
+        stopping.close()
         retentionSchedule.cancel()
         cleanerSchedule?.cancel()
         producerExpiryTask.cancel()
@@ -213,9 +219,10 @@ public final class Broker: Sendable {
             .flatMap { self.topics.shutdown() }
     }
 
-    /// First step of a graceful shutdown: answers requests parked in the broker (JoinGroup, SyncGroup)
-    /// so in-flight requests can drain. Call before waiting for them.
+    /// First step of a graceful shutdown: answers requests parked in the broker (long-poll Fetch,
+    /// JoinGroup, SyncGroup) so in-flight requests can drain. Call before waiting for them.
     public func beginShutdown() -> EventLoopFuture<Void> {
+        stopping.close()
         retentionSchedule.cancel()
         cleanerSchedule?.cancel()
         let loop = group.next()

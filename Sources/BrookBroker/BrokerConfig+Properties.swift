@@ -62,6 +62,9 @@ extension BrokerConfig {
         case "default.replication.factor": defaultReplicationFactor = Int16(try Self.int32(key, value, min: 1, max: Int32(Int16.max)))
         case "message.max.bytes": messageMaxBytes = Int(try Self.int32(key, value, min: 0))
         case "socket.request.max.bytes": socketRequestMaxBytes = Int(try Self.int32(key, value, min: 1))
+        case "queued.max.requests": queuedMaxRequests = Int(try Self.int32(key, value, min: 1))
+        case "socket.request.read.timeout.ms": socketRequestReadTimeoutMs = try Self.timeout(key, value)
+        case "connections.max.idle.ms": connectionsMaxIdleMs = try Self.timeout(key, value)
         case "log.segment.bytes": segmentBytes = Int(try Self.int32(key, value, min: 14))
         case "log.roll.ms": segmentMs = try Self.int64(key, value, min: 1)
         case "log.roll.hours": segmentMs = try Self.int64(key, value, min: 1) * 3_600_000
@@ -130,6 +133,14 @@ extension BrokerConfig {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host.isEmpty { host = "0.0.0.0" }
         return (host, port)
+    }
+
+    /// A duration in milliseconds, or -1 (or any negative value, as Kafka reads it) for none.
+    static func timeout(_ key: String, _ value: String) throws -> Int64 {
+        guard let v = Int64(value) else {
+            throw ConfigError("\(key) must be a number of milliseconds (-1 for none), not '\(value)'")
+        }
+        return v < 0 ? -1 : v
     }
 
     static func bool(_ key: String, _ value: String) throws -> Bool {

@@ -25,6 +25,14 @@ public struct BrokerConfig: Sendable {
     public var messageMaxBytes: Int = 1_048_588
     /// `socket.request.max.bytes`: largest request frame accepted.
     public var socketRequestMaxBytes: Int = 104_857_600
+    /// `queued.max.requests`: in Kafka the broker-wide request queue; here the requests one connection
+    /// may have in flight before the broker stops reading its socket (Kafka mutes such a channel).
+    public var queuedMaxRequests: Int = 500
+    /// `socket.request.read.timeout.ms` (Brook's): a request whose first bytes arrived must be complete
+    /// within this, or the connection is closed (slow-loris clients); -1 disables.
+    public var socketRequestReadTimeoutMs: Int64 = 30_000
+    /// `connections.max.idle.ms`: a connection with no bytes in or out for this long is closed; -1 disables.
+    public var connectionsMaxIdleMs: Int64 = 600_000
     /// `log.segment.bytes`.
     public var segmentBytes: Int = 1_073_741_824
     /// `log.roll.ms` (or `log.roll.hours`, default 168 h).

@@ -1,15 +1,17 @@
 import BrookProtocol
+import BrookStorage
 import NIOCore
 
 /// A complete response frame ready for the socket: byte buffers and file regions (sent with
-/// sendfile) in order, plus the file handles to close once it has been written or dropped.
+/// sendfile) in order, plus the segment files to release once it has been written or dropped.
 public struct OutboundFrame: Sendable {
     public var parts: [IOData]
-    public var fileHandles: [NIOFileHandle]
+    /// The claims on the segment files the file regions read.
+    public var files: [SegmentFileLease]
 
-    public init(parts: [IOData], fileHandles: [NIOFileHandle] = []) {
+    public init(parts: [IOData], files: [SegmentFileLease] = []) {
         self.parts = parts
-        self.fileHandles = fileHandles
+        self.files = files
     }
 
     /// A frame holding one encoded message after its response header.
@@ -23,8 +25,8 @@ public struct OutboundFrame: Sendable {
         return OutboundFrame(parts: [.byteBuffer(out)])
     }
 
-    /// Releases the file handles; call exactly once, after the write completed or was abandoned.
+    /// Releases the segment files, after the write completed or was abandoned (again: no effect).
     public func closeFiles() {
-        for handle in fileHandles { try? handle.close() }
+        for file in files { file.release() }
     }
 }

@@ -244,6 +244,11 @@ public final class Partition: @unchecked Sendable {
         eventLoop.execute { self.fetchWaiters.removeValue(forKey: ObjectIdentifier(waiter)) }
     }
 
+    /// Fetches parked on this partition (tests check that none outlives its connection).
+    func fetchWaiterCount() -> EventLoopFuture<Int> {
+        eventLoop.submit { self.fetchWaiters.count }
+    }
+
     func wakeFetchWaiters() {
         guard !fetchWaiters.isEmpty else { return }
         let waiters = fetchWaiters.values

@@ -10,6 +10,8 @@ public struct RequestContext: Sendable {
     public let broker: Broker
     /// The client's address as Kafka reports it in group descriptions ("/127.0.0.1").
     public let clientHost: String
+    /// Closes with the client's connection: work parked for it (a long-poll Fetch) stops then.
+    public var connection: CloseSignal? = nil
 }
 
 /// What the broker wants done with one request frame.

@@ -28,6 +28,7 @@ public final class KafkaServer: Service, Sendable {
         let inFlight = self.inFlight
         let connections = self.connections
         let maxFrame = broker.config.socketRequestMaxBytes
+        let limits = Self.connectionLimits(broker.config)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -36,7 +37,8 @@ public final class KafkaServer: Service, Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maxFrameSize: maxFrame)))
-                    try channel.pipeline.syncOperations.addHandler(KafkaConnectionHandler(broker: broker, logger: logger, inFlight: inFlight, connections: connections))
+                    try channel.pipeline.syncOperations.addHandler(KafkaConnectionHandler(broker: broker, logger: logger, inFlight: inFlight, connections: connections,
+                                                                                      limits: limits))
                 }
             }
             .bind(host: broker.config.listenHost, port: broker.config.listenPort).get()
@@ -59,6 +61,13 @@ public final class KafkaServer: Service, Sendable {
         try await inFlight.drained(on: group.next()).get()
         try await broker.shutdown().get()
         logger.info("shut down cleanly")
+    }
+
+    static func connectionLimits(_ config: BrokerConfig) -> ConnectionState.Limits {
+        func duration(_ ms: Int64) -> TimeAmount? { ms < 0 ? nil : .milliseconds(ms) }
+        return .init(maxInFlight: config.queuedMaxRequests,
+                     requestReadTimeout: duration(config.socketRequestReadTimeoutMs),
+                     idleTimeout: duration(config.connectionsMaxIdleMs))
     }
 
     private func startFlushScheduler() -> RepeatedTask? {

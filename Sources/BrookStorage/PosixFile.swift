@@ -11,6 +11,8 @@ import NIOCore
 final class PosixFile {
     let path: String
     private(set) var fd: Int32
+    /// Set once zero-copy reads share the descriptor (`lease()`); it then closes with its last holder.
+    private var shared: SharedFileDescriptor?
 
     init(path: String, flags: Int32, mode: mode_t = 0o644) throws {
         self.path = path
@@ -18,14 +20,24 @@ final class PosixFile {
     }
 
     deinit {
-        if fd >= 0 { _ = systemClose(fd) }
+        if fd >= 0 { _ = shared?.release() ?? systemClose(fd) }
     }
 
     func close() throws {
         guard fd >= 0 else { return }
-        let result = systemClose(fd)
+        let result = shared?.release() ?? systemClose(fd)
         fd = -1
         if result != 0 { throw StorageError.io("close \(path)", errno: errno) }
+    }
+
+    /// A claim on this open descriptor for a zero-copy send on any thread, without a new descriptor;
+    /// the descriptor stays open until this file and every lease have let go.
+    func lease() throws -> SegmentFileLease {
+        guard fd >= 0 else { throw StorageError.io("lease \(path)", errno: EBADF) }
+        let shared = self.shared ?? SharedFileDescriptor(fd: fd)
+        self.shared = shared
+        guard let lease = SegmentFileLease(shared) else { throw StorageError.io("lease \(path)", errno: EBADF) }
+        return lease
     }
 
     /// Current file size (lseek to the end).

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import BrookRecords
 import NIOCore
 
@@ -34,18 +31,13 @@ extension Segment {
         return .range(position: start, length: want, firstBatchOffset: first.baseOffset)
     }
 
-    /// A new descriptor for the `.log` file, owned by the caller; it keeps the file readable even
-    /// if the segment is later deleted.
-    func duplicateLogDescriptor() throws -> Int32 {
-        let fd = dup(log.fd)
-        guard fd >= 0 else { throw StorageError.io("dup \(logPath)", errno: errno) }
-        return fd
-    }
 }
 
-/// A zero-copy read: a range of one segment file, with a file handle the caller owns and must close.
+/// A zero-copy read: a range of one segment file, with a claim on its descriptor that the caller
+/// must release (`file.release()`) once the range is sent or dropped.
 public struct LogSlice: Sendable {
-    public let fileHandle: NIOFileHandle
+    /// Shares the segment's one descriptor; keeps the file readable even if the segment is deleted.
+    public let file: SegmentFileLease
     public let position: Int
     public let length: Int
     public let firstBatchOffset: Int64
@@ -71,8 +63,7 @@ extension PartitionLog {
             case .empty:
                 return nil
             case .range(let position, let length, let first):
-                let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: try segment.duplicateLogDescriptor())
-                return LogSlice(fileHandle: handle, position: position, length: length, firstBatchOffset: first)
+                return LogSlice(file: try segment.log.lease(), position: position, length: length, firstBatchOffset: first)
             }
         }
         return nil

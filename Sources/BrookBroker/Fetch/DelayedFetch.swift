@@ -1,23 +1,21 @@
 import BrookProtocol
 import NIOCore
 
-/// A Fetch that found fewer than `min_bytes` and waits, up to `max_wait_ms`, for appends.
+/// A Fetch that found fewer than `min_bytes` and waits, up to `max_wait_ms`, for appends: the I/O
+/// shell around `DelayedFetchState`.
 ///
-/// Partitions call `dataArrived()` from their own loops; the fetch re-runs its read on the
-/// connection's loop and completes once it has enough bytes or the wait times out. It completes
-/// exactly once, and deregisters from every partition it watched.
+/// Partitions call `dataArrived()` from their own loops; everything else runs on the connection's
+/// loop. The fetch stops at once, answering with no records, when its connection closes or the broker
+/// shuts down, so neither a gone client nor SIGTERM waits for a `max_wait_ms` of up to 2^31-1 ms.
 final class DelayedFetch: @unchecked Sendable {
     private let loop: EventLoop
-    private let partitions: [Watched]
-    /// The high watermark each partition had when the fetch last read it.
-    private var observed: [Int64]
+    private let partitions: [Partition]
     private let attempt: @Sendable () -> EventLoopFuture<FetchResult>
     private let promise: EventLoopPromise<FetchResult>
     // Touched only on `loop`.
-    private var completed = false
-    private var attemptInFlight = false
-    private var rerunRequested = false
+    private var state: DelayedFetchState
     private var timeout: Scheduled<Void>?
+    private var signalHooks: [(signal: CloseSignal, key: Int)] = []
 
     /// A partition the fetch waits on, named as in the response.
     struct Watched {
@@ -26,86 +24,58 @@ final class DelayedFetch: @unchecked Sendable {
         let index: Int32
     }
 
+    /// `stopSignals`: the client's connection and the broker's shutdown; either closing answers the fetch.
     init(loop: EventLoop, partitions: [Watched], initial: FetchResult, maxWait: TimeAmount,
-         attempt: @escaping @Sendable () -> EventLoopFuture<FetchResult>) {
+         stopSignals: [CloseSignal], attempt: @escaping @Sendable () -> EventLoopFuture<FetchResult>) {
         self.loop = loop
-        self.partitions = partitions
+        self.partitions = partitions.map(\.partition)
         self.attempt = attempt
         self.promise = loop.makePromise()
-        self.observed = partitions.map { _ in -1 }
-        record(initial)
+        self.state = DelayedFetchState(watched: partitions.map { ($0.topic, $0.index) }, initial: initial)
         loop.execute {
-            self.timeout = loop.scheduleTask(in: maxWait) { self.expire() }
-            self.register()
+            for signal in stopSignals {
+                guard let key = signal.onClose({ self.loop.execute { self.perform(self.state.abandon()) } }) else {
+                    self.perform(self.state.abandon())
+                    return
+                }
+                self.signalHooks.append((signal, key))
+            }
+            self.timeout = loop.scheduleTask(in: maxWait) { self.perform(self.state.timedOut()) }
+            self.perform(self.state.start())
         }
     }
 
     var futureResult: EventLoopFuture<FetchResult> { promise.futureResult }
 
-    private func record(_ result: FetchResult) {
-        let response = result.response
-        for (i, w) in partitions.enumerated() {
-            let data = response.responses.first { $0.topic == w.topic }?.partitions.first { $0.partitionIndex == w.index }
-            observed[i] = data?.highWatermark ?? -1
-        }
-    }
-
-    /// Registers with every partition; one whose high watermark moved since our read wakes us at once,
-    /// so an append landing between the read and the registration is never missed.
-    private func register() {
-        for (i, w) in partitions.enumerated() { w.partition.addFetchWaiter(self, observedHighWatermark: observed[i]) }
-    }
-
     /// Called by a partition (on its own loop) after an append.
     func dataArrived() {
-        loop.execute { self.rerun(final: false) }
+        loop.execute { self.perform(self.state.dataArrived()) }
     }
 
-    private func expire() {
-        rerun(final: true)
-    }
-
-    private func rerun(final: Bool) {
+    private func perform(_ actions: [DelayedFetchState.Action]) {
         loop.preconditionInEventLoop()
-        guard !completed else { return }
-        if attemptInFlight {
-            rerunRequested = rerunRequested || !final
-            if final { finalRequested = true }
-            return
-        }
-        attemptInFlight = true
-        attempt().whenComplete { result in
-            self.attemptInFlight = false
-            guard !self.completed else {
-                if case .success(let r) = result { r.closeFiles() }
-                return
-            }
-            switch result {
-            case .success(let result):
-                self.record(result)
-                if result.satisfied || final || self.finalRequested {
-                    self.finish(.success(result))
-                    return
+        for action in actions {
+            switch action {
+            case .runAttempt:
+                attempt().hop(to: loop).whenComplete { outcome in
+                    self.perform(self.state.attemptFinished(outcome))
                 }
+            case .register(let observed):
+                // A partition whose high watermark moved since our read wakes us at once, so an
+                // append landing between the read and the registration is never missed.
+                for (partition, highWatermark) in zip(partitions, observed) {
+                    partition.addFetchWaiter(self, observedHighWatermark: highWatermark)
+                }
+            case .discard(let result):
                 result.closeFiles()
-                if self.rerunRequested {
-                    self.rerunRequested = false
-                    self.rerun(final: false)
-                } else {
-                    self.register()
-                }
-            case .failure(let error):
-                self.finish(.failure(error))
+            case .complete(let result):
+                timeout?.cancel()
+                timeout = nil
+                for partition in partitions { partition.removeFetchWaiter(self) }
+                for hook in signalHooks { hook.signal.removeHook(hook.key) }
+                signalHooks = []
+                promise.completeWith(result)
             }
         }
-    }
-
-    private var finalRequested = false
-
-    private func finish(_ result: Result<FetchResult, Error>) {
-        completed = true
-        timeout?.cancel()
-        for w in partitions { w.partition.removeFetchWaiter(self) }
-        promise.completeWith(result)
     }
 }

@@ -7,7 +7,8 @@ import NIOCore
 /// max_wait_ms until min_bytes have arrived. Brook is sessionless (KIP-227 session id 0), so every
 /// fetch is a full fetch; incremental requests for an unknown session get FETCH_SESSION_ID_NOT_FOUND.
 enum FetchHandler {
-    static let handler = ApiHandler.makeFramed(FetchRequest.self, versions: 4...12) { request, context in
+    static let handler = ApiHandler.makeFramed(FetchRequest.self, versions: 4...12) { sent, context in
+        let request = { var r = sent; r.topics = sent.distinctTopics; return r }()
         let loop = context.eventLoop
         let version = context.header.apiVersion
         let correlationId = context.header.correlationId
@@ -35,8 +36,10 @@ enum FetchHandler {
                     }
                 }
             }
+            let stopSignals = [broker.stopping] + (context.connection.map { [$0] } ?? [])
             let delayed = DelayedFetch(loop: loop, partitions: watched, initial: first,
-                                       maxWait: .milliseconds(Int64(request.maxWaitMs)), attempt: attempt)
+                                       maxWait: .milliseconds(Int64(request.maxWaitMs)), stopSignals: stopSignals,
+                                       attempt: attempt)
             return delayed.futureResult
         }.map(frame)
     }

@@ -16,7 +16,7 @@ enum FetchResponseWriter {
         for file in result.files { files[file.topicIndex, default: [:]][file.partitionIndex] = file.slice }
 
         var parts: [IOData] = []
-        var handles: [NIOFileHandle] = []
+        var leases: [SegmentFileLease] = []
         var total = 0
         var buffer = ByteBuffer()
         buffer.reserveCapacity(512)
@@ -50,9 +50,9 @@ enum FetchResponseWriter {
                 }
                 total += buffer.readableBytes
                 parts.append(.byteBuffer(buffer))
-                parts.append(.fileRegion(FileRegion(fileHandle: slice.fileHandle, readerIndex: slice.position,
+                parts.append(.fileRegion(FileRegion(fileHandle: slice.file.fileHandle, readerIndex: slice.position,
                                                     endIndex: slice.position + slice.length)))
-                handles.append(slice.fileHandle)
+                leases.append(slice.file)
                 total += slice.length
                 buffer = ByteBuffer()
                 buffer.reserveCapacity(256)
@@ -68,7 +68,7 @@ enum FetchResponseWriter {
             first.setInteger(Int32(total - 4), at: first.readerIndex)
             parts[0] = .byteBuffer(first)
         }
-        return OutboundFrame(parts: parts, fileHandles: handles)
+        return OutboundFrame(parts: parts, files: leases)
     }
 
     private static func writeCount(_ count: Int, into buffer: inout ByteBuffer, flexible: Bool) {

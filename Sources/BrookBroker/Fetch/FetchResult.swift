@@ -17,8 +17,8 @@ struct FetchResult: Sendable {
     /// True when `min_bytes` is met (or an error means the client should hear now).
     var satisfied: Bool
 
-    /// Releases the file handles of a result that will not be sent.
+    /// Releases the segment files of a result that will not be sent.
     func closeFiles() {
-        for file in files { try? file.slice.fileHandle.close() }
+        for file in files { file.slice.file.release() }
     }
 }
