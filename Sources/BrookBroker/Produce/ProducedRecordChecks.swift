@@ -1,0 +1,59 @@
+import BrookRecords
+
+/// One produced record that breaks a topic rule.
+struct RecordProblem: Sendable, Equatable {
+    enum Rule: Sendable, Equatable {
+        /// A compacted topic's record without a key (INVALID_RECORD).
+        case keyRequired
+        /// A CreateTime outside `message.timestamp.before/after.max.ms` (INVALID_TIMESTAMP).
+        case timestampRange
+    }
+
+    /// The record's index among the partition's records in the request. Kafka's `batch_index` is the
+    /// index within the one batch a Produce v3+ partition carries; with several batches, Brook
+    /// counts on across them.
+    var index: Int32
+    var rule: Rule
+    /// Kafka's text for the rule.
+    var message: String
+}
+
+/// The per-record rules of a produce (keys on compacted topics, CreateTime bounds), checked by
+/// walking records one at a time, so no batch is materialised. Batches are opened only when a
+/// rule applies (as Kafka, which always opens them).
+enum ProducedRecordChecks {
+    /// Every record of `batches` that breaks a rule of `policy`, in order; empty when all pass.
+    /// Throws when a batch that must be opened cannot be read.
+    static func problems(in batches: [ValidatedBatch], policy: ProducePolicy, partition: String,
+                         now: Int64) throws(RecordValidationError) -> [RecordProblem] {
+        guard policy.checksRecords else { return [] }
+        var problems: [RecordProblem] = []
+        var first: Int32 = 0
+        for batch in batches {
+            defer { first &+= batch.header.recordCount }
+            // The header's timestamps cannot vouch for the records: deltas may go below the base.
+            let bounds = batch.header.timestampType == .createTime ? policy.timestampBounds : nil
+            guard policy.compacted || bounds != nil else { continue }
+            var reader = try BatchRecordReader(batch.buffer, maxDecompressedSize: policy.maxDecompressedSize)
+            while let record = try reader.next() {
+                let index = first &+ Int32(reader.index - 1)
+                // Kafka reports one problem per record, the key first.
+                if policy.compacted && record.key == nil {
+                    problems.append(RecordProblem(index: index, rule: .keyRequired, message:
+                        "Compacted topic cannot accept message without key in topic partition \(partition)."))
+                    continue
+                }
+                if let bounds {
+                    let timestamp = record.absoluteTimestamp(baseTimestamp: batch.header.baseTimestamp)
+                    if timestamp != -1 && !bounds.accepts(timestamp, now: now) {
+                        let offset = batch.header.baseOffset &+ Int64(record.offsetDelta)
+                        problems.append(RecordProblem(index: index, rule: .timestampRange, message:
+                            "Timestamp \(timestamp) of message with offset \(offset) is out of range. " +
+                            "The timestamp should be within \(bounds.rangeText(now: now))"))
+                    }
+                }
+            }
+        }
+        return problems
+    }
+}
