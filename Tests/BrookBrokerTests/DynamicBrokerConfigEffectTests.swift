@@ -85,6 +85,13 @@ final class DynamicBrokerConfigEffectTests: XCTestCase {
             let segments = try await partition.eventLoop.submit { partition.log.segmentCount }.get()
             XCTAssertGreaterThan(segments, 1, row)
         },
+        Row(name: "log.roll.ms", value: "1000") { f, row in
+            let start = Broker.wallClockMillis()
+            for delay: Int64 in [0, 5_000] { XCTAssertEqual(try f.produce(batch(["v"], timestamp: start + delay)).errorCode, 0, row) }
+            let partition = f.partition
+            let segments = try await partition.eventLoop.submit { partition.log.segmentCount }.get()
+            XCTAssertEqual(segments, 2, row)
+        },
         // Sealed segments (small segment.bytes on the topic) of records a minute old: only a
         // shorter retention than the default week deletes them.
         Row(name: "log.retention.ms", value: "1000", topicConfigs: ["segment.bytes": "200"]) { f, row in
