@@ -98,6 +98,17 @@ final class ProduceRecordErrorsTests: XCTestCase {
         XCTAssertEqual(refusal.recordErrors.filter { $0.batchIndexErrorMessage != nil }.count, ProduceRefusal.maxRecordMessages)
     }
 
+    /// A batch with more bad records than the limit (`maxProblems`) is refused after naming that
+    /// many: the walk stops, so neither time nor memory grows with the records declared.
+    func testNamingStopsAtTheLimit() throws {
+        var records = try batch(Array(repeating: (nil, now), count: 60), codec: .lz4)
+        records.writeImmutableBuffer(try batch([(nil, now)]))
+        let batches = try BatchValidation.validate(records, maxBatchSize: 1 << 20)
+        let problems = try ProducedRecordChecks.problems(in: batches, policy: policy(["cleanup.policy": "compact"]),
+                                                         partition: "t-0", now: now, limit: 50)
+        XCTAssertEqual(problems.map(\.index), (0..<50).map { $0 })
+    }
+
     func testTimestampBoundsNeverOverflowAtTheExtremes() {
         let bounds = TimestampBounds(beforeMaxMs: 1000, afterMaxMs: 1000)
         XCTAssertFalse(bounds.accepts(Int64.min, now: now))

@@ -22,25 +22,30 @@ struct RecordProblem: Sendable, Equatable {
 /// walking records one at a time, so no batch is materialised. Batches are opened only when a
 /// rule applies (as Kafka, which always opens them).
 enum ProducedRecordChecks {
-    /// Every record of `batches` that breaks a rule of `policy`, in order; empty when all pass.
-    /// Throws when a batch that must be opened cannot be read.
-    static func problems(in batches: [ValidatedBatch], policy: ProducePolicy, partition: String,
-                         now: Int64) throws(RecordValidationError) -> [RecordProblem] {
+    /// Records named at most: the walk stops there, so one small batch declaring millions of bad
+    /// records costs neither the time to read them all nor memory for each (any client batch is far
+    /// smaller; its other bad records are still refused with the batch).
+    static let maxProblems = 100_000
+
+    /// The records of `batches` that break a rule of `policy`, in order (the first `limit`);
+    /// empty when all pass. Throws when a batch that must be opened cannot be read.
+    static func problems(in batches: [ValidatedBatch], policy: ProducePolicy, partition: String, now: Int64,
+                         limit: Int = maxProblems) throws(RecordValidationError) -> [RecordProblem] {
         guard policy.checksRecords else { return [] }
+        let keyless = "Compacted topic cannot accept message without key in topic partition \(partition)."
         var problems: [RecordProblem] = []
         var first: Int32 = 0
-        for batch in batches {
+        for batch in batches where problems.count < limit {
             defer { first &+= batch.header.recordCount }
             // The header's timestamps cannot vouch for the records: deltas may go below the base.
             let bounds = batch.header.timestampType == .createTime ? policy.timestampBounds : nil
             guard policy.compacted || bounds != nil else { continue }
             var reader = try BatchRecordReader(batch.buffer, maxDecompressedSize: policy.maxDecompressedSize)
-            while let record = try reader.next() {
+            while problems.count < limit, let record = try reader.next() {
                 let index = first &+ Int32(reader.index - 1)
                 // Kafka reports one problem per record, the key first.
                 if policy.compacted && record.key == nil {
-                    problems.append(RecordProblem(index: index, rule: .keyRequired, message:
-                        "Compacted topic cannot accept message without key in topic partition \(partition)."))
+                    problems.append(RecordProblem(index: index, rule: .keyRequired, message: keyless))
                     continue
                 }
                 if let bounds {
