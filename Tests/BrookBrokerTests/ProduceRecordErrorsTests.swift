@@ -81,6 +81,22 @@ final class ProduceRecordErrorsTests: XCTestCase {
         XCTAssertEqual(refusal.recordErrors.map(\.batchIndex), [3])
     }
 
+    /// As Kafka: only the broker stamps LogAppendTime; a producer batch claiming it on such a topic
+    /// has every record refused with INVALID_TIMESTAMP. On a CreateTime topic it is left alone.
+    func testProducerLogAppendTimeOnALogAppendTimeTopicIsRefused() throws {
+        var builder = RecordBatchBuilder(logAppendTime: now)
+        for key in ["a", "b"] { builder.append(key: ByteBuffer(string: key), value: nil, timestamp: now) }
+        let records = try builder.build()
+        guard case .failure(let refusal) = prepare(records, ["message.timestamp.type": "LogAppendTime"]) else {
+            return XCTFail("accepted")
+        }
+        XCTAssertEqual(refusal.code, .invalidTimestamp)
+        XCTAssertEqual(refusal.recordErrors.map(\.batchIndex), [0, 1])
+        XCTAssertEqual(refusal.recordErrors.first?.batchIndexErrorMessage,
+                       "Invalid timestamp type in message with offset 0. Producer should not set timestamp type to LogAppendTime.")
+        guard case .success = prepare(records, [:]) else { return XCTFail("refused on a CreateTime topic") }
+    }
+
     func testValidRecordsPassAndLogAppendTimeTopicsIgnoreTimestamps() throws {
         let records = try batch([("a", 5), ("b", now)])
         guard case .success(let prepared) = prepare(records, ["cleanup.policy": "compact"]) else { return XCTFail("refused") }

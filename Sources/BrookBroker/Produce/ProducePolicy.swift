@@ -35,9 +35,9 @@ struct ProducePolicy: Sendable {
         minInsyncReplicas = resolver.int64("min.insync.replicas", overrides) ?? 1
     }
 
-    /// Whether records must be looked at one by one (keys, or timestamps that the header alone
-    /// cannot vouch for).
-    var checksRecords: Bool { compacted || timestampBounds != nil }
+    /// Whether records may have to be looked at one by one (keys, timestamps that the header alone
+    /// cannot vouch for, or a batch claiming LogAppendTime).
+    var checksRecords: Bool { compacted || timestampBounds != nil || logAppendTime }
 }
 
 /// The CreateTime range a topic accepts: [now - beforeMaxMs, now + afterMaxMs], Int64.max meaning unbounded.

@@ -18,14 +18,14 @@ struct ProduceRefusal: Error, Sendable, Equatable {
         self.message = message
     }
 
-    /// Nil when `problems` is empty. As Kafka: INVALID_TIMESTAMP when any timestamp is out of range,
+    /// Nil when `problems` is empty. As Kafka: INVALID_TIMESTAMP when any timestamp is refused,
     /// else INVALID_RECORD with the count and the first three errors.
     init?(_ problems: [RecordProblem]) {
         guard !problems.isEmpty else { return nil }
         recordErrors = problems.enumerated().map { n, problem in
             .init(batchIndex: problem.index, batchIndexErrorMessage: n < Self.maxRecordMessages ? problem.message : nil)
         }
-        if problems.contains(where: { $0.rule == .timestampRange }) {
+        if problems.contains(where: { $0.rule != .keyRequired }) {
             code = .invalidTimestamp
             message = "One or more records have been rejected due to invalid timestamp"
         } else {

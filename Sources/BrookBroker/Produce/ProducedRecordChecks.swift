@@ -7,6 +7,8 @@ struct RecordProblem: Sendable, Equatable {
         case keyRequired
         /// A CreateTime outside `message.timestamp.before/after.max.ms` (INVALID_TIMESTAMP).
         case timestampRange
+        /// A producer batch claiming LogAppendTime on a LogAppendTime topic (INVALID_TIMESTAMP).
+        case timestampType
     }
 
     /// The record's index among the partition's records in the request. Kafka's `batch_index` is the
@@ -18,7 +20,8 @@ struct RecordProblem: Sendable, Equatable {
     var message: String
 }
 
-/// The per-record rules of a produce (keys on compacted topics, CreateTime bounds), checked by
+/// The per-record rules of a produce (keys on compacted topics, CreateTime bounds, no producer
+/// LogAppendTime on a LogAppendTime topic), checked by
 /// walking records one at a time, so no batch is materialised. Batches are opened only when a
 /// rule applies (as Kafka, which always opens them).
 enum ProducedRecordChecks {
@@ -39,7 +42,9 @@ enum ProducedRecordChecks {
             defer { first &+= batch.header.recordCount }
             // The header's timestamps cannot vouch for the records: deltas may go below the base.
             let bounds = batch.header.timestampType == .createTime ? policy.timestampBounds : nil
-            guard policy.compacted || bounds != nil else { continue }
+            // On a LogAppendTime topic the broker stamps batches; Kafka refuses a producer's claim to.
+            let claimsAppendTime = policy.logAppendTime && batch.header.timestampType == .logAppendTime
+            guard policy.compacted || bounds != nil || claimsAppendTime else { continue }
             var reader = try BatchRecordReader(batch.buffer, maxDecompressedSize: policy.maxDecompressedSize)
             while problems.count < limit, let record = try reader.next() {
                 let index = first &+ Int32(reader.index - 1)
@@ -48,7 +53,12 @@ enum ProducedRecordChecks {
                     problems.append(RecordProblem(index: index, rule: .keyRequired, message: keyless))
                     continue
                 }
-                if let bounds {
+                if claimsAppendTime {
+                    let offset = batch.header.baseOffset &+ Int64(record.offsetDelta)
+                    problems.append(RecordProblem(index: index, rule: .timestampType, message:
+                        "Invalid timestamp type in message with offset \(offset). " +
+                        "Producer should not set timestamp type to LogAppendTime."))
+                } else if let bounds {
                     let timestamp = record.absoluteTimestamp(baseTimestamp: batch.header.baseTimestamp)
                     if timestamp != -1 && !bounds.accepts(timestamp, now: now) {
                         let offset = batch.header.baseOffset &+ Int64(record.offsetDelta)
