@@ -10,7 +10,7 @@ extension RecordBatch {
     /// Unlike `BatchValidation`, it accepts non-contiguous offset deltas (compacted batches) and
     /// empty batches.
     public static func decode(_ buffer: ByteBuffer, maxDecompressedSize: Int) throws(RecordValidationError) -> RecordBatch {
-        var reader = try BatchRecordReader(buffer, maxDecompressedSize: maxDecompressedSize)
+        var reader = try BatchRecordReader(buffer, maxDecompressedSize: maxDecompressedSize, whole: true)
         var records: [Record] = []
         records.reserveCapacity(Int(reader.header.recordCount))
         while let record = try reader.next() { records.append(record) }

@@ -7,12 +7,12 @@ extension RecordBatch {
     /// re-encoded. A batch already using `codec` is returned as is.
     public static func recompressed(_ buffer: ByteBuffer, to codec: CompressionCodec, maxDecompressedSize: Int,
                                     allocator: ByteBufferAllocator = ByteBufferAllocator()) throws -> ByteBuffer {
-        var reader = try BatchRecordReader(buffer, maxDecompressedSize: maxDecompressedSize)
+        var reader = try BatchRecordReader(buffer, maxDecompressedSize: maxDecompressedSize, whole: true)
         guard reader.header.compression != codec else {
             return buffer.getSlice(at: buffer.readerIndex, length: reader.header.totalSize)!
         }
         while try reader.next() != nil {}
-        let body = try Compression.compress(reader.section, codec: codec, allocator: allocator)
+        let body = try Compression.compress(reader.section ?? ByteBuffer(), codec: codec, allocator: allocator)
         var header = reader.header
         header.attributes = (header.attributes & ~0x07) | Int16(codec.rawValue)
         header.batchLength = Int32(truncatingIfNeeded: RecordBatchHeader.size + body.readableBytes - RecordBatchHeader.logOverhead)

@@ -100,13 +100,102 @@ final class BatchRecordReaderTests: XCTestCase {
         }
     }
 
-    /// A decompressed section too short for the declared count is refused before any record is read.
+    /// A decompressed section too short for the declared count is refused: at once when the section
+    /// is decompressed whole, at the first record it lacks when it is streamed.
     func testSectionShorterThanTheCountNeedsIsRefused() throws {
         let body = try Compression.compress(ByteBuffer(repeating: 0, count: 70), codec: .gzip)
         let batch = compressedBatch(codec: .gzip, body: body, recordCount: 11)
-        XCTAssertThrowsError(try BatchRecordReader(batch, maxDecompressedSize: 1 << 20)) { error in
+        XCTAssertThrowsError(try RecordBatch.decode(batch, maxDecompressedSize: 1 << 20)) { error in
             guard case .invalidRecord(let reason) = error as? RecordValidationError else { return XCTFail("\(error)") }
             XCTAssertTrue(reason.contains("11 records need at least 77 bytes"), reason)
+        }
+        var reader = try BatchRecordReader(batch, maxDecompressedSize: 1 << 20)
+        XCTAssertThrowsError(try { while try reader.next() != nil {} }()) { error in
+            guard case .invalidRecord = error as? RecordValidationError else { return XCTFail("\(error)") }
+        }
+    }
+
+    /// A streamed section is held a window at a time: reading 10 MB of records never holds more
+    /// than a few steps' worth, while decoding whole holds all of it.
+    func testStreamedSectionIsHeldAWindowAtATime() throws {
+        for codec in [CompressionCodec.gzip, .lz4, .zstd] {
+            var builder = RecordBatchBuilder(codec: codec)
+            for i in 0..<50_000 {
+                builder.append(key: ByteBuffer(string: "k\(i)"), value: ByteBuffer(repeating: UInt8(i % 251), count: 200),
+                               timestamp: Int64(i))
+            }
+            let batch = try builder.build()
+            var reader = try BatchRecordReader(batch, maxDecompressedSize: 64 << 20)
+            var count = 0
+            var held = 0
+            while let record = try reader.next() {
+                XCTAssertEqual(record.offsetDelta, Int32(count))
+                held = max(held, reader.heldBytes)
+                count += 1
+            }
+            XCTAssertEqual(count, 50_000)
+            XCTAssertLessThanOrEqual(held, 4 * SectionWindow.stepSize, "\(codec)")
+            let whole = try BatchRecordReader(batch, maxDecompressedSize: 64 << 20, whole: true)
+            XCTAssertGreaterThan(whole.heldBytes, 10_000_000)
+        }
+    }
+
+    /// A record larger than a window step is read whole (the window grows for it).
+    func testRecordsLargerThanAStepAreReadWhole() throws {
+        for codec in [CompressionCodec.gzip, .lz4, .zstd, .snappy] {
+            var builder = RecordBatchBuilder(codec: codec)
+            let big = ByteBuffer(bytes: (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            builder.append(key: nil, value: ByteBuffer(string: "small"), timestamp: 1)
+            builder.append(key: nil, value: big, timestamp: 2)
+            builder.append(key: ByteBuffer(string: "last"), value: nil, timestamp: 3)
+            var reader = try BatchRecordReader(try builder.build(), maxDecompressedSize: 1 << 20)
+            XCTAssertEqual(try reader.next()?.value, ByteBuffer(string: "small"))
+            XCTAssertEqual(try reader.next()?.value, big, "\(codec)")
+            XCTAssertEqual(try reader.next()?.key, ByteBuffer(string: "last"))
+            XCTAssertNil(try reader.next())
+        }
+    }
+
+    /// Streaming is capped like whole decompression: a section beyond the cap is refused with
+    /// outputTooLarge, after at most the cap was produced.
+    func testStreamedSectionBeyondTheCapIsRefused() throws {
+        for codec in [CompressionCodec.gzip, .lz4, .zstd] {
+            var builder = RecordBatchBuilder(codec: codec)
+            for i in 0..<2_000 { builder.append(key: nil, value: ByteBuffer(repeating: 0, count: 1_000), timestamp: Int64(i)) }
+            var reader = try BatchRecordReader(try builder.build(), maxDecompressedSize: 500_000)
+            XCTAssertThrowsError(try { while try reader.next() != nil {} }()) { error in
+                guard case .decompression(.outputTooLarge(limit: 500_000)) = error as? RecordValidationError else {
+                    return XCTFail("\(codec): \(error)")
+                }
+            }
+        }
+    }
+
+    /// Property: on mutated batches (CRC fixed up), streaming and whole decoding agree: both fail,
+    /// or both read the same records.
+    func testStreamingAndWholeDecodingAgreeOnMutatedBatches() throws {
+        var rng = SeededRNG(seed: 0x57AE)
+        for codec in [CompressionCodec.gzip, .lz4, .zstd] {
+            let seed = try sampleBatch(codec: codec, records: 12)
+            for _ in 0..<300 {
+                var b = seed
+                let at = Int.random(in: RecordBatchHeader.size..<b.readableBytes, using: &rng)
+                b.setInteger(UInt8.random(in: 0...255, using: &rng), at: at)
+                if Bool.random(using: &rng) {
+                    b = b.getSlice(at: 0, length: Int.random(in: RecordBatchHeader.size...b.readableBytes, using: &rng))!
+                    b.setInteger(Int32(b.readableBytes - RecordBatchHeader.logOverhead), at: RecordBatchHeader.batchLengthPosition)
+                }
+                RecordBatchHeader.updateCRC(in: &b, at: 0)
+                let whole = try? RecordBatch.decode(b, maxDecompressedSize: 1 << 16).records
+                var streamed: [Record]? = []
+                do {
+                    var reader = try BatchRecordReader(b, maxDecompressedSize: 1 << 16)
+                    while let record = try reader.next() { streamed?.append(record) }
+                } catch {
+                    streamed = nil
+                }
+                XCTAssertEqual(whole, streamed, "\(codec) mutated at \(at)")
+            }
         }
     }
 
