@@ -97,6 +97,14 @@ final class ProduceRecordErrorsTests: XCTestCase {
         guard case .success = prepare(records, [:]) else { return XCTFail("refused on a CreateTime topic") }
     }
 
+    func testTooLargeBatchSaysItsSizeAndTheLimit() throws {
+        let records = try batch([("a", now)])
+        guard case .failure(let refusal) = prepare(records, ["max.message.bytes": "50"]) else { return XCTFail("accepted") }
+        XCTAssertEqual(refusal.code, .messageTooLarge)
+        XCTAssertEqual(refusal.message, "The record batch size in the append to t-0 is \(records.readableBytes) bytes which " +
+                       "exceeds the maximum configured value of 50 (max.message.bytes).")
+    }
+
     func testValidRecordsPassAndLogAppendTimeTopicsIgnoreTimestamps() throws {
         let records = try batch([("a", 5), ("b", now)])
         guard case .success(let prepared) = prepare(records, ["cleanup.policy": "compact"]) else { return XCTFail("refused") }

@@ -20,7 +20,8 @@ struct ProducedBatches: Sendable {
                                                    maxDecompressedSize: policy.maxDecompressedSize)
         } catch .tooLarge(let size) {
             return .failure(ProduceRefusal(.messageTooLarge,
-                "The batch is \(size) bytes, larger than the topic's max.message.bytes (\(policy.maxBatchBytes))"))
+                "The record batch size in the append to \(partition) is \(size) bytes which exceeds the maximum " +
+                "configured value of \(policy.maxBatchBytes) (max.message.bytes)."))
         } catch {
             return .failure(refusal(error))
         }
@@ -45,8 +46,10 @@ struct ProducedBatches: Sendable {
             } catch {
                 return .failure(ProduceRefusal(.corruptMessage, "\(error)"))
             }
-            if stored.contains(where: { $0.readableBytes > policy.maxBatchBytes }) {
-                return .failure(ProduceRefusal(.messageTooLarge, "batch larger than max.message.bytes after compression"))
+            if let size = stored.map(\.readableBytes).first(where: { $0 > policy.maxBatchBytes }) {
+                return .failure(ProduceRefusal(.messageTooLarge,
+                    "The record batch size in the append to \(partition) is \(size) bytes after compression.type " +
+                    "recompression, which exceeds the maximum configured value of \(policy.maxBatchBytes) (max.message.bytes)."))
             }
         }
         return .success(ProducedBatches(stored: stored, transactional: batches.first { $0.header.isTransactional }?.header))
