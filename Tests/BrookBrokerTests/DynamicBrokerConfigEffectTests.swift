@@ -92,6 +92,19 @@ final class DynamicBrokerConfigEffectTests: XCTestCase {
             let segments = try await partition.eventLoop.submit { partition.log.segmentCount }.get()
             XCTAssertEqual(segments, 2, row)
         },
+        // acks=1 waits for no fsync; flush.messages=1 starts one after the append. There is no event
+        // to await here, so the recovery point is polled within a deadline.
+        Row(name: "log.flush.interval.messages", value: "1") { f, row in
+            XCTAssertEqual(try f.produce(batch(["v"])).errorCode, 0, row)
+            let partition = f.partition
+            let deadline = ContinuousClock.now + .seconds(10)
+            var recovered: Int64 = 0
+            while recovered < 1 && ContinuousClock.now < deadline {
+                recovered = try await partition.eventLoop.submit { partition.log.recoveryPoint }.get()
+                if recovered < 1 { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            XCTAssertEqual(recovered, 1, row)
+        },
         // Sealed segments (small segment.bytes on the topic) of records a minute old: only a
         // shorter retention than the default week deletes them.
         Row(name: "log.retention.ms", value: "1000", topicConfigs: ["segment.bytes": "200"]) { f, row in
