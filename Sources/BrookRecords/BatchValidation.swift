@@ -18,9 +18,12 @@ public struct BatchValidation: Sendable {
     /// header present, batchLength ≥ 49 and within the blob (no partial trailing batch), magic 2,
     /// size ≤ `maxBatchSize`, CRC32C, compression bits 0–4, recordCount ≥ 1 and
     /// lastOffsetDelta == recordCount - 1 (Kafka's LogValidator rule for v2), and for uncompressed
-    /// batches the framing of every record with offsetDelta == index. An empty blob yields [].
+    /// batches the framing of every record with offsetDelta == index. A compressed batch is not
+    /// opened, but its recordCount must fit in `maxDecompressedSize` bytes (the cap on decompressing
+    /// it later, by default Kafka's `socket.request.max.bytes`) at 7 bytes a record at least.
+    /// An empty blob yields [].
     public static func validate(
-        _ records: ByteBuffer, maxBatchSize: Int
+        _ records: ByteBuffer, maxBatchSize: Int, maxDecompressedSize: Int = 104_857_600
     ) throws(RecordValidationError) -> [ValidatedBatch] {
         let result: Result<[(RecordBatchHeader, Int)], RecordValidationError> = records.withUnsafeReadableBytes {
             bytes in
@@ -28,7 +31,7 @@ public struct BatchValidation: Sendable {
             var offset = 0
             while offset < bytes.count {
                 let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
-                switch validateOne(rest, maxBatchSize: maxBatchSize) {
+                switch validateOne(rest, maxBatchSize: maxBatchSize, maxDecompressedSize: maxDecompressedSize) {
                 case .success(let header):
                     found.append((header, offset))
                     offset += header.totalSize
@@ -49,7 +52,7 @@ public struct BatchValidation: Sendable {
 
     /// Validates the single batch at the start of `bytes`.
     static func validateOne(
-        _ bytes: UnsafeRawBufferPointer, maxBatchSize: Int
+        _ bytes: UnsafeRawBufferPointer, maxBatchSize: Int, maxDecompressedSize: Int
     ) -> Result<RecordBatchHeader, RecordValidationError> {
         let header: RecordBatchHeader
         switch RecordBatchHeader.checkFrame(bytes, verifyCRC: false) {
@@ -63,6 +66,9 @@ public struct BatchValidation: Sendable {
         guard header.hasValidCompression else { return .failure(.invalidCompression(header.compressionBits)) }
         guard header.recordCount >= 1, header.lastOffsetDelta == header.recordCount - 1 else {
             return .failure(.invalidRecordCount(recordCount: header.recordCount, lastOffsetDelta: header.lastOffsetDelta))
+        }
+        if let problem = header.recordCountProblem(maxDecompressedSize: maxDecompressedSize) {
+            return .failure(.invalidRecord(problem))
         }
         if header.compressionBits == 0 {
             let section = UnsafeRawBufferPointer(rebasing: bytes[RecordBatchHeader.size..<total])

@@ -28,42 +28,4 @@ enum Gzip {
         guard status == Z_STREAM_END else { throw .libraryError("deflate failed: \(status)") }
         return out
     }
-
-    static func decompress(
-        _ input: UnsafeRawBufferPointer, maxOutput: Int, allocator: ByteBufferAllocator
-    ) throws(CompressionError) -> ByteBuffer {
-        guard input.count <= Int(UInt32.max) else { throw .libraryError("gzip input too large") }
-        var stream = z_stream()
-        let initResult = inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard initResult == Z_OK else { throw .libraryError("inflateInit2 failed: \(initResult)") }
-        defer { inflateEnd(&stream) }
-        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self))
-        stream.avail_in = uInt(input.count)
-        var output = CappedOutput(limit: maxOutput, initialCapacity: input.count * 4, allocator: allocator)
-        return try output.run { window throws(CompressionError) in
-            let inBefore = stream.avail_in
-            stream.next_out = window.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.avail_out = uInt(min(window.count, Int(UInt32.max)))
-            let capacity = stream.avail_out
-            let status = inflate(&stream, Z_NO_FLUSH)
-            let written = Int(capacity - stream.avail_out)
-            let progressed = written > 0 || stream.avail_in != inBefore
-            switch status {
-            case Z_STREAM_END:
-                if stream.avail_in == 0 { return (written, .finished) }
-                // Another gzip member follows (concatenated gzip, as GZIPInputStream reads).
-                guard inflateReset(&stream) == Z_OK else { throw .libraryError("inflateReset failed") }
-                return (written, .progressing)
-            case Z_OK:
-                return (written, progressed ? .progressing : .stalled)
-            case Z_BUF_ERROR:
-                if stream.avail_in == 0 { return (written, progressed ? .progressing : .stalled) }
-                throw .corrupt("gzip: no progress")
-            case Z_MEM_ERROR:
-                throw .libraryError("gzip: out of memory")
-            default:
-                throw .corrupt("gzip: inflate error \(status)")
-            }
-        }
-    }
 }

@@ -21,24 +21,4 @@ enum LZ4 {
         guard LZ4F_isError(code) == 0 else { throw .libraryError("lz4: \(String(cString: LZ4F_getErrorName(code)))") }
         return out
     }
-
-    static func decompress(
-        _ input: UnsafeRawBufferPointer, maxOutput: Int, allocator: ByteBufferAllocator
-    ) throws(CompressionError) -> ByteBuffer {
-        var ctx: OpaquePointer?
-        let created = LZ4F_createDecompressionContext(&ctx, UInt32(LZ4F_VERSION))
-        guard LZ4F_isError(created) == 0, let ctx else { throw .libraryError("lz4: cannot create context") }
-        defer { LZ4F_freeDecompressionContext(ctx) }
-        var position = 0
-        var output = CappedOutput(limit: maxOutput, initialCapacity: input.count * 4, allocator: allocator)
-        return try output.run { window throws(CompressionError) in
-            var srcSize = input.count - position
-            var dstSize = window.count
-            let hint = LZ4F_decompress(ctx, window.baseAddress, &dstSize, input.baseAddress! + position, &srcSize, nil)
-            if LZ4F_isError(hint) != 0 { throw .corrupt("lz4: \(String(cString: LZ4F_getErrorName(hint)))") }
-            position += srcSize
-            if hint == 0 && position == input.count { return (dstSize, .finished) }
-            return (dstSize, dstSize > 0 || srcSize > 0 ? .progressing : .stalled)
-        }
-    }
 }

@@ -46,16 +46,19 @@ public enum Compression {
         }
         guard data.readableBytes > 0 else { throw .truncated }
         let limit = max(0, maxOutput)
+        if let decoder = try makeStreamingDecoder(codec, input: data) {
+            var initial = data.readableBytes * 4
+            if let declared = (decoder as? ZstdDecoder)?.declaredSize {
+                if declared > UInt64(limit) { throw .outputTooLarge(limit: limit) }
+                initial = Int(declared)
+            }
+            var output = CappedOutput(limit: limit, initialCapacity: initial, allocator: allocator)
+            return try output.run { window throws(CompressionError) in try decoder.step(window) }
+        }
         let result: Result<ByteBuffer, CompressionError> = data.withUnsafeReadableBytes { raw in
             withNonNilBase(raw) { input in
                 Result { () throws(CompressionError) -> ByteBuffer in
-                    switch codec {
-                    case .none: return data
-                    case .gzip: return try Gzip.decompress(input, maxOutput: limit, allocator: allocator)
-                    case .snappy: return try Snappy.decompress(input, maxOutput: limit, allocator: allocator)
-                    case .lz4: return try LZ4.decompress(input, maxOutput: limit, allocator: allocator)
-                    case .zstd: return try Zstd.decompress(input, maxOutput: limit, allocator: allocator)
-                    }
+                    try Snappy.decompress(input, maxOutput: limit, allocator: allocator)
                 }
             }
         }

@@ -56,12 +56,28 @@ enum RecordSectionReader {
     /// Decodes `count` records from `section` (its readable bytes). Keys, values and header values
     /// are slices of `section` (no copy).
     static func decode(_ section: ByteBuffer, count: Int) -> Result<[Record], RecordValidationError> {
-        section.withUnsafeReadableBytes { bytes in
-            var records: [Record] = []
-            records.reserveCapacity(min(count, bytes.count / minimumRecordSize))
-            let base = section.readerIndex
-            var c = RawCursor(bytes)
-            func fail(_ i: Int, _ what: String) -> Result<[Record], RecordValidationError> {
+        var records: [Record] = []
+        records.reserveCapacity(min(count, section.readableBytes / minimumRecordSize))
+        var position = 0
+        for i in 0..<count {
+            switch readRecord(section, at: &position, index: i) {
+            case .success(let record): records.append(record)
+            case .failure(let error): return .failure(error)
+            }
+        }
+        let trailing = section.readableBytes - position
+        guard trailing == 0 else { return .failure(.invalidRecord("\(trailing) bytes after the last record")) }
+        return .success(records)
+    }
+
+    /// Decodes the record number `index` that starts `position` bytes into the readable bytes of
+    /// `section`, and moves `position` past it.
+    static func readRecord(_ section: ByteBuffer, at position: inout Int, index i: Int) -> Result<Record, RecordValidationError> {
+        let base = section.readerIndex
+        let start = position
+        return section.withUnsafeReadableBytes { bytes in
+            var c = RawCursor(bytes, position: start)
+            func fail(_ what: String) -> Result<Record, RecordValidationError> {
                 .failure(.invalidRecord("record \(i): \(what)"))
             }
             func nullable(_ r: inout RawCursor) -> ByteBuffer?? {
@@ -71,42 +87,36 @@ enum RecordSectionReader {
                 guard r.skip(Int(length)) else { return .none }
                 return .some(section.getSlice(at: base + start, length: Int(length)))
             }
-            for i in 0..<count {
-                guard let length = c.readVarint(), length >= 0, Int(length) <= c.remaining else {
-                    return fail(i, "bad length")
-                }
-                let end = c.position + Int(length)
-                var r = RawCursor(UnsafeRawBufferPointer(rebasing: bytes[..<end]), position: c.position)
-                guard let attributes = r.readUInt8() else { return fail(i, "missing attributes") }
-                guard let timestampDelta = r.readVarlong() else { return fail(i, "bad timestampDelta") }
-                guard let offsetDelta = r.readVarint() else { return fail(i, "bad offsetDelta") }
-                guard let key = nullable(&r) else { return fail(i, "bad key") }
-                guard let value = nullable(&r) else { return fail(i, "bad value") }
-                guard let headerCount = r.readVarint(), headerCount >= 0, Int(headerCount) <= r.remaining / 2 else {
-                    return fail(i, "bad header count")
-                }
-                var headers: [RecordHeader] = []
-                headers.reserveCapacity(Int(headerCount))
-                for _ in 0..<Int(headerCount) {
-                    guard let keyLength = r.readVarint(), keyLength >= 0 else { return fail(i, "bad header key") }
-                    let keyStart = r.position
-                    guard r.skip(Int(keyLength)) else { return fail(i, "bad header key") }
-                    let name = String(
-                        decoding: UnsafeRawBufferPointer(rebasing: bytes[keyStart..<r.position]), as: UTF8.self)
-                    guard let headerValue = nullable(&r) else { return fail(i, "bad header value") }
-                    headers.append(RecordHeader(key: name, value: headerValue))
-                }
-                guard r.position == end else { return fail(i, "\(end - r.position) unread bytes in body") }
-                c.position = end
-                records.append(
-                    Record(
-                        offsetDelta: offsetDelta, timestampDelta: timestampDelta, key: key, value: value,
-                        headers: headers, attributes: Int8(bitPattern: attributes)))
+            guard let length = c.readVarint(), length >= 0, Int(length) <= c.remaining else {
+                return fail("bad length")
             }
-            guard c.remaining == 0 else {
-                return .failure(.invalidRecord("\(c.remaining) bytes after the last record"))
+            let end = c.position + Int(length)
+            var r = RawCursor(UnsafeRawBufferPointer(rebasing: bytes[..<end]), position: c.position)
+            guard let attributes = r.readUInt8() else { return fail("missing attributes") }
+            guard let timestampDelta = r.readVarlong() else { return fail("bad timestampDelta") }
+            guard let offsetDelta = r.readVarint() else { return fail("bad offsetDelta") }
+            guard let key = nullable(&r) else { return fail("bad key") }
+            guard let value = nullable(&r) else { return fail("bad value") }
+            guard let headerCount = r.readVarint(), headerCount >= 0, Int(headerCount) <= r.remaining / 2 else {
+                return fail("bad header count")
             }
-            return .success(records)
+            var headers: [RecordHeader] = []
+            headers.reserveCapacity(Int(headerCount))
+            for _ in 0..<Int(headerCount) {
+                guard let keyLength = r.readVarint(), keyLength >= 0 else { return fail("bad header key") }
+                let keyStart = r.position
+                guard r.skip(Int(keyLength)) else { return fail("bad header key") }
+                let name = String(
+                    decoding: UnsafeRawBufferPointer(rebasing: bytes[keyStart..<r.position]), as: UTF8.self)
+                guard let headerValue = nullable(&r) else { return fail("bad header value") }
+                headers.append(RecordHeader(key: name, value: headerValue))
+            }
+            guard r.position == end else { return fail("\(end - r.position) unread bytes in body") }
+            position = end
+            return .success(
+                Record(
+                    offsetDelta: offsetDelta, timestampDelta: timestampDelta, key: key, value: value,
+                    headers: headers, attributes: Int8(bitPattern: attributes)))
         }
     }
 }

@@ -251,8 +251,9 @@ final class Segment {
             return header.maxTimestamp >= timestamp ? (max(header.baseOffset, minOffset), header.maxTimestamp) : nil
         }
         let bytes = try log.read(count: header.totalSize, at: position)
-        let batch = try RecordBatch.decode(bytes, maxDecompressedSize: Self.maxDecompressedBatchSize)
-        for record in batch.records {
+        // One record at a time, stopping at the answer: a batch may hold millions of tiny records.
+        var reader = try BatchRecordReader(bytes, maxDecompressedSize: Self.maxDecompressedBatchSize)
+        while let record = try reader.next() {
             let offset = record.absoluteOffset(baseOffset: header.baseOffset)
             let recordTime = record.absoluteTimestamp(baseTimestamp: header.baseTimestamp)
             if offset >= minOffset && recordTime >= timestamp { return (offset, recordTime) }

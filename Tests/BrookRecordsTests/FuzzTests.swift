@@ -8,6 +8,11 @@ final class FuzzTests: XCTestCase {
     private func exercise(_ buffer: ByteBuffer) {
         _ = try? BatchValidation.validate(buffer, maxBatchSize: 1 << 20)
         _ = try? RecordBatch.decode(buffer, maxDecompressedSize: 1 << 16)
+        if var reader = try? BatchRecordReader(buffer, maxDecompressedSize: 1 << 16) {
+            var read = 0
+            while (try? reader.next()) != nil { read += 1 }
+            XCTAssertLessThanOrEqual(read, Int(max(0, reader.header.recordCount)))
+        }
         _ = RecordBatchHeader.scanValidPrefix(buffer)
         for codec in CompressionCodec.allCases {
             _ = try? Compression.decompress(buffer, codec: codec, maxOutput: 1 << 16)

@@ -37,3 +37,23 @@ def test_2mb_value_is_rejected_with_message_too_large(brook, topic):
         discard_producer(p)
     [r] = consume_confluent(brook.bootstrap, topic, 0, 1)
     assert (r.offset, r.value) == (0, b"small")
+
+
+def test_broker_message_max_bytes_changed_at_runtime_is_enforced(brook, topic):
+    from confluent_kafka.admin import AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource
+
+    [d] = produce_confluent(brook.bootstrap, topic, [{"value": b"x" * 20_000}], **{"compression.type": "none"})
+    assert d.error is None
+    admin = AdminClient({"bootstrap.servers": brook.bootstrap})
+    [node_id] = admin.list_topics(timeout=20).brokers
+    resource = ConfigResource(ConfigResource.Type.BROKER, str(node_id), incremental_configs=[
+        ConfigEntry("message.max.bytes", "10000", incremental_operation=AlterConfigOpType.SET)])
+    for future in admin.incremental_alter_configs([resource]).values():
+        future.result(timeout=20)
+
+    # The topic has no override, so the broker's new limit applies to the next batch.
+    [d] = produce_confluent(brook.bootstrap, topic, [{"value": b"x" * 20_000}], check=False,
+                            **{"compression.type": "none", "retries": 0})
+    assert d.error is not None and d.error.code() == KafkaError.MSG_SIZE_TOO_LARGE, d.error
+    [d] = produce_confluent(brook.bootstrap, topic, [{"value": b"x" * 5_000}], **{"compression.type": "none"})
+    assert d.error is None

@@ -1,5 +1,4 @@
 import BrookProtocol
-import BrookRecords
 import BrookStorage
 import NIOCore
 
@@ -19,70 +18,44 @@ enum ProduceHandler {
         var topicFutures: [EventLoopFuture<ProduceResponse.TopicProduceResponse>] = []
         for topicData in request.topicData {
             let topic = broker.topics.topic(named: topicData.name)
+            // Resolved once per topic, through the resolver, so runtime broker settings apply.
+            let policy = topic.map {
+                ProducePolicy(resolver: broker.topics.resolver, overrides: $0.configs,
+                              maxDecompressedSize: broker.config.socketRequestMaxBytes)
+            }
             var partitionFutures: [EventLoopFuture<ProduceResponse.PartitionProduceResponse>] = []
             for partitionData in topicData.partitionData {
-                func fail(_ code: ErrorCode, _ message: String? = nil) {
+                func fail(_ refusal: ProduceRefusal) {
                     partitionFutures.append(loop.makeSucceededFuture(
-                        .init(index: partitionData.index, errorCode: code.rawValue, baseOffset: -1, logAppendTimeMs: -1,
-                              logStartOffset: -1, errorMessage: message)))
+                        .init(index: partitionData.index, errorCode: refusal.code.rawValue, baseOffset: -1, logAppendTimeMs: -1,
+                              logStartOffset: -1, recordErrors: refusal.recordErrors, errorMessage: refusal.message)))
                 }
+                func fail(_ code: ErrorCode, _ message: String? = nil) { fail(ProduceRefusal(code, message)) }
                 if version < 3 { fail(.unsupportedVersion); continue }
                 if !validAcks { fail(.invalidRequiredAcks); continue }
-                guard let topic, let partition = topic.partition(partitionData.index) else {
+                guard let topic, let policy, let partition = topic.partition(partitionData.index) else {
                     fail(.unknownTopicOrPartition); continue
                 }
                 if topic.isInternal { fail(.invalidTopicException, "Cannot append to internal topic \(topic.name)"); continue }
                 guard let records = partitionData.records, records.readableBytes > 0 else {
                     fail(.invalidRecord, "no record batches"); continue
                 }
-                let maxBytes = topic.configs["max.message.bytes"].flatMap(Int.init) ?? broker.config.messageMaxBytes
-                let batches: [ValidatedBatch]
-                do {
-                    batches = try BatchValidation.validate(records, maxBatchSize: maxBytes)
-                } catch let error as RecordValidationError {
-                    fail(ErrorCode(rawValue: error.kafkaErrorCode) ?? .corruptMessage,
-                         ProduceErrorText.message(for: error, maxMessageBytes: maxBytes)); continue
-                } catch {
-                    fail(.corruptMessage, "\(error)"); continue
-                }
-                // Control batches (transaction markers) come only from the transaction coordinator.
-                if batches.contains(where: { $0.header.isControl }) {
-                    fail(.invalidRecord, "control batches cannot be produced by clients"); continue
-                }
-                if broker.topics.resolver.cleanupPolicy(topic.configs).contains("compact"),
-                   let problem = CompactedTopicRecords.keylessProblem(
-                       batches, partition: "\(topic.name)-\(partitionData.index)",
-                       maxDecompressedSize: broker.config.socketRequestMaxBytes) {
-                    fail(.invalidRecord, problem); continue
-                }
-                let resolver = broker.topics.resolver
-                let logAppendTime = resolver.effective("message.timestamp.type", overrides: topic.configs).value == "LogAppendTime"
-                if !logAppendTime, let problem = TimestampBounds.problem(batches, now: broker.clock(), resolver: resolver,
-                                                                         overrides: topic.configs) {
-                    fail(.invalidTimestamp, problem); continue
+                let prepared: ProducedBatches
+                switch ProducedBatches.prepare(records, policy: policy, partition: "\(topic.name)-\(partitionData.index)",
+                                               now: broker.clock()) {
+                case .success(let batches): prepared = batches
+                case .failure(let refusal): fail(refusal); continue
                 }
                 // One replica is the whole ISR: acks=all cannot meet min.insync.replicas above 1.
-                if request.acks == -1, (resolver.int64("min.insync.replicas", topic.configs) ?? 1) > 1 {
+                if request.acks == -1, policy.minInsyncReplicas > 1 {
                     fail(.notEnoughReplicas, "The size of the current ISR 1 is insufficient to satisfy the min.isr requirement")
                     continue
                 }
-                var buffers = batches.map(\.buffer)
-                if let codec = TopicCompression.target(resolver.effective("compression.type", overrides: topic.configs).value) {
-                    do {
-                        buffers = try batches.map {
-                            try TopicCompression.recompress($0, to: codec, maxDecompressedSize: broker.config.socketRequestMaxBytes)
-                        }
-                    } catch {
-                        fail(.corruptMessage, "\(error)"); continue
-                    }
-                    if buffers.contains(where: { $0.readableBytes > maxBytes }) {
-                        fail(.messageTooLarge, "batch larger than max.message.bytes after compression"); continue
-                    }
-                }
-                let stored = buffers
+                let stored = prepared.stored
                 let durable = request.acks == -1
+                let logAppendTime = policy.logAppendTime
                 let future: EventLoopFuture<Partition.Appended>
-                if let header = batches.first(where: { $0.header.isTransactional })?.header {
+                if let header = prepared.transactional {
                     // KIP-890: a transactional append must belong to the producer's ongoing transaction.
                     future = TransactionVerification.verify(
                         broker: broker, transactionalId: request.transactionalId, producerId: header.producerId,

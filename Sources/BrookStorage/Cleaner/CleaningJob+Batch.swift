@@ -20,36 +20,74 @@ extension CleaningJob {
     /// is kept as an empty header when nothing else of it survives, so its sequence survives.
     func clean(_ header: RecordBatchHeader, bytes: ByteBuffer, map: OffsetMap, mapEnd: Int64,
                txns: inout CleanedTransactions) throws -> CleanedBatch {
-        let batch = try RecordBatch.decode(bytes, maxDecompressedSize: Segment.maxDecompressedBatchSize)
-        let discardable = header.isControl
-            ? txns.controlBatch(header, records: batch.records) : txns.dataBatch(header)
-        let dropAll = header.isControl ? discardable && horizonPassed(header) : discardable
-        let kept: [Record]
-        if dropAll {
-            kept = []
-        } else if header.isControl {
-            kept = batch.records
-        } else {
-            kept = batch.records.filter { keeps($0, offset: batch.offset(of: $0), header: header, map: map, mapEnd: mapEnd) }
-        }
-        let removed = batch.records.count - kept.count
-        if kept.isEmpty {
-            guard header.hasProducerId, producerTails[header.producerId]?.isTail(header) == true else {
-                return CleanedBatch(bytes: nil, removed: removed, horizon: nil)
+        if header.isControl { return try cleanControl(header, bytes: bytes, txns: &txns) }
+        let dropAll = txns.dataBatch(header)
+        // First pass, one record at a time: what survives. Most batches keep everything and are
+        // written back as they are, so no array of records is ever built for them.
+        var total = 0
+        var keptCount = 0
+        var keptTombstone = false
+        var reader = try BatchRecordReader(bytes, maxDecompressedSize: Segment.maxDecompressedBatchSize)
+        while let record = try reader.next() {
+            total += 1
+            if !dropAll && keeps(record, offset: record.absoluteOffset(baseOffset: header.baseOffset), header: header,
+                                 map: map, mapEnd: mapEnd) {
+                keptCount += 1
+                keptTombstone = keptTombstone || record.value == nil
             }
-            let empty = batch.records.isEmpty ? bytes : try RecordBatch.emptied(header).encode()
-            return CleanedBatch(bytes: empty, removed: removed, horizon: nil)
         }
-        let removable = header.isControl ? discardable : kept.contains { $0.value == nil }
-        let needsHorizon = removable && !header.hasDeleteHorizon
-        var out = RecordBatch(header: header, records: kept)
+        let removed = total - keptCount
+        if keptCount == 0 { return try emptied(header, bytes: bytes, removed: removed, hadRecords: total > 0) }
+        let needsHorizon = keptTombstone && !header.hasDeleteHorizon
+        if removed == 0 && !needsHorizon {
+            return CleanedBatch(bytes: bytes, removed: 0, horizon: keptTombstone ? header.deleteHorizonMs : nil)
+        }
+        var kept: [Record] = []
+        kept.reserveCapacity(keptCount)
+        reader = try BatchRecordReader(bytes, maxDecompressedSize: Segment.maxDecompressedBatchSize)
+        while let record = try reader.next() {
+            if keeps(record, offset: record.absoluteOffset(baseOffset: header.baseOffset), header: header,
+                     map: map, mapEnd: mapEnd) {
+                kept.append(record)
+            }
+        }
+        return try rewritten(RecordBatch(header: header, records: kept), original: bytes, removed: removed,
+                             removable: keptTombstone)
+    }
+
+    /// A transaction marker (one record): kept until its transaction's data is gone, then until its horizon.
+    private func cleanControl(_ header: RecordBatchHeader, bytes: ByteBuffer,
+                              txns: inout CleanedTransactions) throws -> CleanedBatch {
+        let batch = try RecordBatch.decode(bytes, maxDecompressedSize: Segment.maxDecompressedBatchSize)
+        let discardable = txns.controlBatch(header, records: batch.records)
+        if discardable && horizonPassed(header) || batch.records.isEmpty {
+            return try emptied(header, bytes: bytes, removed: batch.records.count, hadRecords: !batch.records.isEmpty)
+        }
+        return try rewritten(batch, original: bytes, removed: 0, removable: discardable)
+    }
+
+    /// A batch of which nothing survives: dropped, or kept as an empty header when it is its
+    /// producer's last batch, so the producer's sequence survives.
+    private func emptied(_ header: RecordBatchHeader, bytes: ByteBuffer, removed: Int, hadRecords: Bool) throws -> CleanedBatch {
+        guard header.hasProducerId, producerTails[header.producerId]?.isTail(header) == true else {
+            return CleanedBatch(bytes: nil, removed: removed, horizon: nil)
+        }
+        let empty = hadRecords ? try RecordBatch.emptied(header).encode() : bytes
+        return CleanedBatch(bytes: empty, removed: removed, horizon: nil)
+    }
+
+    /// `batch` (the survivors) written back; a batch that now holds something a later pass may
+    /// remove gets a delete horizon of now + `delete.retention.ms`, once.
+    private func rewritten(_ batch: RecordBatch, original: ByteBuffer, removed: Int, removable: Bool) throws -> CleanedBatch {
+        let needsHorizon = removable && !batch.header.hasDeleteHorizon
+        var out = batch
         if needsHorizon {
             let (sum, overflow) = now.addingReportingOverflow(cleaner.deleteRetentionMs)
             out = out.withDeleteHorizon(overflow ? Int64.max : sum)
         }
         let horizon = removable ? out.header.deleteHorizonMs : nil
         // Offsets stay: the header keeps its base offset and last offset delta; the codec is the batch's own.
-        let encoded = removed == 0 && !needsHorizon ? bytes : try out.encode()
+        let encoded = removed == 0 && !needsHorizon ? original : try out.encode()
         return CleanedBatch(bytes: encoded, removed: removed, horizon: horizon)
     }
 

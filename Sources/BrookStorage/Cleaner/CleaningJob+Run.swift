@@ -70,16 +70,17 @@ extension CleaningJob {
             var full = false
             try forEachBatch(segment) { header, bytes in
                 if header.lastOffset < firstDirtyOffset || header.isControl || isAborted(header) { return true }
-                let batch = try RecordBatch.decode(bytes, maxDecompressedSize: Segment.maxDecompressedBatchSize)
-                // Room for the whole batch, so a batch is either fully in the map or not at all.
-                if map.count + batch.records.count > Int(Double(map.capacity) * 0.9) && map.count > 0 {
+                // Room for the whole batch, so a batch is either fully in the map or not at all. The
+                // header's count is an upper bound (the reader checks it) known before decompressing.
+                if map.count + Int(max(0, header.recordCount)) > Int(Double(map.capacity) * 0.9) && map.count > 0 {
                     full = true
                     end = max(header.baseOffset, firstDirtyOffset)
                     return false
                 }
-                for record in batch.records {
+                var reader = try BatchRecordReader(bytes, maxDecompressedSize: Segment.maxDecompressedBatchSize)
+                while let record = try reader.next() {
                     guard let key = record.key else { continue }
-                    _ = map.put(key.readableBytesView, offset: batch.offset(of: record))
+                    _ = map.put(key.readableBytesView, offset: record.absoluteOffset(baseOffset: header.baseOffset))
                 }
                 return true
             }

@@ -16,11 +16,10 @@ enum TopicCompression {
         }
     }
 
-    /// `batch` re-encoded with `codec` (same offsets, timestamps, producer fields), or as is when it already uses it.
+    /// `batch` with its records section compressed with `codec` (same offsets, timestamps, producer
+    /// fields), or as is when it already uses it. The records are streamed, never materialised.
     static func recompress(_ batch: ValidatedBatch, to codec: CompressionCodec, maxDecompressedSize: Int) throws -> ByteBuffer {
         guard batch.header.compression != codec else { return batch.buffer }
-        var decoded = try RecordBatch.decode(batch.buffer, maxDecompressedSize: maxDecompressedSize)
-        decoded.header.attributes = (decoded.header.attributes & ~0x07) | Int16(codec.rawValue)
-        return try decoded.encode()
+        return try RecordBatch.recompressed(batch.buffer, to: codec, maxDecompressedSize: maxDecompressedSize)
     }
 }
