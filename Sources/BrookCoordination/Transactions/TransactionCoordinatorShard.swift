@@ -63,8 +63,11 @@ public struct TransactionCoordinatorShard: Sendable {
             return begin(fresh)
         }
         if let expected {
+            // A retry of a bump whose answer was lost: the epoch it bumped (kept in memory only, as in
+            // Kafka), or the exhausted epoch of the id it rotated away from (stored, so it survives a reload).
             let retried = expected.producerId == current.producerId && expected.epoch == current.lastProducerEpoch
-                || expected.producerId == current.lastProducerId && current.producerEpoch == 0
+                || expected.producerId == current.lastProducerId && expected.epoch >= Int16.max - 1
+                    && current.producerEpoch == 0
             if retried && current.state.isIdle { return .done(current) }
             if expected.producerId != current.producerId || expected.epoch != current.producerEpoch {
                 return .fail(.producerFenced)
