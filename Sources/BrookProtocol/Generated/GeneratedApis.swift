@@ -4,7 +4,7 @@
 public enum GeneratedApis {
     /// apiKey -> request validVersions for every generated API.
     public static let versions: [ApiKey: ClosedRange<Int16>] = [
-        .produce: 0...11,
+        .produce: 0...12,
         .fetch: 0...17,
         .listOffsets: 0...10,
         .metadata: 0...12,
