@@ -130,7 +130,7 @@ final class ConsumerGroupPersistenceTests: XCTestCase {
 
         let all: [OffsetsTopicRecord] = [
             record,
-            .consumerGroupEpoch(group: "g", .max), .consumerTargetAssignmentEpoch(group: "g", .min),
+            .consumerGroupEpoch(group: "g", .max - 1), .consumerTargetAssignmentEpoch(group: "g", 0),
             .consumerSubscriptionMetadata(group: "g", [TopicImage(id: t, name: "t", partitions: .max)]),
             .consumerMemberMetadata(group: "g", member: "m", ConsumerMemberMetadataValue(
                 instanceId: nil, rackId: "r", clientId: "c", clientHost: "/h", subscribedTopicNames: ["a", "b"],
@@ -150,6 +150,13 @@ final class ConsumerGroupPersistenceTests: XCTestCase {
             huge.setInteger(UInt8(0xFF), at: huge.readableBytes - 1)  // a tagged-field count with no end
             XCTAssertThrowsError(try OffsetsTopicRecord.decode(key: key, value: huge))
             var future = value
+            if case .consumerGroupEpoch = record {
+                // An epoch that cannot be bumped (or a negative one) is corrupt: refused, not trapped on later.
+                for bad in [Int32.max, -1, .min] {
+                    let corrupt = OffsetsTopicRecord.consumerGroupEpoch(group: "g", bad)
+                    XCTAssertThrowsError(try OffsetsTopicRecord.decode(key: key, value: corrupt.encodeValue()), "\(bad)")
+                }
+            }
             future.setInteger(Int16(1), at: 0)
             XCTAssertThrowsError(try OffsetsTopicRecord.decode(key: key, value: future))
         }

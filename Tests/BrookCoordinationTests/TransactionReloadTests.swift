@@ -101,6 +101,23 @@ final class TransactionReloadTests: XCTestCase {
         XCTAssertEqual(decoded, m)
     }
 
+    func testExtremeTimestampsReadFromDiskDoNotOverflowTheTimers() throws {
+        var shard = TransactionCoordinatorShard()
+        for (id, start) in [("late", Int64.max), ("early", Int64.min)] {
+            var m = TransactionMetadata(transactionalId: id, producerId: 1, producerEpoch: 0, timeoutMs: .max,
+                                        state: .ongoing, lastUpdateTimestamp: start)
+            m.startTimestamp = start
+            m.partitions = [.init(topic: "t", partition: 0)]
+            shard.replay(transactionalId: id, try TransactionLogRecord.decodeValue(
+                transactionalId: id, TransactionLogRecord.encodeValue(m)))
+        }
+        // The one that started at Int64.min is long overdue; the other is not.
+        XCTAssertEqual(shard.abortTimedOutTransactions(now: 1_700_000_000_000).persisted.map(\.transactionalId), ["early"])
+        XCTAssertEqual(shard.list(states: [], producerIds: [], minDurationMs: 10, now: 1_700_000_000_000)
+            .map(\.transactionalId), ["early"])
+        XCTAssertEqual(shard.expireTransactionalIds(now: 1_700_000_000_000, expirationMs: 604_800_000), [])
+    }
+
     func testTruncatedAndOversizedValuesAreRejected() {
         var m = TransactionMetadata(transactionalId: "tx", producerId: .max, producerEpoch: .max, timeoutMs: .max,
                                     state: .prepareAbort, lastUpdateTimestamp: .min)
@@ -116,5 +133,11 @@ final class TransactionReloadTests: XCTestCase {
         var huge = value
         huge.setInteger(UInt8(0xFF), at: 17)  // the topic count's varint no longer ends
         XCTAssertThrowsError(try TransactionLogRecord.decodeValue(transactionalId: "tx", huge))
+    }
+}
+
+private extension Array where Element == TransactionEffect {
+    var persisted: [TransactionMetadata] {
+        compactMap { if case .persist(let m) = $0 { return m } else { return nil } }
     }
 }

@@ -104,12 +104,13 @@ extension OffsetsTopicRecord {
         let record: OffsetsTopicRecord
         switch keyVersion {
         case 3:
-            record = .consumerGroupEpoch(group: group, try v.readKafkaInteger(as: Int32.self))
+            record = .consumerGroupEpoch(group: group, try readEpoch(&v, lowest: 0))
         case 4:
             let topics = try v.readKafkaArray(compact: true, minElementSize: 23) { b -> TopicImage in
                 let id = try b.readKafkaUUID()
                 let name = try b.readKafkaString(compact: true)
                 let partitions = try b.readKafkaInteger(as: Int32.self)
+                guard partitions >= 0 else { throw DecodeError.malformed }
                 _ = try b.readKafkaArray(compact: true, minElementSize: 6) { p -> Void in
                     _ = try p.readKafkaInteger(as: Int32.self)
                     _ = try p.readKafkaArray(compact: true) { try $0.readKafkaString(compact: true) }
@@ -133,12 +134,12 @@ extension OffsetsTopicRecord {
                 subscribedTopicNames: names, subscribedTopicRegex: regex, rebalanceTimeoutMs: rebalanceTimeout,
                 serverAssignor: assignor))
         case 6:
-            record = .consumerTargetAssignmentEpoch(group: group, try v.readKafkaInteger(as: Int32.self))
+            record = .consumerTargetAssignmentEpoch(group: group, try readEpoch(&v, lowest: 0))
         case 7:
             record = .consumerTargetAssignment(group: group, member: member, try readAssignment(&v))
         default:
-            let epoch = try v.readKafkaInteger(as: Int32.self)
-            let previous = try v.readKafkaInteger(as: Int32.self)
+            let epoch = try readEpoch(&v, lowest: -2)
+            let previous = try readEpoch(&v, lowest: -2)
             let state = ConsumerMemberState(kafkaValue: try v.readKafkaInteger(as: Int8.self))
             let assigned = try readAssignment(&v)
             let pending = try readAssignment(&v)
@@ -148,6 +149,14 @@ extension OffsetsTopicRecord {
         }
         try v.skipKafkaTaggedFields()
         return record
+    }
+
+    /// An epoch the coordinator can still bump: a record claiming Int32.max (or below the sentinels
+    /// -1/-2 for members) is corrupt, and refusing it keeps `epoch + 1` from trapping later.
+    private static func readEpoch(_ b: inout ByteBuffer, lowest: Int32) throws -> Int32 {
+        let epoch = try b.readKafkaInteger(as: Int32.self)
+        guard epoch >= lowest, epoch < Int32.max else { throw DecodeError.malformed }
+        return epoch
     }
 
     private static func readAssignment(_ b: inout ByteBuffer) throws -> TopicAssignment {
