@@ -97,6 +97,24 @@ final class ConsumerGroupPersistenceTests: XCTestCase {
         XCTAssertNil(gone.shard.group("cg"))
     }
 
+    func testAnEmptiedConsumerGroupTakenOverByAClassicMemberStaysClassicAfterARestart() throws {
+        var h = ConsumerGroupHarness()
+        let joined = h.join()
+        let id = try XCTUnwrap(joined.memberId)
+        XCTAssertEqual(h.heartbeat(ConsumerGroupHeartbeatInput(groupId: "cg", memberId: id, memberEpoch: -1,
+                                                               newMemberId: "x")).error, .none)
+        let join = JoinGroupInput(groupId: "cg", sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000,
+                                  protocolType: "consumer", protocols: [GroupProtocol(name: "range", metadata: ByteBuffer())],
+                                  requireKnownMemberId: false, newMemberIdSuffix: "c")
+        h.apply(h.shard.join(join, token: RequestToken(1), now: h.now).filter {
+            if case .respondJoin = $0 { return false } else { return true }
+        })
+        XCTAssertNil(h.group)
+        XCTAssertNotNil(h.shard.group("cg"))
+        let r = try restarted(h)
+        XCTAssertNil(r.group, "the consumer group's records were tombstoned")
+    }
+
     func testStaticMemberAwayAcrossARestartComesBackWithItsAssignment() throws {
         var h = ConsumerGroupHarness()
         var members: [String: ConsumerGroupHeartbeatResult] = [:]
