@@ -8,6 +8,8 @@ struct ConsumerGroupHarness {
     var now: Int64 = 5_000_000
     var timers: [GroupTimer: Int64] = [:]
     var topics: TopicsImage
+    /// Every record the shard asked to write, in order.
+    var appended: [OffsetsTopicRecord] = []
     private var nextId = 0
 
     static let t1 = KafkaUUID.random()
@@ -29,7 +31,7 @@ struct ConsumerGroupHarness {
             case .schedule(let timer, let deadline): timers[timer] = deadline
             case .cancel(let timer): timers.removeValue(forKey: timer)
             case .respondJoin, .respondSync: XCTFail("consumer groups answer directly")
-            case .append: break
+            case .append(let records): appended += records
             }
         }
     }

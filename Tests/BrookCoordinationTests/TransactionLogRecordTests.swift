@@ -3,7 +3,7 @@ import NIOCore
 import XCTest
 
 final class TransactionLogRecordTests: XCTestCase {
-    func testKeyAndValueRoundTripInKafkasV0Layout() throws {
+    func testKeyAndValueRoundTripInKafkasV1Layout() throws {
         var m = TransactionMetadata(transactionalId: "tx-1", producerId: 42, producerEpoch: 3, timeoutMs: 60_000,
                                     state: .prepareCommit, lastUpdateTimestamp: 1_700_000_000_123)
         m.partitions = [.init(topic: "b", partition: 2), .init(topic: "a", partition: 0), .init(topic: "b", partition: 1)]
@@ -13,9 +13,9 @@ final class TransactionLogRecordTests: XCTestCase {
         XCTAssertEqual(try TransactionLogRecord.decodeKey(key), "tx-1")
 
         let value = TransactionLogRecord.encodeValue(m)
-        // version, producer id, epoch, timeout, state id 2 (PrepareCommit), then two topics sorted by name.
-        XCTAssertEqual(Array(value.readableBytesView.prefix(19)),
-                       [0, 0, 0, 0, 0, 0, 0, 0, 0, 42, 0, 3, 0, 0, 0xEA, 0x60, 2, 0, 0])
+        // version 1, producer id, epoch, timeout, state id 2 (PrepareCommit), then two topics (compact count 3).
+        XCTAssertEqual(Array(value.readableBytesView.prefix(18)),
+                       [0, 1, 0, 0, 0, 0, 0, 0, 0, 42, 0, 3, 0, 0, 0xEA, 0x60, 2, 3])
         XCTAssertEqual(try TransactionLogRecord.decodeValue(transactionalId: "tx-1", value), m)
     }
 

@@ -74,18 +74,29 @@ def test_consumer_protocol_with_the_range_assignor(brook_factory, topic):
 
 @pytest.mark.timeout(180)
 def test_consumer_protocol_members_rejoin_after_a_broker_restart(brook_factory, topic):
-    """Membership of consumer-protocol groups is not persisted: after a restart the broker answers
-    UNKNOWN_MEMBER_ID, the member joins again and resumes from its committed offsets."""
+    """Membership of consumer-protocol groups is persisted (Kafka's KIP-848 records in
+    __consumer_offsets): after a restart the member carries on with the same member id and its
+    partitions, and nothing is lost or read twice."""
     brook = brook_factory(settings=SETTINGS)
     create_topic(brook.bootstrap, topic, 2)
     group = f"{topic}-restart"
     produce_spread(brook.bootstrap, topic, 2, 10, "before")
     member = GroupMember("survivor", brook.bootstrap, group, topic, **CONSUMER_PROTOCOL).start()
+
+    def member_ids():
+        admin = AdminClient({"bootstrap.servers": brook.bootstrap, "socket.timeout.ms": 10000})
+        description = admin.describe_consumer_groups([group], request_timeout=15)[group].result(timeout=20)
+        return [m.member_id for m in description.members]
+
     try:
         wait_until(lambda: member.count() == 20, 60, "the records before the restart")
+        before = member_ids()
+        assert len(before) == 1
         brook.restart(keep_port=True)
+        assert member_ids() == before, "the member was restored, not dropped"
         produce_spread(brook.bootstrap, topic, 2, 10, "after")
         wait_until(lambda: member.count() >= 40, 90, "the records after the restart")
+        assert member_ids() == before
         offsets = sorted((p, o) for p, o, _ in member.records)
         assert offsets == [(p, o) for p in range(2) for o in range(20)], "nothing lost, nothing twice"
     finally:

@@ -2,13 +2,17 @@ import BrookProtocol
 import BrookStorage
 import NIOCore
 
-/// Fetch (1), versions 4–12: reads record batches up to the high watermark (or the last stable
+/// Fetch (1), versions 4–17: reads record batches up to the high watermark (or the last stable
 /// offset for read_committed), honouring max_bytes/partition_max_bytes, and long-polls up to
 /// max_wait_ms until min_bytes have arrived. Brook is sessionless (KIP-227 session id 0), so every
 /// fetch is a full fetch; incremental requests for an unknown session get FETCH_SESSION_ID_NOT_FOUND.
+/// From v13 topics are named by id (`FetchTopicIds`); v14–17 add nothing a single node answers.
 enum FetchHandler {
-    static let handler = ApiHandler.makeFramed(FetchRequest.self, versions: 4...12) { sent, context in
-        let request = { var r = sent; r.topics = sent.distinctTopics; return r }()
+    static let handler = ApiHandler.makeFramed(FetchRequest.self, versions: 4...17) { incoming, context in
+        var byName = incoming
+        let topicIds = context.header.apiVersion >= 13
+            ? FetchTopicIds(resolving: &byName, topics: context.broker.topics.allTopics) : nil
+        let request = { var r = byName; r.topics = byName.distinctTopics; return r }()
         let loop = context.eventLoop
         let version = context.header.apiVersion
         let correlationId = context.header.correlationId
@@ -22,7 +26,8 @@ enum FetchHandler {
         }
         let broker = context.broker
         let attempt: @Sendable () -> EventLoopFuture<FetchResult> = {
-            readAll(request, broker: broker, loop: loop)
+            let read = readAll(request, broker: broker, loop: loop)
+            return topicIds.map { ids in read.map { ids.complete($0) } } ?? read
         }
         return attempt().flatMap { first -> EventLoopFuture<FetchResult> in
             if first.satisfied || request.maxWaitMs <= 0 {

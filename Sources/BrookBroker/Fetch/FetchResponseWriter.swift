@@ -2,7 +2,7 @@ import BrookProtocol
 import BrookStorage
 import NIOCore
 
-/// Writes a Fetch response (versions 4–12) as byte buffers around file regions, so record batches
+/// Writes a Fetch response (versions 4–17) as byte buffers around file regions, so record batches
 /// go from the segment files to the socket with sendfile instead of through memory.
 ///
 /// Each partition with file data is encoded by the generated codec with null records, whose
@@ -10,7 +10,7 @@ import NIOCore
 /// empty tagged-field section); that tail is replaced by the real length and the file region.
 enum FetchResponseWriter {
     static func frame(_ result: FetchResult, version: Int16, correlationId: Int32) -> OutboundFrame {
-        precondition((4...12).contains(version), "Fetch zero-copy writer covers versions 4-12")
+        precondition((4...17).contains(version), "Fetch zero-copy writer covers versions 4-17")
         let flexible = version >= 12
         var files: [Int: [Int: LogSlice]] = [:]
         for file in result.files { files[file.topicIndex, default: [:]][file.partitionIndex] = file.slice }
@@ -30,7 +30,11 @@ enum FetchResponseWriter {
         }
         writeCount(response.responses.count, into: &buffer, flexible: flexible)
         for (t, topic) in response.responses.enumerated() {
-            buffer.writeKafkaString(topic.topic, compact: flexible)
+            if version >= 13 {
+                buffer.writeKafkaUUID(topic.topicId)
+            } else {
+                buffer.writeKafkaString(topic.topic, compact: flexible)
+            }
             writeCount(topic.partitions.count, into: &buffer, flexible: flexible)
             for (p, partition) in topic.partitions.enumerated() {
                 guard let slice = files[t]?[p] else {

@@ -88,7 +88,7 @@ extension GroupShardRunner {
             if records > 0 {
                 self.logger.info("loaded group metadata", metadata: [
                     "brook.partition": "\(self.topicPartitionName)", "records": "\(records)",
-                    "groups": "\(self.shard.groups.count)"])
+                    "groups": "\(self.shard.groups.count)", "consumerGroups": "\(self.shard.consumerGroups.count)"])
             }
         }
     }

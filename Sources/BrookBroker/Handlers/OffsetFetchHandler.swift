@@ -2,29 +2,49 @@ import BrookCoordination
 import BrookProtocol
 import NIOCore
 
-/// OffsetFetch (9), versions 1–9: one group before v8, several from v8. Partitions without a commit
-/// answer offset -1; a null topic list (v2+) means every committed partition.
+/// OffsetFetch (9), versions 1–10: one group before v8, several from v8, topics by id from v10
+/// (KIP-848). Partitions without a commit answer offset -1; a null topic list (v2+) means every
+/// committed partition. An unknown topic id answers UNKNOWN_TOPIC_ID on each of its partitions;
+/// committed topics that no longer exist (so have no id) are left out of a v10 "all topics" answer.
 enum OffsetFetchHandler {
     typealias Fetched = [(topic: String, partitions: [(partition: Int32, offset: CommittedOffset?)])]
 
-    static let handler = ApiHandler.make(OffsetFetchRequest.self, versions: 1...9) { request, context in
+    static let handler = ApiHandler.make(OffsetFetchRequest.self, versions: 1...10) { request, context in
         let version = context.header.apiVersion
         let groups = context.broker.groups
         if version >= 8 {
+            let ids = version >= 10 ? TopicIds(context.broker.topics.allTopics) : nil
             let futures = request.groups.map { group in
-                fetch(groups, groupId: group.groupId, memberId: group.memberId, memberEpoch: group.memberEpoch,
-                      topics: group.topics.map { $0.map { ($0.name, $0.partitionIndexes) } })
+                // v10 names topics by id: resolve the known ones, answer the others UNKNOWN_TOPIC_ID.
+                let unknown = ids.map { ids in (group.topics ?? []).filter { ids.name(of: $0.topicId) == nil } } ?? []
+                let topics = group.topics.map { topics in
+                    topics.compactMap { t -> (String, [Int32])? in
+                        guard let ids else { return (t.name, t.partitionIndexes) }
+                        return ids.name(of: t.topicId).map { ($0, t.partitionIndexes) }
+                    }
+                }
+                return fetch(groups, groupId: group.groupId, memberId: group.memberId, memberEpoch: group.memberEpoch,
+                             topics: topics)
                     .map { error, fetched in
-                        OffsetFetchResponse.OffsetFetchResponseGroup(
-                            groupId: group.groupId,
-                            topics: fetched.map { topic in
-                                .init(name: topic.topic, partitions: topic.partitions.map { p in
-                                    .init(partitionIndex: p.partition, committedOffset: p.offset?.offset ?? -1,
-                                          committedLeaderEpoch: p.offset?.leaderEpoch ?? -1, metadata: p.offset?.metadata ?? "",
-                                          errorCode: 0)
+                        var answered: [OffsetFetchResponse.OffsetFetchResponseTopics] = fetched.compactMap { topic in
+                            let id = ids?.id(of: topic.topic)
+                            if ids != nil && id == nil { return nil }
+                            return .init(name: topic.topic, topicId: id ?? .zero, partitions: topic.partitions.map { p in
+                                .init(partitionIndex: p.partition, committedOffset: p.offset?.offset ?? -1,
+                                      committedLeaderEpoch: p.offset?.leaderEpoch ?? -1, metadata: p.offset?.metadata ?? "",
+                                      errorCode: 0)
+                            })
+                        }
+                        if error == .none {
+                            answered += unknown.map { topic in
+                                .init(name: "", topicId: topic.topicId, partitions: topic.partitionIndexes.map {
+                                    .init(partitionIndex: $0, committedOffset: -1, committedLeaderEpoch: -1, metadata: "",
+                                          errorCode: ErrorCode.unknownTopicId.rawValue)
                                 })
-                            },
-                            errorCode: error.rawValue)
+                            }
+                        }
+                        return OffsetFetchResponse.OffsetFetchResponseGroup(groupId: group.groupId, topics: answered,
+                                                                            errorCode: error.rawValue)
                     }
             }
             return EventLoopFuture.whenAllSucceed(futures, on: context.eventLoop).map {

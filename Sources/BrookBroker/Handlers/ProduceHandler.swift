@@ -7,9 +7,11 @@ import NIOCore
 /// acks=0 gets no response, acks=1 is answered after the OS write, acks=all after a group-committed
 /// fsync. Versions 0–2 (magic 0/1 message sets) are advertised so old librdkafka enables compression,
 /// and answered with UNSUPPORTED_VERSION, as Kafka 4 does. Transactional batches are appended only to
-/// a partition of the producer's ongoing transaction (KIP-890 verification).
+/// a partition of the producer's ongoing transaction (KIP-890 verification). Version 12 is version 11
+/// on the wire; as Brook finalizes no `transaction.version` 2, clients send it outside transactions
+/// only, and a transactional v12 batch still needs its AddPartitionsToTxn.
 enum ProduceHandler {
-    static let handler = ApiHandler.make(ProduceRequest.self, versions: 0...11) { request, context in
+    static let handler = ApiHandler.make(ProduceRequest.self, versions: 0...12) { request, context in
         let broker = context.broker
         let version = context.header.apiVersion
         let loop = context.eventLoop

@@ -3,8 +3,9 @@ import BrookProtocol
 /// A KIP-848 consumer group: members heartbeat, the coordinator computes a target assignment with a
 /// server-side assignor and moves each member to it (revoke first, then assign freed partitions).
 ///
-/// A value-type state machine like `ClassicGroup`; effects are timers only (the group's membership
-/// is not persisted — members rejoin after a coordinator restart; offsets are persisted as usual).
+/// A value-type state machine like `ClassicGroup`; its effects are timers. The shard persists the
+/// group by diffing it before and after each change (`records(groupId:from:to:)`, Kafka's KIP-848
+/// records), so members keep their epochs and assignments across a coordinator restart.
 public struct ConsumerGroup: Sendable {
     /// The states ConsumerGroupDescribe and ListGroups report.
     public enum State: String, Sendable {

@@ -23,6 +23,9 @@ extension OffsetsTopicRecord {
         case .groupMetadata(let group, _):
             out.writeKafkaInteger(Int16(2))
             out.writeKafkaString(group, compact: false)
+        case .consumerGroupEpoch, .consumerSubscriptionMetadata, .consumerMemberMetadata, .consumerTargetAssignmentEpoch,
+             .consumerTargetAssignment, .consumerCurrentAssignment:
+            encodeConsumerKey(version: consumerKeyVersion ?? 3, into: &out)
         }
         return out
     }
@@ -34,6 +37,9 @@ extension OffsetsTopicRecord {
             return committed.map(Self.encodeOffsetValue)
         case .groupMetadata(_, let value):
             return value.map(Self.encodeGroupValue)
+        case .consumerGroupEpoch, .consumerSubscriptionMetadata, .consumerMemberMetadata, .consumerTargetAssignmentEpoch,
+             .consumerTargetAssignment, .consumerCurrentAssignment:
+            return encodeConsumerValue()
         }
     }
 
@@ -77,7 +83,7 @@ extension OffsetsTopicRecord {
         return out
     }
 
-    /// Decodes a record; nil for key versions Brook does not keep (e.g. KIP-848 or share-group records).
+    /// Decodes a record; nil for key versions Brook does not keep (share-group and later records).
     public static func decode(key: ByteBuffer, value: ByteBuffer?) throws -> OffsetsTopicRecord? {
         var key = key
         do {
@@ -92,7 +98,9 @@ extension OffsetsTopicRecord {
             case 2:
                 let group = try key.readKafkaString(compact: false)
                 return .groupMetadata(group: group, try value.map(decodeGroupValue))
-            case 3...:
+            case 3...8:
+                return try decodeConsumer(keyVersion: keyVersion, key: &key, value: value)
+            case 9...:
                 return nil
             default:
                 throw DecodeError.unsupportedKeyVersion(keyVersion)

@@ -46,6 +46,7 @@ extension GroupCoordinatorShard {
                     continue
                 }
                 for tp in (offsets[id] ?? [:]).keys.sorted() { records.append(.offsetCommit(group: id, tp, nil)) }
+                records += ConsumerGroup.records(groupId: id, from: consumer, to: nil)
                 consumer.cancelAllTimers(&effects)
                 consumerGroups.removeValue(forKey: id)
                 offsets.removeValue(forKey: id)

@@ -14,6 +14,14 @@ extension GroupCoordinatorShard {
             return (.failure(.unsupportedAssignor, "ServerAssignor \(name) is not supported. Supported assignors: \(supported)."), [])
         }
         let groupId = request.groupId
+        let before = consumerGroups[groupId]
+        let (result, effects) = heartbeatValidated(request, topics: topics, now: now)
+        return (result, Self.persisting(effects, groupId: groupId, from: before, to: consumerGroups[groupId]))
+    }
+
+    private mutating func heartbeatValidated(_ request: ConsumerGroupHeartbeatInput, topics: TopicsImage,
+                                             now: Int64) -> (ConsumerGroupHeartbeatResult, [GroupEffect]) {
+        let groupId = request.groupId
         if request.memberEpoch < 0 {
             guard var group = consumerGroups[groupId] else { return (.failure(.groupIdNotFound), []) }
             let outcome = group.leave(request, now: now)
@@ -22,10 +30,7 @@ extension GroupCoordinatorShard {
         }
         var effects: [GroupEffect] = []
         if consumerGroups[groupId] == nil {
-            guard request.memberEpoch == 0 else {
-                // Not persisted across restarts: tell the member to join again rather than fail it.
-                return (.failure(.unknownMemberId), [])
-            }
+            guard request.memberEpoch == 0 else { return (.failure(.unknownMemberId), []) }
             if let classic = groups[groupId] {
                 guard classic.state == .empty, classic.pendingMemberIds.isEmpty else {
                     return (.failure(.groupIdNotFound, "Group \(groupId) is not a consumer group."), [])

@@ -204,6 +204,7 @@ extension GroupCoordinatorShard {
             }
             if offsets[groupId]?.isEmpty == true { offsets.removeValue(forKey: groupId) }
             if allExpired && group.members.isEmpty {
+                records += ConsumerGroup.records(groupId: groupId, from: group, to: nil)
                 group.cancelAllTimers(&effects)
                 consumerGroups.removeValue(forKey: groupId)
             }

@@ -34,18 +34,20 @@ public struct GroupCoordinatorShard: Sendable {
         if request.sessionTimeoutMs < config.minSessionTimeoutMs || request.sessionTimeoutMs > config.maxSessionTimeoutMs {
             return [.respondJoin(token, .failure(.invalidSessionTimeout, memberId: request.memberId))]
         }
+        var tombstones: [GroupEffect] = []
         if let consumer = consumerGroups[request.groupId] {
             guard consumer.members.isEmpty else {
                 return [.respondJoin(token, .failure(.inconsistentGroupProtocol, memberId: request.memberId))]
             }
             consumerGroups.removeValue(forKey: request.groupId)
+            tombstones = [.append(ConsumerGroup.records(groupId: request.groupId, from: consumer, to: nil))]
         }
         let isNewGroup = groups[request.groupId] == nil
         if isNewGroup && !request.memberId.isEmpty {
             return [.respondJoin(token, .failure(.unknownMemberId, memberId: request.memberId))]
         }
         var group = groups[request.groupId] ?? ClassicGroup(groupId: request.groupId, config: config, now: now)
-        let effects = group.join(request, token: token, now: now)
+        let effects = tombstones + group.join(request, token: token, now: now)
         if isNewGroup && group.memberCount == 0 && group.pendingMemberIds.isEmpty && offsets[request.groupId] == nil {
             // A refused first join leaves nothing worth keeping.
             return effects
@@ -99,10 +101,11 @@ public struct GroupCoordinatorShard: Sendable {
             groups[groupId] = group
             return effects
         case .consumerSession(let groupId, _), .consumerRebalance(let groupId, _):
-            guard var group = consumerGroups[groupId] else { return [] }
+            guard let before = consumerGroups[groupId] else { return [] }
+            var group = before
             let effects = group.timerFired(timer, now: now)
             consumerGroups[groupId] = group
-            return effects
+            return Self.persisting(effects, groupId: groupId, from: before, to: group)
         }
     }
 
@@ -112,7 +115,9 @@ public struct GroupCoordinatorShard: Sendable {
     public mutating func replay(_ record: OffsetsTopicRecord, now: Int64) {
         switch record {
         case .offsetCommit(let groupId, let tp, let committed?):
-            if groups[groupId] == nil { groups[groupId] = ClassicGroup(groupId: groupId, config: config, now: now) }
+            if groups[groupId] == nil && consumerGroups[groupId] == nil {
+                groups[groupId] = ClassicGroup(groupId: groupId, config: config, now: now)
+            }
             offsets[groupId, default: [:]][tp] = committed
         case .offsetCommit(let groupId, let tp, nil):
             offsets[groupId]?.removeValue(forKey: tp)
@@ -121,7 +126,32 @@ public struct GroupCoordinatorShard: Sendable {
             groups[groupId] = ClassicGroup(groupId: groupId, record: value, config: config, now: now)
         case .groupMetadata(let groupId, nil):
             groups.removeValue(forKey: groupId)
+        case .consumerGroupEpoch, .consumerSubscriptionMetadata, .consumerMemberMetadata, .consumerTargetAssignmentEpoch,
+             .consumerTargetAssignment, .consumerCurrentAssignment:
+            replayConsumerRecord(record)
         }
+    }
+
+    private mutating func replayConsumerRecord(_ record: OffsetsTopicRecord) {
+        let groupId = record.groupId
+        if consumerGroups[groupId] == nil {
+            guard !record.isTombstone else { return }
+            // The empty classic group that offset commits replayed earlier stood for this group.
+            if let classic = groups[groupId], classic.state == .empty, classic.memberCount == 0 {
+                groups.removeValue(forKey: groupId)
+            }
+            consumerGroups[groupId] = ConsumerGroup(groupId: groupId, config: config)
+        }
+        consumerGroups[groupId]?.replay(record)
+        if case .consumerGroupEpoch(_, nil) = record { consumerGroups.removeValue(forKey: groupId) }
+    }
+
+    /// `effects` followed by the records that persist a consumer group's change from `before` to
+    /// `after` (after any tombstone of the classic group it replaced, so a replay sees them in order).
+    static func persisting(_ effects: [GroupEffect], groupId: String, from before: ConsumerGroup?,
+                           to after: ConsumerGroup?) -> [GroupEffect] {
+        let records = ConsumerGroup.records(groupId: groupId, from: before, to: after)
+        return records.isEmpty ? effects : effects + [.append(records)]
     }
 
     /// Loading is done: restart loaded members' sessions and the periodic offset expiration.
@@ -131,6 +161,9 @@ public struct GroupCoordinatorShard: Sendable {
             guard var group = groups[id] else { continue }
             effects += group.scheduleLoadedSessions(now: now)
             groups[id] = group
+        }
+        for id in consumerGroups.keys.sorted() {
+            effects += consumerGroups[id]?.loadCompleted(now: now) ?? []
         }
         effects += scheduleExpiration(now: now)
         return effects

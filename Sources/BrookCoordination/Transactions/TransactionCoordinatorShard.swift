@@ -63,8 +63,11 @@ public struct TransactionCoordinatorShard: Sendable {
             return begin(fresh)
         }
         if let expected {
+            // A retry of a bump whose answer was lost: the epoch it bumped (kept in memory only, as in
+            // Kafka), or the exhausted epoch of the id it rotated away from (stored, so it survives a reload).
             let retried = expected.producerId == current.producerId && expected.epoch == current.lastProducerEpoch
-                || expected.producerId == current.lastProducerId && current.producerEpoch == 0
+                || expected.producerId == current.lastProducerId && expected.epoch >= Int16.max - 1
+                    && current.producerEpoch == 0
             if retried && current.state.isIdle { return .done(current) }
             if expected.producerId != current.producerId || expected.epoch != current.producerEpoch {
                 return .fail(.producerFenced)
@@ -198,7 +201,8 @@ public struct TransactionCoordinatorShard: Sendable {
     public mutating func abortTimedOutTransactions(now: Int64) -> [TransactionEffect] {
         var effects: [TransactionEffect] = []
         for (id, m) in transactions.sorted(by: { $0.key < $1.key })
-        where m.state == .ongoing && pending[id] == nil && m.startTimestamp + Int64(m.timeoutMs) <= now {
+        // Compared as `start <= now - timeout`: the start time comes from disk and may be anything.
+        where m.state == .ongoing && pending[id] == nil && m.startTimestamp <= now - Int64(m.timeoutMs) {
             let target = fenced(m, now: now)
             pending[id] = target
             effects.append(.persist(target))
@@ -210,7 +214,7 @@ public struct TransactionCoordinatorShard: Sendable {
     public mutating func expireTransactionalIds(now: Int64, expirationMs: Int64) -> [TransactionEffect] {
         var effects: [TransactionEffect] = []
         for (id, m) in transactions.sorted(by: { $0.key < $1.key })
-        where m.state.isIdle && pending[id] == nil && m.lastUpdateTimestamp + expirationMs <= now {
+        where m.state.isIdle && pending[id] == nil && m.lastUpdateTimestamp <= now - expirationMs {
             transactions.removeValue(forKey: id)
             effects.append(.delete(transactionalId: id))
         }
@@ -230,7 +234,7 @@ public struct TransactionCoordinatorShard: Sendable {
         transactions.values.filter { m in
             (states.isEmpty || states.contains(m.state))
                 && (producerIds.isEmpty || producerIds.contains(m.producerId))
-                && (minDurationMs < 0 || (m.state == .ongoing && now - m.startTimestamp >= minDurationMs))
+                && (minDurationMs < 0 || (m.state == .ongoing && m.startTimestamp <= now - minDurationMs))
         }.sorted { $0.transactionalId < $1.transactionalId }
     }
 

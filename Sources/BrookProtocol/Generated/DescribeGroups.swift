@@ -2,10 +2,10 @@
 
 import NIOCore
 
-/// DescribeGroups request (api key 15), versions 0-5, flexible 5+.
+/// DescribeGroups request (api key 15), versions 0-6, flexible 5+.
 public struct DescribeGroupsRequest: KafkaMessage, Equatable {
     public static let apiKey: ApiKey = .describeGroups
-    public static let validVersions: ClosedRange<Int16> = 0...5
+    public static let validVersions: ClosedRange<Int16> = 0...6
     public static let firstFlexibleVersion: Int16? = 5
 
     /// `Groups`: versions 0+.
@@ -47,10 +47,10 @@ public struct DescribeGroupsRequest: KafkaMessage, Equatable {
     }
 }
 
-/// DescribeGroups response (api key 15), versions 0-5, flexible 5+.
+/// DescribeGroups response (api key 15), versions 0-6, flexible 5+.
 public struct DescribeGroupsResponse: KafkaMessage, Equatable {
     public static let apiKey: ApiKey = .describeGroups
-    public static let validVersions: ClosedRange<Int16> = 0...5
+    public static let validVersions: ClosedRange<Int16> = 0...6
     public static let firstFlexibleVersion: Int16? = 5
 
     /// `ThrottleTimeMs`: versions 1+.
@@ -96,6 +96,9 @@ public struct DescribeGroupsResponse: KafkaMessage, Equatable {
         /// `ErrorCode`: versions 0+.
         public var errorCode: Int16 = 0
 
+        /// `ErrorMessage`: versions 6+, nullable 6+.
+        public var errorMessage: String? = nil
+
         /// `GroupId`: versions 0+.
         public var groupId: String = ""
 
@@ -116,6 +119,7 @@ public struct DescribeGroupsResponse: KafkaMessage, Equatable {
 
         public init(
             errorCode: Int16 = 0,
+            errorMessage: String? = nil,
             groupId: String = "",
             groupState: String = "",
             protocolType: String = "",
@@ -124,6 +128,7 @@ public struct DescribeGroupsResponse: KafkaMessage, Equatable {
             authorizedOperations: Int32 = -2147483648
         ) {
             self.errorCode = errorCode
+            self.errorMessage = errorMessage
             self.groupId = groupId
             self.groupState = groupState
             self.protocolType = protocolType
@@ -135,6 +140,9 @@ public struct DescribeGroupsResponse: KafkaMessage, Equatable {
         public init(from buffer: inout ByteBuffer, version: Int16) throws {
             self.init()
             self.errorCode = try buffer.readKafkaInteger(as: Int16.self)
+            if version >= 6 {
+                self.errorMessage = try buffer.readKafkaNullableString(compact: true)
+            }
             self.groupId = try buffer.readKafkaString(compact: version >= 5)
             self.groupState = try buffer.readKafkaString(compact: version >= 5)
             self.protocolType = try buffer.readKafkaString(compact: version >= 5)
@@ -150,6 +158,9 @@ public struct DescribeGroupsResponse: KafkaMessage, Equatable {
 
         public func encode(into buffer: inout ByteBuffer, version: Int16) {
             buffer.writeKafkaInteger(self.errorCode)
+            if version >= 6 {
+                buffer.writeKafkaNullableString(self.errorMessage, compact: true)
+            }
             buffer.writeKafkaString(self.groupId, compact: version >= 5)
             buffer.writeKafkaString(self.groupState, compact: version >= 5)
             buffer.writeKafkaString(self.protocolType, compact: version >= 5)

@@ -4,18 +4,18 @@
 public enum GeneratedApis {
     /// apiKey -> request validVersions for every generated API.
     public static let versions: [ApiKey: ClosedRange<Int16>] = [
-        .produce: 0...11,
+        .produce: 0...12,
         .fetch: 0...17,
         .listOffsets: 0...10,
         .metadata: 0...12,
         .offsetCommit: 0...9,
-        .offsetFetch: 0...9,
+        .offsetFetch: 0...10,
         .findCoordinator: 0...6,
         .joinGroup: 0...9,
         .heartbeat: 0...4,
         .leaveGroup: 0...5,
         .syncGroup: 0...5,
-        .describeGroups: 0...5,
+        .describeGroups: 0...6,
         .listGroups: 0...5,
         .apiVersions: 0...4,
         .createTopics: 0...7,

@@ -2,10 +2,10 @@
 
 import NIOCore
 
-/// OffsetFetch request (api key 9), versions 0-9, flexible 6+.
+/// OffsetFetch request (api key 9), versions 0-10, flexible 6+.
 public struct OffsetFetchRequest: KafkaMessage, Equatable {
     public static let apiKey: ApiKey = .offsetFetch
-    public static let validVersions: ClosedRange<Int16> = 0...9
+    public static let validVersions: ClosedRange<Int16> = 0...10
     public static let firstFlexibleVersion: Int16? = 6
 
     /// `GroupId`: versions 0-7.
@@ -180,24 +180,32 @@ public struct OffsetFetchRequest: KafkaMessage, Equatable {
 
     /// OffsetFetchRequestTopics, nested in OffsetFetchRequest.
     public struct OffsetFetchRequestTopics: Sendable, Equatable {
-        /// `Name`: versions 8+.
+        /// `Name`: versions 8-9.
         public var name: String = ""
+
+        /// `TopicId`: versions 10+.
+        public var topicId: KafkaUUID = KafkaUUID.zero
 
         /// `PartitionIndexes`: versions 8+.
         public var partitionIndexes: [Int32] = []
 
         public init(
             name: String = "",
+            topicId: KafkaUUID = KafkaUUID.zero,
             partitionIndexes: [Int32] = []
         ) {
             self.name = name
+            self.topicId = topicId
             self.partitionIndexes = partitionIndexes
         }
 
         public init(from buffer: inout ByteBuffer, version: Int16) throws {
             self.init()
-            if version >= 8 {
+            if version >= 8 && version <= 9 {
                 self.name = try buffer.readKafkaString(compact: true)
+            }
+            if version >= 10 {
+                self.topicId = try buffer.readKafkaUUID()
             }
             if version >= 8 {
                 self.partitionIndexes = try buffer.readKafkaArray(compact: true, minElementSize: 4) { try $0.readKafkaInteger(as: Int32.self) }
@@ -208,8 +216,11 @@ public struct OffsetFetchRequest: KafkaMessage, Equatable {
         }
 
         public func encode(into buffer: inout ByteBuffer, version: Int16) {
-            if version >= 8 {
+            if version >= 8 && version <= 9 {
                 buffer.writeKafkaString(self.name, compact: true)
+            }
+            if version >= 10 {
+                buffer.writeKafkaUUID(self.topicId)
             }
             if version >= 8 {
                 buffer.writeKafkaArray(self.partitionIndexes, compact: true) { $0.writeKafkaInteger($1) }
@@ -221,10 +232,10 @@ public struct OffsetFetchRequest: KafkaMessage, Equatable {
     }
 }
 
-/// OffsetFetch response (api key 9), versions 0-9, flexible 6+.
+/// OffsetFetch response (api key 9), versions 0-10, flexible 6+.
 public struct OffsetFetchResponse: KafkaMessage, Equatable {
     public static let apiKey: ApiKey = .offsetFetch
-    public static let validVersions: ClosedRange<Int16> = 0...9
+    public static let validVersions: ClosedRange<Int16> = 0...10
     public static let firstFlexibleVersion: Int16? = 6
 
     /// `ThrottleTimeMs`: versions 3+.
@@ -463,24 +474,32 @@ public struct OffsetFetchResponse: KafkaMessage, Equatable {
 
     /// OffsetFetchResponseTopics, nested in OffsetFetchResponse.
     public struct OffsetFetchResponseTopics: Sendable, Equatable {
-        /// `Name`: versions 8+.
+        /// `Name`: versions 8-9.
         public var name: String = ""
+
+        /// `TopicId`: versions 10+.
+        public var topicId: KafkaUUID = KafkaUUID.zero
 
         /// `Partitions`: versions 8+.
         public var partitions: [OffsetFetchResponsePartitions] = []
 
         public init(
             name: String = "",
+            topicId: KafkaUUID = KafkaUUID.zero,
             partitions: [OffsetFetchResponsePartitions] = []
         ) {
             self.name = name
+            self.topicId = topicId
             self.partitions = partitions
         }
 
         public init(from buffer: inout ByteBuffer, version: Int16) throws {
             self.init()
-            if version >= 8 {
+            if version >= 8 && version <= 9 {
                 self.name = try buffer.readKafkaString(compact: true)
+            }
+            if version >= 10 {
+                self.topicId = try buffer.readKafkaUUID()
             }
             if version >= 8 {
                 self.partitions = try buffer.readKafkaArray(compact: true) { try OffsetFetchResponsePartitions(from: &$0, version: version) }
@@ -491,8 +510,11 @@ public struct OffsetFetchResponse: KafkaMessage, Equatable {
         }
 
         public func encode(into buffer: inout ByteBuffer, version: Int16) {
-            if version >= 8 {
+            if version >= 8 && version <= 9 {
                 buffer.writeKafkaString(self.name, compact: true)
+            }
+            if version >= 10 {
+                buffer.writeKafkaUUID(self.topicId)
             }
             if version >= 8 {
                 buffer.writeKafkaArray(self.partitions, compact: true) { $1.encode(into: &$0, version: version) }

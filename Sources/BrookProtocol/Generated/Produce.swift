@@ -2,10 +2,10 @@
 
 import NIOCore
 
-/// Produce request (api key 0), versions 0-11, flexible 9+.
+/// Produce request (api key 0), versions 0-12, flexible 9+.
 public struct ProduceRequest: KafkaMessage, Equatable {
     public static let apiKey: ApiKey = .produce
-    public static let validVersions: ClosedRange<Int16> = 0...11
+    public static let validVersions: ClosedRange<Int16> = 0...12
     public static let firstFlexibleVersion: Int16? = 9
 
     /// `TransactionalId`: versions 3+, nullable 3+.
@@ -129,10 +129,10 @@ public struct ProduceRequest: KafkaMessage, Equatable {
     }
 }
 
-/// Produce response (api key 0), versions 0-11, flexible 9+.
+/// Produce response (api key 0), versions 0-12, flexible 9+.
 public struct ProduceResponse: KafkaMessage, Equatable {
     public static let apiKey: ApiKey = .produce
-    public static let validVersions: ClosedRange<Int16> = 0...11
+    public static let validVersions: ClosedRange<Int16> = 0...12
     public static let firstFlexibleVersion: Int16? = 9
 
     /// `Responses`: versions 0+.
