@@ -51,7 +51,7 @@ extension GroupShardRunner {
         var count = 0
         let now = clock()
         for batch in batches {
-            next = max(next, batch.header.baseOffset + Int64(batch.header.lastOffsetDelta) + 1)
+            next = max(next, batch.header.lastOffset.saturatingAdd(1))
             if let marker = batch.controlRecord {
                 settleTransaction(producerId: batch.header.producerId, commit: marker.type == .commit, now: now)
                 continue

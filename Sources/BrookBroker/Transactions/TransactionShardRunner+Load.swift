@@ -51,7 +51,7 @@ extension TransactionShardRunner {
         }
         var next = offset
         for batch in batches {
-            next = max(next, batch.header.baseOffset + Int64(batch.header.lastOffsetDelta) + 1)
+            next = max(next, batch.header.lastOffset.saturatingAdd(1))
             guard batch.controlRecord == nil else { continue }
             for record in batch.records where batch.offset(of: record) >= offset {
                 guard let key = record.key else { continue }
