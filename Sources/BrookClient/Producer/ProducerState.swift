@@ -68,6 +68,10 @@ struct ProducerState {
     var producerId: Int64 = -1
     var producerEpoch: Int16 = -1
     private var nextSequence: [TopicPartition: Int32] = [:]
+    /// The sequence each numbered batch in flight has now, by its `flight`: lower than the one it
+    /// was sent with once an earlier batch of its partition failed for good.
+    private var inFlightSequences: [UInt64: (partition: TopicPartition, sequence: Int32)] = [:]
+    private var lastFlight: UInt64 = 0
 
     var reports: AsyncStream<[DeliveryReport]>.Continuation?
     /// Create times for records without one, read off the monotonic clock already taken.
@@ -183,8 +187,12 @@ struct ProducerState {
             if producerId >= 0, batch.baseSequence < 0 {
                 let sequence = nextSequence[batch.partition, default: 0]
                 batch.baseSequence = sequence
-                let next = Int64(sequence) + Int64(batch.records.count)
-                nextSequence[batch.partition] = Int32(truncatingIfNeeded: next > Int64(Int32.max) ? next - Int64(Int32.max) - 1 : next)
+                nextSequence[batch.partition] = ProducerBatch.sequence(sequence, plus: batch.records.count)
+            }
+            if batch.baseSequence >= 0 {
+                lastFlight += 1
+                batch.flight = lastFlight
+                inFlightSequences[lastFlight] = (batch.partition, batch.baseSequence)
             }
             byNode[leaders[batch.partition]!, default: []].append(batch)
         }
@@ -222,8 +230,50 @@ struct ProducerState {
         inFlightRequests[node, default: 1] -= 1
     }
 
+    /// A sent batch to send again, not before `notBefore`, with the sequence it has now.
+    mutating func requeue(_ batch: ProducerBatch, notBefore: NIODeadline) {
+        accumulator.requeue(landed(batch), notBefore: notBefore)
+    }
+
+    /// Splits a sent batch of several records the broker found too large and queues the parts in
+    /// its place; returns how many parts.
+    mutating func splitTooLarge(_ batch: ProducerBatch, notBefore: NIODeadline) throws -> Int {
+        let current = landed(batch)
+        guard let parts = try current.split() else { return 0 }
+        accumulator.replace(current, with: parts, notBefore: notBefore)
+        return parts.count
+    }
+
+    /// `batch` back from the broker: no longer in flight, renumbered if a gap closed meanwhile.
+    private mutating func landed(_ batch: ProducerBatch) -> ProducerBatch {
+        var batch = batch
+        if let entry = inFlightSequences.removeValue(forKey: batch.flight), entry.sequence != batch.baseSequence {
+            batch.renumber(baseSequence: entry.sequence)
+        }
+        batch.flight = 0
+        return batch
+    }
+
+    /// The broker refused `batch` for good (it appended none of it), so it still expects the
+    /// batch's sequence: the batches numbered after it, queued or in flight, and the next number
+    /// move down by its record count. Otherwise every later batch of the partition would be
+    /// answered OUT_OF_ORDER_SEQUENCE_NUMBER until it timed out (Kafka's producer adjusts
+    /// sequences the same way after a failed batch).
+    mutating func closeSequenceGap(of batch: ProducerBatch) {
+        guard producerId >= 0, batch.baseSequence >= 0 else { return }
+        let partition = batch.partition
+        let sequence = inFlightSequences[batch.flight]?.sequence ?? batch.baseSequence
+        let count = batch.records.count
+        if let next = nextSequence[partition] { nextSequence[partition] = ProducerBatch.sequence(next, plus: -count) }
+        for (flight, entry) in inFlightSequences where entry.partition == partition && entry.sequence > sequence {
+            inFlightSequences[flight]?.sequence = ProducerBatch.sequence(entry.sequence, plus: -count)
+        }
+        accumulator.renumberQueued(partition, above: sequence, by: count)
+    }
+
     /// Releases a finished batch's memory and returns the waiters to wake.
     mutating func finish(_ batch: ProducerBatch) -> (memory: [CheckedContinuation<Void, Error>], flush: [CheckedContinuation<Void, Never>]) {
+        inFlightSequences[batch.flight] = nil
         accumulator.complete(batch)
         return release(batch)
     }
