@@ -123,9 +123,10 @@ enum GroupRequests {
             assignments: assignments.sorted { $0.key < $1.key }.map { .init(memberId: $0.key, assignment: $0.value.encode()) })
     }
 
-    static func leaveGroup(group: String, memberId: String, groupInstanceId: String?, version: Int16) -> LeaveGroupRequest {
+    static func leaveGroup(group: String, memberId: String, groupInstanceId: String?, reason: String = "consumer closed",
+                           version: Int16) -> LeaveGroupRequest {
         version >= 3
-            ? LeaveGroupRequest(groupId: group, members: [.init(memberId: memberId, groupInstanceId: groupInstanceId, reason: "consumer closed")])
+            ? LeaveGroupRequest(groupId: group, members: [.init(memberId: memberId, groupInstanceId: groupInstanceId, reason: reason)])
             : LeaveGroupRequest(groupId: group, memberId: memberId)
     }
 }
