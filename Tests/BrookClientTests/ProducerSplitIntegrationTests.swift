@@ -91,10 +91,13 @@ final class ProducerSplitIntegrationTests: XCTestCase {
             XCTAssertEqual(try reports[value]?.result.get().offset, Int64(index))
         }
 
-        // Later sends to the partition are numbered past the gap, so they succeed at once.
+        // A producer the broker knows (its first record is written) sends an oversized record: the
+        // next one must take the refused record's sequence, or it is refused as out of order.
         var config = ProducerConfig(client: .testing(server))
         config.deliveryTimeout = .seconds(10)
         let producer = try KafkaProducer(config: config)
+        let before = try await producer.send(ProducerRecord(topic: topic, key: nil, value: "before"))
+        XCTAssertEqual(before.offset, Int64(small.count))
         do {
             _ = try await producer.send(ProducerRecord(topic: topic, key: nil, value: noise(100, bytes: 3_000)))
             XCTFail("oversized send succeeded")
@@ -102,12 +105,12 @@ final class ProducerSplitIntegrationTests: XCTestCase {
             XCTAssertEqual(error.errorCode, .messageTooLarge, "\(error)")
         }
         let after = try await producer.send(ProducerRecord(topic: topic, key: nil, value: "after"))
-        XCTAssertEqual(after.offset, Int64(small.count))
+        XCTAssertEqual(after.offset, Int64(small.count) + 1)
         await producer.close()
 
         let cluster = KafkaCluster(config: .testing(server))
         let stored = try await rawFetchAll(cluster, TopicPartition(topic, 0))
-        XCTAssertEqual(stored.map(\.value), small + ["after"])
+        XCTAssertEqual(stored.map(\.value), small + ["before", "after"])
         await cluster.close()
     }
 }
