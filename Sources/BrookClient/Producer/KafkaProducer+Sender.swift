@@ -16,6 +16,13 @@ extension KafkaProducer {
                 for batch in plan.expired {
                     fail(batch, error: .timedOut("record not delivered within delivery.timeout.ms"), removed: true)
                 }
+                for batch in plan.aborted {
+                    fail(batch, error: plan.abortError ?? .closed, removed: true)
+                }
+                if !plan.partitionsToAdd.isEmpty {
+                    let partitions = plan.partitionsToAdd
+                    group.addTask { await self.addPartitionsToTransaction(partitions) }
+                }
                 for request in plan.requests {
                     // Written here, in order; only the wait for the answer runs concurrently.
                     if let inFlight = await startProduce(request) {
@@ -38,7 +45,8 @@ extension KafkaProducer {
             state.withLock { $0.idempotenceReady = true }
             wakeup.signal()
         }
-        guard config.enableIdempotence, config.acks == .all else { return }
+        // A transactional producer gets its id from initTransactions, before any record is accepted.
+        guard config.enableIdempotence, config.acks == .all, config.transactionalId == nil else { return }
         var attempt = 0
         while !state.withLock({ $0.isStopping }), !Task.isCancelled {
             do {
@@ -98,7 +106,8 @@ extension KafkaProducer {
         var batches: [ProducerBatch] = []
         for var batch in request.batches {
             do {
-                _ = try batch.encode(codec: config.compression, level: config.compressionLevel, producerId: producerId, producerEpoch: producerEpoch)
+                _ = try batch.encode(codec: config.compression, level: config.compressionLevel, producerId: producerId,
+                                     producerEpoch: producerEpoch, transactional: config.transactionalId != nil)
                 batches.append(batch)
             } catch let error as KafkaClientError {
                 fail(batch, error: error, removed: false)
@@ -112,7 +121,7 @@ extension KafkaProducer {
                 ProduceRequest.PartitionProduceData(index: batch.partition.partition, records: batch.encoded))
         }
         let produce = ProduceRequest(
-            transactionalId: nil, acks: config.acks.rawValue, timeoutMs: config.client.requestTimeout.millisInt32,
+            transactionalId: config.transactionalId, acks: config.acks.rawValue, timeoutMs: config.client.requestTimeout.millisInt32,
             topicData: topics.sorted { $0.key < $1.key }.map { .init(name: $0.key, partitionData: $0.value) })
         do {
             guard !batches.isEmpty else { throw NothingToSend() }
@@ -290,7 +299,9 @@ extension KafkaProducer {
     /// bookkeeping (expired or abandoned); otherwise it was in flight.
     func fail(_ batch: ProducerBatch, error: KafkaClientError, removed: Bool) {
         let (waiters, reports) = state.withLock { state in
-            (removed ? state.release(batch) : state.finish(batch), state.reports)
+            // A record of a transaction that cannot be delivered: the transaction can only abort.
+            if state.isTransactional { state.transaction.failed(error) }
+            return (removed ? state.release(batch) : state.finish(batch), state.reports)
         }
         logger.debug("batch failed", metadata: [
             LogKeys.topic: "\(batch.partition.topic)", LogKeys.partition: "\(batch.partition.partition)",

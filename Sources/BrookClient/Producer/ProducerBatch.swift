@@ -94,7 +94,9 @@ struct ProducerBatch: Sendable {
     static let baseSequencePosition = 53
 
     /// The finished batch (once): header with producer id, epoch and sequence, compression, CRC.
-    mutating func encode(codec: CompressionCodec, level: Int32?, producerId: Int64, producerEpoch: Int16) throws -> ByteBuffer {
+    /// `transactional` sets the isTransactional attribute (bit 4), which read_committed filtering needs.
+    mutating func encode(codec: CompressionCodec, level: Int32?, producerId: Int64, producerEpoch: Int16,
+                         transactional: Bool = false) throws -> ByteBuffer {
         if let encoded { return encoded }
         var out = buffer
         buffer = ByteBuffer()  // drop our reference so the header is written in place, not into a copy
@@ -111,7 +113,7 @@ struct ProducerBatch: Sendable {
             out.writeImmutableBuffer(compressed)
         }
         let header = RecordBatchHeader(
-            batchLength: Int32(out.readableBytes - RecordBatchHeader.logOverhead), attributes: Int16(codec.rawValue),
+            batchLength: Int32(out.readableBytes - RecordBatchHeader.logOverhead), attributes: Int16(codec.rawValue) | (transactional ? 0x10 : 0),
             lastOffsetDelta: Int32(max(0, records.count - 1)), baseTimestamp: baseTimestamp, maxTimestamp: maxTimestamp,
             producerId: producerId, producerEpoch: producerEpoch, baseSequence: baseSequence,
             recordCount: Int32(records.count))

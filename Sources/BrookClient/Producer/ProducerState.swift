@@ -23,6 +23,11 @@ struct ProducerState {
         var requests: [Request] = []
         var expired: [ProducerBatch] = []
         var topicsNeedingMetadata: Set<String> = []
+        /// Partitions to add to the open transaction before their batches can go.
+        var partitionsToAdd: [TopicPartition] = []
+        /// Queued batches of a transaction being aborted (or failed), and why they fail.
+        var aborted: [ProducerBatch] = []
+        var abortError: KafkaClientError?
         var nextWake: NIODeadline?
         var finished = false
     }
@@ -73,6 +78,10 @@ struct ProducerState {
     private var inFlightSequences: [UInt64: (partition: TopicPartition, sequence: Int32)] = [:]
     private var lastFlight: UInt64 = 0
 
+    /// `transactional.id` is set: records go only inside transactions, to partitions added to them.
+    let isTransactional: Bool
+    var transaction = TransactionState()
+
     var reports: AsyncStream<[DeliveryReport]>.Continuation?
     /// Create times for records without one, read off the monotonic clock already taken.
     var clock = RecordClock()
@@ -86,6 +95,14 @@ struct ProducerState {
         maxRequestSize = config.maxRequestSize
         deliveryTimeout = config.deliveryTimeout.timeAmount
         metadataMaxAge = config.client.metadataMaxAge.timeAmount
+        isTransactional = config.transactionalId != nil
+    }
+
+    /// InitProducerId answered for a transactional id: a new id or epoch numbers from 0 again.
+    mutating func producerIdAssigned(_ id: Int64, epoch: Int16) {
+        producerId = id
+        producerEpoch = epoch
+        nextSequence = [:]
     }
 
     // MARK: Accepting records
@@ -94,6 +111,7 @@ struct ProducerState {
     mutating func accept(_ record: ProducerRecord, size: Int, completion: RecordCompletion,
                          now: NIODeadline) -> AcceptOutcome {
         if isClosing { return .rejected(.closed) }
+        if isTransactional, let error = transaction.acceptError() { return .rejected(error) }
         let timestamp = record.timestamp ?? clock.millis(at: now)
         let topic: TopicState
         if let last = lastTopic, last.name == record.topic {
@@ -171,7 +189,14 @@ struct ProducerState {
         var chosenNodes: Set<Int32> = []
         let leaders = self.leaders
         let maxInFlight = maxInFlightPerNode
+        if isTransactional, [TransactionState.Phase.aborting, .abortableError, .fatalError].contains(transaction.phase) {
+            plan.aborted = accumulator.removeAllQueued()
+            plan.abortError = transaction.error ?? .invalidArgument("transaction aborted before the record was sent")
+        }
+        var transaction = self.transaction
+        let isTransactional = self.isTransactional
         let (batches, nextReady) = accumulator.drain(now: now, flushing: flushRequests > 0 || isStopping) { partition in
+            if isTransactional, !transaction.canSend(partition) { return false }
             guard let node = leaders[partition] else {
                 missing.insert(partition.topic)
                 return false
@@ -182,6 +207,8 @@ struct ProducerState {
             chosenNodes.insert(node)
             return true
         }
+        if isTransactional { plan.partitionsToAdd = transaction.takePartitionsToAdd() }
+        self.transaction = transaction
         var byNode: [Int32: [ProducerBatch]] = [:]
         for var batch in batches {
             if producerId >= 0, batch.baseSequence < 0 {

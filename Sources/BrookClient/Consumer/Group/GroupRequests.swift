@@ -6,10 +6,11 @@ import NIOCore
 enum GroupRequests {
     // MARK: FindCoordinator
 
-    static func findCoordinator(_ group: String, version: Int16) -> FindCoordinatorRequest {
+    /// `keyType` 0 finds a group's coordinator, 1 a transactional id's.
+    static func findCoordinator(_ key: String, keyType: Int8 = 0, version: Int16) -> FindCoordinatorRequest {
         version >= 4
-            ? FindCoordinatorRequest(keyType: 0, coordinatorKeys: [group])
-            : FindCoordinatorRequest(key: group, keyType: 0)
+            ? FindCoordinatorRequest(keyType: keyType, coordinatorKeys: [key])
+            : FindCoordinatorRequest(key: key, keyType: keyType)
     }
 
     static func coordinator(in response: FindCoordinatorResponse, group: String, version: Int16) throws -> (Int32, BrokerAddress) {
