@@ -152,8 +152,8 @@ extension KafkaProducer {
                 for batch in inFlight.batches { succeed(batch, baseOffset: -1, logAppendTime: -1) }  // acks=0
                 return
             }
-            for batch in settle(inFlight.batches, with: response) {
-                await failTooLarge(batch)
+            for (batch, brokerMessage) in settle(inFlight.batches, with: response) {
+                await failTooLarge(batch, brokerMessage: brokerMessage)
             }
         } catch let error as KafkaClientError {
             await handleRequestFailure(inFlight.batches, node: inFlight.node, error: error)
@@ -173,8 +173,8 @@ extension KafkaProducer {
 
     /// Settles each batch by its partition's answer; returns the single-record batches refused as
     /// too large, to fail once the topic's limit is known.
-    private func settle(_ batches: [ProducerBatch], with response: ProduceResponse) -> [ProducerBatch] {
-        var tooLarge: [ProducerBatch] = []
+    private func settle(_ batches: [ProducerBatch], with response: ProduceResponse) -> [(ProducerBatch, brokerMessage: String?)] {
+        var tooLarge: [(ProducerBatch, brokerMessage: String?)] = []
         var results: [TopicPartition: ProduceResponse.PartitionProduceResponse] = [:]
         for topic in response.responses {
             for partition in topic.partitionResponses {
@@ -198,7 +198,7 @@ extension KafkaProducer {
                 split(batch)
             case .messageTooLarge:
                 state.withLock { $0.closeSequenceGap(of: batch) }
-                tooLarge.append(batch)
+                tooLarge.append((batch, result.errorMessage))
             default:
                 let error = KafkaClientError.server(code, message: result.errorMessage, context: "produce to \(batch.partition)")
                 retryOrFail(batch, error: error, invalidateMetadata: code.invalidatesMetadata, refused: true)
@@ -226,10 +226,11 @@ extension KafkaProducer {
 
     /// Fails a one-record batch the broker refused as too large, naming its size and the topic's
     /// limit (asked for with DescribeConfigs; left out when that fails).
-    private func failTooLarge(_ batch: ProducerBatch) async {
+    private func failTooLarge(_ batch: ProducerBatch, brokerMessage: String?) async {
         let size = batch.encoded?.readableBytes ?? batch.size
         let limit = await maxMessageBytes(of: batch.partition.topic).map { " \($0)" } ?? ""
-        let message = "a batch of one record is \(size) bytes, above the topic's max.message.bytes\(limit)"
+        var message = "a batch of one record is \(size) bytes, above the topic's max.message.bytes\(limit)"
+        if let brokerMessage, !brokerMessage.isEmpty { message += "; the broker said: \(brokerMessage)" }
         fail(batch, error: .server(.messageTooLarge, message: message, context: "produce to \(batch.partition)"), removed: false)
     }
 
