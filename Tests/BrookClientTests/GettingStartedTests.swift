@@ -53,4 +53,38 @@ final class GettingStartedTests: XCTestCase {
         XCTAssertEqual(try tuned.apply(["linger.ms": "10", "compression.type": "zstd", "acks": "all"]), [:])
         XCTAssertEqual(tuned.compression, .zstd)
     }
+
+    func testTheTransactionsExampleWorks() async throws {
+        let server = try BrookServerProcess()
+        defer { server.stop() }
+        let client = ClientConfig(bootstrapServers: [BrokerAddress(host: "127.0.0.1", port: server.port)])
+        try await produceRecords(server, topic: "orders", count: 1)
+
+        var settings = ProducerConfig(client: client)
+        settings.transactionalId = "billing-1"
+        let producer = try KafkaProducer(config: settings)
+        try await producer.initTransactions()
+
+        try producer.beginTransaction()
+        do {
+            _ = try await producer.send(ProducerRecord(topic: "invoices", key: "customer-7", value: "{\"total\": 12}"))
+            try await producer.sendOffsetsToTransaction([TopicPartition("orders", 0): 42], groupId: "billing")
+            try await producer.commitTransaction()
+        } catch {
+            try await producer.abortTransaction()
+            XCTFail("\(error)")
+        }
+        await producer.close()
+
+        // The offsets show once the coordinator has written the commit markers, just after EndTxn.
+        let admin = KafkaAdmin(config: client)
+        let deadline = ContinuousClock.now + .seconds(10)
+        var committed: Int64?
+        while committed == nil, ContinuousClock.now < deadline {
+            committed = try await admin.listGroupOffsets("billing")[TopicPartition("orders", 0)]
+            if committed == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        XCTAssertEqual(committed, 42)
+        await admin.close()
+    }
 }

@@ -21,6 +21,8 @@ public actor KafkaCluster {
     private var isClosed = false
     /// group id → coordinator node id.
     var coordinators: [String: Int32] = [:]
+    /// Transaction coordinators by transactional id (a separate key space from groups).
+    var transactionCoordinators: [String: Int32] = [:]
 
     /// A cluster client; connections are made lazily. `eventLoopGroup` defaults to NIO's shared singleton.
     public init(config: ClientConfig, eventLoopGroup: EventLoopGroup? = nil) {

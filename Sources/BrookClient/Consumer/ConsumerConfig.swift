@@ -46,6 +46,12 @@ public struct ConsumerConfig: Sendable {
     public var heartbeatInterval: Duration = .seconds(3)
     /// `max.poll.interval.ms`, sent as the rebalance timeout.
     public var rebalanceTimeout: Duration = .seconds(300)
+    /// `max.poll.interval.ms` (the same setting as `rebalanceTimeout`): a group member that does not
+    /// call `poll` within it leaves the group, so its partitions are reassigned.
+    public var maxPollInterval: Duration {
+        get { rebalanceTimeout }
+        set { rebalanceTimeout = newValue }
+    }
     /// `partition.assignment.strategy`: assignors offered to the group, in preference order.
     public var assignors: [any PartitionAssignor] = [RangeAssignor(), CooperativeStickyAssignor()]
 

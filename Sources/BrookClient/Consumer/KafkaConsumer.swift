@@ -22,6 +22,9 @@ public actor KafkaConsumer {
     var subscription = SubscriptionState()
     var membership = GroupMembership()
     var heartbeatTask: Task<Void, Never>?
+    var pollTimer: PollTimer
+    /// The member left the group because `poll` was not called within `max.poll.interval.ms`.
+    var leftForPollTimeout = false
     var nextAutoCommit: ContinuousClock.Instant
     var isClosed = false
 
@@ -45,6 +48,7 @@ public actor KafkaConsumer {
         if let group = config.groupId { logger[metadataKey: LogKeys.group] = "\(group)" }
         self.logger = logger
         nextAutoCommit = .now + config.autoCommitInterval
+        pollTimer = PollTimer(interval: config.maxPollInterval)
     }
 
     // MARK: Assignment
@@ -151,8 +155,12 @@ public actor KafkaConsumer {
 
     /// The records available within `timeout`: joins/rejoins the group when needed, looks up missing
     /// positions, auto-commits when due, and long-polls the leaders. Empty when nothing arrived.
+    /// A group member must call it at least every `max.poll.interval.ms`, or it leaves the group
+    /// and its partitions go to other members; the next poll joins again.
     public func poll(timeout: Duration = .seconds(1)) async throws -> [ConsumerRecord] {
         try checkOpen()
+        pollTimer.pollStarted()
+        defer { pollTimer.pollEnded(at: .now) }
         let deadline = ContinuousClock.now + timeout
         if case .subscribed = subscription.mode {
             try await ensureActiveGroup(deadline: deadline)

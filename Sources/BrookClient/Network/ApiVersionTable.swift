@@ -28,6 +28,10 @@ public enum ClientApiVersions {
         .describeCluster: 0...1,
         .deleteGroups: 0...2,
         .incrementalAlterConfigs: 0...1,
+        .addPartitionsToTxn: 0...3,
+        .addOffsetsToTxn: 0...3,
+        .endTxn: 0...4,
+        .txnOffsetCommit: 0...3,
     ]
 }
 

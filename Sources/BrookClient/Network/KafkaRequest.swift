@@ -29,3 +29,7 @@ extension DescribeGroupsRequest: KafkaRequest { public typealias Response = Desc
 extension ListGroupsRequest: KafkaRequest { public typealias Response = ListGroupsResponse }
 extension DeleteGroupsRequest: KafkaRequest { public typealias Response = DeleteGroupsResponse }
 extension IncrementalAlterConfigsRequest: KafkaRequest { public typealias Response = IncrementalAlterConfigsResponse }
+extension AddPartitionsToTxnRequest: KafkaRequest { public typealias Response = AddPartitionsToTxnResponse }
+extension AddOffsetsToTxnRequest: KafkaRequest { public typealias Response = AddOffsetsToTxnResponse }
+extension EndTxnRequest: KafkaRequest { public typealias Response = EndTxnResponse }
+extension TxnOffsetCommitRequest: KafkaRequest { public typealias Response = TxnOffsetCommitResponse }

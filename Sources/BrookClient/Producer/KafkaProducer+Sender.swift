@@ -16,6 +16,13 @@ extension KafkaProducer {
                 for batch in plan.expired {
                     fail(batch, error: .timedOut("record not delivered within delivery.timeout.ms"), removed: true)
                 }
+                for batch in plan.aborted {
+                    fail(batch, error: plan.abortError ?? .closed, removed: true)
+                }
+                if !plan.partitionsToAdd.isEmpty {
+                    let partitions = plan.partitionsToAdd
+                    group.addTask { await self.addPartitionsToTransaction(partitions) }
+                }
                 for request in plan.requests {
                     // Written here, in order; only the wait for the answer runs concurrently.
                     if let inFlight = await startProduce(request) {
@@ -38,7 +45,8 @@ extension KafkaProducer {
             state.withLock { $0.idempotenceReady = true }
             wakeup.signal()
         }
-        guard config.enableIdempotence, config.acks == .all else { return }
+        // A transactional producer gets its id from initTransactions, before any record is accepted.
+        guard config.enableIdempotence, config.acks == .all, config.transactionalId == nil else { return }
         var attempt = 0
         while !state.withLock({ $0.isStopping }), !Task.isCancelled {
             do {
@@ -98,7 +106,8 @@ extension KafkaProducer {
         var batches: [ProducerBatch] = []
         for var batch in request.batches {
             do {
-                _ = try batch.encode(codec: config.compression, level: config.compressionLevel, producerId: producerId, producerEpoch: producerEpoch)
+                _ = try batch.encode(codec: config.compression, level: config.compressionLevel, producerId: producerId,
+                                     producerEpoch: producerEpoch, transactional: config.transactionalId != nil)
                 batches.append(batch)
             } catch let error as KafkaClientError {
                 fail(batch, error: error, removed: false)
@@ -112,7 +121,7 @@ extension KafkaProducer {
                 ProduceRequest.PartitionProduceData(index: batch.partition.partition, records: batch.encoded))
         }
         let produce = ProduceRequest(
-            transactionalId: nil, acks: config.acks.rawValue, timeoutMs: config.client.requestTimeout.millisInt32,
+            transactionalId: config.transactionalId, acks: config.acks.rawValue, timeoutMs: config.client.requestTimeout.millisInt32,
             topicData: topics.sorted { $0.key < $1.key }.map { .init(name: $0.key, partitionData: $0.value) })
         do {
             guard !batches.isEmpty else { throw NothingToSend() }
@@ -143,7 +152,9 @@ extension KafkaProducer {
                 for batch in inFlight.batches { succeed(batch, baseOffset: -1, logAppendTime: -1) }  // acks=0
                 return
             }
-            settle(inFlight.batches, with: response)
+            for (batch, brokerMessage) in settle(inFlight.batches, with: response) {
+                await failTooLarge(batch, brokerMessage: brokerMessage)
+            }
         } catch let error as KafkaClientError {
             await handleRequestFailure(inFlight.batches, node: inFlight.node, error: error)
         } catch {
@@ -160,7 +171,10 @@ extension KafkaProducer {
         for batch in batches { retryOrFail(batch, error: error, invalidateMetadata: true) }
     }
 
-    private func settle(_ batches: [ProducerBatch], with response: ProduceResponse) {
+    /// Settles each batch by its partition's answer; returns the single-record batches refused as
+    /// too large, to fail once the topic's limit is known.
+    private func settle(_ batches: [ProducerBatch], with response: ProduceResponse) -> [(ProducerBatch, brokerMessage: String?)] {
+        var tooLarge: [(ProducerBatch, brokerMessage: String?)] = []
         var results: [TopicPartition: ProduceResponse.PartitionProduceResponse] = [:]
         for topic in response.responses {
             for partition in topic.partitionResponses {
@@ -179,19 +193,68 @@ extension KafkaProducer {
             case .outOfOrderSequenceNumber where batch.baseSequence >= 0:
                 // An earlier batch of the partition failed and comes back first; this one follows it.
                 let error = KafkaClientError.server(code, message: result.errorMessage, context: "produce to \(batch.partition)")
-                retryOrFail(batch, error: error, invalidateMetadata: false, forceRetriable: true)
+                retryOrFail(batch, error: error, invalidateMetadata: false, forceRetriable: true, refused: true)
+            case .messageTooLarge where batch.records.count > 1:
+                split(batch)
+            case .messageTooLarge:
+                state.withLock { $0.closeSequenceGap(of: batch) }
+                tooLarge.append((batch, result.errorMessage))
             default:
                 let error = KafkaClientError.server(code, message: result.errorMessage, context: "produce to \(batch.partition)")
-                retryOrFail(batch, error: error, invalidateMetadata: code.invalidatesMetadata)
+                retryOrFail(batch, error: error, invalidateMetadata: code.invalidatesMetadata, refused: true)
             }
+        }
+        return tooLarge
+    }
+
+    /// A batch of several records above the topic's `max.message.bytes` goes back as smaller
+    /// batches, as Kafka's producer does; this is not a retry, so it costs no attempt.
+    private func split(_ batch: ProducerBatch) {
+        do {
+            let parts = try state.withLock { try $0.splitTooLarge(batch, notBefore: .now()) }
+            logger.debug("split a batch the broker found too large", metadata: [
+                LogKeys.topic: "\(batch.partition.topic)", LogKeys.partition: "\(batch.partition.partition)",
+                "records": "\(batch.records.count)", "bytes": "\(batch.encoded?.readableBytes ?? batch.size)", "parts": "\(parts)",
+            ])
+            wakeup.signal()
+        } catch let error as KafkaClientError {
+            fail(batch, error: error, removed: false)
+        } catch {
+            fail(batch, error: .invalidArgument("\(error)"), removed: false)
         }
     }
 
+    /// Fails a one-record batch the broker refused as too large, naming its size and the topic's
+    /// limit (asked for with DescribeConfigs; left out when that fails).
+    private func failTooLarge(_ batch: ProducerBatch, brokerMessage: String?) async {
+        let size = batch.encoded?.readableBytes ?? batch.size
+        let limit = await maxMessageBytes(of: batch.partition.topic).map { " \($0)" } ?? ""
+        var message = "a batch of one record is \(size) bytes, above the topic's max.message.bytes\(limit)"
+        if let brokerMessage, !brokerMessage.isEmpty { message += "; the broker said: \(brokerMessage)" }
+        fail(batch, error: .server(.messageTooLarge, message: message, context: "produce to \(batch.partition)"), removed: false)
+    }
+
+    private func maxMessageBytes(of topic: String) async -> Int? {
+        do {
+            let connection = try await cluster.anyConnection()
+            let response = try await connection.send(DescribeConfigsRequest(resources: [
+                .init(resourceType: 2, resourceName: topic, configurationKeys: ["max.message.bytes"])
+            ]))
+            guard let result = response.results.first, result.errorCode == 0 else { return nil }
+            return result.configs.first { $0.name == "max.message.bytes" }?.value.flatMap { Int($0) }
+        } catch {
+            logger.debug("cannot read max.message.bytes", metadata: [LogKeys.topic: "\(topic)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// `refused`: the broker answered for this batch with an error, so it appended none of it.
     private func retryOrFail(_ batch: ProducerBatch, error: KafkaClientError, invalidateMetadata: Bool,
-                             forceRetriable: Bool = false) {
+                             forceRetriable: Bool = false, refused: Bool = false) {
         let now = NIODeadline.now()
         let withinDeliveryTime = now < batch.createdAt + config.deliveryTimeout.timeAmount
         guard error.isRetriable || forceRetriable, withinDeliveryTime, !state.withLock({ $0.abandon }) else {
+            if refused { state.withLock { $0.closeSequenceGap(of: batch) } }
             fail(batch, error: error, removed: false)
             return
         }
@@ -202,7 +265,7 @@ extension KafkaProducer {
         ])
         state.withLock {
             if invalidateMetadata { $0.invalidateLeaders(of: batch.partition.topic) }
-            $0.accumulator.requeue(batch, notBefore: now + delay.timeAmount)
+            $0.requeue(batch, notBefore: now + delay.timeAmount)
         }
     }
 
@@ -237,7 +300,9 @@ extension KafkaProducer {
     /// bookkeeping (expired or abandoned); otherwise it was in flight.
     func fail(_ batch: ProducerBatch, error: KafkaClientError, removed: Bool) {
         let (waiters, reports) = state.withLock { state in
-            (removed ? state.release(batch) : state.finish(batch), state.reports)
+            // A record of a transaction that cannot be delivered: the transaction can only abort.
+            if state.isTransactional { state.transaction.failed(error) }
+            return (removed ? state.release(batch) : state.finish(batch), state.reports)
         }
         logger.debug("batch failed", metadata: [
             LogKeys.topic: "\(batch.partition.topic)", LogKeys.partition: "\(batch.partition.partition)",

@@ -39,6 +39,9 @@ public final class KafkaProducer: Sendable {
         guard config.batchSize <= config.maxRequestSize else {
             throw KafkaClientError.invalidConfiguration("batch.size (\(config.batchSize)) exceeds max.request.size (\(config.maxRequestSize))")
         }
+        if config.transactionalId != nil, !config.enableIdempotence || config.acks != .all {
+            throw KafkaClientError.invalidConfiguration("transactional.id needs enable.idempotence=true and acks=all")
+        }
         self.config = config
         self.cluster = cluster
         self.ownsCluster = ownsCluster

@@ -48,6 +48,9 @@ struct ProducerBatch: Sendable {
     var retryNotBefore: NIODeadline?
     /// Assigned on first send when idempotent; kept across retries.
     var baseSequence: Int32 = -1
+    /// Names this batch's current trip to the broker (0: not sent), so its sequence can be found
+    /// and lowered while it is away.
+    var flight: UInt64 = 0
     /// The encoded batch, kept so a retry sends exactly the same bytes.
     private(set) var encoded: ByteBuffer?
 
@@ -78,8 +81,24 @@ struct ProducerBatch: Sendable {
         records.append(pending)
     }
 
+    /// Gives the batch a new base sequence, also in its encoded bytes (header and CRC), after an
+    /// earlier batch of the partition failed for good and the numbering closed the gap.
+    mutating func renumber(baseSequence: Int32) {
+        self.baseSequence = baseSequence
+        guard var bytes = encoded else { return }
+        encoded = nil  // drop our reference so the header is patched in place, not in a copy
+        bytes.setInteger(baseSequence, at: bytes.readerIndex + Self.baseSequencePosition)
+        RecordBatchHeader.updateCRC(in: &bytes, at: bytes.readerIndex)
+        encoded = bytes
+    }
+
+    /// Offset of baseSequence in a v2 batch header (after producerId at 43 and producerEpoch at 51).
+    static let baseSequencePosition = 53
+
     /// The finished batch (once): header with producer id, epoch and sequence, compression, CRC.
-    mutating func encode(codec: CompressionCodec, level: Int32?, producerId: Int64, producerEpoch: Int16) throws -> ByteBuffer {
+    /// `transactional` sets the isTransactional attribute (bit 4), which read_committed filtering needs.
+    mutating func encode(codec: CompressionCodec, level: Int32?, producerId: Int64, producerEpoch: Int16,
+                         transactional: Bool = false) throws -> ByteBuffer {
         if let encoded { return encoded }
         var out = buffer
         buffer = ByteBuffer()  // drop our reference so the header is written in place, not into a copy
@@ -96,7 +115,7 @@ struct ProducerBatch: Sendable {
             out.writeImmutableBuffer(compressed)
         }
         let header = RecordBatchHeader(
-            batchLength: Int32(out.readableBytes - RecordBatchHeader.logOverhead), attributes: Int16(codec.rawValue),
+            batchLength: Int32(out.readableBytes - RecordBatchHeader.logOverhead), attributes: Int16(codec.rawValue) | (transactional ? 0x10 : 0),
             lastOffsetDelta: Int32(max(0, records.count - 1)), baseTimestamp: baseTimestamp, maxTimestamp: maxTimestamp,
             producerId: producerId, producerEpoch: producerEpoch, baseSequence: baseSequence,
             recordCount: Int32(records.count))

@@ -38,6 +38,11 @@ public struct ProducerConfig: Sendable {
     public var compression: CompressionCodec = .none
     /// `compression.level`; nil for the codec's default.
     public var compressionLevel: Int32?
+    /// `transactional.id`: enables transactions (`initTransactions`, `beginTransaction`, ...).
+    /// Needs idempotence and acks=all.
+    public var transactionalId: String?
+    /// `transaction.timeout.ms`: how long the coordinator lets a transaction stay open before aborting it.
+    public var transactionTimeout: Duration = .seconds(60)
 
     public init(client: ClientConfig = ClientConfig()) {
         self.client = client
@@ -77,6 +82,10 @@ public struct ProducerConfig: Sendable {
                     throw KafkaClientError.invalidConfiguration("\(key)=\(value) must be none, gzip, snappy, lz4 or zstd")
                 }
                 compression = codec
+            case "transactional.id":
+                transactionalId = value.isEmpty ? nil : value
+            case "transaction.timeout.ms":
+                transactionTimeout = try ClientConfig.millis(key, value)
             case "compression.level":
                 compressionLevel = Int32(try ClientConfig.integer(key, value, in: -131072...22))
             default:

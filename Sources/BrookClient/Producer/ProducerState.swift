@@ -23,6 +23,11 @@ struct ProducerState {
         var requests: [Request] = []
         var expired: [ProducerBatch] = []
         var topicsNeedingMetadata: Set<String> = []
+        /// Partitions to add to the open transaction before their batches can go.
+        var partitionsToAdd: [TopicPartition] = []
+        /// Queued batches of a transaction being aborted (or failed), and why they fail.
+        var aborted: [ProducerBatch] = []
+        var abortError: KafkaClientError?
         var nextWake: NIODeadline?
         var finished = false
     }
@@ -68,6 +73,14 @@ struct ProducerState {
     var producerId: Int64 = -1
     var producerEpoch: Int16 = -1
     private var nextSequence: [TopicPartition: Int32] = [:]
+    /// The sequence each numbered batch in flight has now, by its `flight`: lower than the one it
+    /// was sent with once an earlier batch of its partition failed for good.
+    private var inFlightSequences: [UInt64: (partition: TopicPartition, sequence: Int32)] = [:]
+    private var lastFlight: UInt64 = 0
+
+    /// `transactional.id` is set: records go only inside transactions, to partitions added to them.
+    let isTransactional: Bool
+    var transaction = TransactionState()
 
     var reports: AsyncStream<[DeliveryReport]>.Continuation?
     /// Create times for records without one, read off the monotonic clock already taken.
@@ -82,6 +95,14 @@ struct ProducerState {
         maxRequestSize = config.maxRequestSize
         deliveryTimeout = config.deliveryTimeout.timeAmount
         metadataMaxAge = config.client.metadataMaxAge.timeAmount
+        isTransactional = config.transactionalId != nil
+    }
+
+    /// InitProducerId answered for a transactional id: a new id or epoch numbers from 0 again.
+    mutating func producerIdAssigned(_ id: Int64, epoch: Int16) {
+        producerId = id
+        producerEpoch = epoch
+        nextSequence = [:]
     }
 
     // MARK: Accepting records
@@ -90,6 +111,7 @@ struct ProducerState {
     mutating func accept(_ record: ProducerRecord, size: Int, completion: RecordCompletion,
                          now: NIODeadline) -> AcceptOutcome {
         if isClosing { return .rejected(.closed) }
+        if isTransactional, let error = transaction.acceptError() { return .rejected(error) }
         let timestamp = record.timestamp ?? clock.millis(at: now)
         let topic: TopicState
         if let last = lastTopic, last.name == record.topic {
@@ -168,7 +190,14 @@ struct ProducerState {
         var chosenNodes: Set<Int32> = []
         let leaders = self.leaders
         let maxInFlight = maxInFlightPerNode
+        if isTransactional, [TransactionState.Phase.aborting, .abortableError, .fatalError].contains(transaction.phase) {
+            plan.aborted = accumulator.removeAllQueued()
+            plan.abortError = transaction.error ?? .invalidArgument("transaction aborted before the record was sent")
+        }
+        var transaction = self.transaction
+        let isTransactional = self.isTransactional
         let (batches, nextReady) = accumulator.drain(now: now, flushing: flushRequests > 0 || isStopping) { partition in
+            if isTransactional, !transaction.canSend(partition) { return false }
             guard let node = leaders[partition] else {
                 missing.insert(partition.topic)
                 return false
@@ -179,13 +208,19 @@ struct ProducerState {
             chosenNodes.insert(node)
             return true
         }
+        if isTransactional { plan.partitionsToAdd = transaction.takePartitionsToAdd() }
+        self.transaction = transaction
         var byNode: [Int32: [ProducerBatch]] = [:]
         for var batch in batches {
             if producerId >= 0, batch.baseSequence < 0 {
                 let sequence = nextSequence[batch.partition, default: 0]
                 batch.baseSequence = sequence
-                let next = Int64(sequence) + Int64(batch.records.count)
-                nextSequence[batch.partition] = Int32(truncatingIfNeeded: next > Int64(Int32.max) ? next - Int64(Int32.max) - 1 : next)
+                nextSequence[batch.partition] = ProducerBatch.sequence(sequence, plus: batch.records.count)
+            }
+            if batch.baseSequence >= 0 {
+                lastFlight += 1
+                batch.flight = lastFlight
+                inFlightSequences[lastFlight] = (batch.partition, batch.baseSequence)
             }
             byNode[leaders[batch.partition]!, default: []].append(batch)
         }
@@ -223,8 +258,50 @@ struct ProducerState {
         inFlightRequests[node, default: 1] -= 1
     }
 
+    /// A sent batch to send again, not before `notBefore`, with the sequence it has now.
+    mutating func requeue(_ batch: ProducerBatch, notBefore: NIODeadline) {
+        accumulator.requeue(landed(batch), notBefore: notBefore)
+    }
+
+    /// Splits a sent batch of several records the broker found too large and queues the parts in
+    /// its place; returns how many parts.
+    mutating func splitTooLarge(_ batch: ProducerBatch, notBefore: NIODeadline) throws -> Int {
+        let current = landed(batch)
+        guard let parts = try current.split() else { return 0 }
+        accumulator.replace(current, with: parts, notBefore: notBefore)
+        return parts.count
+    }
+
+    /// `batch` back from the broker: no longer in flight, renumbered if a gap closed meanwhile.
+    private mutating func landed(_ batch: ProducerBatch) -> ProducerBatch {
+        var batch = batch
+        if let entry = inFlightSequences.removeValue(forKey: batch.flight), entry.sequence != batch.baseSequence {
+            batch.renumber(baseSequence: entry.sequence)
+        }
+        batch.flight = 0
+        return batch
+    }
+
+    /// The broker refused `batch` for good (it appended none of it), so it still expects the
+    /// batch's sequence: the batches numbered after it, queued or in flight, and the next number
+    /// move down by its record count. Otherwise every later batch of the partition would be
+    /// answered OUT_OF_ORDER_SEQUENCE_NUMBER until it timed out (Kafka's producer adjusts
+    /// sequences the same way after a failed batch).
+    mutating func closeSequenceGap(of batch: ProducerBatch) {
+        guard producerId >= 0, batch.baseSequence >= 0 else { return }
+        let partition = batch.partition
+        let sequence = inFlightSequences[batch.flight]?.sequence ?? batch.baseSequence
+        let count = batch.records.count
+        if let next = nextSequence[partition] { nextSequence[partition] = ProducerBatch.sequence(next, plus: -count) }
+        for (flight, entry) in inFlightSequences where entry.partition == partition && entry.sequence > sequence {
+            inFlightSequences[flight]?.sequence = ProducerBatch.sequence(entry.sequence, plus: -count)
+        }
+        accumulator.renumberQueued(partition, above: sequence, by: count)
+    }
+
     /// Releases a finished batch's memory and returns the waiters to wake.
     mutating func finish(_ batch: ProducerBatch) -> (memory: [CheckedContinuation<Void, Error>], flush: [CheckedContinuation<Void, Never>]) {
+        inFlightSequences[batch.flight] = nil
         accumulator.complete(batch)
         return release(batch)
     }

@@ -141,13 +141,41 @@ struct RecordAccumulator {
         batch.retryNotBefore = notBefore
         settle(batch.partition)
         let index = slot(for: batch.partition)
-        // Other retries of the partition may be back already: keep them in sequence order.
+        queues[index].insert(batch, at: retryPosition(in: index, baseSequence: batch.baseSequence))
+    }
+
+    /// A sent batch came back too large and was split into `parts`: they take its place at the
+    /// head of the queue, as retries (each alone, in order) that do not count as attempts.
+    mutating func replace(_ batch: ProducerBatch, with parts: [ProducerBatch], notBefore: NIODeadline) {
+        settle(batch.partition)
+        let index = slot(for: batch.partition)
+        let position = retryPosition(in: index, baseSequence: parts.first?.baseSequence ?? batch.baseSequence)
+        queues[index].insert(contentsOf: parts.map { part in
+            var part = part
+            part.retryNotBefore = notBefore
+            return part
+        }, at: position)
+    }
+
+    /// Where a retry goes: other retries of the partition may be back already, and they stay in
+    /// sequence order.
+    private func retryPosition(in index: Int, baseSequence: Int32) -> Int {
         var position = 0
         while position < queues[index].count, queues[index][position].retryNotBefore != nil,
-              queues[index][position].baseSequence < batch.baseSequence {
+              queues[index][position].baseSequence < baseSequence {
             position += 1
         }
-        queues[index].insert(batch, at: position)
+        return position
+    }
+
+    /// Lowers by `count` the sequences of `partition`'s queued batches numbered above `sequence`
+    /// (a batch there failed for good, so the broker still expects its sequence).
+    mutating func renumberQueued(_ partition: TopicPartition, above sequence: Int32, by count: Int) {
+        guard let index = slots[partition] else { return }
+        for position in queues[index].indices where queues[index][position].baseSequence > sequence {
+            let lowered = ProducerBatch.sequence(queues[index][position].baseSequence, plus: -count)
+            queues[index][position].renumber(baseSequence: lowered)
+        }
     }
 
     private mutating func settle(_ partition: TopicPartition) {

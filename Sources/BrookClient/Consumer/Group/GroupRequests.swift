@@ -6,10 +6,11 @@ import NIOCore
 enum GroupRequests {
     // MARK: FindCoordinator
 
-    static func findCoordinator(_ group: String, version: Int16) -> FindCoordinatorRequest {
+    /// `keyType` 0 finds a group's coordinator, 1 a transactional id's.
+    static func findCoordinator(_ key: String, keyType: Int8 = 0, version: Int16) -> FindCoordinatorRequest {
         version >= 4
-            ? FindCoordinatorRequest(keyType: 0, coordinatorKeys: [group])
-            : FindCoordinatorRequest(key: group, keyType: 0)
+            ? FindCoordinatorRequest(keyType: keyType, coordinatorKeys: [key])
+            : FindCoordinatorRequest(key: key, keyType: keyType)
     }
 
     static func coordinator(in response: FindCoordinatorResponse, group: String, version: Int16) throws -> (Int32, BrokerAddress) {
@@ -123,9 +124,10 @@ enum GroupRequests {
             assignments: assignments.sorted { $0.key < $1.key }.map { .init(memberId: $0.key, assignment: $0.value.encode()) })
     }
 
-    static func leaveGroup(group: String, memberId: String, groupInstanceId: String?, version: Int16) -> LeaveGroupRequest {
+    static func leaveGroup(group: String, memberId: String, groupInstanceId: String?, reason: String = "consumer closed",
+                           version: Int16) -> LeaveGroupRequest {
         version >= 3
-            ? LeaveGroupRequest(groupId: group, members: [.init(memberId: memberId, groupInstanceId: groupInstanceId, reason: "consumer closed")])
+            ? LeaveGroupRequest(groupId: group, members: [.init(memberId: memberId, groupInstanceId: groupInstanceId, reason: reason)])
             : LeaveGroupRequest(groupId: group, memberId: memberId)
     }
 }

@@ -17,6 +17,10 @@ extension KafkaConsumer {
     /// while the group keeps rebalancing), and keeps a heartbeat going.
     func ensureActiveGroup(deadline: ContinuousClock.Instant) async throws {
         guard case .subscribed(let topics) = subscription.mode, let group = config.groupId else { return }
+        if leftForPollTimeout {
+            leftForPollTimeout = false
+            logger.warning("rejoining the group, which this consumer left because poll() was not called within max.poll.interval.ms; its partitions were lost and their uncommitted progress will be read again")
+        }
         var attempt = 0
         while membership.needsJoin {
             try checkOpen()
@@ -165,18 +169,30 @@ extension KafkaConsumer {
 
     private func startHeartbeat() {
         guard heartbeatTask == nil else { return }
-        let interval = config.heartbeatInterval
         heartbeatTask = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+                guard let pause = await self?.heartbeatPause(now: .now) else { return }
+                try? await Task.sleep(for: pause)
                 guard let self, !Task.isCancelled else { return }
                 await self.heartbeat()
             }
         }
     }
 
-    /// One heartbeat; a rebalance or fencing it reports makes the next poll rejoin.
+    /// How long the heartbeat task sleeps: until the next heartbeat, or just past the moment
+    /// `max.poll.interval.ms` runs out when that comes first.
+    func heartbeatPause(now: ContinuousClock.Instant) -> Duration {
+        guard let deadline = pollTimer.deadline else { return config.heartbeatInterval }
+        return max(.milliseconds(1), min(config.heartbeatInterval, deadline - now + .milliseconds(1)))
+    }
+
+    /// One heartbeat; a rebalance or fencing it reports makes the next poll rejoin. When the
+    /// application has not polled within `max.poll.interval.ms`, the member leaves the group instead.
     func heartbeat() async {
+        if pollTimer.hasExpired(at: .now), membership.generation >= 0, !membership.isJoining {
+            await leaveForPollTimeout()
+            return
+        }
         guard let group = config.groupId, membership.generation >= 0, !membership.needsJoin, !membership.isJoining else { return }
         do {
             let connection = try await cluster.groupCoordinator(for: group)
@@ -193,15 +209,32 @@ extension KafkaConsumer {
         }
     }
 
-    /// Commits (auto-commit), then sends LeaveGroup unless the member is static.
-    func leaveGroup() async {
+    /// Leaves the group as Kafka's consumer does when `poll` was not called in time: no commit (the
+    /// partitions are lost, not handed over), LeaveGroup so they are reassigned at once. Runs on the
+    /// heartbeat task, which stops once the LeaveGroup is out.
+    private func leaveForPollTimeout() async {
+        logger.warning("""
+            consumer poll timeout has expired: poll() was not called within max.poll.interval.ms \
+            (\(config.maxPollInterval)), so the consumer leaves the group and its partitions go to other members. \
+            Spend less time on the records of one poll or raise max.poll.interval.ms.
+            """, metadata: ["partitions": "\(subscription.assignment.map(\.description))"])
+        let heartbeats = heartbeatTask
+        heartbeatTask = nil
+        leftForPollTimeout = true
+        await leaveGroup(commitFirst: false, reason: "consumer poll timeout has expired")
+        pollTimer.reset()
+        heartbeats?.cancel()
+    }
+
+    /// Commits (auto-commit, unless `commitFirst` is false), then sends LeaveGroup unless the member is static.
+    func leaveGroup(commitFirst: Bool = true, reason: String = "consumer closed") async {
         heartbeatTask?.cancel()
         heartbeatTask = nil
         guard let group = config.groupId, membership.generation >= 0 || !membership.memberId.isEmpty else {
             membership.reset()
             return
         }
-        if config.enableAutoCommit, !subscription.positions.isEmpty {
+        if commitFirst, config.enableAutoCommit, !subscription.positions.isEmpty {
             do { try await commit() } catch { logger.warning("final commit failed", metadata: ["error": "\(error)"]) }
         }
         if config.groupInstanceId == nil, !membership.memberId.isEmpty {
@@ -209,7 +242,7 @@ extension KafkaConsumer {
                 let connection = try await cluster.groupCoordinator(for: group)
                 let version = try connection.version(for: .leaveGroup)
                 _ = try await connection.send(
-                    GroupRequests.leaveGroup(group: group, memberId: membership.memberId, groupInstanceId: nil, version: version),
+                    GroupRequests.leaveGroup(group: group, memberId: membership.memberId, groupInstanceId: nil, reason: reason, version: version),
                     version: version)
             } catch {
                 logger.debug("leave group failed", metadata: ["error": "\(error)"])
