@@ -98,6 +98,9 @@ final class StorageFailureEndToEndTests: XCTestCase {
             }
             XCTAssertEqual(try fetch(client, "a").errorCode, storageError)
             XCTAssertEqual(try fetch(client, "b").errorCode, storageError)
+            let dirs = try client.request(DescribeLogDirsRequest(topics: nil), version: 1, as: DescribeLogDirsResponse.self)
+            XCTAssertEqual(dirs.results.map(\.errorCode), [storageError], "an offline log dir is reported as such")
+            XCTAssertEqual(dirs.results.first?.topics.count, 0)
         }
         try await broker.stop()
         XCTAssertFalse(FileManager.default.fileExists(atPath: broker.dataDir + "/.brook_clean_shutdown"),

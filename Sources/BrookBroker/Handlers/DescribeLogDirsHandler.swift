@@ -3,12 +3,19 @@ import Foundation
 import NIOCore
 
 /// DescribeLogDirs (35), versions 1–4: the one data directory, its partitions' sizes and the volume's space.
+/// An offline directory (after an I/O error) is reported as Kafka does: KAFKA_STORAGE_ERROR, no topics.
 enum DescribeLogDirsHandler {
     typealias TopicResult = DescribeLogDirsResponse.DescribeLogDirsTopic
 
     static let handler = ApiHandler.make(DescribeLogDirsRequest.self, versions: 1...4) { request, context in
         let broker = context.broker
         let loop = context.eventLoop
+        let path = URL(fileURLWithPath: broker.config.dataDir).standardizedFileURL.path
+        if broker.topics.directory.health.offlineReason != nil {
+            let offline = DescribeLogDirsResponse.DescribeLogDirsResult(
+                errorCode: ErrorCode.kafkaStorageError.rawValue, logDir: path, topics: [])
+            return loop.makeSucceededFuture(DescribeLogDirsResponse(throttleTimeMs: 0, errorCode: 0, results: [offline]))
+        }
         var wanted: [(Topic, [Partition])] = []
         if let topics = request.topics {
             for requested in topics {
@@ -27,7 +34,6 @@ enum DescribeLogDirsHandler {
                 }
             }, on: loop).map { TopicResult(name: topic.name, partitions: $0) }
         }
-        let path = URL(fileURLWithPath: broker.config.dataDir).standardizedFileURL.path
         return EventLoopFuture.whenAllSucceed(topicFutures, on: loop).map { topics in
             var result = DescribeLogDirsResponse.DescribeLogDirsResult(errorCode: 0, logDir: path, topics: topics)
             var stats = statvfs()
