@@ -64,7 +64,8 @@ public final class PartitionLog {
         }
         self.preparedFlushOffset = self.recoveryPoint
         self.lastFlushMs = now
-        self.epochCache = try LeaderEpochCache(directory: directory)
+        self.epochCache = LeaderEpochCache(directory: directory, logger: logger)
+        if epochCache.wasUnreadable { try rebuildLeaderEpochs() }
         try epochCache.truncate(fromEndOffset: end)
         logger.debug("opened log", metadata: [
             "brook.logStartOffset": "\(start)", "brook.logEndOffset": "\(end)",
