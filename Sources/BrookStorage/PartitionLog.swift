@@ -221,6 +221,7 @@ public final class PartitionLog {
             try flush.perform()
             completeFlush(flush)
         }
+        try activeSegment.persistIndexes()
         try FileSystem.sync(path: activeSegment.indexPath)
         try FileSystem.sync(path: activeSegment.timeIndexPath)
         for path in unsyncedTxnIndexes { try FileSystem.sync(path: path) }

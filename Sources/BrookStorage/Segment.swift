@@ -148,6 +148,12 @@ final class Segment {
         isActive = true
     }
 
+    /// Writes the active indexes' pending entries to their files (they are kept in memory until then).
+    func persistIndexes() throws {
+        try offsetIndex.file.persist()
+        try timeIndex.file.persist()
+    }
+
     func writeFinalTimeIndexEntry() throws {
         if maxTimestampSoFar >= 0, timeIndex.file.isMutable, !timeIndex.file.isFull {
             try timeIndex.maybeAppend(timestamp: maxTimestampSoFar, offset: offsetOfMaxTimestampSoFar)
