@@ -221,9 +221,7 @@ public final class PartitionLog {
             try flush.perform()
             completeFlush(flush)
         }
-        try activeSegment.persistIndexes()
-        try FileSystem.sync(path: activeSegment.indexPath)
-        try FileSystem.sync(path: activeSegment.timeIndexPath)
+        try activeSegment.persistAndSyncIndexes()
         for path in unsyncedTxnIndexes { try FileSystem.sync(path: path) }
         unsyncedTxnIndexes.removeAll()
         for segment in segments { try segment.close() }

@@ -154,6 +154,13 @@ final class Segment {
         try timeIndex.file.persist()
     }
 
+    /// Writes the indexes' pending entries and fsyncs the index files this process changed.
+    func persistAndSyncIndexes() throws {
+        try persistIndexes()
+        try offsetIndex.file.syncIfNeeded()
+        try timeIndex.file.syncIfNeeded()
+    }
+
     func writeFinalTimeIndexEntry() throws {
         if maxTimestampSoFar >= 0, timeIndex.file.isMutable, !timeIndex.file.isFull {
             try timeIndex.maybeAppend(timestamp: maxTimestampSoFar, offset: offsetOfMaxTimestampSoFar)

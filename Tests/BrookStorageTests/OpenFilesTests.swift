@@ -77,4 +77,25 @@ final class OpenFilesTests: XCTestCase {
         XCTAssertEqual(file.int32(entry: 0, field: 4), 9)
         try file.close()
     }
+
+    func testOnlyIndexesWrittenByThisProcessAreSyncedAtClose() throws {
+        let path = dir.path + "/00000000000000000000.timeindex"
+        let file = try IndexFile(path: path, entrySize: 12, maxEntries: 100, mutable: true)
+        XCTAssertFalse(file.needsSync, "nothing written yet")
+        try file.persist()
+        XCTAssertFalse(file.needsSync, "nothing pending")
+        try file.append(Array(repeating: 1, count: 12))
+        try file.persist()
+        XCTAssertTrue(file.needsSync)
+        try file.syncIfNeeded()
+        XCTAssertFalse(file.needsSync)
+        try file.close()
+
+        let reopened = try IndexFile(path: path, entrySize: 12, maxEntries: 100, mutable: true)
+        XCTAssertEqual(reopened.count, 1)
+        XCTAssertFalse(reopened.needsSync, "as the last close left it")
+        try reopened.truncate(toEntries: 0)
+        XCTAssertTrue(reopened.needsSync)
+        try reopened.close()
+    }
 }
