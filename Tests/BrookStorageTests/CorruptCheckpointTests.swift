@@ -122,6 +122,37 @@ final class CorruptCheckpointTests: XCTestCase {
         data.unlock()
     }
 
+    func testRecoveryPointBeyondTheLogEndScansEverySegment() throws {
+        let expected = try writeData()
+        try Data("0\n1\norders 0 9223372036854775807\n".utf8)
+            .write(to: URL(fileURLWithPath: dir.path + "/recovery-point-offset-checkpoint"))
+        let capture = CapturedLogs()
+        let (data, log) = try reopen(logger: capture.logger)
+        XCTAssertEqual(log.recoveredFromOffset, 0)
+        XCTAssertLessThanOrEqual(log.recoveryPoint, log.logEndOffset)
+        XCTAssertEqual(try readAll(log).map(\.base), expected.map(\.base))
+        XCTAssertTrue(capture.warnings.contains { $0.contains("recovery point checkpoint is beyond the log end") })
+        try log.close()
+        data.unlock()
+    }
+
+    func testImpossibleLogStartAfterACleanShutdownKeepsTheData() throws {
+        let expected = try writeData()
+        var data = try DataDirectory(path: dir.path)
+        try data.markCleanShutdown()
+        data.unlock()
+        try Data("0\n1\norders 0 9223372036854775807\n".utf8)
+            .write(to: URL(fileURLWithPath: dir.path + "/log-start-offset-checkpoint"))
+        let log: PartitionLog
+        (data, log) = try reopen(logger: CapturedLogs().logger)
+        XCTAssertTrue(data.wasCleanShutdown)
+        XCTAssertEqual(log.logStartOffset, 0)
+        XCTAssertEqual(log.logEndOffset, 13)
+        XCTAssertEqual(try readAll(log).map(\.base), expected.map(\.base))
+        try log.close()
+        data.unlock()
+    }
+
     func testNegativeOffsetsAndDisorderedEpochsAreRejectedByTheReaders() throws {
         let offsets = OffsetCheckpointFile(path: dir.path + "/cp")
         try Data("0\n1\na 0 -1\n".utf8).write(to: URL(fileURLWithPath: offsets.path))
