@@ -177,7 +177,6 @@ final class IndexFile {
         memory = withBytes { Array($0) }
         unmap()
         persistedCount = count
-        fileSize = count * entrySize
         isMutable = true
     }
 
