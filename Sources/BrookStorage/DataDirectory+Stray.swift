@@ -17,13 +17,6 @@ extension DataDirectory {
         return to
     }
 
-    /// Folders moved aside as stray, by path.
-    public func strayFolders() -> [String] {
-        let names = (try? FileSystem.list(path)) ?? []
-        return names.filter { $0.hasSuffix(Self.straySuffix) && FileSystem.isDirectory(path + "/" + $0) }
-            .sorted().map { path + "/" + $0 }
-    }
-
     /// Whether `tp` has a folder.
     public func hasFolder(_ tp: TopicPartition) -> Bool {
         FileSystem.isDirectory(path + "/" + tp.directoryName)
