@@ -44,6 +44,8 @@ public final class Broker: Sendable {
     /// internal topics, and readies the handlers. Call `startCoordinators()` once the listener is up.
     public convenience init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
                             clock: @escaping @Sendable () -> Int64 = Broker.wallClockMillis) throws {
+        // Before any log opens: a broker needs a descriptor per segment and per connection.
+        FileDescriptorLimit.raiseToHardLimit(logger: logger)
         try self.init(config: config, group: group, threadPool: threadPool, logger: logger, clock: clock,
                       internalTopicsGate: nil)
     }

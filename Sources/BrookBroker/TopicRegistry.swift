@@ -95,12 +95,8 @@ public final class TopicRegistry: @unchecked Sendable {
             let metadata = try dir.loadTopicMetadata()
             dynamicConfigs.load(try dir.loadDynamicBrokerConfigs())
             purgeDeletedPartitions()
-            var partitionCounts: [String: Int32] = [:]
-            for tp in dir.existingPartitions() {
-                partitionCounts[tp.topic] = max(partitionCounts[tp.topic] ?? 0, tp.partition + 1)
-            }
-            let names = Set(metadata.keys).union(partitionCounts.keys)
-            for name in names.sorted() {
+            let partitionCounts = try ownedPartitionCounts(metadata: metadata, in: dir)
+            for name in metadata.keys.sorted() {
                 var meta = metadata[name] ?? [:]
                 let count = max(Int32(meta["partitions"] ?? "") ?? 0, partitionCounts[name] ?? 0)
                 guard count > 0 else { continue }
@@ -125,6 +121,26 @@ public final class TopicRegistry: @unchecked Sendable {
         }
     }
 
+    /// The partition folders each topic's metadata owns (for metadata without a partition count,
+    /// written by older versions: every folder of the topic). Any other `<topic>-<partition>` folder
+    /// (its topic has no metadata, or its index is beyond the recorded count: a create that failed or
+    /// crashed half-way) is moved aside as stray, never opened. Call with `dataDirectoryLock` held.
+    private func ownedPartitionCounts(metadata: [String: [String: String]], in dir: DataDirectory) throws -> [String: Int32] {
+        var counts: [String: Int32] = [:]
+        for tp in dir.existingPartitions() {
+            let declared = metadata[tp.topic].map { meta in meta["partitions"].flatMap { Int32($0) } ?? Int32.max }
+            guard let declared, tp.partition < declared else {
+                let movedTo = try dir.moveAsideStray(tp)
+                logger.warning("moved aside a partition folder that no topic metadata owns", metadata: [
+                    "brook.partition": "\(tp)", "brook.movedTo": "\(movedTo)",
+                ])
+                continue
+            }
+            counts[tp.topic] = max(counts[tp.topic] ?? 0, tp.partition + 1)
+        }
+        return counts
+    }
+
     /// Writes a topic's `.properties` (id, partition count, `config.`-prefixed overrides). Call with
     /// `dataDirectoryLock` held.
     func saveMetadata(_ name: String, id: KafkaUUID, partitions: Int32, configs: [String: String]) throws {
@@ -146,19 +162,44 @@ public final class TopicRegistry: @unchecked Sendable {
     }
 
     /// Opens (creating if needed) the logs of partitions `range` of a topic with these overrides.
+    /// All or nothing: when one fails, the logs opened so far are closed and the folders this call
+    /// created are removed before the error is thrown.
     func openPartitions(_ name: String, _ range: Range<Int32>, configs: [String: String],
                         in dir: DataDirectory) throws -> [Partition] {
         let logConfig = resolver.logConfig(overrides: configs)
         let now = clock()
         var partitions: [Partition] = []
-        for index in range {
-            let tp = TopicPartition(topic: name, partition: index)
-            let log = try dir.openLog(tp, config: logConfig, now: now)
-            log.highWatermark = log.logEndOffset
-            partitions.append(Partition(topicPartition: tp, log: log, eventLoop: loop(for: tp), threadPool: threadPool,
-                                        logger: logger, clock: clock))
+        var created: [TopicPartition] = []
+        do {
+            for index in range {
+                let tp = TopicPartition(topic: name, partition: index)
+                if !dir.hasFolder(tp) { created.append(tp) }
+                let log = try dir.openLog(tp, config: logConfig, now: now)
+                log.highWatermark = log.logEndOffset
+                partitions.append(Partition(topicPartition: tp, log: log, eventLoop: loop(for: tp), threadPool: threadPool,
+                                            logger: logger, clock: clock))
+            }
+        } catch {
+            discard(partitions, removingFolders: created, in: dir)
+            throw error
         }
         return partitions
+    }
+
+    /// Undoes `openPartitions` for logs no one else has seen: closes them and removes `folders`.
+    func discard(_ partitions: [Partition], removingFolders folders: [TopicPartition], in dir: DataDirectory) {
+        for partition in partitions {
+            do { try partition.log.close() } catch {
+                logger.warning("could not close a partition of a failed request", metadata: [
+                    "brook.partition": "\(partition.topicPartition)", "error": "\(error)"])
+            }
+        }
+        for tp in folders {
+            do { try dir.removeUnusedPartitionFolder(tp) } catch {
+                logger.error("could not remove the folder of a partition of a failed request; it is moved aside at the next start",
+                             metadata: ["brook.partition": "\(tp)", "error": "\(error)"])
+            }
+        }
     }
 
     /// Creates a topic (or validates that it could be, with `validateOnly`).
@@ -186,8 +227,17 @@ public final class TopicRegistry: @unchecked Sendable {
             if validateOnly { return .success(nil) }
             let id = KafkaUUID.random()
             do {
-                try saveMetadata(name, id: id, partitions: partitionCount, configs: configs)
-                let topic = try openTopic(name: name, id: id, partitionCount: partitionCount, configs: configs, in: dir)
+                // Logs first, metadata last: a failure undoes the logs, and a crash in between leaves
+                // only folders no metadata owns, which the next start-up moves aside.
+                let partitions = try openPartitions(name, 0..<partitionCount, configs: configs, in: dir)
+                do {
+                    try saveMetadata(name, id: id, partitions: partitionCount, configs: configs)
+                } catch {
+                    try? dir.deleteTopicMetadata(name)
+                    discard(partitions, removingFolders: partitions.map(\.topicPartition), in: dir)
+                    throw error
+                }
+                let topic = Topic(name: name, id: id, partitions: partitions, configs: configs)
                 topics.withLockedValue { $0[name] = topic }
                 logger.info("created topic", metadata: ["brook.topic": "\(name)", "partitions": "\(partitionCount)"])
                 return .success(topic)

@@ -43,7 +43,8 @@ public struct OffsetCheckpointFile: Sendable {
         guard let bytes = try FileSystem.readAll(path) else { return [:] }
         var result: [TopicPartition: Int64] = [:]
         for parts in try CheckpointText.decode(bytes, fields: 3, path: path) {
-            guard let partition = Int32(parts[1]), partition >= 0, let offset = Int64(parts[2]) else {
+            // Offsets in these files are never negative: one that is means the file is damaged.
+            guard let partition = Int32(parts[1]), partition >= 0, let offset = Int64(parts[2]), offset >= 0 else {
                 throw StorageError.corruptCheckpoint("\(path): malformed entry \(parts.joined(separator: " "))")
             }
             result[TopicPartition(topic: String(parts[0]), partition: partition)] = offset
@@ -78,12 +79,18 @@ public struct LeaderEpochCheckpointFile: Sendable {
     /// The stored entries; empty when the file does not exist.
     public func read() throws -> [EpochEntry] {
         guard let bytes = try FileSystem.readAll(path) else { return [] }
-        return try CheckpointText.decode(bytes, fields: 2, path: path).map { parts in
-            guard let epoch = Int32(parts[0]), let start = Int64(parts[1]) else {
+        let entries = try CheckpointText.decode(bytes, fields: 2, path: path).map { parts in
+            guard let epoch = Int32(parts[0]), epoch >= 0, let start = Int64(parts[1]), start >= 0 else {
                 throw StorageError.corruptCheckpoint("\(path): malformed entry \(parts.joined(separator: " "))")
             }
             return EpochEntry(epoch: epoch, startOffset: start)
         }
+        // The cache only ever appends larger epochs at later offsets, so anything else is damage.
+        for (earlier, later) in zip(entries, entries.dropFirst())
+        where later.epoch <= earlier.epoch || later.startOffset < earlier.startOffset {
+            throw StorageError.corruptCheckpoint("\(path): entries out of order at epoch \(later.epoch)")
+        }
+        return entries
     }
 
     public func write(_ entries: [EpochEntry]) throws {

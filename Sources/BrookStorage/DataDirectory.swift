@@ -16,8 +16,16 @@ public final class DataDirectory {
     private var logStartOffsets: [TopicPartition: Int64]
 
     static let cleanShutdownMarker = ".brook_clean_shutdown"
-    var recoveryPointFile: OffsetCheckpointFile { OffsetCheckpointFile(path: path + "/recovery-point-offset-checkpoint") }
-    var logStartFile: OffsetCheckpointFile { OffsetCheckpointFile(path: path + "/log-start-offset-checkpoint") }
+    var recoveryPointFile: OffsetCheckpointFile { Self.recoveryPointFile(in: path) }
+    var logStartFile: OffsetCheckpointFile { Self.logStartFile(in: path) }
+
+    static func recoveryPointFile(in path: String) -> OffsetCheckpointFile {
+        OffsetCheckpointFile(path: path + "/recovery-point-offset-checkpoint")
+    }
+
+    static func logStartFile(in path: String) -> OffsetCheckpointFile {
+        OffsetCheckpointFile(path: path + "/log-start-offset-checkpoint")
+    }
 
     /// Creates the directory if needed, takes its lock (`StorageError.dataDirInUse` if held), reads
     /// the checkpoints and consumes the clean-shutdown marker.
@@ -30,11 +38,11 @@ public final class DataDirectory {
         lock = try DataDirLock(directory: path)
         let marker = path + "/" + Self.cleanShutdownMarker
         wasCleanShutdown = FileSystem.exists(marker)
-        recoveryPoints = [:]
-        logStartOffsets = [:]
+        recoveryPoints = Self.readTolerantly(Self.recoveryPointFile(in: path), logger: logger,
+                                             consequence: "recovering every partition from its first segment")
+        logStartOffsets = Self.readTolerantly(Self.logStartFile(in: path), logger: logger,
+                                              consequence: "each log starts at its first segment")
         do {
-            recoveryPoints = try recoveryPointFile.read()
-            logStartOffsets = try logStartFile.read()
             if wasCleanShutdown {
                 try FileSystem.remove(marker)
                 try FileSystem.sync(path: path, directory: true)
@@ -49,6 +57,22 @@ public final class DataDirectory {
             logger.info("opened data directory", metadata: [
                 "brook.dataDir": "\(path)", "brook.cleanShutdown": "\(wasCleanShutdown)",
             ])
+        }
+    }
+
+    /// The entries of a data-directory checkpoint, or none when the file is damaged: as Kafka does, a
+    /// checkpoint that does not parse is logged and replaced by the safe default (no recovery point
+    /// means a full recovery scan; no log start means the first segment's base) instead of stopping
+    /// start-up. The next checkpoint write replaces the file.
+    static func readTolerantly(_ file: OffsetCheckpointFile, logger: Logger,
+                               consequence: String) -> [TopicPartition: Int64] {
+        do {
+            return try file.read()
+        } catch {
+            logger.warning("ignoring unreadable checkpoint file; \(consequence)", metadata: [
+                "brook.file": "\(file.path)", "error": "\(error)",
+            ])
+            return [:]
         }
     }
 

@@ -7,22 +7,34 @@ import Darwin
 #endif
 
 /// A file of fixed-size big-endian entries. While its segment is active the entries live in memory
-/// and new ones are appended to the file with pwrite; once sealed the file is mapped read-only.
+/// and reach the file when the segment is sealed or closed (or `persist()` is called); once sealed
+/// the file is mapped read-only. No file descriptor is held in either state, so a partition costs
+/// one descriptor (its active `.log`) however many index files it has.
+///
+/// An active index need not be on disk before then: it is sparse, and start-up recovery rebuilds the
+/// active segment's index (it scans that segment after any unclean shutdown) or checks it.
 final class IndexFile {
     let path: String
     let entrySize: Int
     let maxEntries: Int
-    private var file: PosixFile?
     private var memory: [UInt8] = []
     private var mapping: UnsafeRawBufferPointer?
     /// Whole entries present.
     private(set) var count: Int = 0
+    /// Entries already written to the file (only while mutable; the rest wait for `persist()`).
+    private(set) var persistedCount: Int = 0
+    /// Bytes in the file when it was last opened or written (a torn tail may exceed the entries).
+    private var fileSize: Int = 0
     /// True when the file length was not a multiple of the entry size.
     private(set) var hadPartialEntry = false
     /// False when the file had to be created (a missing index must be rebuilt).
     private(set) var existed = true
+    private(set) var isMutable: Bool
+    /// Whether this process wrote the file since its last `syncIfNeeded()`: an index left as the
+    /// previous clean shutdown synced it needs no fsync at close, which keeps shutdown with
+    /// thousands of idle partitions short.
+    private(set) var needsSync = false
 
-    var isMutable: Bool { file != nil }
     var isFull: Bool { count >= maxEntries }
 
     init(path: String, entrySize: Int, maxEntries: Int, mutable: Bool) throws {
@@ -30,18 +42,19 @@ final class IndexFile {
         self.entrySize = entrySize
         self.maxEntries = max(1, maxEntries)
         self.existed = FileSystem.exists(path)
+        self.isMutable = mutable
         let file = try PosixFile(path: path, flags: O_RDWR | O_CREAT)
-        let size = try file.size()
-        count = size / entrySize
-        hadPartialEntry = size % entrySize != 0
+        defer { try? file.close() }
+        fileSize = try file.size()
+        count = fileSize / entrySize
+        hadPartialEntry = fileSize % entrySize != 0
         if mutable {
             var buffer = try file.read(count: count * entrySize, at: 0)
             memory = buffer.readBytes(length: buffer.readableBytes) ?? []
             count = memory.count / entrySize
-            self.file = file
+            persistedCount = count
         } else {
             try map(file)
-            try file.close()
         }
     }
 
@@ -79,29 +92,55 @@ final class IndexFile {
         withBytes { Int64(bigEndian: $0.loadUnaligned(fromByteOffset: entry * entrySize + field, as: Int64.self)) }
     }
 
-    /// Appends one encoded entry (only while mutable).
+    /// Appends one encoded entry in memory (only while mutable); `persist()` writes it.
     func append(_ entry: [UInt8]) throws {
         precondition(entry.count == entrySize && isMutable)
-        try file!.write(entry, at: count * entrySize)
         memory.append(contentsOf: entry)
         count += 1
+    }
+
+    /// Writes the entries not yet in the file (and drops a torn tail beyond them): one open, one
+    /// pwrite, one close. Nothing to do when the file is up to date.
+    func persist() throws {
+        guard isMutable, persistedCount < count || fileSize != count * entrySize else { return }
+        let file = try PosixFile(path: path, flags: O_RDWR | O_CREAT)
+        defer { try? file.close() }
+        let from = persistedCount * entrySize
+        if persistedCount < count {
+            try memory.withUnsafeBytes { try file.write(UnsafeRawBufferPointer(rebasing: $0[from..<(count * entrySize)]), at: from) }
+        }
+        if fileSize > count * entrySize { try file.truncate(to: count * entrySize) }
+        persistedCount = count
+        fileSize = count * entrySize
+        hadPartialEntry = false
+        needsSync = true
+    }
+
+    /// fsyncs the file if this process wrote it since the last call. Blocking.
+    func syncIfNeeded() throws {
+        guard needsSync else { return }
+        try FileSystem.sync(path: path)
+        needsSync = false
     }
 
     /// Replaces the whole file with `entries` (already encoded, back to back).
     func replaceAll(with entries: [UInt8]) throws {
         precondition(entries.count % entrySize == 0)
         unmap()
-        let writer = try file ?? PosixFile(path: path, flags: O_RDWR | O_CREAT)
+        let writer = try PosixFile(path: path, flags: O_RDWR | O_CREAT)
+        defer { try? writer.close() }
         try writer.truncate(to: 0)
         try writer.write(entries, at: 0)
         count = entries.count / entrySize
+        persistedCount = count
+        fileSize = entries.count
         hadPartialEntry = false
         existed = true
+        needsSync = true
         if isMutable {
             memory = entries
         } else {
             try map(writer)
-            try writer.close()
         }
     }
 
@@ -109,34 +148,44 @@ final class IndexFile {
     func truncate(toEntries newCount: Int) throws {
         precondition(isMutable)
         guard newCount < count else { return }
-        try file!.truncate(to: newCount * entrySize)
         memory.removeLast((count - newCount) * entrySize)
         count = newCount
+        if newCount < persistedCount {
+            let file = try PosixFile(path: path, flags: O_RDWR | O_CREAT)
+            defer { try? file.close() }
+            try file.truncate(to: newCount * entrySize)
+            persistedCount = newCount
+            fileSize = newCount * entrySize
+            needsSync = true
+        }
     }
 
-    /// Stops accepting appends and maps the file read-only.
+    /// Writes the pending entries, stops accepting appends and maps the file read-only.
     func seal() throws {
-        guard let file else { return }
+        guard isMutable else { return }
+        try persist()
+        let file = try PosixFile(path: path, flags: O_RDONLY)
+        defer { try? file.close() }
         try map(file)
-        try file.close()
-        self.file = nil
+        isMutable = false
         memory = []
     }
 
     /// Makes a sealed index appendable again (its segment became the active one).
     func unseal() throws {
-        guard file == nil else { return }
-        let writer = try PosixFile(path: path, flags: O_RDWR | O_CREAT)
+        guard !isMutable else { return }
         memory = withBytes { Array($0) }
         unmap()
-        file = writer
+        persistedCount = count
+        isMutable = true
     }
 
+    /// Writes the pending entries and releases the memory or mapping.
     func close() throws {
+        try persist()
         unmap()
-        try file?.close()
-        file = nil
         memory = []
+        isMutable = false
     }
 
     /// Encodes integers big-endian into an entry.

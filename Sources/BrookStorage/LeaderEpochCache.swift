@@ -1,11 +1,32 @@
+import Logging
+
 /// The partition's leader epochs and the offset each began at, persisted in `leader-epoch-checkpoint`.
+/// The file is opened only to be read at start-up and replaced on a change; no descriptor is kept.
 final class LeaderEpochCache {
     private let file: LeaderEpochCheckpointFile
     private(set) var entries: [EpochEntry]
+    /// True when the file was damaged and ignored: the owner rebuilds the entries from the log.
+    let wasUnreadable: Bool
 
-    init(directory: String) throws {
+    /// Reads the checkpoint. A damaged file is logged and treated as empty (`wasUnreadable`), so a
+    /// bad checkpoint never stops the partition from opening.
+    init(directory: String, logger: Logger) {
         file = LeaderEpochCheckpointFile(path: directory + "/leader-epoch-checkpoint")
-        entries = try file.read()
+        do {
+            entries = try file.read()
+            wasUnreadable = false
+        } catch {
+            logger.warning("ignoring unreadable leader epoch checkpoint; rebuilding it from the log",
+                           metadata: ["brook.file": "\(file.path)", "error": "\(error)"])
+            entries = []
+            wasUnreadable = true
+        }
+    }
+
+    /// Replaces every entry (a rebuild from the log) and rewrites the file.
+    func replaceAll(with rebuilt: [EpochEntry]) throws {
+        entries = rebuilt
+        try file.write(entries)
     }
 
     var latestEpoch: Int32? { entries.last?.epoch }

@@ -1,3 +1,4 @@
+import BrookRecords
 import Logging
 
 extension PartitionLog {
@@ -90,5 +91,27 @@ extension PartitionLog {
             i += 1
         }
         return segments
+    }
+}
+
+extension PartitionLog {
+    /// Rebuilds the leader-epoch cache from the epochs stamped on the stored batches (after its
+    /// checkpoint was found damaged): walks the batch headers from the log start and records each
+    /// epoch larger than the last one seen.
+    func rebuildLeaderEpochs() throws {
+        var rebuilt: [EpochEntry] = []
+        for segment in segments {
+            var position = 0
+            while let header = try segment.header(at: position), header.totalSize >= RecordBatchHeader.size,
+                  position + header.totalSize <= segment.size {
+                let epoch = header.partitionLeaderEpoch
+                if epoch >= 0, epoch > (rebuilt.last?.epoch ?? -1), header.lastOffset >= logStartOffset {
+                    rebuilt.append(EpochEntry(epoch: epoch, startOffset: max(header.baseOffset, logStartOffset)))
+                }
+                position += header.totalSize
+            }
+        }
+        try epochCache.replaceAll(with: rebuilt)
+        logger.warning("rebuilt the leader epoch cache from the log", metadata: ["brook.epochs": "\(rebuilt.count)"])
     }
 }

@@ -53,10 +53,29 @@ public final class PartitionLog {
         self.config = config
         self.logger = logger
         self.health = health ?? LogDirectoryHealth(path: directory, logger: logger)
+        var recoveryPoint = recoveryPoint
         var segments = try Self.loadSegments(
             directory: directory, config: config, recoveryPoint: recoveryPoint,
             logStartOffset: logStartOffset, cleanShutdown: cleanShutdown, now: now, logger: logger)
+        if !cleanShutdown, segments.count > 1, recoveryPoint > segments[segments.count - 1].nextOffset {
+            // Flushed data survives a crash, so a recovery point past the recovered end is a damaged
+            // checkpoint: the segments it let recovery skip are scanned after all.
+            logger.warning("recovery point checkpoint is beyond the log end; scanning every segment",
+                           metadata: ["brook.recoveryPoint": "\(recoveryPoint)"])
+            for segment in segments { try segment.close() }
+            recoveryPoint = 0
+            segments = try Self.loadSegments(
+                directory: directory, config: config, recoveryPoint: 0,
+                logStartOffset: logStartOffset, cleanShutdown: false, now: now, logger: logger)
+        }
         var start = max(logStartOffset ?? segments[0].baseOffset, segments[0].baseOffset)
+        if cleanShutdown, start > segments[segments.count - 1].nextOffset {
+            // Nothing is lost in a clean shutdown and the log start never passes the high watermark,
+            // so this checkpoint is damaged: keep the data rather than empty the log.
+            logger.warning("log start checkpoint is beyond the log end after a clean shutdown; ignoring it",
+                           metadata: ["brook.offset": "\(start)"])
+            start = segments[0].baseOffset
+        }
         if start > segments[segments.count - 1].nextOffset {
             logger.warning("log start offset is beyond the log end; starting an empty log there",
                            metadata: ["brook.offset": "\(start)"])
@@ -75,7 +94,8 @@ public final class PartitionLog {
         }
         self.preparedFlushOffset = self.recoveryPoint
         self.lastFlushMs = now
-        self.epochCache = try LeaderEpochCache(directory: directory)
+        self.epochCache = LeaderEpochCache(directory: directory, logger: logger)
+        if epochCache.wasUnreadable { try rebuildLeaderEpochs() }
         try epochCache.truncate(fromEndOffset: end)
         logger.debug("opened log", metadata: [
             "brook.logStartOffset": "\(start)", "brook.logEndOffset": "\(end)",
@@ -261,8 +281,7 @@ public final class PartitionLog {
             try flush.perform()
             completeFlush(flush)
         }
-        try FileSystem.sync(path: activeSegment.indexPath)
-        try FileSystem.sync(path: activeSegment.timeIndexPath)
+        try activeSegment.persistAndSyncIndexes()
         for path in unsyncedTxnIndexes { try FileSystem.sync(path: path) }
         unsyncedTxnIndexes.removeAll()
         for segment in segments { try segment.close() }

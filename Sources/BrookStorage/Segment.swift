@@ -168,6 +168,19 @@ final class Segment {
         isActive = true
     }
 
+    /// Writes the active indexes' pending entries to their files (they are kept in memory until then).
+    func persistIndexes() throws {
+        try offsetIndex.file.persist()
+        try timeIndex.file.persist()
+    }
+
+    /// Writes the indexes' pending entries and fsyncs the index files this process changed.
+    func persistAndSyncIndexes() throws {
+        try persistIndexes()
+        try offsetIndex.file.syncIfNeeded()
+        try timeIndex.file.syncIfNeeded()
+    }
+
     func writeFinalTimeIndexEntry() throws {
         if maxTimestampSoFar >= 0, timeIndex.file.isMutable, !timeIndex.file.isFull {
             try timeIndex.maybeAppend(timestamp: maxTimestampSoFar, offset: offsetOfMaxTimestampSoFar)

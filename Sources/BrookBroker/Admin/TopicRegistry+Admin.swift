@@ -63,8 +63,15 @@ extension TopicRegistry {
             }
             if validateOnly { return .success(()) }
             do {
-                try saveMetadata(topic.name, id: topic.id, partitions: count, configs: topic.configs)
+                // All or nothing, as in createTopic: new logs first (undone on failure), metadata last.
                 let added = try openPartitions(topic.name, current..<count, configs: topic.configs, in: directory)
+                do {
+                    try saveMetadata(topic.name, id: topic.id, partitions: count, configs: topic.configs)
+                } catch {
+                    try? saveMetadata(topic.name, id: topic.id, partitions: current, configs: topic.configs)
+                    discard(added, removingFolders: added.map(\.topicPartition), in: directory)
+                    throw error
+                }
                 topic.appendPartitions(added)
                 return .success(())
             } catch {
