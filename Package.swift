@@ -109,12 +109,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "BrookProtocolTests", dependencies: ["BrookProtocol", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
-        .testTarget(name: "BrookRecordsTests", dependencies: ["BrookRecords", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
-        .testTarget(name: "BrookStorageTests", dependencies: ["BrookStorage", "BrookRecords", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
-        .testTarget(name: "BrookCoordinationTests", dependencies: ["BrookCoordination", "BrookProtocol", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        // Helpers every test target shares (seeded generators, ...), instead of a copy per target.
+        .target(name: "BrookTestSupport", path: "Tests/BrookTestSupport", swiftSettings: strict),
+        .testTarget(name: "BrookProtocolTests", dependencies: ["BrookProtocol", "BrookTestSupport", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "BrookRecordsTests", dependencies: ["BrookRecords", "BrookTestSupport", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "BrookStorageTests", dependencies: ["BrookStorage", "BrookTestSupport", "BrookRecords", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "BrookCoordinationTests", dependencies: ["BrookCoordination", "BrookTestSupport", "BrookProtocol", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookClientTests", dependencies: ["BrookClient", "BrookProtocol", "BrookRecords", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "BrookCLITests", dependencies: ["brook", "BrookClient", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
-        .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),
+        .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookTestSupport", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),
     ]
 )

@@ -2,23 +2,12 @@ import BrookBroker
 @testable import BrookServer
 import NIOCore
 import XCTest
+import BrookTestSupport
 
 /// Random event sequences against `ConnectionState`: the in-flight bound always holds, requests
 /// start in arrival order, every answer is written exactly once and in request order, and a read
 /// is only let through when the connection may take more.
 final class ConnectionStatePropertyTests: XCTestCase {
-    /// A small seeded generator, so a failing run can be replayed.
-    private struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private func tag(_ frame: OutboundFrame) -> UInt64? {
         guard case .byteBuffer(let b) = frame.parts.first else { return nil }
         return b.getInteger(at: b.readerIndex, as: UInt64.self)
@@ -26,7 +15,7 @@ final class ConnectionStatePropertyTests: XCTestCase {
 
     func testRandomEventSequencesKeepTheRules() {
         for seed in UInt64(1)...200 {
-            var rng = SplitMix64(state: seed)
+            var rng = SeededRNG(seed: seed)
             let maxInFlight = Int.random(in: 1...6, using: &rng)
             let now = NIODeadline.uptimeNanoseconds(0)
             var s = ConnectionState(limits: .init(maxInFlight: maxInFlight, requestReadTimeout: nil, idleTimeout: nil), now: now)

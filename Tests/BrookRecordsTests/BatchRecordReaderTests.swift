@@ -2,6 +2,7 @@ import NIOCore
 import XCTest
 
 @testable import BrookRecords
+import BrookTestSupport
 
 /// `BatchRecordReader` walks a batch one record at a time (stopping wherever the caller stops),
 /// and batches whose record count cannot fit their size are refused before anything is decompressed.

@@ -2,6 +2,7 @@ import NIOCore
 import XCTest
 
 @testable import BrookRecords
+import BrookTestSupport
 
 final class CompressionTests: XCTestCase {
     let codecs: [CompressionCodec] = [.gzip, .snappy, .lz4, .zstd]

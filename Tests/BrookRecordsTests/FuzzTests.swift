@@ -2,6 +2,7 @@ import NIOCore
 import XCTest
 
 @testable import BrookRecords
+import BrookTestSupport
 
 /// Random and mutated input must only ever produce errors, never traps or hangs.
 final class FuzzTests: XCTestCase {

@@ -2,6 +2,7 @@ import NIOCore
 import XCTest
 
 @testable import BrookRecords
+import BrookTestSupport
 
 final class VarintTests: XCTestCase {
     func testKnownEncodings() {

@@ -2,6 +2,7 @@ import BrookRecords
 @testable import BrookStorage
 import NIOCore
 import XCTest
+import BrookTestSupport
 
 /// Offsets, timestamps and sequences from the wire or disk take any Int64/Int32 value: no arithmetic
 /// on them may trap (issue 10, item 1).
@@ -145,7 +146,7 @@ final class DamagedHeaderFuzzTests: XCTestCase {
     func testExtremeValuesInStoredHeadersNeverTrap() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
-        var rng = SeededGenerator(state: 0xB0B)
+        var rng = SeededRNG(seed: 0xB0B)
         let batch = makeBatch(records: 2, valueSize: 10)
         let config = LogConfig(segmentBytes: batch.readableBytes * 4, indexIntervalBytes: 1)
         for round in 0..<120 {

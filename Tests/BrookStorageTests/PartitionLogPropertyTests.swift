@@ -2,18 +2,7 @@
 import Foundation
 import NIOCore
 import XCTest
-
-/// Deterministic SplitMix64 so failures reproduce from the seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import BrookTestSupport
 
 final class PartitionLogPropertyTests: XCTestCase {
     struct StoredBatch {
@@ -31,7 +20,7 @@ final class PartitionLogPropertyTests: XCTestCase {
     }
 
     func runScenario(seed: UInt64) throws {
-        var rng = SeededGenerator(state: seed)
+        var rng = SeededRNG(seed: seed)
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
         let config = LogConfig(segmentBytes: Int.random(in: 2_000...4_000, using: &rng),
