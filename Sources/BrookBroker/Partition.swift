@@ -21,7 +21,11 @@ public final class Partition: @unchecked Sendable {
     let leaderEpoch: Int32 = 0
 
     private var flushWaiters: [(offset: Int64, promise: EventLoopPromise<Void>)] = []
-    private var flushInFlight = false
+    /// The flush running now, if any (group commit: at most one per partition).
+    private var flushInFlight: EventLoopFuture<Void>?
+    /// A write-back kick is running on `BackgroundIO`; later kicks wait merged in `queuedWriteBack`.
+    private var writeBackInFlight = false
+    private var queuedWriteBack: WriteBackRequest?
     private var fetchWaiters: [ObjectIdentifier: DelayedFetch] = [:]
     /// Idempotent/transactional producers seen on this partition, rebuilt from the log on start-up.
     var producers: ProducerStateManager
@@ -76,8 +80,9 @@ public final class Partition: @unchecked Sendable {
                 if rolled { self.snapshotProducers() }
                 self.producers.record(headers, firstOffset: r.firstOffset)
                 // As Kafka, a rolled segment is flushed at once, so the recovery point (checkpointed
-                // periodically) moves past it even when no acks=all producer asks for fsyncs.
-                if rolled { self.startFlushIfIdle() }
+                // periodically) moves past it even when no acks=all producer asks for fsyncs; in the
+                // background, as nobody waits for it.
+                if rolled { self.startFlushIfIdle(background: true) }
                 result = Appended(firstOffset: r.firstOffset, lastOffset: r.lastOffset, maxTimestamp: r.maxTimestamp,
                                   logStartOffset: self.log.logStartOffset)
             } catch {
@@ -90,11 +95,21 @@ public final class Partition: @unchecked Sendable {
         }
     }
 
-    /// Hands a write-back kick to the thread pool (it can block on a congested device).
+    /// Hands a write-back kick to `BackgroundIO` (it can block on a congested device). One at a time
+    /// per partition: kicks asked for meanwhile are merged into one, so a flood queues no backlog.
     private func startWriteBack(_ kick: WriteBackRequest) {
-        threadPool.submit { state in
-            guard case .active = state else { return }
-            kick.start()
+        eventLoop.preconditionInEventLoop()
+        guard !writeBackInFlight else {
+            queuedWriteBack = queuedWriteBack.map { $0.merged(with: kick) } ?? kick
+            return
+        }
+        writeBackInFlight = true
+        BackgroundIO.run(on: eventLoop) { kick.start() }.whenComplete { _ in
+            self.writeBackInFlight = false
+            if let next = self.queuedWriteBack {
+                self.queuedWriteBack = nil
+                self.startWriteBack(next)
+            }
         }
     }
 
@@ -124,10 +139,11 @@ public final class Partition: @unchecked Sendable {
 
     /// Group commit: one fsync covers every append that arrived before it started. Once the log
     /// directory is offline every waiter fails: an fsync that succeeds after one that failed proves
-    /// nothing, so nothing written after the hole is acknowledged.
-    func startFlushIfIdle() {
+    /// nothing, so nothing written after the hole is acknowledged. A `background` flush (nobody
+    /// waits for it) runs on `BackgroundIO`, the others on the thread pool.
+    func startFlushIfIdle(background: Bool = false) {
         eventLoop.preconditionInEventLoop()
-        guard !flushInFlight else { return }
+        guard flushInFlight == nil else { return }
         if let offline = log.health.offlineError {
             completeFlushWaiters(upTo: Int64.max, error: offline)
             return
@@ -137,9 +153,12 @@ public final class Partition: @unchecked Sendable {
             completeFlushWaiters(upTo: log.recoveryPoint, error: nil)
             return
         }
-        flushInFlight = true
-        threadPool.runIfActive(eventLoop: eventLoop) { try pending.perform() }.hop(to: eventLoop).whenComplete { result in
-            self.flushInFlight = false
+        let flushed = background
+            ? BackgroundIO.run(on: eventLoop) { try pending.perform() }
+            : threadPool.runIfActive(eventLoop: eventLoop) { try pending.perform() }.hop(to: eventLoop)
+        flushInFlight = flushed
+        flushed.whenComplete { result in
+            self.flushInFlight = nil
             switch result {
             case .success:
                 self.log.completeFlush(pending)
@@ -260,7 +279,12 @@ public final class Partition: @unchecked Sendable {
 
     /// Flushes and closes the log; returns what the checkpoints need.
     func close() -> EventLoopFuture<(recoveryPoint: Int64, logStartOffset: Int64)> {
-        eventLoop.submit {
+        // A flush still running holds the segments' descriptors: close after it, not under it.
+        eventLoop.flatSubmit {
+            (self.flushInFlight ?? self.eventLoop.makeSucceededVoidFuture()).flatMapError { _ in
+                self.eventLoop.makeSucceededVoidFuture()
+            }
+        }.flatMapThrowing {
             if self.producers.mapEndOffset == self.log.logEndOffset, self.log.health.offlineReason == nil {
                 do {
                     try PartitionLog.writeProducerSnapshot(self.producers, directory: self.log.directory)

@@ -58,4 +58,14 @@ final class WriteBackTests: XCTestCase {
         XCTAssertFalse(WriteBackRequest(path: dir.path + "/missing.log", range: 0..<10).start())
         try log.close()
     }
+
+    /// Kicks queued behind a running one are merged: one range for the same file, the newer file's
+    /// alone after a roll.
+    func testQueuedKicksMergeIntoOne() {
+        let first = WriteBackRequest(path: "/d/0.log", range: 0..<4096)
+        let second = WriteBackRequest(path: "/d/0.log", range: 4096..<8192)
+        XCTAssertEqual(first.merged(with: second), WriteBackRequest(path: "/d/0.log", range: 0..<8192))
+        let rolled = WriteBackRequest(path: "/d/9.log", range: 0..<100)
+        XCTAssertEqual(first.merged(with: second).merged(with: rolled), rolled)
+    }
 }
