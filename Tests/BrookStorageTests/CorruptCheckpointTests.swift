@@ -1,5 +1,6 @@
 @testable import BrookStorage
 import Logging
+import NIOConcurrencyHelpers
 import Foundation
 import XCTest
 
@@ -165,35 +166,16 @@ final class CorruptCheckpointTests: XCTestCase {
     }
 }
 
-/// Collects the messages and metadata of warnings and errors logged through `logger`.
-final class CapturedLogs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
+/// The warnings and errors logged through `logger`, each as its message followed by its metadata.
+final class CapturedLogs: Sendable {
+    let logger: Logger
+    private let entries: NIOLockedValueBox<[CapturingLogHandler.Entry]>
 
-    var warnings: [String] { lock.withLock { lines } }
+    init() { (logger, entries) = CapturingLogHandler.logger() }
 
-    var logger: Logger {
-        Logger(label: "test") { _ in Handler(sink: self) }
-    }
-
-    fileprivate func record(_ line: String) {
-        lock.withLock { lines.append(line) }
-    }
-
-    private struct Handler: LogHandler {
-        let sink: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            guard event.level >= .warning else { return }
-            let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
-            sink.record("\(event.message) \(all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+    var warnings: [String] {
+        entries.withLockedValue { $0 }.filter { $0.level >= .warning }.map { entry in
+            "\(entry.message) " + entry.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
     }
 }
