@@ -129,6 +129,17 @@ class FrameStream:
                 self.inbox += chunk
 
 
+def responses_in_order(sock: socket.socket, frames: list[bytes], sent_bytes: int, seconds: float):
+    """Sends what `send_until_blocked` could not while reading the answers; yields each response
+    payload, checking the correlation ids (1, 2, ...) come back in request order."""
+    stream = FrameStream(sock, b"".join(frames)[sent_bytes:])
+    deadline = time.monotonic() + seconds
+    for i in range(len(frames)):
+        payload = stream.next_frame(deadline)
+        assert struct.unpack_from(">i", payload)[0] == i + 1
+        yield payload
+
+
 def test_fetch_naming_one_partition_many_times_is_answered_once(brook, topic):
     produce_confluent(brook.bootstrap, topic, [{"value": b"x" * 100}])
     before = settled_fd_count(brook)
@@ -166,11 +177,8 @@ def test_pipelined_fetches_never_read_do_not_hold_a_descriptor_each(brook, topic
             time.sleep(0.05)
         assert peak - before < 100, f"{peak - before} descriptors held for {sent_frames} unread Fetches"
         # Now read: every response arrives, in request order.
-        stream = FrameStream(sock, b"".join(frames)[sent_bytes:])
-        deadline = time.monotonic() + 60
-        for i in range(count):
-            payload = stream.next_frame(deadline)
-            assert struct.unpack_from(">i", payload)[0] == i + 1
+        for _ in responses_in_order(sock, frames, sent_bytes, 60):
+            pass
     finally:
         sock.close()
     assert brook.is_running()
@@ -193,11 +201,7 @@ def test_connection_is_not_read_while_its_requests_are_owed(brook_factory, topic
         assert rss_blocked - rss_before < 64 * 1024, f"RSS grew {rss_blocked - rss_before} KiB"
         # An append answers the parked fetches; reading resumes and the rest are answered at once.
         produce_confluent(brook.bootstrap, topic, [{"value": b"second"}])
-        stream = FrameStream(sock, b"".join(frames)[sent_bytes:])
-        deadline = time.monotonic() + 90
-        for i in range(count):
-            payload = stream.next_frame(deadline)
-            assert struct.unpack_from(">i", payload)[0] == i + 1
+        for payload in responses_in_order(sock, frames, sent_bytes, 90):
             [(_, _, error, records)] = [e for e in parse_fetch_v4(payload[4:])]
             assert error == 0 and kafka_wire.parse_batches(records)[0].base_offset == 1
     finally:
@@ -217,11 +221,8 @@ def test_unread_responses_stop_the_broker_reading(brook_factory, topic):
         sent_frames, sent_bytes = send_until_blocked(sock, frames, stall_seconds=2.0)
         assert sent_frames < count - 100, \
             f"the broker read {sent_frames} requests of a client that reads none of its responses"
-        stream = FrameStream(sock, b"".join(frames)[sent_bytes:])
-        deadline = time.monotonic() + 90
-        for i in range(count):
-            payload = stream.next_frame(deadline)
-            assert struct.unpack_from(">i", payload)[0] == i + 1
+        for _ in responses_in_order(sock, frames, sent_bytes, 90):
+            pass
     finally:
         sock.close()
     assert brook.is_running()
@@ -233,11 +234,8 @@ def test_pipelined_requests_never_read_are_all_answered_in_order(brook):
     sock = kafka_wire.connect(brook.bootstrap, timeout=30)
     try:
         sent_frames, sent_bytes = send_until_blocked(sock, frames, stall_seconds=1.0)
-        stream = FrameStream(sock, b"".join(frames)[sent_bytes:])
-        deadline = time.monotonic() + 90
-        for i in range(count):
-            payload = stream.next_frame(deadline)
-            assert struct.unpack_from(">i", payload)[0] == i + 1
+        for _ in responses_in_order(sock, frames, sent_bytes, 90):
+            pass
     finally:
         sock.close()
 
