@@ -14,67 +14,40 @@ extension GroupShardRunner {
             guard self.status == .loading else { return self.eventLoop.makeSucceededVoidFuture() }
             self.partition = partition
             let offsets = partition.currentOffsets
-            return self.loadChunk(from: offsets.logStartOffset, upTo: offsets.highWatermark, records: 0)
+            return partition.replayInternalLog(
+                from: offsets.logStartOffset, upTo: offsets.highWatermark, chunkBytes: Self.loadChunkBytes,
+                logName: "group metadata", logger: self.logger, isLoading: { self.status == .loading },
+                apply: { batch, chunkStart in self.replay(batch, from: chunkStart) }
+            ).flatMap { records in self.activate(records: records) }
         }
     }
 
-    private func loadChunk(from offset: Int64, upTo end: Int64, records: Int) -> EventLoopFuture<Void> {
-        guard offset < end else { return activate(records: records) }
-        // The runner shares the partition's event loop, so it may read the log directly; once the
-        // shard is closed (shutdown) the log may be closed too, so stop reading.
-        return eventLoop.submit { () -> ByteBuffer? in
-            guard self.status == .loading, let partition = self.partition else { return nil }
-            return try partition.log.read(from: offset, maxBytes: Self.loadChunkBytes, upTo: end, minOneBatch: true).records
-        }.flatMap { chunk in
-            guard let chunk else { return self.eventLoop.makeSucceededVoidFuture() }
-            let (next, count) = self.replay(chunk, from: offset)
-            guard next > offset else { return self.activate(records: records + count) }
-            return self.loadChunk(from: next, upTo: end, records: records + count)
-        }.flatMapError { error in
-            self.logger.error("stopped loading group metadata", metadata: [
-                "brook.partition": "\(self.topicPartitionName)", "error": "\(error)"])
-            return self.activate(records: records)
-        }
-    }
-
-    /// Applies every record in `chunk`; returns the offset after the last batch read.
-    private func replay(_ chunk: ByteBuffer, from offset: Int64) -> (next: Int64, records: Int) {
-        let batches: [RecordBatch]
-        do {
-            batches = try RecordBatch.decodeAll(chunk, maxDecompressedSize: 64 * 1024 * 1024)
-        } catch {
-            logger.error("undecodable batch in group metadata log", metadata: [
-                "brook.partition": "\(topicPartitionName)", "offset": "\(offset)", "error": "\(error)"])
-            return (offset, 0)
-        }
-        var next = offset
-        var count = 0
+    /// Applies the records of `batch` from offset `from` on; returns how many it applied.
+    private func replay(_ batch: RecordBatch, from offset: Int64) -> Int {
         let now = clock()
-        for batch in batches {
-            next = max(next, batch.header.lastOffset.saturatingAdd(1))
-            if let marker = batch.controlRecord {
-                settleTransaction(producerId: batch.header.producerId, commit: marker.type == .commit, now: now)
-                continue
-            }
-            for record in batch.records where batch.offset(of: record) >= offset {
-                guard let key = record.key else { continue }
-                do {
-                    if let decoded = try OffsetsTopicRecord.decode(key: key, value: record.value) {
-                        if batch.header.isTransactional {
-                            pendingTxnOffsets[batch.header.producerId, default: []].append(decoded)
-                        } else {
-                            shard.replay(decoded, now: now)
-                        }
-                        count += 1
+        if let marker = batch.controlRecord {
+            settleTransaction(producerId: batch.header.producerId, commit: marker.type == .commit, now: now)
+            return 0
+        }
+        var count = 0
+        for record in batch.records where batch.offset(of: record) >= offset {
+            guard let key = record.key else { continue }
+            do {
+                if let decoded = try OffsetsTopicRecord.decode(key: key, value: record.value) {
+                    if batch.header.isTransactional {
+                        pendingTxnOffsets[batch.header.producerId, default: []].append(decoded)
+                    } else {
+                        shard.replay(decoded, now: now)
                     }
-                } catch {
-                    logger.warning("skipping undecodable group metadata record", metadata: [
-                        "brook.partition": "\(topicPartitionName)", "offset": "\(batch.offset(of: record))",
-                        "error": "\(error)"])
+                    count += 1
                 }
+            } catch {
+                logger.warning("skipping undecodable group metadata record", metadata: [
+                    "brook.partition": "\(topicPartitionName)", "offset": "\(batch.offset(of: record))",
+                    "error": "\(error)"])
             }
         }
-        return (next, count)
+        return count
     }
 
     /// For log lines (the partition is set by then).

@@ -16,56 +16,31 @@ extension TransactionShardRunner {
             guard self.status == .loading else { return self.eventLoop.makeSucceededVoidFuture() }
             self.partition = partition
             let offsets = partition.currentOffsets
-            return self.loadChunk(from: offsets.logStartOffset, upTo: offsets.highWatermark)
+            return partition.replayInternalLog(
+                from: offsets.logStartOffset, upTo: offsets.highWatermark, chunkBytes: Self.loadChunkBytes,
+                logName: "transaction state", logger: self.logger, isLoading: { self.status == .loading },
+                apply: { batch, chunkStart in self.replay(batch, from: chunkStart) }
+            ).flatMap { _ in self.activate() }
         }
     }
 
-    private func loadChunk(from offset: Int64, upTo end: Int64) -> EventLoopFuture<Void> {
-        guard offset < end else { return activate() }
-        // The runner shares the partition's event loop, so it may read the log directly; once the
-        // shard is closed (shutdown) the log may be closed too, so stop reading.
-        return eventLoop.submit { () -> ByteBuffer? in
-            guard self.status == .loading, let partition = self.partition else { return nil }
-            return try partition.log.read(from: offset, maxBytes: Self.loadChunkBytes, upTo: end, minOneBatch: true).records
-        }.flatMap { chunk in
-            guard let chunk else { return self.eventLoop.makeSucceededVoidFuture() }
-            let next = self.replay(chunk, from: offset)
-            guard next > offset else { return self.activate() }
-            return self.loadChunk(from: next, upTo: end)
-        }.flatMapError { error in
-            self.logger.error("stopped loading transaction state", metadata: [
-                "brook.partition": "\(self.topicPartitionName)", "error": "\(error)"])
-            return self.activate()
-        }
-    }
-
-    /// Applies every record in `chunk`; returns the offset after the last batch read.
-    private func replay(_ chunk: ByteBuffer, from offset: Int64) -> Int64 {
-        let batches: [RecordBatch]
-        do {
-            batches = try RecordBatch.decodeAll(chunk, maxDecompressedSize: 64 * 1024 * 1024)
-        } catch {
-            logger.error("undecodable batch in transaction state log", metadata: [
-                "brook.partition": "\(topicPartitionName)", "offset": "\(offset)", "error": "\(error)"])
-            return offset
-        }
-        var next = offset
-        for batch in batches {
-            next = max(next, batch.header.lastOffset.saturatingAdd(1))
-            guard batch.controlRecord == nil else { continue }
-            for record in batch.records where batch.offset(of: record) >= offset {
-                guard let key = record.key else { continue }
-                do {
-                    let id = try TransactionLogRecord.decodeKey(key)
-                    shard.replay(transactionalId: id, try record.value.map { try TransactionLogRecord.decodeValue(transactionalId: id, $0) })
-                } catch {
-                    logger.warning("skipping undecodable transaction state record", metadata: [
-                        "brook.partition": "\(topicPartitionName)", "offset": "\(batch.offset(of: record))",
-                        "error": "\(error)"])
-                }
+    /// Applies the records of `batch` from offset `from` on; returns how many it applied.
+    private func replay(_ batch: RecordBatch, from offset: Int64) -> Int {
+        guard batch.controlRecord == nil else { return 0 }
+        var count = 0
+        for record in batch.records where batch.offset(of: record) >= offset {
+            guard let key = record.key else { continue }
+            do {
+                let id = try TransactionLogRecord.decodeKey(key)
+                shard.replay(transactionalId: id, try record.value.map { try TransactionLogRecord.decodeValue(transactionalId: id, $0) })
+                count += 1
+            } catch {
+                logger.warning("skipping undecodable transaction state record", metadata: [
+                    "brook.partition": "\(topicPartitionName)", "offset": "\(batch.offset(of: record))",
+                    "error": "\(error)"])
             }
         }
-        return next
+        return count
     }
 
     /// For log lines (the partition is set by then).
