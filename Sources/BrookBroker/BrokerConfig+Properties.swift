@@ -63,6 +63,7 @@ extension BrokerConfig {
         case "message.max.bytes": messageMaxBytes = Int(try Self.int32(key, value, min: 0))
         case "socket.request.max.bytes": socketRequestMaxBytes = Int(try Self.int32(key, value, min: 1))
         case "queued.max.requests": queuedMaxRequests = Int(try Self.int32(key, value, min: 1))
+        case "queued.max.request.bytes": queuedMaxRequestBytes = Int(try Self.int64(key, value, min: -1))
         case "socket.request.read.timeout.ms": socketRequestReadTimeoutMs = try Self.timeout(key, value)
         case "connections.max.idle.ms": connectionsMaxIdleMs = try Self.timeout(key, value)
         case "log.segment.bytes": segmentBytes = Int(try Self.int32(key, value, min: 14))

@@ -28,6 +28,10 @@ public struct BrokerConfig: Sendable {
     /// `queued.max.requests`: in Kafka the broker-wide request queue; here the requests one connection
     /// may have in flight before the broker stops reading its socket (Kafka mutes such a channel).
     public var queuedMaxRequests: Int = 500
+    /// `queued.max.request.bytes`: in Kafka the bytes of that queue (unbounded by default); here the bytes
+    /// of request frames one connection may have in flight (one request always may run); -1: no bound.
+    /// Brook bounds it by default, at `socket.request.max.bytes`, so 500 large requests cannot pile up.
+    public var queuedMaxRequestBytes: Int = 104_857_600
     /// `socket.request.read.timeout.ms` (Brook's): a request whose first bytes arrived must be complete
     /// within this, or the connection is closed (slow-loris clients); -1 disables.
     public var socketRequestReadTimeoutMs: Int64 = 30_000

@@ -5,14 +5,18 @@ import NIOCore
 /// out (strictly in request order), when the socket may be read, and when a slow or idle client is
 /// cut off. `KafkaConnectionHandler` feeds it events and performs the `Effects` it returns.
 ///
-/// Backpressure, as Kafka mutes a channel: no socket read while `maxInFlight` requests are owed a
-/// response or while the written responses have not drained (the channel is not writable). Frames
-/// already read past the bound wait in `held` and start as answers go out.
+/// Backpressure, as Kafka mutes a channel: no socket read while `maxInFlight` requests, or
+/// `maxInFlightBytes` of request frames, are owed a response, or while the written responses have not
+/// drained (the channel is not writable). Frames already read past a bound wait in `held` and start as
+/// answers go out; one request always may run, however large.
 struct ConnectionState {
     /// Bounds for one connection, from the broker config.
     struct Limits: Sendable {
         /// Requests started and not yet answered on the wire (`queued.max.requests`, per connection).
         var maxInFlight: Int
+        /// Bytes of request frames started and not yet answered (`queued.max.request.bytes`, per
+        /// connection); nil: no byte bound.
+        var maxInFlightBytes: Int? = nil
         /// A request whose first bytes arrived must be complete within this (`socket.request.read.timeout.ms`).
         var requestReadTimeout: TimeAmount?
         /// A connection with no bytes in or out for this long is closed (`connections.max.idle.ms`).
@@ -38,8 +42,10 @@ struct ConnectionState {
     }
 
     let limits: Limits
-    /// Started requests owed an answer, oldest first.
-    private var owed = CircularBuffer<(id: UInt64, slot: Slot)>()
+    /// Started requests owed an answer, oldest first, with their frame sizes.
+    private var owed = CircularBuffer<(id: UInt64, bytes: Int, slot: Slot)>()
+    /// The frame bytes of the requests in `owed`.
+    private(set) var inFlightBytes = 0
     /// Frames read while `maxInFlight` requests were owed; started in order as answers go out.
     private var held = CircularBuffer<ByteBuffer>()
     private var nextId: UInt64 = 0
@@ -66,7 +72,13 @@ struct ConnectionState {
 
     /// Whether the socket may be read now.
     var mayRead: Bool {
-        !closing && writable && held.isEmpty && owed.count < limits.maxInFlight
+        !closing && writable && held.isEmpty && mayStart
+    }
+
+    /// Whether one more request may start: under both in-flight bounds (one always may).
+    private var mayStart: Bool {
+        guard !owed.isEmpty else { return true }
+        return owed.count < limits.maxInFlight && limits.maxInFlightBytes.map { inFlightBytes < $0 } ?? true
     }
 
     // MARK: Events
@@ -77,7 +89,7 @@ struct ConnectionState {
         partialSince = nil
         guard !closing else { return Effects() }
         var effects = Effects()
-        if held.isEmpty && owed.count < limits.maxInFlight {
+        if held.isEmpty && mayStart {
             effects.start.append(begin(frame))
         } else {
             held.append(frame)
@@ -101,7 +113,7 @@ struct ConnectionState {
         }
         owed[index].slot = .done(frame)
         while let head = owed.first, case .done(let ready) = head.slot {
-            owed.removeFirst()
+            retireHead()
             if let ready { effects.write.append(ready) }
         }
         startHeld(into: &effects)
@@ -115,7 +127,7 @@ struct ConnectionState {
         var effects = Effects()
         // Answers already complete at the head still go out, as before the refused request.
         while let head = owed.first, case .done(let ready) = head.slot {
-            owed.removeFirst()
+            retireHead()
             if let ready { effects.write.append(ready) }
         }
         held.removeAll()
@@ -166,7 +178,8 @@ struct ConnectionState {
         closed = true
         held.removeAll()
         var effects = Effects()
-        while let head = owed.popFirst() {
+        while let head = owed.first {
+            retireHead()
             if case .done(.some(let frame)) = head.slot { effects.discard.append(frame) }
         }
         return effects
@@ -207,12 +220,18 @@ struct ConnectionState {
     private mutating func begin(_ frame: ByteBuffer) -> (id: UInt64, frame: ByteBuffer) {
         let id = nextId
         nextId &+= 1
-        owed.append((id, .waiting))
+        owed.append((id, frame.readableBytes, .waiting))
+        inFlightBytes += frame.readableBytes
         return (id, frame)
     }
 
+    private mutating func retireHead() {
+        let head = owed.removeFirst()
+        inFlightBytes -= head.bytes
+    }
+
     private mutating func startHeld(into effects: inout Effects) {
-        while !closing, owed.count < limits.maxInFlight, let frame = held.popFirst() {
+        while !closing, mayStart, let frame = held.popFirst() {
             effects.start.append(begin(frame))
         }
     }

@@ -66,6 +66,7 @@ public final class KafkaServer: Service, Sendable {
     static func connectionLimits(_ config: BrokerConfig) -> ConnectionState.Limits {
         func duration(_ ms: Int64) -> TimeAmount? { ms < 0 ? nil : .milliseconds(ms) }
         return .init(maxInFlight: config.queuedMaxRequests,
+                     maxInFlightBytes: config.queuedMaxRequestBytes > 0 ? config.queuedMaxRequestBytes : nil,
                      requestReadTimeout: duration(config.socketRequestReadTimeoutMs),
                      idleTimeout: duration(config.connectionsMaxIdleMs))
     }

@@ -54,6 +54,34 @@ final class ConnectionStateTests: XCTestCase {
         XCTAssertEqual(s.inFlightCount, 1)
     }
 
+    /// Many large requests cannot pile up: past `maxInFlightBytes` of owed request frames the socket
+    /// is not read, but a single request larger than the bound still runs.
+    func testRequestBytesInFlightAreBounded() {
+        var s = ConnectionState(limits: .init(maxInFlight: 100, maxInFlightBytes: 1000, requestReadTimeout: nil,
+                                              idleTimeout: nil), now: t0)
+        let big = ByteBuffer(repeating: 1, count: 600)
+        XCTAssertEqual(s.frameReceived(big, now: t0).start.map(\.id), [0])
+        XCTAssertTrue(s.mayRead, "600 of 1000 bytes in flight")
+        XCTAssertEqual(s.frameReceived(big, now: t0).start.map(\.id), [1])
+        XCTAssertEqual(s.inFlightBytes, 1200)
+        XCTAssertFalse(s.mayRead, "the byte bound is reached")
+        XCTAssertTrue(s.frameReceived(big, now: t0).start.isEmpty, "a third waits")
+        XCTAssertEqual(s.heldCount, 1)
+        var effects = s.responseReady(id: 0, response(0), now: t0)
+        XCTAssertEqual(effects.start.map(\.id), [2], "the held request starts once bytes are answered")
+        XCTAssertEqual(s.inFlightBytes, 1200)
+        effects = s.responseReady(id: 1, response(1), now: t0)
+        effects = s.responseReady(id: 2, response(2), now: t0)
+        XCTAssertEqual(s.inFlightBytes, 0)
+        XCTAssertTrue(s.mayRead)
+        // One request above the bound still runs, alone.
+        XCTAssertEqual(s.frameReceived(ByteBuffer(repeating: 1, count: 5000), now: t0).start.map(\.id), [3])
+        XCTAssertFalse(s.mayRead)
+        XCTAssertTrue(s.frameReceived(ByteBuffer(repeating: 1, count: 10), now: t0).start.isEmpty)
+        XCTAssertEqual(s.connectionClosed().discard.count, 0)
+        XCTAssertEqual(s.inFlightBytes, 0, "a closed connection holds nothing")
+    }
+
     func testUnwritableChannelStopsReadingUntilItDrains() {
         var s = state(maxInFlight: 100)
         XCTAssertTrue(s.readRequested().read)
