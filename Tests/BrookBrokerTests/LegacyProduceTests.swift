@@ -1,6 +1,7 @@
 @testable import BrookBroker
 import BrookProtocol
 import BrookRecords
+import BrookTestSupport
 import NIOCore
 import XCTest
 
@@ -203,5 +204,51 @@ final class LegacyProduceTests: XCTestCase {
         XCTAssertEqual(ok.errorCode, 0)
         XCTAssertEqual(ok.baseOffset, 0, "refused sets must not consume offsets")
         try await broker.stop()
+    }
+}
+
+/// `ProduceVersionRules` on bytes alone: which magic a partition's records start with, and the
+/// header walk looking for zstd batches, including hostile lengths.
+final class LegacyProduceVersionRulesTests: XCTestCase {
+    private func batch(_ codec: CompressionCodec) throws -> ByteBuffer {
+        var builder = RecordBatchBuilder(codec: codec)
+        builder.append(key: nil, value: ByteBuffer(string: "v"), timestamp: 1)
+        return try builder.build()
+    }
+
+    func testZstdIsFoundInAnyBatchAndOnlyBelowV7() throws {
+        var records = try batch(.gzip)
+        records.writeImmutableBuffer(try batch(.zstd))
+        XCTAssertTrue(ProduceVersionRules.containsZstdBatch(records))
+        XCTAssertFalse(ProduceVersionRules.containsZstdBatch(try batch(.lz4)))
+        XCTAssertEqual(ProduceVersionRules.refusal(records, version: 6)?.code, .unsupportedCompressionType)
+        XCTAssertNil(ProduceVersionRules.refusal(records, version: 7))
+        XCTAssertEqual(ProduceVersionRules.refusal(records, version: 0)?.code, .unsupportedCompressionType)
+    }
+
+    func testMagicRulesByVersion() throws {
+        var legacy = try batch(.none)
+        legacy.setInteger(Int8(1), at: legacy.readerIndex + 16)
+        XCTAssertTrue(ProduceVersionRules.isLegacy(legacy))
+        XCTAssertNil(ProduceVersionRules.refusal(legacy, version: 2))
+        let refusal = ProduceVersionRules.refusal(legacy, version: 3)
+        XCTAssertEqual(refusal?.code, .invalidRecord)
+        XCTAssertEqual(refusal?.message, "Produce requests with version 3 are only allowed to contain record batches with magic version 2")
+        XCTAssertFalse(ProduceVersionRules.isLegacy(ByteBuffer(repeating: 0, count: 16)), "too short to tell")
+        XCTAssertFalse(ProduceVersionRules.isLegacy(try batch(.none)))
+    }
+
+    func testHeaderWalkSurvivesHostileLengths() throws {
+        for length: Int32 in [0, -1, .min, .max, 1] {
+            var records = try batch(.none)
+            records.writeImmutableBuffer(try batch(.none))
+            records.setInteger(length, at: records.readerIndex + 8)
+            XCTAssertFalse(ProduceVersionRules.containsZstdBatch(records), "length \(length)")
+        }
+        var rng = SeededRNG(seed: 0x2575)
+        for _ in 0..<2000 {
+            let bytes = (0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            _ = ProduceVersionRules.refusal(ByteBuffer(bytes: bytes[...]), version: Int16.random(in: 0...12, using: &rng))
+        }
     }
 }
