@@ -10,8 +10,10 @@ public struct LegacyUpconversion: Sendable {
     public var magic: Int8
     /// The wrapper's codec, `.none` for an uncompressed set (`compression.type=producer` keeps it).
     public var sourceCompression: CompressionCodec
-    /// Whether a message as sent declares LogAppendTime (Kafka refuses that on some topics).
+    /// Whether a message as sent declares LogAppendTime (Kafka refuses that on a LogAppendTime topic).
     public var claimsLogAppendTime: Bool
+    /// Whether a message declaring LogAppendTime has no timestamp (-1), which Kafka refuses on any topic.
+    public var claimsLogAppendTimeWithoutTimestamp: Bool
     /// Records in `batch`.
     public var recordCount: Int
 }
@@ -29,7 +31,9 @@ extension LegacyMessageSetReader {
         var count: Int32 = 0
         var baseTimestamp: Int64 = -1
         var maxTimestamp: Int64 = -1
+        var claimWithoutTimestamp = false
         while let message = try reader.next() {
+            if message.timestampType == .logAppendTime && message.timestamp == -1 { claimWithoutTimestamp = true }
             guard count < Int32.max else { throw .invalidRecord("more than \(Int32.max) messages") }
             if count == 0 {
                 baseTimestamp = message.timestamp
@@ -71,6 +75,7 @@ extension LegacyMessageSetReader {
         out.setBuffer(headerBytes, at: out.readerIndex)
         RecordBatchHeader.updateCRC(in: &out, at: out.readerIndex)
         return LegacyUpconversion(batch: out, magic: magic, sourceCompression: reader.compression,
-                                  claimsLogAppendTime: reader.claimsLogAppendTime, recordCount: Int(count))
+                                  claimsLogAppendTime: reader.claimsLogAppendTime,
+                                  claimsLogAppendTimeWithoutTimestamp: claimWithoutTimestamp, recordCount: Int(count))
     }
 }

@@ -142,8 +142,11 @@ public struct LegacyMessageSetReader: Sendable {
         }
         if wrapper.magic == 1 {
             message.offset = state.baseOffset.saturatingAdd(offset)
-            // A LogAppendTime wrapper's timestamp stands for all its messages (Kafka's LegacyRecord).
-            if wrapper.timestampType == .logAppendTime { message.timestamp = wrapper.timestamp }
+            // A LogAppendTime wrapper's timestamp and type stand for all its messages (Kafka's LegacyRecord).
+            if wrapper.timestampType == .logAppendTime {
+                message.timestamp = wrapper.timestamp
+                message.attributes |= 0x08
+            }
         }
         count += 1
         return message

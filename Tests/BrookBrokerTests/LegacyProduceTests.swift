@@ -182,6 +182,11 @@ final class LegacyProduceTests: XCTestCase {
         XCTAssertEqual(strings(batches).first?.2, response.logAppendTimeMs)
         let claim = try legacySet(magic: 1, [("k", "v", 5)], attributes: 0x08)
         XCTAssertEqual(try produce(client, "lat", claim, version: 2).errorCode, ErrorCode.invalidTimestamp.rawValue)
+        // On a CreateTime topic the claim passes with a timestamp, not without one.
+        try create(broker, "ct")
+        XCTAssertEqual(try produce(client, "ct", claim, version: 2).errorCode, 0)
+        let claimWithoutTimestamp = try legacySet(magic: 1, [("k", "v", -1)], attributes: 0x08)
+        XCTAssertEqual(try produce(client, "ct", claimWithoutTimestamp, version: 2).errorCode, ErrorCode.invalidTimestamp.rawValue)
         try await broker.stop()
     }
 

@@ -80,6 +80,12 @@ final class LegacyMessageSetUpconvertTests: XCTestCase {
         let set = LegacyTestMessages.set(magic: 1, [(nil, [1], 5)], attributes: 0x08)
         XCTAssertTrue(try upconvert(set).0.claimsLogAppendTime)
         XCTAssertFalse(try upconvert(LegacyTestMessages.set(magic: 1, [(nil, [1], 5)])).0.claimsLogAppendTime)
+        XCTAssertFalse(try upconvert(set).0.claimsLogAppendTimeWithoutTimestamp)
+        let noTimestamp = LegacyTestMessages.set(magic: 1, [(nil, [1], 5), (nil, [2], -1)], attributes: 0x08)
+        XCTAssertTrue(try upconvert(noTimestamp).0.claimsLogAppendTimeWithoutTimestamp)
+        let wrapped = try LegacyTestMessages.wrapper(magic: 1, codec: .gzip, inner: LegacyTestMessages.set(magic: 1, [(nil, [1], 5)]),
+                                                     timestamp: -1, logAppendTime: true)
+        XCTAssertTrue(try upconvert(wrapped).0.claimsLogAppendTimeWithoutTimestamp, "inner messages take the wrapper's type")
     }
 
     /// Random messages of random shape → legacy bytes → up-conversion → decoded v2 batch equals them.

@@ -22,8 +22,9 @@ enum LegacyProduce {
         } catch {
             return .failure(ProduceRefusal(ErrorCode(rawValue: error.kafkaErrorCode) ?? .corruptMessage, "\(error)"))
         }
-        // LogValidator refuses a producer's LogAppendTime where the broker stamps the time.
-        if converted.claimsLogAppendTime && policy.logAppendTime {
+        // LogValidator refuses a producer's LogAppendTime claim unless the record is checked as a
+        // CreateTime one (a CreateTime topic and a timestamp other than -1).
+        if converted.claimsLogAppendTime && (policy.logAppendTime || converted.claimsLogAppendTimeWithoutTimestamp) {
             return .failure(ProduceRefusal(.invalidTimestamp,
                 "Invalid timestamp type in message. Producer should not set timestamp type to LogAppendTime."))
         }
