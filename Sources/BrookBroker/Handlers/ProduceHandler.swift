@@ -7,8 +7,8 @@ import NIOCore
 /// acks=0 gets no response, acks=1 is answered after the OS write, acks=all after a group-committed
 /// fsync. Versions 0–2 accept magic 0/1 message sets, up-converted to RecordBatch v2 as Kafka 3.x does
 /// (`LegacyProduce`), and magic 2 batches; v3+ only magic 2 (`ProduceVersionRules`, which also keeps
-/// zstd for v7+). Transactional batches are appended only to
-/// a partition of the producer's ongoing transaction (KIP-890 verification). Version 12 is version 11
+/// zstd for v7+). Transactional batches are appended only to a partition of the producer's ongoing
+/// transaction (KIP-890 verification). Version 12 is version 11
 /// on the wire; as Brook finalizes no `transaction.version` 2, clients send it outside transactions
 /// only, and a transactional v12 batch still needs its AddPartitionsToTxn.
 enum ProduceHandler {
