@@ -157,7 +157,6 @@ final class BrokerEndToEndTests: XCTestCase {
             XCTAssertEqual(try produce(client, topic: "t", corrupt).errorCode, ErrorCode.corruptMessage.rawValue)
             let big = try batch([String(repeating: "x", count: 5000)])
             XCTAssertEqual(try produce(client, topic: "t", big).errorCode, ErrorCode.messageTooLarge.rawValue)
-            XCTAssertEqual(try produce(client, topic: "t", try batch(["a"]), version: 2).errorCode, ErrorCode.unsupportedVersion.rawValue)
             XCTAssertEqual(try produce(client, topic: "t", try batch(["a"]), acks: 2).errorCode, ErrorCode.invalidRequiredAcks.rawValue)
             let marker = try RecordBatch.control(.commit, coordinatorEpoch: 0, producerId: 1, producerEpoch: 0, timestamp: 1)
                 .encode(allocator: ByteBufferAllocator())
