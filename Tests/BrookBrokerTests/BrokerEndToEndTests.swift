@@ -45,7 +45,7 @@ final class BrokerEndToEndTests: XCTestCase {
             XCTAssertEqual(response.errorCode, 0)
             let ranges = Dictionary(uniqueKeysWithValues: response.apiKeys.map { ($0.apiKey, $0.minVersion...$0.maxVersion) })
             XCTAssertEqual(ranges[ApiKey.produce.rawValue], 0...12)
-            XCTAssertEqual(ranges[ApiKey.fetch.rawValue], 4...17)
+            XCTAssertEqual(ranges[ApiKey.fetch.rawValue], 0...17)
             XCTAssertEqual(ranges[ApiKey.metadata.rawValue], 0...12)
             XCTAssertEqual(ranges[ApiKey.apiVersions.rawValue], 0...4)
             XCTAssertEqual(ranges[ApiKey.listOffsets.rawValue], 1...7)
