@@ -42,7 +42,7 @@ extension FetchHandler {
                         LegacyFetchConversion.convert(slice, magic: magic, fetchOffset: p.fetchOffset, limit: limit,
                                                       alwaysTakeFirst: first, maxDecompressedSize: maxDecompressedSize)
                     }.map { outcome in
-                        acc.adding(topicName, data(outcome.error, records: outcome.records),
+                        acc.adding(topicName, data(rules.clientCode(outcome.error), records: outcome.records),
                                    recordBytes: outcome.records.readableBytes, failed: outcome.error != .none)
                     }
                 }
