@@ -45,7 +45,7 @@ final class BrokerEndToEndTests: XCTestCase {
             XCTAssertEqual(response.errorCode, 0)
             let ranges = Dictionary(uniqueKeysWithValues: response.apiKeys.map { ($0.apiKey, $0.minVersion...$0.maxVersion) })
             XCTAssertEqual(ranges[ApiKey.produce.rawValue], 0...12)
-            XCTAssertEqual(ranges[ApiKey.fetch.rawValue], 4...17)
+            XCTAssertEqual(ranges[ApiKey.fetch.rawValue], 0...17)
             XCTAssertEqual(ranges[ApiKey.metadata.rawValue], 0...12)
             XCTAssertEqual(ranges[ApiKey.apiVersions.rawValue], 0...4)
             XCTAssertEqual(ranges[ApiKey.listOffsets.rawValue], 1...7)
@@ -108,12 +108,13 @@ final class BrokerEndToEndTests: XCTestCase {
             }
             XCTAssertEqual(ids, [slow.1, fast1.1, fast2.1])
 
-            // Every Fetch version sends the same batches (zero-copy from the segment file).
+            // Every Fetch version from 4 sends the stored batches (zero-copy from the segment file);
+            // below v10 the zstd batch is left out, as such clients cannot read it (LegacyFetchTests).
             for version in Int16(4)...12 {
                 let data = try fetch(client, topic: "orders", offset: 0, version: version)
                 XCTAssertEqual(data.errorCode, 0, "v\(version)")
                 XCTAssertEqual(data.highWatermark, 4, "v\(version)")
-                XCTAssertEqual(try values(data), ["a", "b", "c", "d"], "v\(version)")
+                XCTAssertEqual(try values(data), version >= 10 ? ["a", "b", "c", "d"] : ["a", "b", "c"], "v\(version)")
             }
             XCTAssertEqual(try values(try fetch(client, topic: "orders", offset: 3)), ["d"])
             let beyond = try fetch(client, topic: "orders", offset: 99)
