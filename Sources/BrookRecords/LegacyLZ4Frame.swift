@@ -27,41 +27,14 @@ enum LegacyLZ4Frame {
         fixed.setInteger(checksum, at: fixed.readerIndex + 4 + descriptorLength)
         return fixed
     }
-}
 
-/// XXH32 with seed 0 for inputs under 16 bytes (an LZ4 frame descriptor is at most 14), from the
-/// xxHash specification: no stripes, only the tail rounds and the final avalanche.
-enum XXH32 {
-    static let prime1: UInt32 = 2_654_435_761
-    static let prime2: UInt32 = 2_246_822_519
-    static let prime3: UInt32 = 3_266_489_917
-    static let prime4: UInt32 = 668_265_263
-    static let prime5: UInt32 = 374_761_393
-
-    /// Hash of `bytes` (count < 16; longer input is a caller bug, answered with 0 rather than a trap).
-    static func shortHash(_ bytes: [UInt8]) -> UInt32 {
-        guard bytes.count < 16 else { return 0 }
-        var hash = prime5 &+ UInt32(bytes.count)
-        var index = 0
-        while bytes.count - index >= 4 {
-            let lane = UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16
-                | UInt32(bytes[index + 3]) << 24
-            hash = rotateLeft(hash &+ lane &* prime3, 17) &* prime4
-            index += 4
-        }
-        while index < bytes.count {
-            hash = rotateLeft(hash &+ UInt32(bytes[index]) &* prime5, 11) &* prime1
-            index += 1
-        }
-        hash ^= hash >> 15
-        hash = hash &* prime2
-        hash ^= hash >> 13
-        hash = hash &* prime3
-        hash ^= hash >> 16
-        return hash
-    }
-
-    private static func rotateLeft(_ value: UInt32, _ count: UInt32) -> UInt32 {
-        (value << count) | (value >> (32 - count))
+    /// Replaces the header checksum (HC) byte of an LZ4 frame without content size or dictionary id
+    /// (7-byte header) by the second byte of XXH32 over the magic, FLG and BD bytes, where the LZ4
+    /// spec hashes only FLG and BD: what Kafka writes, and old clients expect, for magic 0.
+    static func breakHeaderChecksum(_ frame: inout ByteBuffer) {
+        let start = frame.readerIndex
+        guard frame.readableBytes >= 7, let flags = frame.getInteger(at: start + 4, as: UInt8.self),
+              flags & 0x09 == 0, let header = frame.getBytes(at: start, length: 6) else { return }
+        frame.setInteger(UInt8(truncatingIfNeeded: XXH32.shortHash(header) >> 8), at: start + 6)
     }
 }

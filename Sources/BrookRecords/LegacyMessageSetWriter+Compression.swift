@@ -18,7 +18,7 @@ extension LegacyMessageSetWriter {
                 return try xerialSnappy(data)
             case .lz4:
                 var frame = try Compression.compress(data, codec: .lz4)
-                if magic == 0 { breakDescriptorChecksum(&frame) }
+                if magic == 0 { LegacyLZ4Frame.breakHeaderChecksum(&frame) }
                 return frame
             case .zstd:
                 throw DownconversionError.unsupportedCompression
@@ -48,49 +48,4 @@ extension LegacyMessageSetWriter {
         } while rest.readableBytes > 0
         return out
     }
-
-    /// Replaces the header checksum (HC) byte of an LZ4 frame without content size or dictionary id
-    /// (flags byte 0x60 family, 7-byte header) by the second byte of XXH32 over the magic, FLG and
-    /// BD bytes, where the LZ4 spec hashes only FLG and BD.
-    static func breakDescriptorChecksum(_ frame: inout ByteBuffer) {
-        let start = frame.readerIndex
-        guard frame.readableBytes >= 7, let flags = frame.getInteger(at: start + 4, as: UInt8.self),
-              flags & 0x09 == 0 else { return }
-        let header = frame.getBytes(at: start, length: 6)!
-        frame.setInteger(UInt8(truncatingIfNeeded: XXH32.hash(header) >> 8), at: start + 6)
-    }
-}
-
-/// XXH32 with seed 0, for the few bytes of an LZ4 frame descriptor (the LZ4 frame format's HC is
-/// `(XXH32(descriptor) >> 8) & 0xFF`).
-enum XXH32 {
-    private static let p1: UInt32 = 2_654_435_761
-    private static let p2: UInt32 = 2_246_822_519
-    private static let p3: UInt32 = 3_266_489_917
-    private static let p4: UInt32 = 668_265_263
-    private static let p5: UInt32 = 374_761_393
-
-    /// Inputs of fewer than 16 bytes only: enough for a frame descriptor.
-    static func hash(_ bytes: [UInt8]) -> UInt32 {
-        precondition(bytes.count < 16, "XXH32 here covers short inputs only")
-        var h = p5 &+ UInt32(bytes.count)
-        var i = 0
-        while i + 4 <= bytes.count {
-            let word = UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
-            h = rotl(h &+ word &* p3, 17) &* p4
-            i += 4
-        }
-        while i < bytes.count {
-            h = rotl(h &+ UInt32(bytes[i]) &* p5, 11) &* p1
-            i += 1
-        }
-        h ^= h >> 15
-        h = h &* p2
-        h ^= h >> 13
-        h = h &* p3
-        h ^= h >> 16
-        return h
-    }
-
-    private static func rotl(_ x: UInt32, _ r: UInt32) -> UInt32 { (x << r) | (x >> (32 - r)) }
 }

@@ -39,7 +39,7 @@ final class LegacyFetchTests: XCTestCase {
                 continue
             }
             if codec == .lz4 && magic == 0 {
-                let hc = UInt8(truncatingIfNeeded: XXH32.hash(compressed.getBytes(at: compressed.readerIndex + 4, length: 2)!) >> 8)
+                let hc = UInt8(truncatingIfNeeded: XXH32.shortHash(compressed.getBytes(at: compressed.readerIndex + 4, length: 2)!) >> 8)
                 compressed.setInteger(hc, at: compressed.readerIndex + 6)
             }
             let unpacked = try decode(Compression.decompress(compressed, codec: codec, maxOutput: 1 << 24), inner: true)
