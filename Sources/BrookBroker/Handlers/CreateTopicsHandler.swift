@@ -4,7 +4,7 @@ import NIOCore
 /// CreateTopics (19), versions 2–7: creates topics with a partition count, replication factor 1
 /// and config overrides; validate_only checks without creating.
 enum CreateTopicsHandler {
-    static let handler = ApiHandler.make(CreateTopicsRequest.self, versions: 2...7) { request, context in
+    static let handler = ApiHandler.make(CreateTopicsRequest.self, versions: 0...7) { request, context in
         let broker = context.broker
         var response = CreateTopicsResponse()
         response.throttleTimeMs = 0

@@ -6,7 +6,7 @@ import NIOCore
 enum DeleteTopicsHandler {
     typealias Result = DeleteTopicsResponse.DeletableTopicResult
 
-    static let handler = ApiHandler.make(DeleteTopicsRequest.self, versions: 1...6) { request, context in
+    static let handler = ApiHandler.make(DeleteTopicsRequest.self, versions: 0...6) { request, context in
         let broker = context.broker
         let loop = context.eventLoop
         var requested: [(name: String?, id: KafkaUUID)] = request.topicNames.map { ($0, .zero) }

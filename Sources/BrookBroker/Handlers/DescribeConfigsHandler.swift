@@ -9,7 +9,7 @@ enum DescribeConfigsHandler {
     static let brokerResource: Int8 = 4
     static let brokerLoggerResource: Int8 = 8
 
-    static let handler = ApiHandler.make(DescribeConfigsRequest.self, versions: 1...4) { request, context in
+    static let handler = ApiHandler.make(DescribeConfigsRequest.self, versions: 0...4) { request, context in
         let broker = context.broker
         var response = DescribeConfigsResponse()
         for resource in request.resources {

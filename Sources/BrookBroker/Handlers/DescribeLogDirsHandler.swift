@@ -7,7 +7,7 @@ import NIOCore
 enum DescribeLogDirsHandler {
     typealias TopicResult = DescribeLogDirsResponse.DescribeLogDirsTopic
 
-    static let handler = ApiHandler.make(DescribeLogDirsRequest.self, versions: 1...4) { request, context in
+    static let handler = ApiHandler.make(DescribeLogDirsRequest.self, versions: 0...4) { request, context in
         let broker = context.broker
         let loop = context.eventLoop
         let path = URL(fileURLWithPath: broker.config.dataDir).standardizedFileURL.path
