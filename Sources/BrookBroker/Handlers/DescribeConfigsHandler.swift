@@ -1,8 +1,11 @@
 import BrookProtocol
 import NIOCore
 
-/// DescribeConfigs (32), versions 1–4: every config of a topic (overrides and defaults, with their
-/// source) or of this broker; synonyms and documentation when asked.
+/// DescribeConfigs (32), versions 0–4: every config of a topic (overrides and defaults, with their
+/// source) or of this broker; synonyms and documentation when asked. v0 has `is_default` (true when
+/// the value is Kafka's default) instead of `config_source`, and no synonyms. Kafka 3.9 itself never
+/// sets `is_default` (it sends false for every entry); Brook sends the meaningful value, which is what
+/// v0 clients filter on and what older Kafka versions sent.
 enum DescribeConfigsHandler {
     typealias Entry = DescribeConfigsResponse.DescribeConfigsResourceResult
     static let topicResource: Int8 = 2

@@ -2,7 +2,7 @@ import BrookProtocol
 import Foundation
 import NIOCore
 
-/// DescribeLogDirs (35), versions 1–4: the one data directory, its partitions' sizes and the volume's space.
+/// DescribeLogDirs (35), versions 0–4 (v0 and v1 share a layout): the one data directory, its partitions' sizes and the volume's space.
 /// An offline directory (after an I/O error) is reported as Kafka does: KAFKA_STORAGE_ERROR, no topics.
 enum DescribeLogDirsHandler {
     typealias TopicResult = DescribeLogDirsResponse.DescribeLogDirsTopic
