@@ -47,3 +47,27 @@ def test_list_offsets_v0_latest_earliest(brook, topic):
         assert list_offsets_v0(conn, topic, 0, -1, 10) == (0, [5, 0])
         assert list_offsets_v0(conn, topic, 0, -3, 1) == (35, [])  # UNSUPPORTED_VERSION
         assert list_offsets_v0(conn, "no-such-topic-v0", 0, -1, 1)[0] == 3
+
+
+
+def test_kafka_python_api_version_0_10_offsets_and_commits(brook, topic):
+    """kafka-python with api_version=(0, 10): beginning/end offsets with ListOffsets v0, the
+    coordinator with FindCoordinator v0, commits with OffsetCommit v2, reads with OffsetFetch v1
+    (versions seen in its debug log)."""
+    from kafka import KafkaConsumer, TopicPartition
+    from kafka.structs import OffsetAndMetadata
+
+    produce_confluent(brook.bootstrap, topic, [{"value": f"v{i}".encode()} for i in range(7)])
+    tp = TopicPartition(topic, 0)
+    c = KafkaConsumer(bootstrap_servers=brook.bootstrap, group_id="kp-010", api_version=(0, 10),
+                      enable_auto_commit=False, request_timeout_ms=10_000)
+    try:
+        c.assign([tp])
+        assert c.beginning_offsets([tp], timeout_ms=10_000) == {tp: 0}
+        assert c.end_offsets([tp], timeout_ms=10_000) == {tp: 7}
+        c.commit({tp: OffsetAndMetadata(4, "", -1)})
+        assert c.committed(tp) == 4
+    finally:
+        c.close()
+    with Connection(brook.bootstrap) as conn:
+        assert offset_fetch(conn, 0, "kp-010", topic, [0]) == {0: (4, "", 0)}
