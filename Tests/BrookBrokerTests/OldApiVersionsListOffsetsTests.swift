@@ -76,6 +76,34 @@ final class OldApiVersionsListOffsetsTests: XCTestCase {
         try await broker.stop()
     }
 
+    /// Several segments (segment.bytes 150 rolls before each 108-byte batch): every segment base is a
+    /// candidate, and DeleteRecords raises the oldest to the new log start.
+    func testVersion0ListsSegmentBasesAndFollowsTheLogStart() async throws {
+        let broker = try await TestBroker()
+        defer { broker.removeData() }
+        do {
+            let topic = try XCTUnwrap(try broker.broker.topics.createTopic(
+                name: "s", partitions: 1, replicationFactor: 1, configs: ["segment.bytes": "150"], validateOnly: false))
+            let partition = try XCTUnwrap(topic.partition(0))
+            for i in 0..<3 {
+                var builder = RecordBatchBuilder()
+                builder.append(key: nil, value: ByteBuffer(string: String(repeating: "x", count: 40)), timestamp: Int64(i))
+                _ = try await partition.append([try builder.build()], durable: true, logAppendTime: false).get()
+            }
+            let client = try RawKafkaClient(port: broker.port)
+            XCTAssertEqual(try v0(client, topic: "s", timestamp: -1, max: 10).oldStyleOffsets, [3, 2, 1, 0])
+            XCTAssertEqual(try v0(client, topic: "s", timestamp: -1, max: 2).oldStyleOffsets, [3, 2])
+            XCTAssertEqual(try v0(client, topic: "s", timestamp: Int64.max, max: 10).oldStyleOffsets, [3, 2, 1, 0])
+            let deleted = try client.request(DeleteRecordsRequest(topics: [
+                .init(name: "s", partitions: [.init(partitionIndex: 0, offset: 1)]),
+            ], timeoutMs: 5_000), version: 1, as: DeleteRecordsResponse.self)
+            XCTAssertEqual(deleted.topics.first?.partitions.first?.errorCode, 0)
+            XCTAssertEqual(try v0(client, topic: "s", timestamp: -2, max: 1).oldStyleOffsets, [1])
+            XCTAssertEqual(try v0(client, topic: "s", timestamp: -1, max: 10).oldStyleOffsets, [3, 2, 1])
+        }
+        try await broker.stop()
+    }
+
     func testSentinelTimestampsPerVersion() async throws {
         let broker = try await brokerWithRecords()
         defer { broker.removeData() }
