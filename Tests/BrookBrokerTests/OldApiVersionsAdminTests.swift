@@ -19,12 +19,6 @@ final class OldApiVersionsAdminTests: XCTestCase {
         75: 0...0,
     ]
 
-    /// Owned by other work in progress (issue 11): Fetch 0–3 (down-conversion) and the transaction
-    /// APIs' 3.9 versions (AddPartitionsToTxn 4–5, AddOffsetsToTxn 4, TxnOffsetCommit 4). Until they
-    /// land these may advertise less, but never a version outside the expected range and always
-    /// the expected top for Fetch. Remove an entry once its range is complete.
-    static let pendingElsewhere: Set<Int16> = [1, 24, 25, 28]
-
     func testApiVersionsAdvertiseTheUnionOfKafka39And4x() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
@@ -36,11 +30,7 @@ final class OldApiVersionsAdminTests: XCTestCase {
                 XCTAssertEqual(Set(advertised.keys), Set(Self.expected.keys), "v\(version)")
                 for (key, range) in Self.expected.sorted(by: { $0.key < $1.key }) {
                     guard let got = advertised[key] else { continue }
-                    if Self.pendingElsewhere.contains(key) {
-                        XCTAssertTrue(range.contains(got.lowerBound) && range.contains(got.upperBound), "api \(key): \(got)")
-                    } else {
-                        XCTAssertEqual(got, range, "api \(key)")
-                    }
+                    XCTAssertEqual(got, range, "api \(key)")
                 }
             }
         }
