@@ -279,10 +279,12 @@ class CaptureProxy:
 
     def close(self) -> None:
         self._closed.set()
-        try:
-            self._listener.close()
-        except OSError:
-            pass
+        # close() alone does not wake a thread blocked in accept() on Linux; shutdown() does.
+        for step in (lambda: self._listener.shutdown(socket.SHUT_RDWR), self._listener.close):
+            try:
+                step()
+            except OSError:
+                pass
         self._thread.join(5)
         for connection in self._connections:
             connection.close()

@@ -13,6 +13,8 @@ the format of their version (v0/v1: magic 0, v2/v3: magic 1), as Kafka does with
 librdkafka (and kcat) with `broker.version.fallback` >= 0.10.0 still send ApiVersions although
 `api.version.request=false` (the fallback turns the feature back on), so against a broker that
 answers it they use current versions; those rows check only that they work.
+
+The last tests check the recording proxy itself against a stand-in broker.
 """
 
 from __future__ import annotations
@@ -177,3 +179,122 @@ def test_kcat_with_a_fallback_version(brook_factory, topic, kcat, fallback):
             check_wire(proxied, topic, 2, CODECS, None, {"ApiVersions", "Produce", "Fetch"})
     finally:
         proxied.close()
+
+
+# --- the recording proxy itself (a stand-in broker, no brook needed) ------------------------------
+
+class _StandInBroker:
+    """Accepts one connection at a time, records the raw bytes it receives and answers every
+    request with an odd correlation id (even ones get no answer, like Produce with acks=0)."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.received = bytearray()
+        self.answered: list[bytes] = []
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        import struct
+
+        try:
+            conn, _ = self.server.accept()
+        except OSError:
+            return
+        with conn:
+            buffer = b""
+            while True:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                self.received += chunk
+                buffer += chunk
+                while len(buffer) >= 4:
+                    (size,) = struct.unpack(">i", buffer[:4])
+                    if size < 0:
+                        buffer = b""  # hostile prefix: only recorded
+                        break
+                    if len(buffer) < 4 + size:
+                        break
+                    frame, buffer = buffer[:4 + size], buffer[4 + size:]
+                    (correlation,) = struct.unpack(">i", frame[8:12])
+                    if correlation % 2:
+                        answer = struct.pack(">ii", 8, correlation) + frame[12:16]
+                        self.answered.append(answer)
+                        conn.sendall(answer)
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def _request(key: int, version: int, correlation: int, body: bytes = b"") -> bytes:
+    import struct
+
+    payload = struct.pack(">hhih", key, version, correlation, 4) + b"test" + body
+    return struct.pack(">i", len(payload)) + payload
+
+
+def _read_exactly(sock, n: int) -> bytes:
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        assert chunk, f"connection closed after {len(data)} of {n} bytes"
+        data += chunk
+    return data
+
+
+def test_capture_proxy_records_requests_and_matches_responses_by_correlation_id(tmp_path):
+    import json
+    import socket
+
+    from old_clients import capture_frames
+
+    broker = _StandInBroker()
+    proxy = capture_frames.CaptureProxy(target=("127.0.0.1", broker.port), out_dir=tmp_path)
+    try:
+        requests = [_request(0, 2, 1, b"first"), _request(0, 2, 2, b"no-answer"),
+                    _request(1, 3, 3, b"third")]
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as client:
+            for request in requests:
+                client.sendall(request)
+            answers = [_read_exactly(client, 12), _read_exactly(client, 12)]
+        assert answers == broker.answered
+        assert bytes(broker.received) == b"".join(requests)
+
+        lines = [json.loads(line) for line in (tmp_path / "index.jsonl").read_text().splitlines()]
+        assert [(l["conn"], l["seq"], l["api"], l["key"], l["version"]) for l in lines] == \
+            [(1, 1, "Produce", 0, 2), (1, 2, "Produce", 0, 2), (1, 3, "Fetch", 1, 3)]
+        assert (tmp_path / "c001-0001-Produce-v2-req.bin").read_bytes() == requests[0]
+        assert (tmp_path / "c001-0001-Produce-v2-resp.bin").read_bytes() == answers[0]
+        assert (tmp_path / "c001-0002-Produce-v2-req.bin").read_bytes() == requests[1]
+        assert not (tmp_path / "c001-0002-Produce-v2-resp.bin").exists()
+        assert (tmp_path / "c001-0003-Fetch-v3-resp.bin").read_bytes() == answers[1]
+    finally:
+        proxy.close()
+        broker.close()
+
+
+def test_capture_proxy_forwards_a_hostile_frame_size_unparsed(tmp_path):
+    import socket
+
+    from old_clients import capture_frames
+
+    broker = _StandInBroker()
+    proxy = capture_frames.CaptureProxy(target=("127.0.0.1", broker.port), out_dir=tmp_path)
+    try:
+        hostile = b"\xff\xff\xff\xfe" + b"garbage" * 10
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as client:
+            client.sendall(hostile)
+            client.shutdown(socket.SHUT_WR)
+            assert client.recv(1) == b""  # the proxy closes once the broker side ends
+        broker.thread.join(10)
+        assert bytes(broker.received) == hostile
+        assert proxy.exchanges == []
+        assert not (tmp_path / "index.jsonl").exists()
+    finally:
+        proxy.close()
+        broker.close()
