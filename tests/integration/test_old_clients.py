@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from old_clients import (ProxiedBrook, consume_group_confluent, consume_group_kafka_python,
-                         fetched_entries, kcat_consume_group, kcat_produce, messages_for,
-                         produce_confluent, produce_kafka_python, produced_entries)
+                         fetch_record_sets, fetched_entries, kcat_consume_group, kcat_produce,
+                         messages_for, produce_confluent, produce_kafka_python, produced_entries)
 
 PER_CODEC = 5
 # Commit inside the second (gzip) wrapper, so the resumed member fetches from the middle of a
@@ -61,14 +61,28 @@ class Setting:
     produce_magic: int
     versions: dict[str, set[int]] | None  # None: the client negotiates current versions
     required: set[str] = field(default_factory=lambda: set(OLD_REQUIRED))
+    codecs: tuple = CODECS
 
     def __str__(self) -> str:
         return self.name
 
 
+def _has_xxhash() -> bool:
+    try:
+        import xxhash  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# kafka-python writes lz4 for format 0 (the pre-KIP-57 frame checksum) only with the xxhash
+# package; without it that codec is a client-side error, not something the broker can change.
+KAFKA_PYTHON_0_9_CODECS = CODECS if _has_xxhash() else tuple(c for c in CODECS if c != "lz4")
+
 SETTINGS = [
     Setting("kafkapython-0.10", "kafka-python", (0, 10), 1, KAFKA_PYTHON_0_10),
-    Setting("kafkapython-0.9", "kafka-python", (0, 9), 0, KAFKA_PYTHON_0_9),
+    Setting("kafkapython-0.9", "kafka-python", (0, 9), 0, KAFKA_PYTHON_0_9,
+            codecs=KAFKA_PYTHON_0_9_CODECS),
     Setting("librdkafka-0.9.0.0", "librdkafka", "0.9.0.0", 0, LIBRDKAFKA_0_9),
     Setting("librdkafka-0.10.0.0", "librdkafka", "0.10.0.0", 2, None, {"ApiVersions", "Produce", "Fetch"}),
 ]
@@ -122,7 +136,7 @@ def test_old_client_round_trip_in_a_group_across_a_restart(brook_factory, topic,
     proxied = ProxiedBrook(brook_factory, setting.name)
     try:
         sent: list[dict] = []
-        for index, codec in enumerate(CODECS):
+        for index, codec in enumerate(setting.codecs):
             messages = messages_for(codec, PER_CODEC, BASE_TIMESTAMP + 1000 * index)
             offsets = produce(setting, proxied.bootstrap, topic, messages, codec)
             assert offsets == list(range(len(sent), len(sent) + PER_CODEC)), \
@@ -146,8 +160,69 @@ def test_old_client_round_trip_in_a_group_across_a_restart(brook_factory, topic,
             # Format 1 carries CreateTime through conversion to v2 and back.
             assert [r.timestamp for r in got] == [m["timestamp"] for m in sent]
 
-        check_wire(proxied, topic, setting.produce_magic, CODECS, setting.versions,
+        check_wire(proxied, topic, setting.produce_magic, setting.codecs, setting.versions,
                    setting.required)
+    finally:
+        proxied.close()
+
+
+def produce_current(bootstrap: str, topic: str, messages: list[dict], codec) -> None:
+    """A current librdkafka producer (idempotent, so batches carry producer ids; record headers,
+    which format 0/1 cannot carry, are dropped by down-conversion as Kafka does)."""
+    from clients import produce_confluent as produce_v2
+
+    produce_v2(bootstrap, topic, [dict(m, partition=0, headers=[("h", b"x")]) for m in messages],
+               **{"compression.codec": codec or "none", "enable.idempotence": True})
+
+
+OLD_SETTINGS = [s for s in SETTINGS if s.versions is not None]
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("setting", OLD_SETTINGS, ids=str)
+def test_old_consumers_read_batches_a_current_producer_wrote(brook_factory, topic, setting):
+    proxied = ProxiedBrook(brook_factory, f"{setting.name}-reads-v2")
+    try:
+        sent: list[dict] = []
+        for index, codec in enumerate(setting.codecs):
+            messages = messages_for(codec, PER_CODEC, BASE_TIMESTAMP + 1000 * index)
+            produce_current(proxied.bootstrap, topic, messages, codec)
+            sent.extend(messages)
+
+        got, committed = consume_group(setting, proxied.bootstrap, topic,
+                                       f"old-{uuid.uuid4().hex[:8]}", len(sent))
+        assert committed == len(sent)
+        assert [(r.offset, r.key, r.value) for r in got] == \
+            [(i, m["key"], m["value"]) for i, m in enumerate(sent)]
+        if setting.client == "kafka-python" and max(setting.versions["Fetch"]) >= 2:
+            assert [r.timestamp for r in got] == [m["timestamp"] for m in sent]
+
+        fetched = fetched_entries(proxied, topic)
+        assert fetched and all(e.magic == expected_fetch_magic(v) for v, e in fetched), fetched[:5]
+        assert {e.codec for _, e in fetched} == {CODEC_IDS[c] for c in setting.codecs}
+    finally:
+        proxied.close()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("setting", [s for s in OLD_SETTINGS if s.name != "kafkapython-0.9"], ids=str)
+def test_zstd_data_reaches_old_consumers_as_unsupported_compression_type(brook_factory, topic,
+                                                                         setting):
+    """Kafka answers Fetch below v10 for a zstd batch with UNSUPPORTED_COMPRESSION_TYPE (76) rather
+    than converting it; each client surfaces that error."""
+    proxied = ProxiedBrook(brook_factory, f"{setting.name}-zstd")
+    try:
+        produce_current(proxied.bootstrap, topic, messages_for("zstd", 3, BASE_TIMESTAMP), "zstd")
+        with pytest.raises(Exception) as failure:
+            consume_group(setting, proxied.bootstrap, topic, f"old-{uuid.uuid4().hex[:8]}", 3)
+        message = str(failure.value)
+        assert "76" in message or "UNSUPPORTED_COMPRESSION_TYPE" in message or \
+            "UnsupportedCompressionType" in type(failure.value).__name__, message
+
+        answers = [(e.version, error) for e in proxied.exchanges()
+                   if e.api == "Fetch" and e.response is not None
+                   for _, _, error, _ in fetch_record_sets(e.response, e.version)]
+        assert answers and {error for _, error in answers} == {76}, answers
     finally:
         proxied.close()
 
