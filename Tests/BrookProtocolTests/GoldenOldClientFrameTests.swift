@@ -10,6 +10,7 @@ import XCTest
 final class GoldenOldClientFrameTests: XCTestCase {
     /// The message format each capture's producer uses: kafka-python 0.10 writes magic 1, the
     /// 0.9 levels magic 0; librdkafka/kcat with fallback 0.10.0.0 query ApiVersions and write v2.
+    /// In `-reads-v2` and `-zstd` captures a current producer wrote v2 batches for the old consumer.
     static let produceMagic: [String: UInt8] = [
         "kafkapython-0.10": 1,
         "kafkapython-0.9": 0,
@@ -17,6 +18,11 @@ final class GoldenOldClientFrameTests: XCTestCase {
         "librdkafka-0.10.0.0": 2,
         "kcat-0.9.0.0": 0,
         "kcat-0.10.0.0": 2,
+        "kafkapython-0.10-reads-v2": 2,
+        "kafkapython-0.9-reads-v2": 2,
+        "librdkafka-0.9.0.0-reads-v2": 2,
+        "kafkapython-0.10-zstd": 2,
+        "librdkafka-0.9.0.0-zstd": 2,
     ]
 
     /// Captures that must be present: the old protocol levels this suite is about.
