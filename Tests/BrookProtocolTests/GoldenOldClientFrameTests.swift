@@ -97,6 +97,49 @@ final class GoldenOldClientFrameTests: XCTestCase {
         }
     }
 
+    /// The recorded conversations are the successful ones the integration tests assert, so a
+    /// re-capture from a broker that refuses old versions cannot slip in unnoticed.
+    func testOldLevelConversationsSucceed() throws {
+        let frames = try OldClientFrames.load().filter { Self.requiredClients.contains($0.client) && !$0.isRequest }
+        var checked: Set<ApiKey> = []
+        for frame in frames {
+            let message = try GoldenCodec.decode(frame).message
+            var errors: [Int16] = []
+            switch message {
+            case let response as ProduceResponse:
+                errors = response.responses.flatMap(\.partitionResponses).map(\.errorCode)
+            case let response as FetchResponse:
+                errors = response.responses.flatMap(\.partitions).map(\.errorCode)
+            case let response as ListOffsetsResponse:
+                let partitions = response.topics.flatMap(\.partitions)
+                errors = partitions.map(\.errorCode)
+                if frame.version == 0 {
+                    XCTAssertTrue(partitions.allSatisfy { $0.oldStyleOffsets.count == 1 }, frame.fileName)
+                }
+            case let response as OffsetCommitResponse:
+                errors = response.topics.flatMap(\.partitions).map(\.errorCode)
+            default:
+                continue
+            }
+            XCTAssertFalse(errors.isEmpty, frame.fileName)
+            XCTAssertEqual(Set(errors), [ErrorCode.none.rawValue], frame.fileName)
+            checked.insert(frame.api)
+        }
+        XCTAssertEqual(checked, [.produce, .fetch, .listOffsets, .offsetCommit])
+    }
+
+    /// Kafka answers Fetch below v10 for a zstd batch with UNSUPPORTED_COMPRESSION_TYPE.
+    func testZstdCapturesAnswerUnsupportedCompressionType() throws {
+        let frames = try OldClientFrames.load().filter { $0.client.hasSuffix("-zstd") && !$0.isRequest && $0.api == .fetch }
+        XCTAssertFalse(frames.isEmpty)
+        for frame in frames {
+            XCTAssertLessThan(frame.version, 10, frame.fileName)
+            let response = try XCTUnwrap(GoldenCodec.decode(frame).message as? FetchResponse, frame.fileName)
+            let errors = response.responses.flatMap(\.partitions).map(\.errorCode)
+            XCTAssertEqual(Set(errors), [ErrorCode.unsupportedCompressionType.rawValue], frame.fileName)
+        }
+    }
+
     func testIndexListsEveryRequestFile() throws {
         for client in try OldClientFrames.clients() {
             let folder = OldClientFrames.directory.appendingPathComponent(client)
