@@ -9,8 +9,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 APT_PACKAGES=(libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev kcat librdkafka-dev pkg-config
               python3-venv python3-pip build-essential)
 PY_PACKAGES=(confluent-kafka kafka-python aiokafka pytest pytest-timeout
-             cramjam lz4 zstandard python-snappy)   # codecs for kafka-python / aiokafka
-PY_MODULES="confluent_kafka kafka aiokafka pytest pytest_timeout cramjam lz4 zstandard snappy"
+             cramjam lz4 zstandard python-snappy xxhash)   # codecs for kafka-python / aiokafka (xxhash: its magic-0 lz4)
+PY_MODULES="confluent_kafka kafka aiokafka pytest pytest_timeout cramjam lz4 zstandard snappy xxhash"
 
 log() { printf '==> %s\n' "$*"; }
 

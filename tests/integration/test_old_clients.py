@@ -67,22 +67,11 @@ class Setting:
         return self.name
 
 
-def _has_xxhash() -> bool:
-    try:
-        import xxhash  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-# kafka-python writes lz4 for format 0 (the pre-KIP-57 frame checksum) only with the xxhash
-# package; without it that codec is a client-side error, not something the broker can change.
-KAFKA_PYTHON_0_9_CODECS = CODECS if _has_xxhash() else tuple(c for c in CODECS if c != "lz4")
-
 SETTINGS = [
     Setting("kafkapython-0.10", "kafka-python", (0, 10), 1, KAFKA_PYTHON_0_10),
-    Setting("kafkapython-0.9", "kafka-python", (0, 9), 0, KAFKA_PYTHON_0_9,
-            codecs=KAFKA_PYTHON_0_9_CODECS),
+    # kafka-python writes format-0 lz4 (the pre-KIP-57 frame checksum) through the xxhash
+    # package, which scripts/install-deps.sh installs.
+    Setting("kafkapython-0.9", "kafka-python", (0, 9), 0, KAFKA_PYTHON_0_9),
     Setting("librdkafka-0.9.0.0", "librdkafka", "0.9.0.0", 0, LIBRDKAFKA_0_9),
     Setting("librdkafka-0.10.0.0", "librdkafka", "0.10.0.0", 2, None, {"ApiVersions", "Produce", "Fetch"}),
 ]
