@@ -65,28 +65,12 @@ public struct LogSliceBatchReader {
         if position >= windowStart && position + count <= windowStart + window.readableBytes { return true }
         let want = min(max(count, chunkSize), slice.length - position)
         var buffer = ByteBufferAllocator().buffer(capacity: want)
-        let read = try Self.readFully(slice.file.fileHandle, into: &buffer, count: want, at: slice.position + position)
+        let read = try slice.file.fileHandle.withUnsafeFileDescriptor { fd in
+            try PosixFile.read(fd: fd, into: &buffer, count: want, at: slice.position + position, what: "(log slice)")
+        }
         window = buffer
         windowStart = position
         return read >= count
-    }
-
-    private static func readFully(_ handle: NIOFileHandle, into buffer: inout ByteBuffer, count: Int, at offset: Int) throws -> Int {
-        try handle.withUnsafeFileDescriptor { fd in
-            var total = 0
-            while total < count {
-                let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - total) { ptr -> Int in
-                    while true {
-                        let r = pread(fd, ptr.baseAddress, count - total, off_t(offset + total))
-                        if r >= 0 { return r }
-                        if errno != EINTR { throw StorageError.io("pread (log slice)", errno: errno) }
-                    }
-                }
-                if n == 0 { break }
-                total += n
-            }
-            return total
-        }
     }
 }
 

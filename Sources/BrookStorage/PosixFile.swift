@@ -50,13 +50,19 @@ final class PosixFile {
     /// Reads up to `count` bytes at `offset`, appending them to `buffer`; fewer only at end of file.
     @discardableResult
     func read(into buffer: inout ByteBuffer, count: Int, at offset: Int) throws -> Int {
+        try Self.read(fd: fd, into: &buffer, count: count, at: offset, what: path)
+    }
+
+    /// pread of up to `count` bytes at `offset` from `fd` into `buffer`, retried on EINTR and short
+    /// reads; fewer only at end of file. `what` names the file in errors.
+    static func read(fd: Int32, into buffer: inout ByteBuffer, count: Int, at offset: Int, what: String) throws -> Int {
         var total = 0
         while total < count {
             let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - total) { ptr -> Int in
                 while true {
                     let r = pread(fd, ptr.baseAddress, count - total, off_t(offset + total))
                     if r >= 0 { return r }
-                    if errno != EINTR { throw StorageError.io("pread \(path)", errno: errno) }
+                    if errno != EINTR { throw StorageError.io("pread \(what)", errno: errno) }
                 }
             }
             if n == 0 { break }

@@ -10,6 +10,7 @@ import zlib
 from dataclasses import dataclass
 
 import lz4.frame
+import xxhash
 from kafka.codec import snappy_decode
 
 from kafka_wire import Connection, Reader, kstring
@@ -64,27 +65,8 @@ def fetch_legacy(conn: Connection, topic: str, offset: int, version: int, partit
 
 
 def _xxh32(data: bytes) -> int:
-    """XXH32, seed 0, for the few bytes of an LZ4 frame descriptor."""
-    p1, p2, p3, p4, p5 = 2654435761, 2246822519, 3266489917, 668265263, 374761393
-    m = 0xFFFFFFFF
-
-    def rotl(x, r):
-        return ((x << r) | (x >> (32 - r))) & m
-
-    assert len(data) < 16
-    h = (p5 + len(data)) & m
-    i = 0
-    while i + 4 <= len(data):
-        h = (rotl((h + struct.unpack("<I", data[i:i + 4])[0] * p3) & m, 17) * p4) & m
-        i += 4
-    for b in data[i:]:
-        h = (rotl((h + b * p5) & m, 11) * p1) & m
-    h ^= h >> 15
-    h = (h * p2) & m
-    h ^= h >> 13
-    h = (h * p3) & m
-    h ^= h >> 16
-    return h
+    """XXH32 with seed 0 (the LZ4 frame header checksum is its second byte)."""
+    return xxhash.xxh32_intdigest(data)
 
 
 def lz4_frame_checksum_ok(frame: bytes) -> bool:

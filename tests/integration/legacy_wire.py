@@ -8,6 +8,7 @@ import struct
 import zlib
 
 import lz4.frame
+import xxhash
 import snappy
 
 import kafka_wire
@@ -36,27 +37,8 @@ def message_set(magic: int, records: list[tuple[bytes | None, bytes | None, int]
 
 
 def _xxh32_short(data: bytes) -> int:
-    """XXH32, seed 0, for inputs under 16 bytes (xxHash specification)."""
-    p1, p2, p3, p4, p5 = 2654435761, 2246822519, 3266489917, 668265263, 374761393
-    mask = 0xFFFFFFFF
-
-    def rotl(x, r):
-        return ((x << r) | (x >> (32 - r))) & mask
-    assert len(data) < 16
-    h = (p5 + len(data)) & mask
-    i = 0
-    while len(data) - i >= 4:
-        (lane,) = struct.unpack("<I", data[i:i + 4])
-        h = (rotl((h + lane * p3) & mask, 17) * p4) & mask
-        i += 4
-    for b in data[i:]:
-        h = (rotl((h + b * p5) & mask, 11) * p1) & mask
-    h ^= h >> 15
-    h = (h * p2) & mask
-    h ^= h >> 13
-    h = (h * p3) & mask
-    h ^= h >> 16
-    return h
+    """XXH32 with seed 0 (the LZ4 frame header checksum is its second byte)."""
+    return xxhash.xxh32_intdigest(data)
 
 
 def compress(codec: str, data: bytes, kafka3160: bool = False) -> bytes:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brook_harness import REPO_ROOT
+from kafka_wire import Reader
 
 CLIENT_TIMEOUT = 30.0
 
@@ -79,42 +80,15 @@ class ProxiedBrook:
 
 # --- record sets inside captured frames ----------------------------------------------------------
 
-class _Reader:
-    def __init__(self, data: bytes, position: int = 0):
-        self.data = data
-        self.position = position
-
-    def take(self, n: int) -> bytes:
-        if n < 0 or self.position + n > len(self.data):
-            raise ValueError(f"truncated: need {n} bytes at {self.position} of {len(self.data)}")
-        chunk = self.data[self.position:self.position + n]
-        self.position += n
-        return chunk
-
-    def int8(self) -> int:
-        return struct.unpack(">b", self.take(1))[0]
-
-    def int16(self) -> int:
-        return struct.unpack(">h", self.take(2))[0]
-
-    def int32(self) -> int:
-        return struct.unpack(">i", self.take(4))[0]
-
-    def int64(self) -> int:
-        return struct.unpack(">q", self.take(8))[0]
-
-    def string(self) -> str | None:
-        n = self.int16()
-        return None if n < 0 else self.take(n).decode()
-
-    def nullable_bytes(self) -> bytes | None:
-        n = self.int32()
-        return None if n < 0 else self.take(n)
+def _reader_at(frame: bytes, position: int) -> Reader:
+    reader = Reader(frame)
+    reader.pos = position
+    return reader
 
 
-def _skip_request_header(frame: bytes) -> _Reader:
+def _skip_request_header(frame: bytes) -> Reader:
     # size, api key, api version, correlation id, client id (request header v1: every old version)
-    reader = _Reader(frame, 12)
+    reader = _reader_at(frame, 12)
     reader.string()
     return reader
 
@@ -131,14 +105,14 @@ def produce_record_sets(frame: bytes, version: int) -> list[tuple[str, int, byte
         topic = reader.string()
         for _ in range(reader.int32()):
             partition = reader.int32()
-            records = reader.nullable_bytes()
+            records = reader.bytes_()
             out.append((topic, partition, records or b""))
     return out
 
 
 def fetch_record_sets(frame: bytes, version: int) -> list[tuple[str, int, int, bytes]]:
     """(topic, partition, error code, records) of a non-flexible Fetch response (v0–11)."""
-    reader = _Reader(frame, 8)  # size, correlation id
+    reader = _reader_at(frame, 8)  # size, correlation id
     if version >= 1:
         reader.int32()  # throttle_time_ms
     if version >= 7:
@@ -161,7 +135,7 @@ def fetch_record_sets(frame: bytes, version: int) -> list[tuple[str, int, int, b
                     reader.int64()
             if version >= 11:
                 reader.int32()  # preferred read replica
-            records = reader.nullable_bytes()
+            records = reader.bytes_()
             out.append((topic, partition, error, records or b""))
     return out
 

@@ -72,8 +72,8 @@ def test_relative_offset_from_end(brook, kcat, topic):
 
 def test_broker_advertises_produce_min_version_zero(brook):
     # librdkafka before 2.11.1 (kcat on Debian 12 has 2.0.2) turns compression on only when the
-    # broker's advertised Produce range starts at 0 (its feature table lists Produce 0..). Kafka 4
-    # still advertises 0 and rejects v0-2 on arrival; brook must advertise it too.
+    # broker's advertised Produce range starts at 0 (its feature table lists Produce 0..). Brook
+    # serves v0-2 (magic 0/1 message sets, up-converted) as Kafka 3.x does.
     with kafka_wire.Connection(brook.bootstrap) as conn:
         versions = conn.api_versions()
     lo, hi = versions[kafka_wire.API_PRODUCE]

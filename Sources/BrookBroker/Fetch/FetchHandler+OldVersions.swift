@@ -10,14 +10,14 @@ extension FetchHandler {
                         rules: FetchVersionRules, maxDecompressedSize: Int, acc: Accumulator,
                         loop: EventLoop) -> EventLoopFuture<Accumulator> {
         func error(_ code: ErrorCode) -> EventLoopFuture<Accumulator> {
-            loop.makeSucceededFuture(acc.adding(topicName, .init(
-                partitionIndex: p.partition, errorCode: code.rawValue, highWatermark: -1, lastStableOffset: -1,
-                logStartOffset: -1, abortedTransactions: nil, records: ByteBuffer()), failed: true))
+            loop.makeSucceededFuture(acc.refusing(p, of: topicName, code))
         }
-        guard let topic, let partition = topic.partition(p.partition) else { return error(.unknownTopicOrPartition) }
-        if p.currentLeaderEpoch > partition.leaderEpoch { return error(.unknownLeaderEpoch) }
-        if p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < partition.leaderEpoch { return error(.fencedLeaderEpoch) }
-        if let refused = rules.configError(topicOverrides: topic.configs) { return error(refused) }
+        let partition: Partition
+        switch servingPartition(p, of: topic) {
+        case .success(let found): partition = found
+        case .failure(let code): return error(code)
+        }
+        if let topic, let refused = rules.configError(topicOverrides: topic.configs) { return error(refused) }
         // v0–3 have no isolation level: always read_uncommitted.
         let readCommitted = rules.downconvertMagic == nil && request.isolationLevel == 1
         let remaining = max(0, Int(request.maxBytes) - acc.bytes)

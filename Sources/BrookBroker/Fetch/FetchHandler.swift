@@ -76,6 +76,13 @@ enum FetchHandler {
             copy.failed = copy.failed || failed
             return copy
         }
+
+        /// `p` answered with `code` alone (no records, unknown offsets).
+        func refusing(_ p: FetchRequest.FetchPartition, of topic: String, _ code: ErrorCode) -> Accumulator {
+            adding(topic, .init(partitionIndex: p.partition, errorCode: code.rawValue, highWatermark: -1,
+                                lastStableOffset: -1, logStartOffset: -1, abortedTransactions: nil, records: ByteBuffer()),
+                   failed: true)
+        }
     }
 
     /// One pass over every requested partition, in request order so the byte budget is shared as Kafka does.
@@ -111,13 +118,13 @@ enum FetchHandler {
     private static func readOne(_ p: FetchRequest.FetchPartition, topicName: String, topic: Topic?, request: FetchRequest,
                                 readCommitted: Bool, acc: Accumulator, loop: EventLoop) -> EventLoopFuture<Accumulator> {
         func error(_ code: ErrorCode) -> EventLoopFuture<Accumulator> {
-            loop.makeSucceededFuture(acc.adding(topicName, .init(
-                partitionIndex: p.partition, errorCode: code.rawValue, highWatermark: -1, lastStableOffset: -1,
-                logStartOffset: -1, abortedTransactions: nil, records: ByteBuffer()), failed: true))
+            loop.makeSucceededFuture(acc.refusing(p, of: topicName, code))
         }
-        guard let topic, let partition = topic.partition(p.partition) else { return error(.unknownTopicOrPartition) }
-        if p.currentLeaderEpoch > partition.leaderEpoch { return error(.unknownLeaderEpoch) }
-        if p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < partition.leaderEpoch { return error(.fencedLeaderEpoch) }
+        let partition: Partition
+        switch servingPartition(p, of: topic) {
+        case .success(let found): partition = found
+        case .failure(let code): return error(code)
+        }
         let remaining = max(0, Int(request.maxBytes) - acc.bytes)
         let limit = min(Int(max(0, p.partitionMaxBytes)), remaining)
         return partition.read(from: p.fetchOffset, maxBytes: limit, readCommitted: readCommitted, minOneBatch: acc.bytes == 0)
@@ -132,5 +139,14 @@ enum FetchHandler {
                     records: result.slice == nil ? ByteBuffer() : nil),
                     slice: result.slice, failed: result.error != nil)
             }
+    }
+
+    /// The partition `p` names, or the error Kafka answers: unknown partition, or a current leader
+    /// epoch newer (UNKNOWN_LEADER_EPOCH) or older (FENCED_LEADER_EPOCH) than the partition's.
+    static func servingPartition(_ p: FetchRequest.FetchPartition, of topic: Topic?) -> Result<Partition, ErrorCode> {
+        guard let topic, let partition = topic.partition(p.partition) else { return .failure(.unknownTopicOrPartition) }
+        if p.currentLeaderEpoch > partition.leaderEpoch { return .failure(.unknownLeaderEpoch) }
+        if p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < partition.leaderEpoch { return .failure(.fencedLeaderEpoch) }
+        return .success(partition)
     }
 }

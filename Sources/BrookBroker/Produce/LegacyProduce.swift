@@ -16,9 +16,7 @@ enum LegacyProduce {
                                                              maxMessageSize: policy.maxBatchBytes,
                                                              maxDecompressedSize: policy.maxDecompressedSize)
         } catch .tooLarge(let size) {
-            return .failure(ProduceRefusal(.messageTooLarge,
-                "The record batch size in the append to \(partition) is \(size) bytes which exceeds the maximum " +
-                "configured value of \(policy.maxBatchBytes) (max.message.bytes)."))
+            return .failure(.tooLarge(size, partition: partition, limit: policy.maxBatchBytes))
         } catch {
             return .failure(ProduceRefusal(ErrorCode(rawValue: error.kafkaErrorCode) ?? .corruptMessage, "\(error)"))
         }

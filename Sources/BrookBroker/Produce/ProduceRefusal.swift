@@ -18,6 +18,13 @@ struct ProduceRefusal: Error, Sendable, Equatable {
         self.message = message
     }
 
+    /// MESSAGE_TOO_LARGE for a batch of `size` bytes over `max.message.bytes`, in Kafka's words.
+    static func tooLarge(_ size: Int, partition: String, limit: Int) -> ProduceRefusal {
+        ProduceRefusal(.messageTooLarge,
+            "The record batch size in the append to \(partition) is \(size) bytes which exceeds the maximum " +
+            "configured value of \(limit) (max.message.bytes).")
+    }
+
     /// Nil when `problems` is empty. As Kafka: INVALID_TIMESTAMP when any timestamp is refused,
     /// else INVALID_RECORD with the count and the first three errors.
     init?(_ problems: [RecordProblem]) {

@@ -19,9 +19,7 @@ struct ProducedBatches: Sendable {
             batches = try BatchValidation.validate(records, maxBatchSize: policy.maxBatchBytes,
                                                    maxDecompressedSize: policy.maxDecompressedSize)
         } catch .tooLarge(let size) {
-            return .failure(ProduceRefusal(.messageTooLarge,
-                "The record batch size in the append to \(partition) is \(size) bytes which exceeds the maximum " +
-                "configured value of \(policy.maxBatchBytes) (max.message.bytes)."))
+            return .failure(.tooLarge(size, partition: partition, limit: policy.maxBatchBytes))
         } catch {
             return .failure(refusal(error))
         }
