@@ -57,6 +57,10 @@ def build_brookgo() -> Path:
     env = go_environment()
     version = subprocess.run([go, "version"], capture_output=True, text=True, env=env, timeout=60).stdout
     digest = hashlib.sha256(version.encode())
+    # An upgraded Debian package changes its directory's mtime; that is enough to rebuild.
+    for gopath in env["GOPATH"].split(os.pathsep):
+        for package in sorted(Path(gopath, "src").glob("*/*/*")):
+            digest.update(f"{package}:{package.stat().st_mtime_ns}\0".encode())
     for source in sorted(GO_SOURCE_DIR.glob("*.go")):
         digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
     cache = Path(tempfile.gettempdir()) / f"brookgo-{digest.hexdigest()[:20]}"

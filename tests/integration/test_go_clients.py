@@ -1,10 +1,14 @@
 """Go clients as old deployments run them: sarama 1.22 (its default config, which speaks Kafka
-0.8.2's versions, then Version 0.10.0.0 and 2.1.0.0), kafka-go 0.2 and confluent-kafka-go 0.11.
-Each creates a topic, produces keyed records with every codec it has, consumes them in a
-2-member group exactly once and in order per partition, commits, and a new member resumes from
-the commits; groups are listed and described and the topic deleted. The Burrow-style checks
-read offsets with ListOffsets v0 and commit with sarama's OffsetManager (OffsetCommit v1) across
-a broker restart.
+0.8.2's versions, then Version 0.10.0.0 and 2.1.0), kafka-go 0.2 and confluent-kafka-go 0.11.
+Each creates a topic, produces keyed records with every codec it has, consumes them with two
+members of one group exactly once and in order per partition, commits, and a new member resumes
+from the commits; the group is listed and described and the topic deleted. Where the Go client
+cannot do a step at that config (sarama refuses CreateTopics/DeleteTopics below 0.10.1.0 and all
+group membership below 0.9.0.0; kafka-go 0.2 and confluent-kafka-go 0.11 cannot list groups),
+librdkafka's AdminClient does it, and at sarama's default the two members split the partitions
+themselves and keep offsets with the OffsetManager, as applications of that era did. The
+Burrow-style checks read offsets with ListOffsets v0 and commit with sarama's OffsetManager
+(OffsetCommit v1) across a broker restart.
 
 The Go programs are in tests/integration/go/brookgo (built offline, see go_clients.py). Traffic
 goes through an ApiVersionRecorder proxy, so each test also checks that the client really used
@@ -14,6 +18,10 @@ every client used."""
 from __future__ import annotations
 
 import os
+import socket
+import struct
+import sys
+import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -115,7 +123,6 @@ def recorded_brook(request, brook_factory):
     _API_TABLE[f"{request.node.originalname}[{label}]"] = recorder.versions(GO_CLIENT_ID)
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
-        import sys
         sys.stderr.write(f"\n===== API versions the Go client sent: {recorder.versions(GO_CLIENT_ID)}\n"
                          f"===== requests brook closed the connection on, unanswered: "
                          f"{recorder.unanswered_requests()}\n")
@@ -154,8 +161,9 @@ def check_delivery(produced: list[tuple[str, str]], received: list[dict], where:
     values = Counter(r["value"] for r in received)
     dupes = {v: n for v, n in values.items() if n > 1}
     assert not dupes, f"{where}: records delivered more than once: {sorted(dupes)[:10]}"
-    assert {(r["key"], r["value"]) for r in received} == set(produced), \
-        f"{where}: missing {sorted(set(produced) - {(r['key'], r['value']) for r in received})[:10]}"
+    got = {(r["key"], r["value"]) for r in received}
+    assert got == set(produced), (f"{where}: missing {sorted(set(produced) - got)[:10]}, "
+                                  f"unexpected {sorted(got - set(produced))[:10]}")
     rank = {value: i for i, (_, value) in enumerate(produced)}
     by_partition = defaultdict(list)
     for r in received:
@@ -340,3 +348,49 @@ def test_sarama_burrow_offsets_and_offset_commit_v1_survive_restart(recorded_bro
     for api, versions in BURROW_VERSIONS.items():
         assert set(seen.get(api, [])) == versions, f"{api}: expected v{versions}, sent {seen.get(api)}"
     assert not recorder.unanswered_requests(), "brook closed connections without answering"
+
+
+def _request(key: int, version: int, correlation: int, client_id: bytes) -> bytes:
+    body = struct.pack(">hhih", key, version, correlation, len(client_id)) + client_id + b"payload"
+    return struct.pack(">i", len(body)) + body
+
+
+def test_api_version_recorder_notes_versions_and_requests_closed_unanswered():
+    """The proxy itself, against a stand-in broker that answers ApiVersions and closes the
+    connection on ListOffsets, as a broker rejecting an old version by disconnecting would."""
+    upstream = socket.create_server(("127.0.0.1", 0))
+
+    def broker():
+        conn, _ = upstream.accept()
+        with conn:
+            buf = b""
+            while True:
+                while len(buf) < 4 or len(buf) < 4 + struct.unpack(">i", buf[:4])[0]:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        return
+                    buf += chunk
+                size = struct.unpack(">i", buf[:4])[0]
+                frame, buf = buf[:4 + size], buf[4 + size:]
+                key, _, correlation = struct.unpack(">hhi", frame[4:12])
+                if key == 2:
+                    return  # hang up without answering
+                conn.sendall(struct.pack(">ii", 4, correlation))
+
+    threading.Thread(target=broker, daemon=True).start()
+    recorder = ApiVersionRecorder(lambda: upstream.getsockname()[1])
+    try:
+        with socket.create_connection(("127.0.0.1", recorder.port), timeout=10) as client:
+            client.sendall(_request(18, 3, 1, b"brookgo-x"))
+            assert client.recv(8) == struct.pack(">ii", 4, 1)
+            client.sendall(_request(18, 0, 2, b"other"))
+            assert client.recv(8) == struct.pack(">ii", 4, 2)
+            client.sendall(_request(2, 0, 3, b"brookgo-x"))
+            assert client.recv(8) == b""  # the stand-in hung up, and the proxy passed that on
+        assert recorder.versions("brookgo") == {"ApiVersions": [3], "ListOffsets": [0]}
+        assert recorder.versions() == {"ApiVersions": [0, 3], "ListOffsets": [0]}
+        # The proxy notes the unanswered request before it passes the close on to the client.
+        assert recorder.unanswered_requests() == ["ListOffsets v0 (client 'brookgo-x')"]
+    finally:
+        recorder.close()
+        upstream.close()
