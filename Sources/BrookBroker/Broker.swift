@@ -216,8 +216,10 @@ public final class Broker: Sendable {
         logCheckpointSchedule?.cancel()
         let loop = group.next()
         let backgroundDone = internalTopics.stop(on: loop)
+        let cleanerDone = cleanerSchedule?.runningPassEnded(on: loop) ?? loop.makeSucceededVoidFuture()
         return transactions.close(on: loop).flatMap { self.groups.close(on: loop) }
             .flatMap { backgroundDone }
+            .flatMap { cleanerDone }
             .flatMap { self.topics.shutdown() }
     }
 

@@ -86,6 +86,33 @@ final class AdminBackgroundTasksTests: XCTestCase {
         try await broker.stop()
     }
 
+    /// Shutdown stops a running pass at its next partition (and waits for it) instead of closing logs
+    /// under it: a pass told to stop cleans nothing more.
+    func testCleanerPassAskedToStopCleansNoFurtherPartition() async throws {
+        let broker = try await TestBroker()
+        defer { broker.removeData() }
+        let configs = ["segment.bytes": "300", "min.cleanable.dirty.ratio": "0.01", "cleanup.policy": "compact"]
+        let topic = try XCTUnwrap(try broker.broker.topics.createTopic(
+            name: "c", partitions: 2, replicationFactor: 1, configs: configs, validateOnly: false))
+        let now = Broker.wallClockMillis()
+        for index in Int32(0)..<2 {
+            let partition = try XCTUnwrap(topic.partition(index))
+            for version in 0..<6 {
+                _ = try await partition.append([try batch((0..<4).map { ("k\($0)", "v\(version)") }, timestamp: now)],
+                                               durable: false, logAppendTime: false).get()
+            }
+        }
+        let stopped = try await broker.broker.cleaner.runOnce(on: broker.group.next(), stop: { true }).get()
+        XCTAssertEqual(stopped, 0)
+        for index in Int32(0)..<2 {
+            let records = try await keyedRecords(try XCTUnwrap(topic.partition(index)))
+            XCTAssertEqual(records.count, 24, "partition \(index) untouched")
+        }
+        let full = try await broker.broker.cleaner.runOnce(on: broker.group.next()).get()
+        XCTAssertGreaterThan(full, 0)
+        try await broker.stop()
+    }
+
     func testExpiredTombstoneGoesInAPassWithNothingNewToClean() async throws {
         let broker = try await TestBroker { $0.cleanerEnable = false }
         defer { broker.removeData() }

@@ -45,11 +45,11 @@ final class BrokerEndToEndTests: XCTestCase {
             XCTAssertEqual(response.errorCode, 0)
             let ranges = Dictionary(uniqueKeysWithValues: response.apiKeys.map { ($0.apiKey, $0.minVersion...$0.maxVersion) })
             XCTAssertEqual(ranges[ApiKey.produce.rawValue], 0...12)
-            XCTAssertEqual(ranges[ApiKey.fetch.rawValue], 4...17)
+            XCTAssertEqual(ranges[ApiKey.fetch.rawValue], 0...17)
             XCTAssertEqual(ranges[ApiKey.metadata.rawValue], 0...12)
             XCTAssertEqual(ranges[ApiKey.apiVersions.rawValue], 0...4)
-            XCTAssertEqual(ranges[ApiKey.listOffsets.rawValue], 1...7)
-            XCTAssertEqual(ranges[ApiKey.createTopics.rawValue], 2...7)
+            XCTAssertEqual(ranges[ApiKey.listOffsets.rawValue], 0...10)
+            XCTAssertEqual(ranges[ApiKey.createTopics.rawValue], 0...7)
         }
         try await broker.stop()
     }
@@ -108,12 +108,13 @@ final class BrokerEndToEndTests: XCTestCase {
             }
             XCTAssertEqual(ids, [slow.1, fast1.1, fast2.1])
 
-            // Every Fetch version sends the same batches (zero-copy from the segment file).
+            // Every Fetch version from 4 sends the stored batches (zero-copy from the segment file);
+            // below v10 the zstd batch is left out, as such clients cannot read it (LegacyFetchTests).
             for version in Int16(4)...12 {
                 let data = try fetch(client, topic: "orders", offset: 0, version: version)
                 XCTAssertEqual(data.errorCode, 0, "v\(version)")
                 XCTAssertEqual(data.highWatermark, 4, "v\(version)")
-                XCTAssertEqual(try values(data), ["a", "b", "c", "d"], "v\(version)")
+                XCTAssertEqual(try values(data), version >= 10 ? ["a", "b", "c", "d"] : ["a", "b", "c"], "v\(version)")
             }
             XCTAssertEqual(try values(try fetch(client, topic: "orders", offset: 3)), ["d"])
             let beyond = try fetch(client, topic: "orders", offset: 99)
@@ -157,7 +158,6 @@ final class BrokerEndToEndTests: XCTestCase {
             XCTAssertEqual(try produce(client, topic: "t", corrupt).errorCode, ErrorCode.corruptMessage.rawValue)
             let big = try batch([String(repeating: "x", count: 5000)])
             XCTAssertEqual(try produce(client, topic: "t", big).errorCode, ErrorCode.messageTooLarge.rawValue)
-            XCTAssertEqual(try produce(client, topic: "t", try batch(["a"]), version: 2).errorCode, ErrorCode.unsupportedVersion.rawValue)
             XCTAssertEqual(try produce(client, topic: "t", try batch(["a"]), acks: 2).errorCode, ErrorCode.invalidRequiredAcks.rawValue)
             let marker = try RecordBatch.control(.commit, coordinatorEpoch: 0, producerId: 1, producerEpoch: 0, timestamp: 1)
                 .encode(allocator: ByteBufferAllocator())

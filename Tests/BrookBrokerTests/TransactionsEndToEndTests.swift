@@ -71,6 +71,50 @@ final class TransactionsEndToEndTests: XCTestCase {
         return "timed out"
     }
 
+    /// v4+ (KIP-890, broker to broker): several transactions in one request; `verify_only` checks
+    /// membership without adding, a plain entry adds, and unknown partitions fail only their transaction.
+    func testBatchedAddPartitionsToTxnVerifiesAndAddsPerTransaction() async throws {
+        let broker = try await start()
+        defer { broker.removeData() }
+        try broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
+        let client = try RawKafkaClient(port: broker.port)
+        let a = try initProducer(client, "a")
+        let b = try initProducer(client, "b")
+        XCTAssertEqual(try addPartition(client, "a", a.producerId, a.producerEpoch), 0)
+        typealias Transaction = AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction
+        func codes(_ transactions: [Transaction], version: Int16) throws -> [String: [Int32: Int16]] {
+            let response = try client.request(AddPartitionsToTxnRequest(transactions: transactions), version: version,
+                                              as: AddPartitionsToTxnResponse.self)
+            XCTAssertEqual(response.errorCode, 0)
+            return Dictionary(uniqueKeysWithValues: response.resultsByTransaction.map { result in
+                (result.transactionalId, Dictionary(uniqueKeysWithValues: result.topicResults.flatMap { topic in
+                    topic.resultsByPartition.map { ($0.partitionIndex, $0.partitionErrorCode) }
+                }))
+            })
+        }
+        for version: Int16 in [4, 5] {
+            let verified = try codes([
+                Transaction(transactionalId: "a", producerId: a.producerId, producerEpoch: a.producerEpoch, verifyOnly: true,
+                            topics: [.init(name: "t", partitions: [0, 1])]),
+            ], version: version)
+            XCTAssertEqual(verified["a"], [0: 0, 1: ErrorCode.invalidTxnState.rawValue], "v\(version)")
+        }
+        let added = try codes([
+            Transaction(transactionalId: "b", producerId: b.producerId, producerEpoch: b.producerEpoch,
+                        topics: [.init(name: "t", partitions: [1])]),
+            Transaction(transactionalId: "a", producerId: a.producerId, producerEpoch: a.producerEpoch,
+                        topics: [.init(name: "t", partitions: [1]), .init(name: "missing", partitions: [0])]),
+        ], version: 4)
+        XCTAssertEqual(added["b"], [1: 0])
+        XCTAssertEqual(added["a"], [1: ErrorCode.operationNotAttempted.rawValue, 0: ErrorCode.unknownTopicOrPartition.rawValue])
+        let afterAdd = try codes([
+            Transaction(transactionalId: "b", producerId: b.producerId, producerEpoch: b.producerEpoch, verifyOnly: true,
+                        topics: [.init(name: "t", partitions: [1])]),
+        ], version: 5)
+        XCTAssertEqual(afterAdd["b"], [1: 0])
+        try await broker.stop()
+    }
+
     func testAbortedTransactionIsHiddenFromReadCommittedAndStateSurvivesRestart() async throws {
         let dataDir = TestBroker.makeTempDir()
         var broker = try await start(dataDir: dataDir)

@@ -34,7 +34,8 @@ final class LogCleanerTask: Sendable {
     }
 
     /// One pass over every compacted partition; completes with the number of segments rewritten.
-    func runOnce(on loop: EventLoop) -> EventLoopFuture<Int> {
+    /// `stop` is asked before each partition, so a shutdown does not wait for a whole pass.
+    func runOnce(on loop: EventLoop, stop: @escaping @Sendable () -> Bool = { false }) -> EventLoopFuture<Int> {
         let resolver = topics.resolver
         var work: [(Partition, CleanerConfig, KafkaUUID)] = []
         for topic in topics.allTopics {
@@ -44,17 +45,17 @@ final class LogCleanerTask: Sendable {
             let id = topic.id
             work += topic.partitions.map { ($0, cleaner, id) }
         }
-        return clean(work[...], total: 0, on: loop)
+        return clean(work[...], total: 0, on: loop, stop: stop)
     }
 
-    private func clean(_ remaining: ArraySlice<(Partition, CleanerConfig, KafkaUUID)>, total: Int, on loop: EventLoop)
-        -> EventLoopFuture<Int> {
-        guard let (partition, cleaner, topicId) = remaining.first else { return loop.makeSucceededFuture(total) }
+    private func clean(_ remaining: ArraySlice<(Partition, CleanerConfig, KafkaUUID)>, total: Int, on loop: EventLoop,
+                       stop: @escaping @Sendable () -> Bool) -> EventLoopFuture<Int> {
+        guard !stop(), let (partition, cleaner, topicId) = remaining.first else { return loop.makeSucceededFuture(total) }
         return cleanPartition(partition, cleaner, topicId: topicId).hop(to: loop).recover { error in
             self.logger.warning("log cleaning failed", metadata: ["brook.partition": "\(partition.topicPartition)",
                                                                   "error": "\(error)"])
             return 0
-        }.flatMap { count in self.clean(remaining.dropFirst(), total: total + count, on: loop) }
+        }.flatMap { count in self.clean(remaining.dropFirst(), total: total + count, on: loop, stop: stop) }
     }
 
     /// Plans on the partition's loop, copies on the thread pool, swaps back on the loop, then records
@@ -133,7 +134,9 @@ final class LogCleanerTask: Sendable {
         schedule.setNext {
             if due <= now {
                 return loop.scheduleTask(in: .zero) {
-                    self.runOnce(on: loop).whenComplete { result in
+                    let pass = self.runOnce(on: loop, stop: { schedule.isCancelled })
+                    schedule.setRunning(pass.map { _ in })
+                    pass.whenComplete { result in
                         for observer in self.passObservers.withLockedValue({ observers in
                             defer { observers.removeAll() }
                             return observers
@@ -147,9 +150,24 @@ final class LogCleanerTask: Sendable {
     }
 }
 
-/// The cleaner's pending wait; cancelling it stops the cleaner from running again.
+/// The cleaner's pending wait and running pass; cancelling it stops the cleaner from running again
+/// and the running pass at its next partition.
 final class CleanerSchedule: Sendable {
-    private let state = NIOLockedValueBox<(cancelled: Bool, next: Scheduled<Void>?)>((false, nil))
+    private let state = NIOLockedValueBox<(cancelled: Bool, next: Scheduled<Void>?, running: EventLoopFuture<Void>?)>(
+        (false, nil, nil))
+
+    var isCancelled: Bool { state.withLockedValue { $0.cancelled } }
+
+    fileprivate func setRunning(_ pass: EventLoopFuture<Void>) {
+        state.withLockedValue { $0.running = pass }
+    }
+
+    /// Completes once the pass running now (if any) has ended: logs must not close under it, and its
+    /// event loops must still be running when it ends.
+    func runningPassEnded(on loop: EventLoop) -> EventLoopFuture<Void> {
+        guard let running = state.withLockedValue({ $0.running }) else { return loop.makeSucceededVoidFuture() }
+        return running.hop(to: loop).recover { _ in }
+    }
 
     /// Schedules the next wait unless cancelled.
     fileprivate func setNext(_ make: () -> Scheduled<Void>) {

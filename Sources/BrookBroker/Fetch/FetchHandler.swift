@@ -2,13 +2,16 @@ import BrookProtocol
 import BrookStorage
 import NIOCore
 
-/// Fetch (1), versions 4–17: reads record batches up to the high watermark (or the last stable
+/// Fetch (1), versions 0–17: reads record batches up to the high watermark (or the last stable
 /// offset for read_committed), honouring max_bytes/partition_max_bytes, and long-polls up to
 /// max_wait_ms until min_bytes have arrived. Brook is sessionless (KIP-227 session id 0), so every
 /// fetch is a full fetch; incremental requests for an unknown session get FETCH_SESSION_ID_NOT_FOUND.
 /// From v13 topics are named by id (`FetchTopicIds`); v14–17 add nothing a single node answers.
+/// v4+ records go from the files with sendfile (`FetchResponseWriter`); v0–3 get them
+/// down-converted to magic 0/1 in memory (`LegacyFetchConversion`), and below v10 zstd is refused
+/// (`FetchVersionRules`).
 enum FetchHandler {
-    static let handler = ApiHandler.makeFramed(FetchRequest.self, versions: 4...17) { incoming, context in
+    static let handler = ApiHandler.makeFramed(FetchRequest.self, versions: 0...17) { incoming, context in
         var byName = incoming
         let topicIds = context.header.apiVersion >= 13
             ? FetchTopicIds(resolving: &byName, topics: context.broker.topics.allTopics) : nil
@@ -17,7 +20,9 @@ enum FetchHandler {
         let version = context.header.apiVersion
         let correlationId = context.header.correlationId
         @Sendable func frame(_ result: FetchResult) -> OutboundFrame? {
-            FetchResponseWriter.frame(result, version: version, correlationId: correlationId)
+            // v0–3 records are converted bytes, already in the response.
+            version >= 4 ? FetchResponseWriter.frame(result, version: version, correlationId: correlationId)
+                : .message(result.response, version: version, correlationId: correlationId, headerVersion: 0)
         }
         if request.sessionId != 0 || request.sessionEpoch > 0 {
             var response = FetchResponse()
@@ -26,7 +31,7 @@ enum FetchHandler {
         }
         let broker = context.broker
         let attempt: @Sendable () -> EventLoopFuture<FetchResult> = {
-            let read = readAll(request, broker: broker, loop: loop)
+            let read = readAll(request, version: version, broker: broker, loop: loop)
             return topicIds.map { ids in read.map { ids.complete($0) } } ?? read
         }
         return attempt().flatMap { first -> EventLoopFuture<FetchResult> in
@@ -56,8 +61,11 @@ enum FetchHandler {
         var topics: [FetchResponse.FetchableTopicResponse] = []
         var files: [FetchResult.FilePart] = []
 
-        func adding(_ topic: String, _ data: FetchResponse.PartitionData, slice: LogSlice? = nil, failed: Bool) -> Accumulator {
+        /// `recordBytes`: size of records held in `data` (converted ones), counted against the limits.
+        func adding(_ topic: String, _ data: FetchResponse.PartitionData, slice: LogSlice? = nil, recordBytes: Int = 0,
+                    failed: Bool) -> Accumulator {
             var copy = self
+            copy.bytes += recordBytes
             if copy.topics.last?.topic != topic { copy.topics.append(.init(topic: topic, partitions: [])) }
             let t = copy.topics.count - 1
             copy.topics[t].partitions.append(data)
@@ -71,15 +79,21 @@ enum FetchHandler {
     }
 
     /// One pass over every requested partition, in request order so the byte budget is shared as Kafka does.
-    static func readAll(_ request: FetchRequest, broker: Broker, loop: EventLoop) -> EventLoopFuture<FetchResult> {
+    static func readAll(_ request: FetchRequest, version: Int16, broker: Broker, loop: EventLoop) -> EventLoopFuture<FetchResult> {
         let readCommitted = request.isolationLevel == 1
+        let rules = FetchVersionRules(version: version, resolver: broker.topics.resolver)
+        let maxDecompressedSize = broker.config.socketRequestMaxBytes
         var state = loop.makeSucceededFuture(Accumulator())
         for topicRequest in request.topics {
             let topic = broker.topics.topic(named: topicRequest.topic)
             for partitionRequest in topicRequest.partitions {
                 state = state.flatMap { acc in
-                    readOne(partitionRequest, topicName: topicRequest.topic, topic: topic, request: request,
-                            readCommitted: readCommitted, acc: acc, loop: loop)
+                    guard let rules else {
+                        return readOne(partitionRequest, topicName: topicRequest.topic, topic: topic, request: request,
+                                       readCommitted: readCommitted, acc: acc, loop: loop)
+                    }
+                    return readOld(partitionRequest, topicName: topicRequest.topic, topic: topic, request: request,
+                                   rules: rules, maxDecompressedSize: maxDecompressedSize, acc: acc, loop: loop)
                 }
             }
         }

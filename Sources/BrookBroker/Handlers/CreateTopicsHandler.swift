@@ -1,10 +1,12 @@
 import BrookProtocol
 import NIOCore
 
-/// CreateTopics (19), versions 2–7: creates topics with a partition count, replication factor 1
-/// and config overrides; validate_only checks without creating.
+/// CreateTopics (19), versions 0–7: creates topics with a partition count, replication factor 1
+/// and config overrides; validate_only (v1+) checks without creating. As in Kafka's KRaft controller,
+/// -1 partitions or replication factor take the broker defaults at every version (clients only send
+/// them from v4).
 enum CreateTopicsHandler {
-    static let handler = ApiHandler.make(CreateTopicsRequest.self, versions: 2...7) { request, context in
+    static let handler = ApiHandler.make(CreateTopicsRequest.self, versions: 0...7) { request, context in
         let broker = context.broker
         var response = CreateTopicsResponse()
         response.throttleTimeMs = 0

@@ -1,12 +1,12 @@
 import BrookProtocol
 import NIOCore
 
-/// DeleteTopics (20), versions 1–6: deletes topics by name (and by id from v6). The response is
+/// DeleteTopics (20), versions 0–6: deletes topics by name (and by id from v6; v0 has no throttle time). The response is
 /// sent once each topic's folders are renamed for deletion; the files go in the background.
 enum DeleteTopicsHandler {
     typealias Result = DeleteTopicsResponse.DeletableTopicResult
 
-    static let handler = ApiHandler.make(DeleteTopicsRequest.self, versions: 1...6) { request, context in
+    static let handler = ApiHandler.make(DeleteTopicsRequest.self, versions: 0...6) { request, context in
         let broker = context.broker
         let loop = context.eventLoop
         var requested: [(name: String?, id: KafkaUUID)] = request.topicNames.map { ($0, .zero) }

@@ -1,15 +1,18 @@
 import BrookProtocol
 import NIOCore
 
-/// DescribeConfigs (32), versions 1–4: every config of a topic (overrides and defaults, with their
-/// source) or of this broker; synonyms and documentation when asked.
+/// DescribeConfigs (32), versions 0–4: every config of a topic (overrides and defaults, with their
+/// source) or of this broker; synonyms and documentation when asked. v0 has `is_default` (true when
+/// the value is Kafka's default) instead of `config_source`, and no synonyms. Kafka 3.9 itself never
+/// sets `is_default` (it sends false for every entry); Brook sends the meaningful value, which is what
+/// v0 clients filter on and what older Kafka versions sent.
 enum DescribeConfigsHandler {
     typealias Entry = DescribeConfigsResponse.DescribeConfigsResourceResult
     static let topicResource: Int8 = 2
     static let brokerResource: Int8 = 4
     static let brokerLoggerResource: Int8 = 8
 
-    static let handler = ApiHandler.make(DescribeConfigsRequest.self, versions: 1...4) { request, context in
+    static let handler = ApiHandler.make(DescribeConfigsRequest.self, versions: 0...4) { request, context in
         let broker = context.broker
         var response = DescribeConfigsResponse()
         for resource in request.resources {

@@ -2,12 +2,12 @@ import BrookProtocol
 import Foundation
 import NIOCore
 
-/// DescribeLogDirs (35), versions 1–4: the one data directory, its partitions' sizes and the volume's space.
+/// DescribeLogDirs (35), versions 0–4 (v0 and v1 share a layout): the one data directory, its partitions' sizes and the volume's space.
 /// An offline directory (after an I/O error) is reported as Kafka does: KAFKA_STORAGE_ERROR, no topics.
 enum DescribeLogDirsHandler {
     typealias TopicResult = DescribeLogDirsResponse.DescribeLogDirsTopic
 
-    static let handler = ApiHandler.make(DescribeLogDirsRequest.self, versions: 1...4) { request, context in
+    static let handler = ApiHandler.make(DescribeLogDirsRequest.self, versions: 0...4) { request, context in
         let broker = context.broker
         let loop = context.eventLoop
         let path = URL(fileURLWithPath: broker.config.dataDir).standardizedFileURL.path

@@ -1,9 +1,11 @@
 import BrookProtocol
 import NIOCore
 
-/// FindCoordinator (10), versions 0–4: this node coordinates every group and every transactional id
+/// FindCoordinator (10), versions 0–6: this node coordinates every group and every transactional id
 /// (it leads every `__consumer_offsets` and `__transaction_state` partition). v4+ batches keys, each
-/// with its own error; before v4 the one key's error is the top-level one.
+/// with its own error; before v4 the one key's error is the top-level one. v5 only allows the
+/// TRANSACTION_ABORTABLE error; v6 adds key type 2 (share groups, KIP-932), which Brook does not
+/// coordinate: Kafka 3.9 answers COORDINATOR_NOT_AVAILABLE for it at v6 and INVALID_REQUEST below v6.
 ///
 /// Right after start-up the internal topics are still opening in the background. Kafka answers
 /// COORDINATOR_NOT_AVAILABLE at once while it creates such a topic, but librdkafka retries that only
@@ -15,8 +17,9 @@ import NIOCore
 enum FindCoordinatorHandler {
     static let groupKeyType: Int8 = 0
     static let transactionKeyType: Int8 = 1
+    static let shareKeyType: Int8 = 2
 
-    static let handler = ApiHandler.make(FindCoordinatorRequest.self, versions: 0...4) { request, context in
+    static let handler = ApiHandler.make(FindCoordinatorRequest.self, versions: 0...6) { request, context in
         let broker = context.broker
         let topic: String?
         let loading: CoordinatorLoading?
@@ -36,6 +39,9 @@ enum FindCoordinatorHandler {
         let advertised = broker.config.advertised
         let ready = topic.map { broker.topics.topic(named: $0) != nil } ?? false
         func lookup(_ key: String) -> (error: ErrorCode, nodeId: Int32, host: String, port: Int32) {
+            if request.keyType == shareKeyType {
+                return (version >= 6 ? .coordinatorNotAvailable : .invalidRequest, -1, "", -1)
+            }
             guard topic != nil else { return (.invalidRequest, -1, "", -1) }
             guard ready else { return (.coordinatorNotAvailable, -1, "", -1) }
             return (.none, broker.identity.nodeId, advertised.host, Int32(advertised.port))

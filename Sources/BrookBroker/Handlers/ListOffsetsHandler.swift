@@ -1,17 +1,38 @@
 import BrookProtocol
 import NIOCore
 
-/// ListOffsets (2), versions 1–7: earliest (-2), latest (-1, the last stable offset for
-/// read_committed), max timestamp (-3) and the first offset at or after a timestamp.
+/// ListOffsets (2), versions 0–10. v0 answers a list of offsets (`ListOffsetsV0`). From v1: earliest
+/// (-2), latest (-1, the last stable offset for read_committed), max timestamp (-3, v7+), earliest
+/// local (-4, v8+: the log start offset, as Kafka answers without tiered storage), latest tiered
+/// (-5, v9+: offset -1 and epoch -1, nothing is tiered) and the first offset at or after a timestamp.
+/// v10 adds a timeout for tiered-storage lookups, which never wait here.
 enum ListOffsetsHandler {
     static let latest: Int64 = -1
     static let earliest: Int64 = -2
     static let maxTimestamp: Int64 = -3
+    static let earliestLocal: Int64 = -4
+    static let latestTiered: Int64 = -5
 
-    static let handler = ApiHandler.make(ListOffsetsRequest.self, versions: 1...7) { request, context in
+    /// The first version each sentinel timestamp is valid in (Kafka 3.9 `handleListOffsetRequestV1AndAbove`);
+    /// any other negative timestamp, or a sentinel below its version, is UNSUPPORTED_VERSION.
+    static let sentinelMinVersion: [Int64: Int16] = [earliest: 1, latest: 1, maxTimestamp: 7, earliestLocal: 8, latestTiered: 9]
+
+    static let handler = ApiHandler.make(ListOffsetsRequest.self, versions: 0...10) { request, context in
+        let version = context.header.apiVersion
+        if version == 0 {
+            return ListOffsetsV0.respond(to: request, context: context).map { $0 }
+        }
         let broker = context.broker
         let loop = context.eventLoop
         let readCommitted = request.isolationLevel == 1
+        // Kafka answers INVALID_REQUEST on every copy of a partition named twice.
+        var seen: [String: Set<Int32>] = [:]
+        var duplicated: [String: Set<Int32>] = [:]
+        for topic in request.topics {
+            for p in topic.partitions where !seen[topic.name, default: []].insert(p.partitionIndex).inserted {
+                duplicated[topic.name, default: []].insert(p.partitionIndex)
+            }
+        }
         var topicFutures: [EventLoopFuture<ListOffsetsResponse.ListOffsetsTopicResponse>] = []
         for topicRequest in request.topics {
             let topic = broker.topics.topic(named: topicRequest.name)
@@ -20,6 +41,12 @@ enum ListOffsetsHandler {
                     -> ListOffsetsResponse.ListOffsetsPartitionResponse {
                     .init(partitionIndex: p.partitionIndex, errorCode: code.rawValue, timestamp: timestamp, offset: offset,
                           leaderEpoch: epoch)
+                }
+                if duplicated[topicRequest.name]?.contains(p.partitionIndex) == true {
+                    return loop.makeSucceededFuture(answer(.invalidRequest))
+                }
+                if p.timestamp < 0, (sentinelMinVersion[p.timestamp] ?? .max) > version {
+                    return loop.makeSucceededFuture(answer(.unsupportedVersion))
                 }
                 guard let topic, let partition = topic.partition(p.partitionIndex) else {
                     return loop.makeSucceededFuture(answer(.unknownTopicOrPartition))
@@ -32,9 +59,9 @@ enum ListOffsetsHandler {
                 }
                 let epoch = partition.leaderEpoch
                 switch p.timestamp {
-                case latest, earliest:
+                case latest, earliest, earliestLocal:
                     return partition.offsets().hop(to: loop).map { offsets in
-                        let offset = p.timestamp == earliest ? offsets.logStartOffset
+                        let offset = p.timestamp != latest ? offsets.logStartOffset
                             : (readCommitted ? offsets.lastStableOffset : offsets.highWatermark)
                         return answer(.none, offset: offset, timestamp: -1, epoch: epoch)
                     }
@@ -44,7 +71,7 @@ enum ListOffsetsHandler {
                         return answer(.none, offset: found.offset, timestamp: found.timestamp, epoch: epoch)
                     }.recover { answer(ErrorMapping.code(for: $0)) }
                 case ..<0:
-                    // Other sentinels (-4 earliest local, -5 latest tiered): no record found here.
+                    // Latest tiered (-5): nothing is tiered, so Kafka's answer without remote storage.
                     return loop.makeSucceededFuture(answer(.none))
                 default:
                     return partition.offsetForTimestamp(p.timestamp).hop(to: loop).map { found in

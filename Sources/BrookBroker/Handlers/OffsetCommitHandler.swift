@@ -2,10 +2,16 @@ import BrookCoordination
 import BrookProtocol
 import NIOCore
 
-/// OffsetCommit (8), versions 2–9. Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION; the
+/// OffsetCommit (8), versions 0–9. Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION; the
 /// rest go to the group coordinator, which answers once the commit is durable in `__consumer_offsets`.
+///
+/// v0 carries no generation or member, so it is a simple (generation -1) commit. Kafka 3.9 with
+/// ZooKeeper writes v0 commits to ZooKeeper, where only OffsetFetch v0 reads them, and in KRaft mode
+/// answers UNSUPPORTED_VERSION; Brook has no ZooKeeper and stores them in the coordinator like v1,
+/// so every OffsetFetch version sees them. v1 adds the generation and member (checked as for v2+)
+/// and a per-partition commit timestamp (-1: now).
 enum OffsetCommitHandler {
-    static let handler = ApiHandler.make(OffsetCommitRequest.self, versions: 2...9) { request, context in
+    static let handler = ApiHandler.make(OffsetCommitRequest.self, versions: 0...9) { request, context in
         let broker = context.broker
         // Which (topic index, partition index) pairs are committed, in request order.
         var accepted: [(topic: Int, partition: Int)] = []
@@ -17,7 +23,7 @@ enum OffsetCommitHandler {
                 accepted.append((t, p))
                 partitions.append(.init(topic: topic.name, partition: partition.partitionIndex,
                                         offset: partition.committedOffset, leaderEpoch: partition.committedLeaderEpoch,
-                                        metadata: partition.committedMetadata))
+                                        metadata: partition.committedMetadata, commitTimestamp: partition.commitTimestamp))
             }
         }
         let input = OffsetCommitInput(

@@ -2,14 +2,16 @@ import BrookCoordination
 import BrookProtocol
 import NIOCore
 
-/// OffsetFetch (9), versions 1–10: one group before v8, several from v8, topics by id from v10
+/// OffsetFetch (9), versions 0–10: one group before v8, several from v8, topics by id from v10
 /// (KIP-848). Partitions without a commit answer offset -1; a null topic list (v2+) means every
 /// committed partition. An unknown topic id answers UNKNOWN_TOPIC_ID on each of its partitions;
 /// committed topics that no longer exist (so have no id) are left out of a v10 "all topics" answer.
+/// v0 reads the coordinator like v1 (Kafka 3.9 read ZooKeeper for v0; Brook keeps v0 commits in the
+/// coordinator, see `OffsetCommitHandler`).
 enum OffsetFetchHandler {
     typealias Fetched = [(topic: String, partitions: [(partition: Int32, offset: CommittedOffset?)])]
 
-    static let handler = ApiHandler.make(OffsetFetchRequest.self, versions: 1...10) { request, context in
+    static let handler = ApiHandler.make(OffsetFetchRequest.self, versions: 0...10) { request, context in
         let version = context.header.apiVersion
         let groups = context.broker.groups
         if version >= 8 {
@@ -53,7 +55,7 @@ enum OffsetFetchHandler {
         }
         let requested = request.topics.map { $0.map { ($0.name, $0.partitionIndexes) } }
         return fetch(groups, groupId: request.groupId, topics: requested).hop(to: context.eventLoop).map { error, fetched in
-            // Before v2 there is no top-level error: each partition carries it.
+            // Before v2 (v0 and v1) there is no top-level error: each partition carries it.
             let partitionError = version < 2 ? error : .none
             let listed: Fetched = error == .none || requested == nil ? fetched
                 : (requested ?? []).map { ($0.0, $0.1.map { ($0, nil) }) }

@@ -5,9 +5,10 @@ import NIOCore
 /// Produce (0): validates each partition's record batches and appends them.
 ///
 /// acks=0 gets no response, acks=1 is answered after the OS write, acks=all after a group-committed
-/// fsync. Versions 0–2 (magic 0/1 message sets) are advertised so old librdkafka enables compression,
-/// and answered with UNSUPPORTED_VERSION, as Kafka 4 does. Transactional batches are appended only to
-/// a partition of the producer's ongoing transaction (KIP-890 verification). Version 12 is version 11
+/// fsync. Versions 0–2 accept magic 0/1 message sets, up-converted to RecordBatch v2 as Kafka 3.x does
+/// (`LegacyProduce`), and magic 2 batches; v3+ only magic 2 (`ProduceVersionRules`, which also keeps
+/// zstd for v7+). Transactional batches are appended only to a partition of the producer's ongoing
+/// transaction (KIP-890 verification). Version 12 is version 11
 /// on the wire; as Brook finalizes no `transaction.version` 2, clients send it outside transactions
 /// only, and a transactional v12 batch still needs its AddPartitionsToTxn.
 enum ProduceHandler {
@@ -33,7 +34,6 @@ enum ProduceHandler {
                               logStartOffset: -1, recordErrors: refusal.recordErrors, errorMessage: refusal.message)))
                 }
                 func fail(_ code: ErrorCode, _ message: String? = nil) { fail(ProduceRefusal(code, message)) }
-                if version < 3 { fail(.unsupportedVersion); continue }
                 if !validAcks { fail(.invalidRequiredAcks); continue }
                 guard let topic, let policy, let partition = topic.partition(partitionData.index) else {
                     fail(.unknownTopicOrPartition); continue
@@ -42,9 +42,12 @@ enum ProduceHandler {
                 guard let records = partitionData.records, records.readableBytes > 0 else {
                     fail(.invalidRecord, "no record batches"); continue
                 }
+                if let refusal = ProduceVersionRules.refusal(records, version: version) { fail(refusal); continue }
+                let name = "\(topic.name)-\(partitionData.index)"
                 let prepared: ProducedBatches
-                switch ProducedBatches.prepare(records, policy: policy, partition: "\(topic.name)-\(partitionData.index)",
-                                               now: broker.clock()) {
+                switch version < 3 && ProduceVersionRules.isLegacy(records)
+                    ? LegacyProduce.prepare(records, policy: policy, partition: name, now: broker.clock())
+                    : ProducedBatches.prepare(records, policy: policy, partition: name, now: broker.clock()) {
                 case .success(let batches): prepared = batches
                 case .failure(let refusal): fail(refusal); continue
                 }

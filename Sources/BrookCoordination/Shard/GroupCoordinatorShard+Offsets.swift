@@ -9,13 +9,18 @@ public struct OffsetCommitInput: Sendable {
         public var offset: Int64
         public var leaderEpoch: Int32
         public var metadata: String?
+        /// OffsetCommit v1's per-partition commit time; -1 (every other version) means now. It is
+        /// stored as given and so dates the offset for `offsets.retention.minutes`, as in Kafka.
+        public var commitTimestamp: Int64
 
-        public init(topic: String, partition: Int32, offset: Int64, leaderEpoch: Int32 = -1, metadata: String? = nil) {
+        public init(topic: String, partition: Int32, offset: Int64, leaderEpoch: Int32 = -1, metadata: String? = nil,
+                    commitTimestamp: Int64 = -1) {
             self.topic = topic
             self.partition = partition
             self.offset = offset
             self.leaderEpoch = leaderEpoch
             self.metadata = metadata
+            self.commitTimestamp = commitTimestamp
         }
     }
 
@@ -73,7 +78,8 @@ extension GroupCoordinatorShard {
             groups[request.groupId] = group
         }
 
-        let expire: Int64? = request.retentionTimeMs == -1 ? nil : now + request.retentionTimeMs
+        // Wrapping like Kafka's long arithmetic: a hostile retention (Int64.max) must not trap.
+        let expire: Int64? = request.retentionTimeMs == -1 ? nil : now &+ request.retentionTimeMs
         let (errors, accepted) = acceptedOffsets(request, now: now, expireTimestamp: expire)
         for (tp, committed) in accepted { offsets[request.groupId, default: [:]][tp] = committed }
         if !accepted.isEmpty {
@@ -95,7 +101,8 @@ extension GroupCoordinatorShard {
                 continue
             }
             let committed = CommittedOffset(offset: p.offset, leaderEpoch: p.leaderEpoch, metadata: metadata,
-                                            commitTimestamp: now, expireTimestamp: expireTimestamp)
+                                            commitTimestamp: p.commitTimestamp == -1 ? now : p.commitTimestamp,
+                                            expireTimestamp: expireTimestamp)
             accepted.append((GroupTopicPartition(topic: p.topic, partition: p.partition), committed))
             errors.append(.none)
         }
@@ -174,7 +181,8 @@ extension GroupCoordinatorShard {
                     allExpired = false
                     continue
                 }
-                let expired = committed.expireTimestamp.map { now >= $0 } ?? (now - base >= config.offsetsRetentionMs)
+                // Wrapping like Kafka's long arithmetic: a v1 commit timestamp may be any Int64.
+                let expired = committed.expireTimestamp.map { now >= $0 } ?? (now &- base >= config.offsetsRetentionMs)
                 if expired {
                     offsets[groupId]?.removeValue(forKey: tp)
                     records.append(.offsetCommit(group: groupId, tp, nil))
@@ -194,7 +202,7 @@ extension GroupCoordinatorShard {
             var allExpired = true
             for (tp, committed) in (offsets[groupId] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 let expired = !group.isSubscribed(to: tp.topic)
-                    && (committed.expireTimestamp.map { now >= $0 } ?? (now - committed.commitTimestamp >= config.offsetsRetentionMs))
+                    && (committed.expireTimestamp.map { now >= $0 } ?? (now &- committed.commitTimestamp >= config.offsetsRetentionMs))
                 if expired {
                     offsets[groupId]?.removeValue(forKey: tp)
                     records.append(.offsetCommit(group: groupId, tp, nil))

@@ -2,10 +2,10 @@ import BrookCoordination
 import BrookProtocol
 import NIOCore
 
-/// AddOffsetsToTxn (25), versions 0–3: adds the group's `__consumer_offsets` partition to the
+/// AddOffsetsToTxn (25), versions 0–4 (v4 only lets Kafka answer TRANSACTION_ABORTABLE, which Brook never needs): adds the group's `__consumer_offsets` partition to the
 /// transaction, so its TxnOffsetCommits are settled by the transaction's marker.
 enum AddOffsetsToTxnHandler {
-    static let handler = ApiHandler.make(AddOffsetsToTxnRequest.self, versions: 0...3) { request, context in
+    static let handler = ApiHandler.make(AddOffsetsToTxnRequest.self, versions: 0...4) { request, context in
         let broker = context.broker
         let version = context.header.apiVersion
         let offsetsPartition = GroupPartitioner.partition(for: request.groupId, partitions: Int32(broker.groups.runners.count))

@@ -2,10 +2,10 @@ import BrookCoordination
 import BrookProtocol
 import NIOCore
 
-/// TxnOffsetCommit (28), versions 0–3: offsets committed inside a transaction, visible only once it
+/// TxnOffsetCommit (28), versions 0–4 (v4 adds only the TRANSACTION_ABORTABLE answer, unused here): offsets committed inside a transaction, visible only once it
 /// commits. The partition of the group must be in the transaction (AddOffsetsToTxn) first.
 enum TxnOffsetCommitHandler {
-    static let handler = ApiHandler.make(TxnOffsetCommitRequest.self, versions: 0...3) { request, context in
+    static let handler = ApiHandler.make(TxnOffsetCommitRequest.self, versions: 0...4) { request, context in
         let broker = context.broker
         let version = context.header.apiVersion
         let loop = context.eventLoop
