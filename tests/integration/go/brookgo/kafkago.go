@@ -1,7 +1,9 @@
 package main
 
 // kafka-go 0.2.1 (Debian golang-github-segmentio-kafka-go-dev). It pins its versions: Produce v2
-// and Fetch v2 with magic-1 message sets, ListOffsets v1, the v0/v1 group APIs, CreateTopics v0.
+// and Fetch v2 with magic-1 message sets, ListOffsets v1, Metadata v1, FindCoordinator v0,
+// JoinGroup v1, SyncGroup/Heartbeat/LeaveGroup v0, OffsetCommit v2, OffsetFetch v1,
+// CreateTopics v0, DeleteTopics v1.
 
 import (
 	"bytes"
