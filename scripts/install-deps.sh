@@ -13,8 +13,8 @@ APT_PACKAGES=(libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev kcat librdkafka-de
               golang-go golang-github-shopify-sarama-dev golang-github-segmentio-kafka-go-dev
               golang-github-confluentinc-confluent-kafka-go-dev)
 PY_PACKAGES=(confluent-kafka kafka-python aiokafka pytest pytest-timeout
-             cramjam lz4 zstandard python-snappy)   # codecs for kafka-python / aiokafka
-PY_MODULES="confluent_kafka kafka aiokafka pytest pytest_timeout cramjam lz4 zstandard snappy"
+             cramjam lz4 zstandard python-snappy xxhash)   # codecs for kafka-python / aiokafka (xxhash: its magic-0 lz4)
+PY_MODULES="confluent_kafka kafka aiokafka pytest pytest_timeout cramjam lz4 zstandard snappy xxhash"
 
 log() { printf '==> %s\n' "$*"; }
 
