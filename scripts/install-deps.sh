@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Install what the integration tests and benchmarks need: Debian packages (compression libraries,
-# librdkafka, kcat) and a Python virtualenv at .venv with the Kafka clients and pytest.
+# librdkafka, kcat, Go with the sarama, kafka-go and confluent-kafka-go sources) and a Python
+# virtualenv at .venv with the Kafka clients and pytest.
 # Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 APT_PACKAGES=(libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev kcat librdkafka-dev pkg-config
-              python3-venv python3-pip build-essential)
+              python3-venv python3-pip build-essential
+              # Go and the Go clients built offline by tests/integration/test_go_clients.py
+              golang-go golang-github-shopify-sarama-dev golang-github-segmentio-kafka-go-dev
+              golang-github-confluentinc-confluent-kafka-go-dev)
 PY_PACKAGES=(confluent-kafka kafka-python aiokafka pytest pytest-timeout
              cramjam lz4 zstandard python-snappy xxhash)   # codecs for kafka-python / aiokafka (xxhash: its magic-0 lz4)
 PY_MODULES="confluent_kafka kafka aiokafka pytest pytest_timeout cramjam lz4 zstandard snappy xxhash"
