@@ -8,6 +8,8 @@ final class BrookServerProcess: @unchecked Sendable {
     let dataDir: URL
     private let process = Process()
     private let output = OutputCollector()
+    /// Set once `stop()` has run (or start-up gave up), so only a death before that is reported.
+    private var stopped = false
 
     var bootstrap: String { "127.0.0.1:\(port)" }
 
@@ -52,12 +54,18 @@ final class BrookServerProcess: @unchecked Sendable {
             if Self.canConnect(port: port) { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
+        stopped = true
         stop()
         throw BrookServerError("brook did not accept connections within \(timeout)s: \(output.text)")
     }
 
     /// SIGTERM, then SIGKILL after 10 s; removes the data directory.
     func stop() {
+        if !stopped && !process.isRunning {
+            // brook never exits by itself: it died during the test (a crash prints its backtrace on stderr).
+            XCTFail("brook exited by itself (status \(process.terminationStatus)) during the test:\n\(output.text)")
+        }
+        stopped = true
         if process.isRunning {
             process.terminate()
             let deadline = Date().addingTimeInterval(10)
