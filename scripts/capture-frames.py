@@ -71,10 +71,38 @@ class Exchange:
     correlation_id: int
     request: bytes
     response: bytes | None = None
+    # The broker closed the connection while this request waited for its answer (the client had
+    # not hung up, and a response was due: not a Produce with acks=0).
+    closed_unanswered: bool = False
 
     @property
     def api(self) -> str:
         return api_name(self.key)
+
+    @property
+    def client_id(self) -> str:
+        """The request header's client id ("" when null or unreadable)."""
+        if len(self.request) < 14:
+            return ""
+        (n,) = struct.unpack_from(">h", self.request, 12)
+        if n <= 0 or n > len(self.request) - 14:
+            return ""
+        return self.request[14:14 + n].decode("utf-8", "replace")
+
+    @property
+    def expects_response(self) -> bool:
+        """False only for Produce with acks=0 (v0-2: acks first; v3+: after transactional_id)."""
+        if self.key != 0:
+            return True
+        try:
+            (n,) = struct.unpack_from(">h", self.request, 12)
+            at = 14 + max(n, 0)
+            if self.version >= 3:
+                (tn,) = struct.unpack_from(">h", self.request, at)
+                at += 2 + max(tn, 0)
+            return struct.unpack_from(">h", self.request, at)[0] != 0
+        except struct.error:
+            return True
 
     @property
     def file_stem(self) -> str:
@@ -156,6 +184,7 @@ class _Connection:
         self.pending: dict[int, Exchange] = {}
         self.lock = threading.Lock()
         self.seq = 0
+        self.client_left = threading.Event()
         self.threads = [
             threading.Thread(target=self._requests, daemon=True, name=f"capture-c{self.number}-req"),
             threading.Thread(target=self._responses, daemon=True, name=f"capture-c{self.number}-resp"),
@@ -175,6 +204,7 @@ class _Connection:
             while True:
                 frame, parsable = _read_frame(self.client)
                 if frame is None:
+                    self.client_left.set()  # what is pending now was abandoned, not refused
                     return
                 if not parsable or len(frame) < 12:
                     self.upstream.sendall(frame)
@@ -197,6 +227,7 @@ class _Connection:
             while True:
                 frame, parsable = _read_frame(self.upstream)
                 if frame is None:
+                    self._broker_closed()
                     return
                 if not parsable or len(frame) < 8:
                     self.client.sendall(frame)
@@ -212,6 +243,16 @@ class _Connection:
             pass
         finally:
             self._shutdown(self.client)
+
+    def _broker_closed(self) -> None:
+        """The broker ended the connection: mark what it left unanswered, unless the client hung up
+        first or the proxy itself is closing."""
+        if self.client_left.is_set() or self.proxy.closing:
+            return
+        with self.lock:
+            for exchange in self.pending.values():
+                if exchange.response is None and exchange.expects_response:
+                    exchange.closed_unanswered = True
 
     @staticmethod
     def _shutdown(sock: socket.socket) -> None:
@@ -251,6 +292,22 @@ class CaptureProxy:
     @property
     def exchanges(self) -> list[Exchange]:
         return self.recorder.snapshot()
+
+    @property
+    def closing(self) -> bool:
+        return self._closed.is_set()
+
+    def versions(self, client_id_prefix: str = "") -> dict[str, list[int]]:
+        """API name -> versions sent by clients whose client id starts with the prefix."""
+        seen: dict[str, set[int]] = {}
+        for exchange in self.exchanges:
+            if exchange.client_id.startswith(client_id_prefix):
+                seen.setdefault(exchange.api, set()).add(exchange.version)
+        return {api: sorted(versions) for api, versions in sorted(seen.items())}
+
+    def closed_unanswered(self) -> list[str]:
+        """The requests the broker closed a connection on without answering."""
+        return [f"{e.api} v{e.version} (client {e.client_id!r})" for e in self.exchanges if e.closed_unanswered]
 
     def set_target(self, host: str, port: int) -> None:
         """Later connections go to host:port; open ones stay where they are."""

@@ -11,6 +11,8 @@ final class GoldenOldClientFrameTests: XCTestCase {
     /// The message format each capture's producer uses: kafka-python 0.10 writes magic 1, the
     /// 0.9 levels magic 0; librdkafka/kcat with fallback 0.10.0.0 query ApiVersions and write v2.
     /// In `-reads-v2` and `-zstd` captures a current producer wrote v2 batches for the old consumer.
+    /// The Go captures: sarama 1.22 at its default config writes magic 0, at 0.10.0.0 and kafka-go
+    /// 0.2 magic 1; the Burrow-style capture's data comes from librdkafka (v2).
     static let produceMagic: [String: UInt8] = [
         "kafkapython-0.10": 1,
         "kafkapython-0.9": 0,
@@ -23,6 +25,10 @@ final class GoldenOldClientFrameTests: XCTestCase {
         "librdkafka-0.9.0.0-reads-v2": 2,
         "kafkapython-0.10-zstd": 2,
         "librdkafka-0.9.0.0-zstd": 2,
+        "sarama-default": 0,
+        "sarama-0.10.0.0": 1,
+        "kafka-go": 1,
+        "sarama-default-burrow": 2,
     ]
 
     /// Captures that must be present: the old protocol levels this suite is about.

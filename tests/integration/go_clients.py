@@ -1,5 +1,5 @@
 """Helpers for test_go_clients.py: build the Go driver (tests/integration/go/brookgo) offline,
-run its steps as time-bounded processes, and record which API versions a client really sends.
+run its steps as time-bounded processes (the recording proxy is scripts/capture-frames.py).
 
 The driver is built in GOPATH mode against the Debian Go packages under /usr/share/gocode (sarama
 1.22, kafka-go 0.2, confluent-kafka-go 0.11 over the system librdkafka), with the module proxy
@@ -13,13 +13,10 @@ import json
 import os
 import shutil
 import signal
-import socket
-import struct
 import subprocess
 import tempfile
 import threading
 import time
-from collections import defaultdict
 from pathlib import Path
 
 from brook_harness import _die_with_parent
@@ -212,173 +209,3 @@ class GoProcess:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait(10)
-
-
-# -- recording API versions ------------------------------------------------------------------------
-
-API_NAMES = {
-    0: "Produce", 1: "Fetch", 2: "ListOffsets", 3: "Metadata", 8: "OffsetCommit", 9: "OffsetFetch",
-    10: "FindCoordinator", 11: "JoinGroup", 12: "Heartbeat", 13: "LeaveGroup", 14: "SyncGroup",
-    15: "DescribeGroups", 16: "ListGroups", 17: "SaslHandshake", 18: "ApiVersions", 19: "CreateTopics",
-    20: "DeleteTopics", 21: "DeleteRecords", 22: "InitProducerId", 32: "DescribeConfigs",
-    36: "SaslAuthenticate", 37: "CreatePartitions", 42: "DeleteGroups", 60: "DescribeCluster",
-    68: "ConsumerGroupHeartbeat", 75: "DescribeTopicPartitions",
-}
-
-
-def api_name(key: int) -> str:
-    return API_NAMES.get(key, f"api{key}")
-
-
-class ApiVersionRecorder:
-    """A TCP proxy in front of brook that notes (api key, version) of every request and which
-    requests brook never answered before closing the connection.
-
-    Start brook with `--advertise 127.0.0.1:<proxy port>` so that clients come back through the
-    proxy after Metadata and FindCoordinator. `upstream_port` is a callable: a restarted broker
-    listens on a new port behind the same proxy."""
-
-    def __init__(self, upstream_port):
-        self.upstream_port = upstream_port
-        self.lock = threading.Lock()
-        self.seen: dict[tuple[str, int, int], int] = defaultdict(int)  # (client id, key, version)
-        self.unanswered: list[tuple[int, int, str]] = []  # (key, version, client id)
-        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(64)
-        self.port = self.listener.getsockname()[1]
-        self.closed = False
-        self._sockets: set[socket.socket] = set()
-        threading.Thread(target=self._accept, daemon=True, name="api-recorder").start()
-
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def close(self) -> None:
-        self.closed = True
-        try:
-            self.listener.close()
-        except OSError:
-            pass
-        with self.lock:
-            sockets = list(self._sockets)
-        for s in sockets:
-            self._shut(s)
-
-    def versions(self, client_id_prefix: str = "") -> dict[str, list[int]]:
-        """API name -> versions sent by clients whose client id starts with the prefix."""
-        with self.lock:
-            out: dict[str, set[int]] = defaultdict(set)
-            for client_id, key, version in self.seen:
-                if client_id.startswith(client_id_prefix):
-                    out[api_name(key)].add(version)
-        return {name: sorted(v) for name, v in sorted(out.items())}
-
-    def unanswered_requests(self) -> list[str]:
-        with self.lock:
-            return [f"{api_name(k)} v{v} (client {c!r})" for k, v, c in self.unanswered]
-
-    @staticmethod
-    def _shut(s: socket.socket) -> None:
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        try:
-            s.close()
-        except OSError:
-            pass
-
-    def _accept(self) -> None:
-        while not self.closed:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            try:
-                server = socket.create_connection(("127.0.0.1", self.upstream_port()), timeout=5)
-                server.settimeout(None)
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                self._sockets.update((client, server))
-            pending: dict[int, tuple[int, int, str]] = {}
-            client_left = threading.Event()
-            threading.Thread(target=self._requests, args=(client, server, pending, client_left),
-                             daemon=True).start()
-            threading.Thread(target=self._responses, args=(server, client, pending, client_left),
-                             daemon=True).start()
-
-    @staticmethod
-    def _frames(sock: socket.socket):
-        buf = bytearray()
-        while True:
-            try:
-                chunk = sock.recv(262144)
-            except OSError:
-                return
-            if not chunk:
-                return
-            buf += chunk
-            while len(buf) >= 4:
-                size = struct.unpack_from(">i", buf)[0]
-                if size < 0 or len(buf) < 4 + size:
-                    break
-                yield bytes(buf[:4 + size])
-                del buf[:4 + size]
-
-    def _requests(self, client, server, pending, client_left) -> None:
-        for frame in self._frames(client):
-            if len(frame) >= 12:
-                key, version, correlation = struct.unpack_from(">hhi", frame, 4)
-                client_id = ""
-                if len(frame) >= 14:
-                    n = struct.unpack_from(">h", frame, 12)[0]
-                    if 0 < n <= len(frame) - 14:
-                        client_id = frame[14:14 + n].decode("utf-8", "replace")
-                acks_zero = key == 0 and self._produce_acks_zero(frame, version)
-                with self.lock:
-                    self.seen[(client_id, key, version)] += 1
-                    if not acks_zero:
-                        pending[correlation] = (key, version, client_id)
-            try:
-                server.sendall(frame)
-            except OSError:
-                break
-        else:
-            client_left.set()  # the client hung up: its pending requests were abandoned, not dropped
-        self._shut(client)
-        self._shut(server)
-
-    @staticmethod
-    def _produce_acks_zero(frame: bytes, version: int) -> bool:
-        # Produce v0-2: header, then acks (int16) first; later versions start with transactional_id.
-        try:
-            n = struct.unpack_from(">h", frame, 12)[0]
-            at = 14 + max(n, 0)
-            if version >= 3:
-                tn = struct.unpack_from(">h", frame, at)[0]
-                at += 2 + max(tn, 0)
-            return struct.unpack_from(">h", frame, at)[0] == 0
-        except struct.error:
-            return False
-
-    def _responses(self, server, client, pending, client_left) -> None:
-        for frame in self._frames(server):
-            correlation = struct.unpack_from(">i", frame, 4)[0] if len(frame) >= 8 else None
-            with self.lock:
-                pending.pop(correlation, None)
-            try:
-                client.sendall(frame)
-            except OSError:
-                break
-        # Whatever is still pending on a connection the broker closed was never answered.
-        with self.lock:
-            if not self.closed and not client_left.is_set():
-                self.unanswered.extend(pending.values())
-            pending.clear()
-        self._shut(client)
-        self._shut(server)
