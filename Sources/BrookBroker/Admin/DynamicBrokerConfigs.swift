@@ -11,12 +11,20 @@ final class DynamicBrokerConfigs: Sendable {
         var source: ConfigSource { self == .broker ? .dynamicBroker : .dynamicDefaultBroker }
     }
 
-    private let stored = NIOLockedValueBox<[String: String]>([:])
+    private let stored = NIOLockedValueBox<(values: [String: String], generation: Int)>(([:], 0))
 
     /// Every stored key (with its scope prefix), for persistence.
-    var all: [String: String] { stored.withLockedValue { $0 } }
+    var all: [String: String] { stored.withLockedValue { $0.values } }
 
-    func load(_ values: [String: String]) { stored.withLockedValue { $0 = values } }
+    /// Changes with every `load`: what was resolved from older settings must be resolved again.
+    var generation: Int { stored.withLockedValue { $0.generation } }
+
+    func load(_ values: [String: String]) {
+        stored.withLockedValue {
+            $0.values = values
+            $0.generation += 1
+        }
+    }
 
     /// The values of one scope, without the prefix.
     func values(_ scope: Scope) -> [String: String] {

@@ -108,6 +108,14 @@ extension TopicRegistry {
     /// Resolves topic configs with the broker's static and runtime settings.
     var resolver: TopicConfigResolver { TopicConfigResolver(broker: config, dynamic: dynamicConfigs.effective) }
 
+    /// The produce rules of `topic` (cached on the topic until its configs or the runtime broker
+    /// settings change).
+    func producePolicy(for topic: Topic) -> ProducePolicy {
+        topic.producePolicy(brokerGeneration: dynamicConfigs.generation) { overrides in
+            ProducePolicy(resolver: resolver, overrides: overrides, maxDecompressedSize: config.socketRequestMaxBytes)
+        }
+    }
+
     /// Replaces one scope of the runtime broker configs, persists them, and hands every partition
     /// its new log settings.
     func replaceDynamicConfigs(_ scope: DynamicBrokerConfigs.Scope, with values: [String: String],

@@ -21,11 +21,8 @@ enum ProduceHandler {
         var topicFutures: [EventLoopFuture<ProduceResponse.TopicProduceResponse>] = []
         for topicData in request.topicData {
             let topic = broker.topics.topic(named: topicData.name)
-            // Resolved once per topic, through the resolver, so runtime broker settings apply.
-            let policy = topic.map {
-                ProducePolicy(resolver: broker.topics.resolver, overrides: $0.configs,
-                              maxDecompressedSize: broker.config.socketRequestMaxBytes)
-            }
+            // Cached on the topic until its configs or the runtime broker settings change.
+            let policy = topic.map { broker.topics.producePolicy(for: $0) }
             var partitionFutures: [EventLoopFuture<ProduceResponse.PartitionProduceResponse>] = []
             for partitionData in topicData.partitionData {
                 func fail(_ refusal: ProduceRefusal) {
