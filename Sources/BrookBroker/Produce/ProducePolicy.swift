@@ -1,8 +1,9 @@
 import BrookRecords
 
-/// What a produce to one topic must satisfy, resolved once per topic and request through the
-/// config resolver (topic override → runtime broker setting → server.properties → Kafka's default),
-/// so a broker-level change made at runtime takes effect on the next request.
+/// What a produce to one topic must satisfy, resolved through the config resolver (topic override →
+/// runtime broker setting → server.properties → Kafka's default) and cached on the topic until its
+/// configs or the runtime broker settings change (`TopicRegistry.producePolicy(for:)`), so a change
+/// takes effect on the next request without resolving strings on every one.
 struct ProducePolicy: Sendable {
     /// `max.message.bytes` (broker: `message.max.bytes`): largest batch, log overhead included.
     var maxBatchBytes: Int
