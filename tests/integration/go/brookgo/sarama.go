@@ -188,15 +188,11 @@ func saramaListGroups(o *options) error {
 }
 
 func saramaDescribeGroup(o *options) error {
-	client, err := saramaClient(o)
+	client, b, err := saramaCoordinator(o)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	b, err := client.Coordinator(o.group)
-	if err != nil {
-		return err
-	}
 	resp, err := b.DescribeGroups(&sarama.DescribeGroupsRequest{Groups: []string{o.group}})
 	if err != nil {
 		return err
@@ -306,15 +302,11 @@ func saramaCommitOffset(o *options) error {
 
 // fetch-offset reads a committed offset with OffsetFetch v1, as the OffsetManager does.
 func saramaFetchOffset(o *options) error {
-	client, err := saramaClient(o)
+	client, b, err := saramaCoordinator(o)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	b, err := client.Coordinator(o.group)
-	if err != nil {
-		return err
-	}
 	req := &sarama.OffsetFetchRequest{Version: 1, ConsumerGroup: o.group}
 	req.AddPartition(o.topic, int32(o.partition))
 	resp, err := b.FetchOffset(req)
@@ -330,4 +322,18 @@ func saramaFetchOffset(o *options) error {
 	}
 	emit(map[string]interface{}{"event": "fetched", "partition": o.partition, "offset": block.Offset, "metadata": block.Metadata})
 	return nil
+}
+
+// saramaCoordinator connects and finds the group coordinator; the caller closes the client.
+func saramaCoordinator(o *options) (sarama.Client, *sarama.Broker, error) {
+	client, err := saramaClient(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := client.Coordinator(o.group)
+	if err != nil {
+		client.Close()
+		return nil, nil, err
+	}
+	return client, b, nil
 }
