@@ -63,10 +63,32 @@ let package = Package(
             dependencies: ["BrookProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
+        // etcd v3 client (cluster metadata store); no Brook dependencies.
+        .target(
+            name: "BrookEtcd",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Cluster seams: sans-IO replica state and placement, the metadata store protocol and its stores.
+        .target(
+            name: "BrookCluster",
+            dependencies: [
+                "BrookProtocol", "BrookEtcd",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "BrookBroker",
             dependencies: [
-                "BrookProtocol", "BrookRecords", "BrookStorage", "BrookCoordination",
+                "BrookProtocol", "BrookRecords", "BrookStorage", "BrookCoordination", "BrookCluster",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -117,6 +139,8 @@ let package = Package(
         .testTarget(name: "BrookCoordinationTests", dependencies: ["BrookCoordination", "BrookTestSupport", "BrookProtocol", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookClientTests", dependencies: ["BrookClient", "BrookProtocol", "BrookRecords", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "BrookCLITests", dependencies: ["brook", "BrookClient", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
+        .testTarget(name: "BrookEtcdTests", dependencies: ["BrookEtcd", "BrookTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "BrookClusterTests", dependencies: ["BrookCluster", "BrookTestSupport", "BrookProtocol", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookTestSupport", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),
     ]
 )
