@@ -101,14 +101,14 @@ extension PartitionLog {
     func rebuildLeaderEpochs() throws {
         var rebuilt: [EpochEntry] = []
         for segment in segments {
-            var position = 0
-            while let header = try segment.header(at: position), header.totalSize >= RecordBatchHeader.size,
+            var walk = HeaderWalk(segment: segment, from: 0)
+            while let (position, header) = try walk.next(), header.totalSize >= RecordBatchHeader.size,
                   position + header.totalSize <= segment.size {
                 let epoch = header.partitionLeaderEpoch
                 if epoch >= 0, epoch > (rebuilt.last?.epoch ?? -1), header.lastOffset >= logStartOffset {
                     rebuilt.append(EpochEntry(epoch: epoch, startOffset: max(header.baseOffset, logStartOffset)))
                 }
-                position += header.totalSize
+                walk.skip(header.totalSize)
             }
         }
         try epochCache.replaceAll(with: rebuilt)

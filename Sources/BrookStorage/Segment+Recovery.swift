@@ -91,6 +91,7 @@ extension Segment {
             try log.truncate(to: position)
             size = position
             writeBack.truncated(to: size)
+            recentBatches.truncated(toSize: size)
         }
         nextOffset = expected
         try offsetIndex.file.replaceAll(with: offsetEntries)
@@ -147,6 +148,7 @@ extension Segment {
         try log.truncate(to: position)
         size = position
         writeBack.truncated(to: size)
+        recentBatches.truncated(toSize: size)
         try offsetIndex.truncate(toPosition: position)
         try timeIndex.truncate(toOffset: header.baseOffset)
         if try !loadWithoutScan() {

@@ -40,6 +40,8 @@ final class Segment {
     var writeBack: WriteBackPolicy
     /// Set by `append` when `writeBack` asks for a kick; taken by `takeWriteBack`.
     private var pendingWriteBack: WriteBackRequest?
+    /// The last batches appended by this process, so fetches at the log end read no headers from the file.
+    var recentBatches = RecentBatches(capacity: 32)
 
     static func fileName(_ baseOffset: Int64, _ suffix: String) -> String {
         let digits = String(baseOffset)
@@ -103,6 +105,7 @@ final class Segment {
             try log.write(buffer, at: start)
         } catch {
             try? log.truncate(to: start)
+            recentBatches.truncated(toSize: start)
             throw error
         }
         var position = start
@@ -121,6 +124,12 @@ final class Segment {
                 try offsetIndex.append(offset: batch.lastOffset, position: position)
                 try timeIndex.maybeAppend(timestamp: maxTimestampSoFar, offset: offsetOfMaxTimestampSoFar)
                 bytesSinceLastIndexEntry = 0
+            }
+            if let header = buffer.getSlice(at: buffer.readerIndex + position - start, length: RecordBatchHeader.size)
+                .flatMap(RecordBatchHeader.init(peekingAt:)) {
+                recentBatches.appended(header, at: position)
+            } else {
+                recentBatches.removeAll()
             }
             position += batch.size
             bytesSinceLastIndexEntry += batch.size
@@ -158,6 +167,8 @@ final class Segment {
         try offsetIndex.file.seal()
         try timeIndex.file.seal()
         isActive = false
+        // Fetches at the log end now go to the next segment; the memory is better freed.
+        recentBatches.removeAll()
     }
 
     /// Makes a sealed segment the active one again (after the segments behind it were dropped).
@@ -189,7 +200,8 @@ final class Segment {
 
     // MARK: Read
 
-    /// Header of the batch at `position`, or nil when fewer than 61 bytes remain.
+    /// Header of the batch at `position`, or nil when fewer than 61 bytes remain (one pread; to walk
+    /// many headers use `HeaderWalk`).
     func header(at position: Int) throws -> RecordBatchHeader? {
         guard position + RecordBatchHeader.size <= size else { return nil }
         let bytes = try log.read(count: RecordBatchHeader.size, at: position)
@@ -198,11 +210,16 @@ final class Segment {
 
     /// The first batch whose last offset is >= `offset`, found from the index then a short header walk.
     func locate(_ offset: Int64) throws -> (position: Int, header: RecordBatchHeader)? {
-        var position = offsetIndex.lookup(offset).position
-        while let header = try header(at: position) {
+        switch recentBatches.lookup(offset) {
+        case .found(let position, let header): return (position, header)
+        case .pastEnd: return nil
+        case .unknown: break
+        }
+        var walk = HeaderWalk(segment: self, from: offsetIndex.lookup(offset).position)
+        while let (position, header) = try walk.next() {
             if header.totalSize < RecordBatchHeader.size || position + header.totalSize > size { return nil }
             if header.lastOffset >= offset { return (position, header) }
-            position += header.totalSize
+            walk.skip(header.totalSize)
         }
         return nil
     }
@@ -243,16 +260,15 @@ final class Segment {
         guard maxTimestampSoFar >= timestamp else { return nil }
         let from = max(timeIndex.lookup(timestamp)?.offset ?? baseOffset, minOffset)
         guard let found = try locate(from) else { return nil }
-        var position = found.position
-        var header = found.header
-        while true {
+        if found.header.maxTimestamp >= timestamp { return found }
+        var walk = HeaderWalk(segment: self, from: found.position)
+        walk.skip(found.header.totalSize)
+        while let (position, header) = try walk.next(), header.totalSize >= RecordBatchHeader.size,
+              position + header.totalSize <= size {
             if header.maxTimestamp >= timestamp { return (position, header) }
-            position += header.totalSize
-            guard let next = try self.header(at: position), next.totalSize >= RecordBatchHeader.size,
-                  position + next.totalSize <= size
-            else { return nil }
-            header = next
+            walk.skip(header.totalSize)
         }
+        return nil
     }
 
     /// The record offset and timestamp of the first record at or after `minOffset` in the batch at
