@@ -222,11 +222,22 @@ public final class Partition: @unchecked Sendable {
         }
     }
 
-    /// Makes the current leadership and ISR visible to other loops.
-    func publishLeadership() {
-        eventLoop.preconditionInEventLoop()
-        let leadership = replica.leadership
-        publishedLeadership.withLockedValue { $0 = leadership }
+    /// Runs a replica event that does not come from this partition's own appends and flushes (a
+    /// controller decision, a follower's fetch) on the partition's loop, performs its effects and
+    /// republishes leadership: where replication plugs in.
+    func updateReplica(_ event: @escaping @Sendable (inout PartitionReplicaState) -> [ReplicaEffect]) -> EventLoopFuture<Void> {
+        eventLoop.submit {
+            let effects = event(&self.replica)
+            let leadership = self.replica.leadership
+            self.publishedLeadership.withLockedValue { $0 = leadership }
+            self.apply(effects)
+        }
+    }
+
+    /// The group commit under way, or a succeeded future when none is: lets tests await an fsync.
+    func currentFlush() -> EventLoopFuture<Void> {
+        eventLoop.submit { self.flushInFlight ?? self.eventLoop.makeSucceededVoidFuture() }
+            .flatMap { $0.flatMapError { _ in self.eventLoop.makeSucceededVoidFuture() } }
     }
 
     /// Flushes if the time-based policy (`flush.ms`) says so; called by the scheduler.
