@@ -97,7 +97,8 @@ public struct PartitionReplicaState: Equatable, Sendable {
 
     /// A follower's Fetch reached us: `fetchOffset` is its log end (and, in Brook, its durable end).
     /// Checks in Kafka's order: the request's leader epoch, our leadership, the sender being an
-    /// assigned replica, then the offset.
+    /// assigned replica, then the offset. Report only fetches that found no diverging epoch: a
+    /// follower told to truncate has not reached `fetchOffset` (Kafka leaves its state alone too).
     public mutating func followerFetched(replica: Int32, fetchOffset: Int64, currentLeaderEpoch: Int32 = -1,
                                          now: Int64) -> Result<[ReplicaEffect], ReplicaStateError> {
         if let error = leadership.checkLeaderEpoch(currentLeaderEpoch) { return .failure(error) }
