@@ -1,3 +1,4 @@
+import BrookCluster
 import BrookProtocol
 import BrookRecords
 import BrookStorage
@@ -9,7 +10,8 @@ import NIOPosix
 /// One partition of a topic on this broker: its log, owned by a single event loop.
 ///
 /// Every access to `log` happens on `eventLoop`, so appends and reads need no locks. Durable
-/// appends (acks=all) wait for a group-committed fsync that runs on the blocking thread pool.
+/// appends (acks=all) wait until the replica state's durable ISR offset passes them; on a single
+/// node that is a group-committed fsync, run on the blocking thread pool.
 public final class Partition: @unchecked Sendable {
     public let topicPartition: TopicPartition
     public let eventLoop: EventLoop
@@ -17,10 +19,13 @@ public final class Partition: @unchecked Sendable {
     let threadPool: NIOThreadPool
     let logger: Logger
     let clock: @Sendable () -> Int64
-    /// The epoch stamped on appended batches; a single node stays leader at epoch 0.
-    let leaderEpoch: Int32 = 0
-
-    private var flushWaiters: [(offset: Int64, promise: EventLoopPromise<Void>)] = []
+    /// Leadership, ISR and watermarks (single node: sole replica, leader at epoch 0). On `eventLoop`.
+    var replica: PartitionReplicaState
+    /// `replica.leadership` as last published, for readers on other loops (Produce's min.insync
+    /// check, leader epoch checks); republished whenever leadership or the ISR changes.
+    private let publishedLeadership: NIOLockedValueBox<ReplicaLeadership>
+    /// acks=all appends waiting for the durable ISR offset to pass their last offset.
+    private var flushWaiters = OffsetWaiters<EventLoopPromise<Void>>()
     /// The flush running now, if any (group commit: at most one per partition).
     private var flushInFlight: EventLoopFuture<Void>?
     /// A write-back kick is running on `BackgroundIO`; later kicks wait merged in `queuedWriteBack`.
@@ -32,16 +37,29 @@ public final class Partition: @unchecked Sendable {
     /// Aborted transactions, oldest first (for read_committed fetches); durable in the `.txnindex` files.
     var abortedTxns: [AbortedTxn] = []
 
+    /// `nodeId`: this broker, the partition's sole replica and leader until replication assigns others.
     init(topicPartition: TopicPartition, log: PartitionLog, eventLoop: EventLoop, threadPool: NIOThreadPool,
-         logger: Logger, clock: @escaping @Sendable () -> Int64) {
+         logger: Logger, clock: @escaping @Sendable () -> Int64, nodeId: Int32) {
         self.topicPartition = topicPartition
         self.log = log
         self.eventLoop = eventLoop
         self.threadPool = threadPool
         self.logger = logger
         self.clock = clock
+        let (replica, _) = PartitionReplicaState.singleReplica(nodeId, logEndOffset: log.logEndOffset,
+                                                               flushedOffset: log.recoveryPoint, now: clock())
+        self.replica = replica
+        self.publishedLeadership = NIOLockedValueBox(replica.leadership)
+        // Nobody reads or waits yet: the watermark is set directly instead of through the effects.
+        log.highWatermark = replica.highWatermark
         (self.producers, self.abortedTxns) = Self.loadTransactionState(log: log, logger: logger)
     }
+
+    /// Leadership and ISR as last published; safe from any thread.
+    var leadership: ReplicaLeadership { publishedLeadership.withLockedValue { $0 } }
+
+    /// The epoch stamped on appended batches and checked against requests' current leader epoch.
+    var leaderEpoch: Int32 { publishedLeadership.withLockedValue { $0.leaderEpoch } }
 
     /// Appends validated batches; the future completes after the OS write, or after fsync when `durable`.
     /// Where an append landed.
@@ -74,7 +92,7 @@ public final class Partition: @unchecked Sendable {
             let result: Appended
             do {
                 let segmentsBefore = self.log.segmentCount
-                let r = try self.log.append(batches: batches, leaderEpoch: self.leaderEpoch, now: now)
+                let r = try self.log.append(batches: batches, leaderEpoch: self.replica.leaderEpoch, now: now)
                 if let kick = r.writeBack { self.startWriteBack(kick) }
                 let rolled = self.log.segmentCount != segmentsBefore
                 if rolled { self.snapshotProducers() }
@@ -88,9 +106,8 @@ public final class Partition: @unchecked Sendable {
             } catch {
                 return self.eventLoop.makeFailedFuture(error)
             }
-            // A single replica is the whole ISR: the high watermark follows the log end at once.
-            self.log.highWatermark = self.log.logEndOffset
-            self.wakeFetchWaiters()
+            // Single replica: the high watermark follows the log end at once (and wakes long polls).
+            self.apply(self.replica.leaderAppended(logEnd: self.log.logEndOffset))
             return self.awaitDurability(result, durable: durable, now: now)
         }
     }
@@ -118,7 +135,7 @@ public final class Partition: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         if durable {
             let promise = eventLoop.makePromise(of: Void.self)
-            flushWaiters.append((result.lastOffset, promise))
+            flushWaiters.add(promise, offset: result.lastOffset)
             startFlushIfIdle()
             return promise.futureResult.map { result }
         }
@@ -132,7 +149,7 @@ public final class Partition: @unchecked Sendable {
                               maxTimestamp: original.maxTimestamp, logStartOffset: log.logStartOffset)
         guard durable else { return eventLoop.makeSucceededFuture(result) }
         let promise = eventLoop.makePromise(of: Void.self)
-        flushWaiters.append((original.lastOffset, promise))
+        flushWaiters.add(promise, offset: original.lastOffset)
         startFlushIfIdle()
         return promise.futureResult.map { result }
     }
@@ -145,12 +162,12 @@ public final class Partition: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         guard flushInFlight == nil else { return }
         if let offline = log.health.offlineError {
-            completeFlushWaiters(upTo: Int64.max, error: offline)
+            failFlushWaiters(offline)
             return
         }
         guard let pending = log.prepareFlush(now: clock()) else {
             // Nothing unflushed: everything waiting is already durable.
-            completeFlushWaiters(upTo: log.recoveryPoint, error: nil)
+            flushed(upTo: log.recoveryPoint)
             return
         }
         let flushed = background
@@ -163,30 +180,64 @@ public final class Partition: @unchecked Sendable {
             case .success:
                 self.log.completeFlush(pending)
                 if let offline = self.log.health.offlineError {
-                    self.completeFlushWaiters(upTo: Int64.max, error: offline)
+                    self.failFlushWaiters(offline)
                 } else {
-                    self.completeFlushWaiters(upTo: pending.upToOffset, error: nil)
+                    self.flushed(upTo: pending.upToOffset)
                 }
             case .failure(let error):
                 self.log.abandonFlush(pending)
                 self.logger.error("fsync failed", metadata: ["brook.partition": "\(self.topicPartition)", "error": "\(error)"])
-                self.completeFlushWaiters(upTo: Int64.max, error: self.log.health.offlineError ?? error)
+                self.failFlushWaiters(self.log.health.offlineError ?? error)
             }
             if !self.flushWaiters.isEmpty { self.startFlushIfIdle() }
         }
     }
 
-    private func completeFlushWaiters(upTo offset: Int64, error: Error?) {
-        var remaining: [(offset: Int64, promise: EventLoopPromise<Void>)] = []
-        for waiter in flushWaiters {
-            // `upToOffset` is exclusive (the log end at flush time).
-            if waiter.offset < offset {
-                if let error { waiter.promise.fail(error) } else { waiter.promise.succeed(()) }
-            } else {
-                remaining.append(waiter)
+    /// Our offsets below `offset` (exclusive: the log end at flush time) are fsynced. Waiters below
+    /// the durable ISR offset are answered even when it did not move (a retry's older offset).
+    private func flushed(upTo offset: Int64) {
+        apply(replica.leaderFlushed(upTo: offset))
+        for promise in flushWaiters.removeReady(below: replica.durableIsrOffset) { promise.succeed(()) }
+    }
+
+    private func failFlushWaiters(_ error: Error) {
+        for promise in flushWaiters.removeAll() { promise.fail(error) }
+    }
+
+    /// Performs what the replica state asks for.
+    func apply(_ effects: [ReplicaEffect]) {
+        eventLoop.preconditionInEventLoop()
+        for effect in effects {
+            switch effect {
+            case .highWatermarkAdvanced(let offset):
+                log.highWatermark = offset
+                wakeFetchWaiters()
+            case .durableIsrOffsetAdvanced(let offset):
+                for promise in flushWaiters.removeReady(below: offset) { promise.succeed(()) }
+            case .proposeIsrChange(let proposal):
+                // A single replica never proposes one; replication will send it to the controller.
+                logger.warning("ISR change proposed without a controller", metadata: [
+                    "brook.partition": "\(topicPartition)", "brook.isr": "\(proposal.isr)"])
             }
         }
-        flushWaiters = remaining
+    }
+
+    /// Runs a replica event that does not come from this partition's own appends and flushes (a
+    /// controller decision, a follower's fetch) on the partition's loop, performs its effects and
+    /// republishes leadership: where replication plugs in.
+    func updateReplica(_ event: @escaping @Sendable (inout PartitionReplicaState) -> [ReplicaEffect]) -> EventLoopFuture<Void> {
+        eventLoop.submit {
+            let effects = event(&self.replica)
+            let leadership = self.replica.leadership
+            self.publishedLeadership.withLockedValue { $0 = leadership }
+            self.apply(effects)
+        }
+    }
+
+    /// The group commit under way, or a succeeded future when none is: lets tests await an fsync.
+    func currentFlush() -> EventLoopFuture<Void> {
+        eventLoop.submit { self.flushInFlight ?? self.eventLoop.makeSucceededVoidFuture() }
+            .flatMap { $0.flatMapError { _ in self.eventLoop.makeSucceededVoidFuture() } }
     }
 
     /// Flushes if the time-based policy (`flush.ms`) says so; called by the scheduler.

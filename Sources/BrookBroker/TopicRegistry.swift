@@ -175,9 +175,8 @@ public final class TopicRegistry: @unchecked Sendable {
                 let tp = TopicPartition(topic: name, partition: index)
                 if !dir.hasFolder(tp) { created.append(tp) }
                 let log = try dir.openLog(tp, config: logConfig, now: now)
-                log.highWatermark = log.logEndOffset
                 partitions.append(Partition(topicPartition: tp, log: log, eventLoop: loop(for: tp), threadPool: threadPool,
-                                            logger: logger, clock: clock))
+                                            logger: logger, clock: clock, nodeId: config.nodeId))
             }
         } catch {
             discard(partitions, removingFolders: created, in: dir)

@@ -1,3 +1,4 @@
+import BrookCluster
 import BrookProtocol
 import BrookStorage
 import NIOCore
@@ -48,10 +49,12 @@ enum ProduceHandler {
                 case .success(let batches): prepared = batches
                 case .failure(let refusal): fail(refusal); continue
                 }
-                // One replica is the whole ISR: acks=all cannot meet min.insync.replicas above 1.
-                if request.acks == -1, policy.minInsyncReplicas > 1 {
-                    fail(.notEnoughReplicas, "The size of the current ISR 1 is insufficient to satisfy the min.isr requirement")
-                    continue
+                if request.acks == -1 {
+                    let leadership = partition.leadership
+                    if !leadership.minInsyncSatisfied(Int(clamping: policy.minInsyncReplicas)) {
+                        fail(.notEnoughReplicas, "The size of the current ISR \(leadership.isr.count) is insufficient to satisfy the min.isr requirement")
+                        continue
+                    }
                 }
                 let stored = prepared.stored
                 let durable = request.acks == -1

@@ -23,11 +23,12 @@ extension Partition {
                 let bytes = try batch.encode()
                 guard let header = RecordBatchHeader(peekingAt: bytes) else { throw StorageError.invalidBatch("marker") }
                 let segmentsBefore = self.log.segmentCount
-                let r = try self.log.append(batches: [bytes], leaderEpoch: self.leaderEpoch, now: now)
+                let r = try self.log.append(batches: [bytes], leaderEpoch: self.replica.leaderEpoch, now: now)
                 if self.log.segmentCount != segmentsBefore { self.snapshotProducers() }
                 self.producers.record([header], firstOffset: r.firstOffset)
                 self.producers.setCoordinatorEpoch(coordinatorEpoch, for: producerId)
-                self.log.highWatermark = self.log.logEndOffset
+                // Before the abort's last stable offset is taken below (single replica: HW = log end).
+                self.apply(self.replica.leaderAppended(logEnd: self.log.logEndOffset))
                 if !commit, let first = entry?.currentTxnFirstOffset {
                     let txn = AbortedTxn(producerId: producerId, firstOffset: first, lastOffset: r.lastOffset,
                                          lastStableOffset: self.currentOffsets.lastStableOffset)
