@@ -71,45 +71,47 @@ public final class Partition: @unchecked Sendable {
     }
 
     func append(_ batches: [ByteBuffer], durable: Bool, logAppendTime: Bool) -> EventLoopFuture<Appended> {
-        eventLoop.flatSubmit {
-            // An offline directory answers nothing, not even a retry's original offsets.
-            if let offline = self.log.health.offlineError { return self.eventLoop.makeFailedFuture(offline) }
-            let now = self.clock()
-            var batches = batches
-            if logAppendTime {
-                for i in batches.indices {
-                    _ = RecordBatchHeader.stampLogAppendTime(now, in: &batches[i], at: batches[i].readerIndex)
-                }
-            }
-            let headers = batches.compactMap { RecordBatchHeader(peekingAt: $0) }
-            do throws(ProducerStateError) {
-                if case .duplicate(let original) = try self.producers.check(headers) {
-                    return self.answerDuplicate(original, durable: durable)
-                }
-            } catch {
-                return self.eventLoop.makeFailedFuture(error.errorCode)
-            }
-            let result: Appended
-            do {
-                let segmentsBefore = self.log.segmentCount
-                let r = try self.log.append(batches: batches, leaderEpoch: self.replica.leaderEpoch, now: now)
-                if let kick = r.writeBack { self.startWriteBack(kick) }
-                let rolled = self.log.segmentCount != segmentsBefore
-                if rolled { self.snapshotProducers() }
-                self.producers.record(headers, firstOffset: r.firstOffset)
-                // As Kafka, a rolled segment is flushed at once, so the recovery point (checkpointed
-                // periodically) moves past it even when no acks=all producer asks for fsyncs; in the
-                // background, as nobody waits for it.
-                if rolled { self.startFlushIfIdle(background: true) }
-                result = Appended(firstOffset: r.firstOffset, lastOffset: r.lastOffset, maxTimestamp: r.maxTimestamp,
-                                  logStartOffset: self.log.logStartOffset)
-            } catch {
-                return self.eventLoop.makeFailedFuture(error)
-            }
-            // Single replica: the high watermark follows the log end at once (and wakes long polls).
-            self.apply(self.replica.leaderAppended(logEnd: self.log.logEndOffset))
-            return self.awaitDurability(result, durable: durable, now: now)
+        // A connection on the partition's own loop appends at once, without a task and two futures.
+        guard eventLoop.inEventLoop else {
+            return eventLoop.flatSubmit { self.append(batches, durable: durable, logAppendTime: logAppendTime) }
         }
+        // An offline directory answers nothing, not even a retry's original offsets.
+        if let offline = self.log.health.offlineError { return self.eventLoop.makeFailedFuture(offline) }
+        let now = self.clock()
+        var batches = batches
+        if logAppendTime {
+            for i in batches.indices {
+                _ = RecordBatchHeader.stampLogAppendTime(now, in: &batches[i], at: batches[i].readerIndex)
+            }
+        }
+        let headers = batches.compactMap { RecordBatchHeader(peekingAt: $0) }
+        do throws(ProducerStateError) {
+            if case .duplicate(let original) = try self.producers.check(headers) {
+                return self.answerDuplicate(original, durable: durable)
+            }
+        } catch {
+            return self.eventLoop.makeFailedFuture(error.errorCode)
+        }
+        let result: Appended
+        do {
+            let segmentsBefore = self.log.segmentCount
+            let r = try self.log.append(batches: batches, leaderEpoch: self.replica.leaderEpoch, now: now)
+            if let kick = r.writeBack { self.startWriteBack(kick) }
+            let rolled = self.log.segmentCount != segmentsBefore
+            if rolled { self.snapshotProducers() }
+            self.producers.record(headers, firstOffset: r.firstOffset)
+            // As Kafka, a rolled segment is flushed at once, so the recovery point (checkpointed
+            // periodically) moves past it even when no acks=all producer asks for fsyncs; in the
+            // background, as nobody waits for it.
+            if rolled { self.startFlushIfIdle(background: true) }
+            result = Appended(firstOffset: r.firstOffset, lastOffset: r.lastOffset, maxTimestamp: r.maxTimestamp,
+                              logStartOffset: self.log.logStartOffset)
+        } catch {
+            return self.eventLoop.makeFailedFuture(error)
+        }
+        // Single replica: the high watermark follows the log end at once (and wakes long polls).
+        self.apply(self.replica.leaderAppended(logEnd: self.log.logEndOffset))
+        return self.awaitDurability(result, durable: durable, now: now)
     }
 
     /// Hands a write-back kick to `BackgroundIO` (it can block on a congested device). One at a time

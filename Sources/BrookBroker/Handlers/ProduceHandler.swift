@@ -19,17 +19,18 @@ enum ProduceHandler {
         let loop = context.eventLoop
         let validAcks = request.acks == 0 || request.acks == 1 || request.acks == -1
 
-        var topicFutures: [EventLoopFuture<ProduceResponse.TopicProduceResponse>] = []
+        let gather = ProduceResponseGather(loop: loop, capacity: request.topicData.count)
         for topicData in request.topicData {
             let topic = broker.topics.topic(named: topicData.name)
             // Cached on the topic until its configs or the runtime broker settings change.
             let policy = topic.map { broker.topics.producePolicy(for: $0) }
-            var partitionFutures: [EventLoopFuture<ProduceResponse.PartitionProduceResponse>] = []
+            gather.beginTopic(topicData.name, partitions: topicData.partitionData.count)
             for partitionData in topicData.partitionData {
+                let slot = gather.expect(partition: partitionData.index)
                 func fail(_ refusal: ProduceRefusal) {
-                    partitionFutures.append(loop.makeSucceededFuture(
-                        .init(index: partitionData.index, errorCode: refusal.code.rawValue, baseOffset: -1, logAppendTimeMs: -1,
-                              logStartOffset: -1, recordErrors: refusal.recordErrors, errorMessage: refusal.message)))
+                    gather.answer(slot, .init(index: partitionData.index, errorCode: refusal.code.rawValue, baseOffset: -1,
+                                              logAppendTimeMs: -1, logStartOffset: -1, recordErrors: refusal.recordErrors,
+                                              errorMessage: refusal.message))
                 }
                 func fail(_ code: ErrorCode, _ message: String? = nil) { fail(ProduceRefusal(code, message)) }
                 if !validAcks { fail(.invalidRequiredAcks); continue }
@@ -69,22 +70,23 @@ enum ProduceHandler {
                 } else {
                     future = partition.append(stored, durable: durable, logAppendTime: logAppendTime)
                 }
-                partitionFutures.append(future.hop(to: loop).map { result in
-                    .init(index: partitionData.index, errorCode: 0, baseOffset: result.firstOffset,
-                          logAppendTimeMs: logAppendTime ? result.maxTimestamp : -1, logStartOffset: result.logStartOffset)
-                }.recover { error in
-                    .init(index: partitionData.index, errorCode: ErrorMapping.code(for: error).rawValue, baseOffset: -1,
-                          logAppendTimeMs: -1, logStartOffset: -1, errorMessage: "\(error)")
-                })
+                let index = partitionData.index
+                future.whenComplete { result in
+                    switch result {
+                    case .success(let appended):
+                        gather.answer(slot, .init(index: index, errorCode: 0, baseOffset: appended.firstOffset,
+                                                  logAppendTimeMs: logAppendTime ? appended.maxTimestamp : -1,
+                                                  logStartOffset: appended.logStartOffset))
+                    case .failure(let error):
+                        gather.answer(slot, .init(index: index, errorCode: ErrorMapping.code(for: error).rawValue,
+                                                  baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1,
+                                                  errorMessage: "\(error)"))
+                    }
+                }
             }
-            let name = topicData.name
-            topicFutures.append(EventLoopFuture.whenAllSucceed(partitionFutures, on: loop).map {
-                .init(name: name, partitionResponses: $0)
-            })
         }
-        return EventLoopFuture.whenAllSucceed(topicFutures, on: loop).map { topics -> (any KafkaMessage)? in
-            if request.acks == 0 { return nil }
-            return ProduceResponse(responses: topics, throttleTimeMs: 0)
+        return gather.finish().map { response -> (any KafkaMessage)? in
+            request.acks == 0 ? nil : response
         }
     }
 }
