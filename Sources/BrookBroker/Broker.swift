@@ -1,7 +1,9 @@
+import BrookCluster
 import BrookCoordination
 import BrookProtocol
 import BrookStorage
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -11,6 +13,11 @@ public final class Broker: Sendable {
     public let config: BrokerConfig
     public let identity: ClusterIdentity
     public let topics: TopicRegistry
+    /// Where topics, runtime broker configs, the cluster id and producer-id blocks are stored (a
+    /// single node: files in the data directory).
+    public let metadataStore: any BlockingMetadataStore
+    /// What routing answers say about the cluster (see `clusterView`).
+    private let currentClusterView: NIOLockedValueBox<ClusterView>
     /// Consumer groups and committed offsets (`__consumer_offsets`).
     public let groups: GroupCoordinator
     /// Transactions (`__transaction_state`).
@@ -63,10 +70,12 @@ public final class Broker: Sendable {
         self.clock = clock
         let dataDirectory = try DataDirectory(path: config.dataDir, logger: logger)
         do {
-            self.identity = try ClusterIdentity.loadOrCreate(dataDir: config.dataDir, nodeId: config.nodeId)
-            self.topics = TopicRegistry(dataDirectory: dataDirectory, config: config, group: group,
+            let store = LocalMetadataStore(directory: dataDirectory, nodeId: config.nodeId)
+            self.metadataStore = store
+            self.identity = try ClusterIdentity.loadOrCreate(store: store, nodeId: config.nodeId)
+            self.topics = TopicRegistry(dataDirectory: dataDirectory, metadataStore: store, config: config, group: group,
                                         threadPool: threadPool, logger: logger, clock: clock)
-            self.producerIds = try ProducerIdManager(dataDir: config.dataDir)
+            self.producerIds = ProducerIdManager(store: store)
             // The internal topics open after the listener is up (`startCoordinators`); only their
             // sizes are needed now, to lay out the shards.
             try topics.loadExisting(deferring: [OffsetsTopic.name, TransactionStateTopic.name])
@@ -88,6 +97,9 @@ public final class Broker: Sendable {
             dataDirectory.unlock()
             throw error
         }
+        let advertised = config.advertised
+        self.currentClusterView = NIOLockedValueBox(.singleNode(
+            BrokerEndpoint(nodeId: identity.nodeId, host: advertised.host, port: Int32(advertised.port))))
         let topics = self.topics
         let interval = TimeAmount.milliseconds(config.producerIdExpirationCheckIntervalMs)
         self.producerExpiryTask = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
@@ -103,6 +115,16 @@ public final class Broker: Sendable {
         self.logCheckpoints = LogCheckpointTask(topics: topics, threadPool: threadPool, logger: logger)
         self.logCheckpointSchedule = logCheckpoints.schedule(on: group.next(),
                                                              intervalMs: config.logFlushOffsetCheckpointIntervalMs)
+    }
+
+    /// The live brokers, the controller and each partition's leader and replicas, as Metadata,
+    /// DescribeTopicPartitions, FindCoordinator and DescribeCluster report them. A single node leads
+    /// every partition; a cluster replaces the view as its metadata changes.
+    public var clusterView: ClusterView { currentClusterView.withLockedValue { $0 } }
+
+    /// Replaces what routing answers say about the cluster.
+    func replaceClusterView(_ view: ClusterView) {
+        currentClusterView.withLockedValue { $0 = view }
     }
 
     /// Milliseconds since the Unix epoch from the system clock.

@@ -1,8 +1,10 @@
+import BrookCoordination
 import BrookProtocol
 import NIOCore
 
-/// FindCoordinator (10), versions 0–6: this node coordinates every group and every transactional id
-/// (it leads every `__consumer_offsets` and `__transaction_state` partition). v4+ batches keys, each
+/// FindCoordinator (10), versions 0–6: a group's (transactional id's) coordinator is the leader of
+/// its `__consumer_offsets` (`__transaction_state`) partition in the broker's `ClusterView` (a single
+/// node leads them all). v4+ batches keys, each
 /// with its own error; before v4 the one key's error is the top-level one. v5 only allows the
 /// TRANSACTION_ABORTABLE error; v6 adds key type 2 (share groups, KIP-932), which Brook does not
 /// coordinate: Kafka 3.9 answers COORDINATOR_NOT_AVAILABLE for it at v6 and INVALID_REQUEST below v6.
@@ -36,15 +38,19 @@ enum FindCoordinatorHandler {
 
     private static func response(to request: FindCoordinatorRequest, version: Int16, broker: Broker,
                                  topic: String?) -> FindCoordinatorResponse {
-        let advertised = broker.config.advertised
-        let ready = topic.map { broker.topics.topic(named: $0) != nil } ?? false
+        let view = broker.clusterView
+        let internalTopic = topic.flatMap { broker.topics.topic(named: $0) }
         func lookup(_ key: String) -> (error: ErrorCode, nodeId: Int32, host: String, port: Int32) {
             if request.keyType == shareKeyType {
                 return (version >= 6 ? .coordinatorNotAvailable : .invalidRequest, -1, "", -1)
             }
             guard topic != nil else { return (.invalidRequest, -1, "", -1) }
-            guard ready else { return (.coordinatorNotAvailable, -1, "", -1) }
-            return (.none, broker.identity.nodeId, advertised.host, Int32(advertised.port))
+            guard let internalTopic else { return (.coordinatorNotAvailable, -1, "", -1) }
+            let partition = GroupPartitioner.partition(for: key, partitions: Int32(internalTopic.partitions.count))
+            guard let leader = view.leader(topic: internalTopic.name, partition: partition) else {
+                return (.coordinatorNotAvailable, -1, "", -1)
+            }
+            return (.none, leader.nodeId, leader.host, leader.port)
         }
         var response = FindCoordinatorResponse()
         if version >= 4 {
