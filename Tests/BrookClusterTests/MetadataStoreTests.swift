@@ -1,6 +1,7 @@
 @testable import BrookCluster
 import BrookProtocol
 import BrookStorage
+import BrookTestSupport
 import Foundation
 import XCTest
 
@@ -196,11 +197,7 @@ final class MetadataStoreTests: XCTestCase {
         // A failed write is not a change.
         XCTAssertThrowsError(try store.deleteTopic(named: "orders", expectedVersion: reconfigured.version))
 
-        var received: [MetadataChange] = []
-        for await change in changes {
-            received.append(change)
-            if received.count == 5 { break }
-        }
+        let received = await prefix(5, of: changes)
         XCTAssertEqual(received.count, 5)
         XCTAssertEqual(Array(received.prefix(4)), [
             .topicCreated(created), .topicUpdated(grown), .topicUpdated(reconfigured),
