@@ -8,7 +8,8 @@ import NIOCore
 import NIOPosix
 
 /// The Kafka broker behind the network edge: decodes request frames, routes them to one handler
-/// per API, and encodes the responses. Owns the topics and their logs.
+/// per API, and encodes the responses. Owns the topics and their logs. A `Service`: `run()` owns the
+/// repeated tasks and closes the logs when it ends (see `Broker+Service.swift`).
 public final class Broker: Sendable {
     public let config: BrokerConfig
     public let identity: ClusterIdentity
@@ -31,8 +32,6 @@ public final class Broker: Sendable {
     let findCoordinatorWait: TimeAmount
     /// Producer ids for InitProducerId, persisted in blocks (`producer-id-block`).
     let producerIds: ProducerIdManager
-    /// Runs `expireProducers` every `producer.id.expiration.check.interval.ms`.
-    private let producerExpiryTask: RepeatedTask
     let logger: Logger
     let clock: @Sendable () -> Int64
     let group: EventLoopGroup
@@ -40,12 +39,11 @@ public final class Broker: Sendable {
     /// Closes when shutdown begins: parked long-poll Fetches answer at once instead of waiting out `max_wait_ms`.
     let stopping = CloseSignal()
     let retention: RetentionTask
-    private let retentionSchedule: RepeatedTask
     let cleaner: LogCleanerTask
-    private let cleanerSchedule: CleanerSchedule?
     /// Writes recovery points and log start offsets every `log.flush.offset.checkpoint.interval.ms`.
     let logCheckpoints: LogCheckpointTask
-    private let logCheckpointSchedule: RepeatedTask?
+    /// The repeated tasks `run()` started, cancelled when shutdown begins.
+    let timers = NIOLockedValueBox(BrokerTimers())
 
     /// Opens the data directory (taking its lock), recovers every partition except those of the
     /// internal topics, and readies the handlers. Call `startCoordinators()` once the listener is up.
@@ -101,20 +99,12 @@ public final class Broker: Sendable {
         self.currentClusterView = NIOLockedValueBox(.singleNode(
             BrokerEndpoint(nodeId: identity.nodeId, host: advertised.host, port: Int32(advertised.port))))
         let topics = self.topics
-        let interval = TimeAmount.milliseconds(config.producerIdExpirationCheckIntervalMs)
-        self.producerExpiryTask = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            for partition in topics.allPartitions { partition.expireProducers(expirationMs: config.producerIdExpirationMs) }
-        }
         var table: [Int16: ApiHandler] = [:]
         for handler in Self.makeHandlers() { table[handler.apiKey.rawValue] = handler }
         self.handlers = table
         self.retention = RetentionTask(topics: topics, clock: clock, logger: logger)
-        self.retentionSchedule = retention.schedule(on: group.next(), intervalMs: config.retentionCheckIntervalMs)
         self.cleaner = LogCleanerTask(topics: topics, config: config, threadPool: threadPool, clock: clock, logger: logger)
-        self.cleanerSchedule = config.cleanerEnable ? cleaner.schedule(on: group.next()) : nil
         self.logCheckpoints = LogCheckpointTask(topics: topics, threadPool: threadPool, logger: logger)
-        self.logCheckpointSchedule = logCheckpoints.schedule(on: group.next(),
-                                                             intervalMs: config.logFlushOffsetCheckpointIntervalMs)
     }
 
     /// The live brokers, the controller and each partition's leader and replicas, as Metadata,
@@ -232,10 +222,7 @@ public final class Broker: Sendable {
     /// Internal topics still opening stop at the next partition; their open logs are closed too.
     public func shutdown() -> EventLoopFuture<Void> {
         stopping.close()
-        retentionSchedule.cancel()
-        cleanerSchedule?.cancel()
-        producerExpiryTask.cancel()
-        logCheckpointSchedule?.cancel()
+        let cleanerSchedule = timers.withLockedValue { $0.cancelAll() }
         let loop = group.next()
         let backgroundDone = internalTopics.stop(on: loop)
         let cleanerDone = cleanerSchedule?.runningPassEnded(on: loop) ?? loop.makeSucceededVoidFuture()
@@ -249,8 +236,7 @@ public final class Broker: Sendable {
     /// JoinGroup, SyncGroup) so in-flight requests can drain. Call before waiting for them.
     public func beginShutdown() -> EventLoopFuture<Void> {
         stopping.close()
-        retentionSchedule.cancel()
-        cleanerSchedule?.cancel()
+        timers.withLockedValue { $0.cancelForDrain() }
         let loop = group.next()
         _ = internalTopics.stop(on: loop)
         return transactions.close(on: loop).flatMap { self.groups.close(on: loop) }
