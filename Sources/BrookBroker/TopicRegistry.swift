@@ -135,13 +135,11 @@ public final class TopicRegistry: @unchecked Sendable {
     /// topic: the store counts them.) Call with `dataDirectoryLock` held.
     private func moveAsideUnownedFolders(declared: [String: Int32], in dir: DataDirectory) throws {
         for tp in dir.existingPartitions() {
-            guard let count = declared[tp.topic], tp.partition < count else {
-                let movedTo = try dir.moveAsideStray(tp)
-                logger.warning("moved aside a partition folder that no topic metadata owns", metadata: [
-                    "brook.partition": "\(tp)", "brook.movedTo": "\(movedTo)",
-                ])
-                continue
-            }
+            if let count = declared[tp.topic], tp.partition < count { continue }
+            let movedTo = try dir.moveAsideStray(tp)
+            logger.warning("moved aside a partition folder that no topic metadata owns", metadata: [
+                "brook.partition": "\(tp)", "brook.movedTo": "\(movedTo)",
+            ])
         }
     }
 
