@@ -1,16 +1,24 @@
+import BrookCluster
 import BrookCoordination
 import BrookProtocol
 import BrookStorage
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
 /// The Kafka broker behind the network edge: decodes request frames, routes them to one handler
-/// per API, and encodes the responses. Owns the topics and their logs.
+/// per API, and encodes the responses. Owns the topics and their logs. A `Service`: `run()` owns the
+/// repeated tasks and closes the logs when it ends (see `Broker+Service.swift`).
 public final class Broker: Sendable {
     public let config: BrokerConfig
     public let identity: ClusterIdentity
     public let topics: TopicRegistry
+    /// Where topics, runtime broker configs, the cluster id and producer-id blocks are stored (a
+    /// single node: files in the data directory).
+    public let metadataStore: any BlockingMetadataStore
+    /// What routing answers say about the cluster (see `clusterView`).
+    private let currentClusterView: NIOLockedValueBox<ClusterView>
     /// Consumer groups and committed offsets (`__consumer_offsets`).
     public let groups: GroupCoordinator
     /// Transactions (`__transaction_state`).
@@ -24,8 +32,6 @@ public final class Broker: Sendable {
     let findCoordinatorWait: TimeAmount
     /// Producer ids for InitProducerId, persisted in blocks (`producer-id-block`).
     let producerIds: ProducerIdManager
-    /// Runs `expireProducers` every `producer.id.expiration.check.interval.ms`.
-    private let producerExpiryTask: RepeatedTask
     let logger: Logger
     let clock: @Sendable () -> Int64
     let group: EventLoopGroup
@@ -33,12 +39,11 @@ public final class Broker: Sendable {
     /// Closes when shutdown begins: parked long-poll Fetches answer at once instead of waiting out `max_wait_ms`.
     let stopping = CloseSignal()
     let retention: RetentionTask
-    private let retentionSchedule: RepeatedTask
     let cleaner: LogCleanerTask
-    private let cleanerSchedule: CleanerSchedule?
     /// Writes recovery points and log start offsets every `log.flush.offset.checkpoint.interval.ms`.
     let logCheckpoints: LogCheckpointTask
-    private let logCheckpointSchedule: RepeatedTask?
+    /// The repeated tasks `run()` started, cancelled when shutdown begins.
+    let timers = NIOLockedValueBox(BrokerTimers())
 
     /// Opens the data directory (taking its lock), recovers every partition except those of the
     /// internal topics, and readies the handlers. Call `startCoordinators()` once the listener is up.
@@ -63,10 +68,12 @@ public final class Broker: Sendable {
         self.clock = clock
         let dataDirectory = try DataDirectory(path: config.dataDir, logger: logger)
         do {
-            self.identity = try ClusterIdentity.loadOrCreate(dataDir: config.dataDir, nodeId: config.nodeId)
-            self.topics = TopicRegistry(dataDirectory: dataDirectory, config: config, group: group,
+            let store = LocalMetadataStore(directory: dataDirectory, nodeId: config.nodeId)
+            self.metadataStore = store
+            self.identity = try ClusterIdentity.loadOrCreate(store: store, nodeId: config.nodeId)
+            self.topics = TopicRegistry(dataDirectory: dataDirectory, metadataStore: store, config: config, group: group,
                                         threadPool: threadPool, logger: logger, clock: clock)
-            self.producerIds = try ProducerIdManager(dataDir: config.dataDir)
+            self.producerIds = ProducerIdManager(store: store)
             // The internal topics open after the listener is up (`startCoordinators`); only their
             // sizes are needed now, to lay out the shards.
             try topics.loadExisting(deferring: [OffsetsTopic.name, TransactionStateTopic.name])
@@ -88,21 +95,26 @@ public final class Broker: Sendable {
             dataDirectory.unlock()
             throw error
         }
+        let advertised = config.advertised
+        self.currentClusterView = NIOLockedValueBox(.singleNode(
+            BrokerEndpoint(nodeId: identity.nodeId, host: advertised.host, port: Int32(advertised.port))))
         let topics = self.topics
-        let interval = TimeAmount.milliseconds(config.producerIdExpirationCheckIntervalMs)
-        self.producerExpiryTask = group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            for partition in topics.allPartitions { partition.expireProducers(expirationMs: config.producerIdExpirationMs) }
-        }
         var table: [Int16: ApiHandler] = [:]
         for handler in Self.makeHandlers() { table[handler.apiKey.rawValue] = handler }
         self.handlers = table
         self.retention = RetentionTask(topics: topics, clock: clock, logger: logger)
-        self.retentionSchedule = retention.schedule(on: group.next(), intervalMs: config.retentionCheckIntervalMs)
         self.cleaner = LogCleanerTask(topics: topics, config: config, threadPool: threadPool, clock: clock, logger: logger)
-        self.cleanerSchedule = config.cleanerEnable ? cleaner.schedule(on: group.next()) : nil
         self.logCheckpoints = LogCheckpointTask(topics: topics, threadPool: threadPool, logger: logger)
-        self.logCheckpointSchedule = logCheckpoints.schedule(on: group.next(),
-                                                             intervalMs: config.logFlushOffsetCheckpointIntervalMs)
+    }
+
+    /// The live brokers, the controller and each partition's leader and replicas, as Metadata,
+    /// DescribeTopicPartitions, FindCoordinator and DescribeCluster report them. A single node leads
+    /// every partition; a cluster replaces the view as its metadata changes.
+    public var clusterView: ClusterView { currentClusterView.withLockedValue { $0 } }
+
+    /// Replaces what routing answers say about the cluster.
+    func replaceClusterView(_ view: ClusterView) {
+        currentClusterView.withLockedValue { $0 = view }
     }
 
     /// Milliseconds since the Unix epoch from the system clock.
@@ -210,10 +222,7 @@ public final class Broker: Sendable {
     /// Internal topics still opening stop at the next partition; their open logs are closed too.
     public func shutdown() -> EventLoopFuture<Void> {
         stopping.close()
-        retentionSchedule.cancel()
-        cleanerSchedule?.cancel()
-        producerExpiryTask.cancel()
-        logCheckpointSchedule?.cancel()
+        let cleanerSchedule = timers.withLockedValue { $0.cancelAll() }
         let loop = group.next()
         let backgroundDone = internalTopics.stop(on: loop)
         let cleanerDone = cleanerSchedule?.runningPassEnded(on: loop) ?? loop.makeSucceededVoidFuture()
@@ -227,8 +236,7 @@ public final class Broker: Sendable {
     /// JoinGroup, SyncGroup) so in-flight requests can drain. Call before waiting for them.
     public func beginShutdown() -> EventLoopFuture<Void> {
         stopping.close()
-        retentionSchedule.cancel()
-        cleanerSchedule?.cancel()
+        timers.withLockedValue { $0.cancelForDrain() }
         let loop = group.next()
         _ = internalTopics.stop(on: loop)
         return transactions.close(on: loop).flatMap { self.groups.close(on: loop) }

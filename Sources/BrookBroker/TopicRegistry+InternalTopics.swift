@@ -43,7 +43,7 @@ extension TopicRegistry {
         let id = wanted.id ?? KafkaUUID.random()
         if created {
             try dataDirectoryLock.withLock {
-                try saveMetadata(name, id: id, partitions: wanted.partitions, configs: wanted.configs)
+                try storeNewTopic(name, id: id, partitions: wanted.partitions, configs: wanted.configs)
             }
             reserved.withLockedValue { $0[name]?.id = id }
         }

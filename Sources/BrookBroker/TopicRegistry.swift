@@ -1,3 +1,4 @@
+import BrookCluster
 import BrookProtocol
 import BrookStorage
 import Logging
@@ -56,10 +57,19 @@ public final class TopicRegistry: @unchecked Sendable {
         (0, [:]))
     /// Internal topics known by name but not open yet (see `TopicRegistry+InternalTopics.swift`).
     let reserved = NIOLockedValueBox<[String: ReservedTopic]>([:])
+    /// Where topic metadata and runtime broker configs are stored. Written under `dataDirectoryLock`,
+    /// synchronously (see `BlockingMetadataStore`).
+    let metadataStore: any BlockingMetadataStore
+    /// The stored version of each topic's record (reserved internal topics included): the
+    /// compare-and-swap guard of its next write. Changed under `dataDirectoryLock`.
+    let metadataVersions = NIOLockedValueBox<[String: MetadataVersion]>([:])
+    /// The stored version of the runtime broker configs. Changed under `dataDirectoryLock`.
+    let dynamicConfigsVersion = NIOLockedValueBox<MetadataVersion>(.absent)
 
-    init(dataDirectory: DataDirectory, config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
-         logger: Logger, clock: @escaping @Sendable () -> Int64) {
+    init(dataDirectory: DataDirectory, metadataStore: any BlockingMetadataStore, config: BrokerConfig,
+         group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger, clock: @escaping @Sendable () -> Int64) {
         self.directory = dataDirectory
+        self.metadataStore = metadataStore
         self.config = config
         self.group = group
         self.loops = Array(group.makeIterator())
@@ -86,32 +96,30 @@ public final class TopicRegistry: @unchecked Sendable {
         return loops[Int(hash % UInt64(loops.count))]
     }
 
-    /// Reopens every topic found in the data directory, except those named in `deferred`: their
+    /// Reopens every topic found in the metadata store, except those named in `deferred`: their
     /// metadata is read and their names reserved, but their logs are opened later by `openReserved`,
     /// so that start-up does not wait for them.
     func loadExisting(deferring deferred: Set<String> = []) throws {
         try dataDirectoryLock.withLock {
             let dir = directory
-            let metadata = try dir.loadTopicMetadata()
-            dynamicConfigs.load(try dir.loadDynamicBrokerConfigs())
+            let records = try metadataStore.loadTopics()
+            let dynamic = try metadataStore.dynamicBrokerConfigs()
+            dynamicConfigs.load(dynamic.value)
+            dynamicConfigsVersion.withLockedValue { $0 = dynamic.version }
             purgeDeletedPartitions()
-            let partitionCounts = try ownedPartitionCounts(metadata: metadata, in: dir)
-            for name in metadata.keys.sorted() {
-                var meta = metadata[name] ?? [:]
-                let count = max(Int32(meta["partitions"] ?? "") ?? 0, partitionCounts[name] ?? 0)
-                guard count > 0 else { continue }
-                let id = meta["topic.id"].flatMap(KafkaUUID.init(base64:)) ?? KafkaUUID.random()
-                if meta["topic.id"] == nil || meta["partitions"] == nil {
-                    meta["topic.id"] = id.description
-                    meta["partitions"] = String(count)
-                    try dir.saveTopicMetadata(name, meta)
-                }
-                let configs = Self.topicConfigs(from: meta)
+            let declared = Dictionary(uniqueKeysWithValues: records.map { ($0.name, $0.partitionCount) })
+            try moveAsideUnownedFolders(declared: declared, in: dir)
+            for record in records {
+                let name = record.name
+                metadataVersions.withLockedValue { $0[name] = record.version }
                 if deferred.contains(name) {
-                    reserved.withLockedValue { $0[name] = ReservedTopic(id: id, partitions: count, configs: configs) }
+                    reserved.withLockedValue {
+                        $0[name] = ReservedTopic(id: record.topicId, partitions: record.partitionCount, configs: record.configs)
+                    }
                     continue
                 }
-                let topic = try openTopic(name: name, id: id, partitionCount: count, configs: configs, in: dir)
+                let topic = try openTopic(name: name, id: record.topicId, partitionCount: record.partitionCount,
+                                          configs: record.configs, in: dir)
                 topics.withLockedValue { $0[name] = topic }
             }
             // The deferred internal topics are compacted too: their entries must survive until they open.
@@ -121,38 +129,37 @@ public final class TopicRegistry: @unchecked Sendable {
         }
     }
 
-    /// The partition folders each topic's metadata owns (for metadata without a partition count,
-    /// written by older versions: every folder of the topic). Any other `<topic>-<partition>` folder
-    /// (its topic has no metadata, or its index is beyond the recorded count: a create that failed or
-    /// crashed half-way) is moved aside as stray, never opened. Call with `dataDirectoryLock` held.
-    private func ownedPartitionCounts(metadata: [String: [String: String]], in dir: DataDirectory) throws -> [String: Int32] {
-        var counts: [String: Int32] = [:]
+    /// Moves aside every `<topic>-<partition>` folder no stored topic owns (its topic has no
+    /// metadata, or its index is beyond the recorded count: a create that failed or crashed half-way),
+    /// never opening it. (Metadata written by older versions without a count owns every folder of its
+    /// topic: the store counts them.) Call with `dataDirectoryLock` held.
+    private func moveAsideUnownedFolders(declared: [String: Int32], in dir: DataDirectory) throws {
         for tp in dir.existingPartitions() {
-            let declared = metadata[tp.topic].map { meta in meta["partitions"].flatMap { Int32($0) } ?? Int32.max }
-            guard let declared, tp.partition < declared else {
-                let movedTo = try dir.moveAsideStray(tp)
-                logger.warning("moved aside a partition folder that no topic metadata owns", metadata: [
-                    "brook.partition": "\(tp)", "brook.movedTo": "\(movedTo)",
-                ])
-                continue
-            }
-            counts[tp.topic] = max(counts[tp.topic] ?? 0, tp.partition + 1)
+            if let count = declared[tp.topic], tp.partition < count { continue }
+            let movedTo = try dir.moveAsideStray(tp)
+            logger.warning("moved aside a partition folder that no topic metadata owns", metadata: [
+                "brook.partition": "\(tp)", "brook.movedTo": "\(movedTo)",
+            ])
         }
-        return counts
     }
 
-    /// Writes a topic's `.properties` (id, partition count, `config.`-prefixed overrides). Call with
+    /// Stores a new topic's record (id, partitions, overrides) and remembers its version. Call with
     /// `dataDirectoryLock` held.
-    func saveMetadata(_ name: String, id: KafkaUUID, partitions: Int32, configs: [String: String]) throws {
-        var meta: [String: String] = ["topic.id": id.description, "partitions": String(partitions)]
-        for (k, v) in configs { meta["config.\(k)"] = v }
-        try directory.saveTopicMetadata(name, meta)
+    func storeNewTopic(_ name: String, id: KafkaUUID, partitions: Int32, configs: [String: String]) throws {
+        let record = TopicMetadataRecord(name: name, topicId: id, replicaAssignment: localAssignment(partitions),
+                                         configs: configs)
+        let stored = try metadataStore.createTopic(record)
+        metadataVersions.withLockedValue { $0[name] = stored.version }
     }
 
-    private static func topicConfigs(from meta: [String: String]) -> [String: String] {
-        var configs: [String: String] = [:]
-        for (k, v) in meta where k.hasPrefix("config.") { configs[String(k.dropFirst(7))] = v }
-        return configs
+    /// Replica lists for `count` partitions held by this node alone.
+    func localAssignment(_ count: Int32) -> [[Int32]] {
+        Array(repeating: [config.nodeId], count: Int(max(0, count)))
+    }
+
+    /// The stored version of `name`'s record. Call with `dataDirectoryLock` held.
+    func metadataVersion(of name: String) -> MetadataVersion {
+        metadataVersions.withLockedValue { $0[name] } ?? .absent
     }
 
     private func openTopic(name: String, id: KafkaUUID, partitionCount: Int32, configs: [String: String],
@@ -230,9 +237,9 @@ public final class TopicRegistry: @unchecked Sendable {
                 // only folders no metadata owns, which the next start-up moves aside.
                 let partitions = try openPartitions(name, 0..<partitionCount, configs: configs, in: dir)
                 do {
-                    try saveMetadata(name, id: id, partitions: partitionCount, configs: configs)
+                    // The store removes what it may have written when it fails.
+                    try storeNewTopic(name, id: id, partitions: partitionCount, configs: configs)
                 } catch {
-                    try? dir.deleteTopicMetadata(name)
                     discard(partitions, removingFolders: partitions.map(\.topicPartition), in: dir)
                     throw error
                 }

@@ -5,7 +5,8 @@ import NIOPosix
 import ServiceLifecycle
 
 /// The Kafka listener as a long-lived service: binds, serves until graceful shutdown, then stops
-/// accepting, lets in-flight requests finish, and closes the broker's logs cleanly.
+/// accepting and lets in-flight requests finish. Run it in a `ServiceGroup` after the `Broker`, which
+/// closes the logs once the listener has drained.
 public final class KafkaServer: Service, Sendable {
     private let broker: Broker
     private let group: EventLoopGroup
@@ -49,18 +50,14 @@ public final class KafkaServer: Service, Sendable {
         // The coordinators' internal topics open in the background: the listener does not wait.
         broker.startCoordinators()
         if let address = channel.localAddress { onReady(address) }
-        let flushTimer = startFlushScheduler()
         try await withGracefulShutdownHandler {
             try await channel.closeFuture.get()
         } onGracefulShutdown: {
             channel.close(promise: nil)
         }
-        flushTimer?.cancel()
         try await broker.beginShutdown().get()  // answers parked JoinGroup/SyncGroup so requests drain
         connections.shutdownAll()
         try await inFlight.drained(on: group.next()).get()
-        try await broker.shutdown().get()
-        logger.info("shut down cleanly")
     }
 
     static func connectionLimits(_ config: BrokerConfig) -> ConnectionState.Limits {
@@ -69,16 +66,5 @@ public final class KafkaServer: Service, Sendable {
                      maxInFlightBytes: config.queuedMaxRequestBytes > 0 ? config.queuedMaxRequestBytes : nil,
                      requestReadTimeout: duration(config.socketRequestReadTimeoutMs),
                      idleTimeout: duration(config.connectionsMaxIdleMs))
-    }
-
-    private func startFlushScheduler() -> RepeatedTask? {
-        // Kafka checks the time-based flush policy on the scheduler interval; a configured
-        // `log.flush.interval.ms` shorter than that would otherwise never be honoured on time.
-        let interval = min(broker.config.flushSchedulerIntervalMs, broker.config.flushMs)
-        guard interval > 0, interval < Int64.max else { return nil }
-        let broker = self.broker
-        return group.next().scheduleRepeatedTask(initialDelay: .milliseconds(interval), delay: .milliseconds(interval)) { _ in
-            broker.flushDuePartitions()
-        }
     }
 }

@@ -73,7 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("brook ready, accepting connections on \(address.ipAddress ?? "?"):\(address.port ?? 0) (advertised \(advertised.host):\(advertised.port), data dir \(dataDir))")
         }
         let services = ServiceGroup(configuration: .init(
-            services: [.init(service: server)],
+            // Shut down in reverse: the listener drains first, then the broker closes its logs.
+            services: [.init(service: broker), .init(service: server)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

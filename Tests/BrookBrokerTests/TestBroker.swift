@@ -58,7 +58,7 @@ final class TestBroker: @unchecked Sendable {
             continuation.yield(address.port ?? 0)
             continuation.finish()
         }
-        let serviceGroup = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: logger))
+        let serviceGroup = ServiceGroup(configuration: .init(services: [.init(service: broker), .init(service: server)], logger: logger))
         self.serviceGroup = serviceGroup
         self.runTask = Task { try await serviceGroup.run() }
         var iterator = stream.makeAsyncIterator()

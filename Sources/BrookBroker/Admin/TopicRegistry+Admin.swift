@@ -1,3 +1,4 @@
+import BrookCluster
 import BrookProtocol
 import BrookStorage
 import NIOCore
@@ -26,7 +27,8 @@ extension TopicRegistry {
                     folders.append(try self.directory.markForDeletion(partition.topicPartition))
                     self.directory.forgetPartition(partition.topicPartition)
                 }
-                try self.directory.deleteTopicMetadata(topic.name)
+                try self.metadataStore.deleteTopic(named: topic.name, expectedVersion: self.metadataVersion(of: topic.name))
+                self.metadataVersions.withLockedValue { $0[topic.name] = nil }
                 // Before the name is free, so no later checkpoint write can still carry the old entries.
                 self.cleanerCheckpoints.forgetTopic(topic)
                 self.topics.withLockedValue { $0[topic.name] = nil }
@@ -66,9 +68,11 @@ extension TopicRegistry {
                 // All or nothing, as in createTopic: new logs first (undone on failure), metadata last.
                 let added = try openPartitions(topic.name, current..<count, configs: topic.configs, in: directory)
                 do {
-                    try saveMetadata(topic.name, id: topic.id, partitions: count, configs: topic.configs)
+                    // The store keeps the old record when it fails.
+                    let stored = try metadataStore.addPartitions(named: topic.name, assignments: localAssignment(count - current),
+                                                                 expectedVersion: metadataVersion(of: topic.name))
+                    metadataVersions.withLockedValue { $0[topic.name] = stored.version }
                 } catch {
-                    try? saveMetadata(topic.name, id: topic.id, partitions: current, configs: topic.configs)
                     discard(added, removingFolders: added.map(\.topicPartition), in: directory)
                     throw error
                 }
@@ -88,7 +92,9 @@ extension TopicRegistry {
         if validateOnly { return }
         let result: Result<Void, AdminError> = dataDirectoryLock.withLock {
             do {
-                try saveMetadata(topic.name, id: topic.id, partitions: Int32(topic.partitions.count), configs: configs)
+                let stored = try metadataStore.replaceTopicConfigs(named: topic.name, with: configs,
+                                                                   expectedVersion: metadataVersion(of: topic.name))
+                metadataVersions.withLockedValue { $0[topic.name] = stored.version }
             } catch {
                 return .failure(AdminError(.kafkaStorageError, "\(error)"))
             }
@@ -130,7 +136,9 @@ extension TopicRegistry {
         let stored = dynamicConfigs.replacing(scope, with: values)
         let result: Result<Void, AdminError> = dataDirectoryLock.withLock {
             do {
-                try directory.saveDynamicBrokerConfigs(stored)
+                let version = try metadataStore.replaceDynamicBrokerConfigs(
+                    stored, expectedVersion: dynamicConfigsVersion.withLockedValue { $0 })
+                dynamicConfigsVersion.withLockedValue { $0 = version }
             } catch {
                 return .failure(AdminError(.kafkaStorageError, "\(error)"))
             }

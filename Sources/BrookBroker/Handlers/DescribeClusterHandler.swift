@@ -1,7 +1,8 @@
 import BrookProtocol
 import NIOCore
 
-/// DescribeCluster (60), versions 0–1: the cluster id and this broker, which is also the controller.
+/// DescribeCluster (60), versions 0–1: the cluster id, the live brokers and the controller (from the
+/// broker's `ClusterView`; a single node is its own controller).
 enum DescribeClusterHandler {
     static let brokersEndpoint: Int8 = 1
 
@@ -15,10 +16,9 @@ enum DescribeClusterHandler {
             response.errorMessage = "Brook only answers for the broker endpoints."
             return context.eventLoop.makeSucceededFuture(response)
         }
-        let advertised = broker.config.advertised
-        response.controllerId = broker.identity.nodeId
-        response.brokers = [.init(brokerId: broker.identity.nodeId, host: advertised.host, port: Int32(advertised.port),
-                                  rack: nil)]
+        let view = broker.clusterView
+        response.controllerId = view.controllerId
+        response.brokers = view.brokers.map { .init(brokerId: $0.nodeId, host: $0.host, port: $0.port, rack: $0.rack) }
         response.clusterAuthorizedOperations = MetadataHandler.operationsNotRequested
         return context.eventLoop.makeSucceededFuture(response)
     }

@@ -8,7 +8,7 @@ enum DescribeTopicPartitionsHandler {
 
     static let handler = ApiHandler.make(DescribeTopicPartitionsRequest.self, versions: 0...0) { request, context in
         let broker = context.broker
-        let node = broker.identity.nodeId
+        let view = broker.clusterView
         let names = request.topics.isEmpty ? broker.topics.allTopics.map(\.name)
             : Array(Set(request.topics.map(\.name))).sorted()
         var response = DescribeTopicPartitionsResponse()
@@ -31,8 +31,14 @@ enum DescribeTopicPartitionsHandler {
             var result = TopicResult(errorCode: 0, name: name, topicId: topic.id, isInternal: topic.isInternal,
                                      partitions: [])
             result.partitions = (first..<max(first, last)).map { index in
-                .init(errorCode: 0, partitionIndex: Int32(index), leaderId: node, leaderEpoch: 0, replicaNodes: [node],
-                      isrNodes: [node], eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [])
+                guard let routing = view.routing(topic: name, partition: Int32(index)) else {
+                    return .init(errorCode: ErrorCode.leaderNotAvailable.rawValue, partitionIndex: Int32(index), leaderId: -1,
+                                 leaderEpoch: -1, replicaNodes: [], isrNodes: [], eligibleLeaderReplicas: [],
+                                 lastKnownElr: [], offlineReplicas: [])
+                }
+                return .init(errorCode: 0, partitionIndex: Int32(index), leaderId: routing.leader,
+                             leaderEpoch: routing.leaderEpoch, replicaNodes: routing.replicas, isrNodes: routing.isr,
+                             eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: routing.offlineReplicas)
             }
             response.topics.append(result)
             budget -= result.partitions.count

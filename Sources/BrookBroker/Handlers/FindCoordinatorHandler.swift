@@ -1,17 +1,19 @@
+import BrookCoordination
 import BrookProtocol
 import NIOCore
 
-/// FindCoordinator (10), versions 0–6: this node coordinates every group and every transactional id
-/// (it leads every `__consumer_offsets` and `__transaction_state` partition). v4+ batches keys, each
-/// with its own error; before v4 the one key's error is the top-level one. v5 only allows the
-/// TRANSACTION_ABORTABLE error; v6 adds key type 2 (share groups, KIP-932), which Brook does not
-/// coordinate: Kafka 3.9 answers COORDINATOR_NOT_AVAILABLE for it at v6 and INVALID_REQUEST below v6.
+/// FindCoordinator (10), versions 0–6: a group's (transactional id's) coordinator is the leader of
+/// its `__consumer_offsets` (`__transaction_state`) partition in the broker's `ClusterView` (a single
+/// node leads them all). v4+ batches keys, each with its own error; before v4 the one key's error is
+/// the top-level one. v5 only allows the TRANSACTION_ABORTABLE error; v6 adds key type 2 (share
+/// groups, KIP-932), which Brook does not coordinate: Kafka 3.9 answers COORDINATOR_NOT_AVAILABLE for
+/// it at v6 and INVALID_REQUEST below v6.
 ///
 /// Right after start-up the internal topics are still opening in the background. Kafka answers
 /// COORDINATOR_NOT_AVAILABLE at once while it creates such a topic, but librdkafka retries that only
 /// after about a second, which would cost every client arriving in the first tens of milliseconds a
 /// second. So a request for a coordinator that has not loaded yet waits for it, for at most
-/// `Broker.findCoordinatorWait`, and then gets what is known: this node once the topic is open
+/// `Broker.findCoordinatorWait`, and then gets what is known: the leader once the topic is open
 /// (a shard still replaying answers COORDINATOR_LOAD_IN_PROGRESS), COORDINATOR_NOT_AVAILABLE before
 /// (retriable; also the answer when the topic could not be opened).
 enum FindCoordinatorHandler {
@@ -36,15 +38,19 @@ enum FindCoordinatorHandler {
 
     private static func response(to request: FindCoordinatorRequest, version: Int16, broker: Broker,
                                  topic: String?) -> FindCoordinatorResponse {
-        let advertised = broker.config.advertised
-        let ready = topic.map { broker.topics.topic(named: $0) != nil } ?? false
+        let view = broker.clusterView
+        let internalTopic = topic.flatMap { broker.topics.topic(named: $0) }
         func lookup(_ key: String) -> (error: ErrorCode, nodeId: Int32, host: String, port: Int32) {
             if request.keyType == shareKeyType {
                 return (version >= 6 ? .coordinatorNotAvailable : .invalidRequest, -1, "", -1)
             }
             guard topic != nil else { return (.invalidRequest, -1, "", -1) }
-            guard ready else { return (.coordinatorNotAvailable, -1, "", -1) }
-            return (.none, broker.identity.nodeId, advertised.host, Int32(advertised.port))
+            guard let internalTopic else { return (.coordinatorNotAvailable, -1, "", -1) }
+            let partition = GroupPartitioner.partition(for: key, partitions: Int32(internalTopic.partitions.count))
+            guard let leader = view.leader(topic: internalTopic.name, partition: partition) else {
+                return (.coordinatorNotAvailable, -1, "", -1)
+            }
+            return (.none, leader.nodeId, leader.host, leader.port)
         }
         var response = FindCoordinatorResponse()
         if version >= 4 {

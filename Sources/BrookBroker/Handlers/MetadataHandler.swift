@@ -1,7 +1,9 @@
+import BrookCluster
 import BrookProtocol
 import NIOCore
 
-/// Metadata (3): this broker, the cluster id, and the requested topics (auto-created when allowed).
+/// Metadata (3): the live brokers, the cluster id, and the requested topics (auto-created when
+/// allowed) with their leaders and replicas, from the broker's `ClusterView`.
 enum MetadataHandler {
     /// Kafka's "authorized operations not requested" sentinel.
     static let operationsNotRequested = Int32.min
@@ -10,10 +12,10 @@ enum MetadataHandler {
         let broker = context.broker
         let version = context.header.apiVersion
         var response = MetadataResponse()
-        let advertised = broker.config.advertised
-        response.brokers = [.init(nodeId: broker.identity.nodeId, host: advertised.host, port: Int32(advertised.port), rack: nil)]
+        let view = broker.clusterView
+        response.brokers = view.brokers.map { .init(nodeId: $0.nodeId, host: $0.host, port: $0.port, rack: $0.rack) }
         response.clusterId = broker.identity.clusterId
-        response.controllerId = broker.identity.nodeId
+        response.controllerId = view.controllerId
         response.clusterAuthorizedOperations = operationsNotRequested
 
         // v0: an empty list means all topics; v1+: null means all, empty means none.
@@ -22,14 +24,14 @@ enum MetadataHandler {
         let allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation
         if wantsAll {
             // Internal topics (__consumer_offsets) are listed only when asked for by name.
-            response.topics = broker.topics.allTopics.filter { !$0.isInternal }.map { describe($0, broker: broker) }
+            response.topics = broker.topics.allTopics.filter { !$0.isInternal }.map { describe($0, view: view) }
         } else {
             var seen = Set<String>()
             for requested in request.topics ?? [] {
                 guard let name = requested.name else {
                     // Lookup by topic id (v10+).
                     if let topic = broker.topics.allTopics.first(where: { $0.id == requested.topicId }) {
-                        response.topics.append(describe(topic, broker: broker))
+                        response.topics.append(describe(topic, view: view))
                     } else {
                         response.topics.append(.init(errorCode: ErrorCode.unknownTopicId.rawValue, name: nil,
                                                      topicId: requested.topicId, topicAuthorizedOperations: operationsNotRequested))
@@ -48,7 +50,7 @@ enum MetadataHandler {
                     continue
                 }
                 switch broker.topics.topicOrAutoCreate(name, allowed: allowAutoCreate && !name.hasPrefix("__")) {
-                case .success(let topic): response.topics.append(describe(topic, broker: broker))
+                case .success(let topic): response.topics.append(describe(topic, view: view))
                 case .failure(let error): response.topics.append(errorTopic(name, error.errorCode))
                 case nil: response.topics.append(errorTopic(name, .unknownTopicOrPartition))
                 }
@@ -62,12 +64,16 @@ enum MetadataHandler {
               topicAuthorizedOperations: operationsNotRequested)
     }
 
-    static func describe(_ topic: Topic, broker: Broker) -> MetadataResponse.MetadataResponseTopic {
-        let node = broker.identity.nodeId
+    static func describe(_ topic: Topic, view: ClusterView) -> MetadataResponse.MetadataResponseTopic {
         let partitions = topic.partitions.indices.map { index in
-            MetadataResponse.MetadataResponsePartition(
-                errorCode: 0, partitionIndex: Int32(index), leaderId: node, leaderEpoch: 0,
-                replicaNodes: [node], isrNodes: [node], offlineReplicas: [])
+            guard let routing = view.routing(topic: topic.name, partition: Int32(index)) else {
+                return MetadataResponse.MetadataResponsePartition(
+                    errorCode: ErrorCode.leaderNotAvailable.rawValue, partitionIndex: Int32(index), leaderId: -1,
+                    leaderEpoch: -1, replicaNodes: [], isrNodes: [], offlineReplicas: [])
+            }
+            return MetadataResponse.MetadataResponsePartition(
+                errorCode: 0, partitionIndex: Int32(index), leaderId: routing.leader, leaderEpoch: routing.leaderEpoch,
+                replicaNodes: routing.replicas, isrNodes: routing.isr, offlineReplicas: routing.offlineReplicas)
         }
         return .init(errorCode: 0, name: topic.name, topicId: topic.id, isInternal: topic.isInternal,
                      partitions: partitions, topicAuthorizedOperations: operationsNotRequested)
