@@ -1,0 +1,76 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A complete HTTP answer from the gateway.
+struct EtcdHTTPResponse: Sendable {
+    var status: HTTPResponseStatus
+    var body: ByteBuffer
+    /// The server allows another request on this connection.
+    var keepAlive: Bool
+}
+
+/// One HTTP/1.1 keep-alive connection to one etcd endpoint, one request at a time.
+final class EtcdConnection: Sendable {
+    let endpoint: EtcdEndpoint
+    let channel: Channel
+
+    private init(endpoint: EtcdEndpoint, channel: Channel) {
+        self.endpoint = endpoint
+        self.channel = channel
+    }
+
+    var isActive: Bool { channel.isActive }
+
+    static func connect(to endpoint: EtcdEndpoint, group: EventLoopGroup, connectTimeout: TimeAmount) async throws -> EtcdConnection {
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(connectTimeout)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(EtcdHTTPHandler(endpoint: endpoint))
+                }
+            }
+        let channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
+        return EtcdConnection(endpoint: endpoint, channel: channel)
+    }
+
+    /// Starts a request whose response parts go to `sink`.
+    func send(path: String, body: [UInt8], sink: EtcdResponseSink, timeout: TimeAmount, timeoutCoversBody: Bool) {
+        let request = EtcdOutboundRequest(
+            path: path, body: channel.allocator.buffer(bytes: body), sink: sink, timeout: timeout,
+            timeoutCoversBody: timeoutCoversBody)
+        channel.writeAndFlush(request, promise: nil)
+    }
+
+    /// Sends one POST and collects the whole answer. Cancelling the task closes the connection.
+    func unary(path: String, body: [UInt8], timeout: TimeAmount) async throws -> EtcdHTTPResponse {
+        let promise = channel.eventLoop.makePromise(of: EtcdHTTPResponse.self)
+        let collected = NIOLockedValueBox<(head: HTTPResponseHead?, body: ByteBuffer)>((nil, ByteBuffer()))
+        let sink = EtcdResponseSink(
+            onHead: { head in collected.withLockedValue { $0.head = head } },
+            onBody: { part in collected.withLockedValue { _ = $0.body.writeImmutableBuffer(part) } },
+            onEnd: {
+                let (head, body) = collected.withLockedValue { ($0.head, $0.body) }
+                guard let head else {
+                    promise.fail(EtcdError.decode("HTTP response without a head"))
+                    return
+                }
+                promise.succeed(EtcdHTTPResponse(status: head.status, body: body, keepAlive: head.isKeepAlive))
+            },
+            onError: { promise.fail($0) })
+        let channel = self.channel
+        return try await withTaskCancellationHandler {
+            send(path: path, body: body, sink: sink, timeout: timeout, timeoutCoversBody: true)
+            return try await promise.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+    }
+
+    func close() {
+        channel.close(promise: nil)
+    }
+}
