@@ -39,6 +39,13 @@ public final class EtcdClient: Sendable {
             maxIdle: configuration.maxIdleConnections, logger: logger)
     }
 
+    /// A client for `--metadata etcd://HOST:PORT[,HOST:PORT...]`; throws `invalidEndpoints` for bad input.
+    public convenience init(url: String, eventLoopGroup: EventLoopGroup, configuration: Configuration = .init(),
+                            logger: Logger) throws {
+        self.init(endpoints: try EtcdEndpoints.parse(url), eventLoopGroup: eventLoopGroup, configuration: configuration,
+                  logger: logger)
+    }
+
     /// Closes every connection and ends every watch.
     public func shutdown() async {
         await pool.shutdown()
@@ -112,7 +119,7 @@ public final class EtcdClient: Sendable {
                 response = try await connection.unary(path: path, body: body, timeout: configuration.requestTimeout)
             } catch EtcdError.connectionClosed(let endpoint) {
                 pool.discard(connection)
-                if reused && !retried {
+                if reused && !retried && !Task.isCancelled {
                     retried = true
                     continue
                 }

@@ -42,7 +42,11 @@ final class EtcdConnection: Sendable {
         let request = EtcdOutboundRequest(
             path: path, body: channel.allocator.buffer(bytes: body), sink: sink, timeout: timeout,
             timeoutCoversBody: timeoutCoversBody)
-        channel.writeAndFlush(request, promise: nil)
+        // A write to a channel that closed meanwhile never reaches the handler: fail the sink here.
+        let failed = channel.eventLoop.makePromise(of: Void.self)
+        let endpoint = "\(endpoint)"
+        failed.futureResult.whenFailure { _ in sink.onError(.connectionClosed(endpoint: endpoint)) }
+        channel.writeAndFlush(request, promise: failed)
     }
 
     /// Sends one POST and collects the whole answer. Cancelling the task closes the connection.

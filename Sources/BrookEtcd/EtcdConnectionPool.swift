@@ -66,12 +66,12 @@ final class EtcdConnectionPool: Sendable {
                 connection.channel.closeFuture.whenComplete { [weak self] _ in
                     self?.state.withLockedValue { $0.open[ObjectIdentifier(connection)] = nil }
                 }
-                if step > 0 { logger.info("etcd endpoint failover", metadata: ["etcd.endpoint": "\(endpoint)"]) }
+                if step > 0 { logger.info("etcd endpoint failover", metadata: [EtcdLogKeys.endpoint: "\(endpoint)"]) }
                 return connection
             } catch let error as EtcdError where error == .shutdown {
                 throw error
             } catch {
-                logger.debug("etcd endpoint unreachable", metadata: ["etcd.endpoint": "\(endpoint)", "error": "\(error)"])
+                logger.debug("etcd endpoint unreachable", metadata: [EtcdLogKeys.endpoint: "\(endpoint)", "error": "\(error)"])
                 failures.append("\(endpoint): \(error)")
             }
         }

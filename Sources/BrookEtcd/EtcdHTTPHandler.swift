@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Where one HTTP response goes as it arrives. All callbacks run on the connection's event loop;
-/// exactly one of `onEnd`/`onError` is called, last.
+/// `onEnd` or `onError` comes last, and `onError` may follow more than once (a failed write and
+/// the closed connection both report), so sinks ignore anything after their first ending.
 struct EtcdResponseSink: Sendable {
     var onHead: @Sendable (HTTPResponseHead) -> Void
     var onBody: @Sendable (ByteBuffer) -> Void

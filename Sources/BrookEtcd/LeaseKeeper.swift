@@ -21,7 +21,7 @@ public final class LeaseKeeper: Sendable {
         let run = Task {
             let loss = await Self.run(client: client, lease: lease, state: state, clock: clock, logger: logger)
             if let loss {
-                logger.warning("etcd lease lost", metadata: ["etcd.lease": "\(lease.id)", "reason": "\(loss)"])
+                logger.warning("etcd lease lost", metadata: [EtcdLogKeys.lease: "\(lease.id)", "reason": "\(loss)"])
                 continuation.yield(loss)
             }
             continuation.finish()
@@ -60,7 +60,7 @@ public final class LeaseKeeper: Sendable {
                 case .ttl(let ttl):
                     action = state.refreshed(ttlSeconds: ttl, sentAt: sentAt, now: clock.now)
                 case .failed(let error):
-                    logger.debug("etcd lease refresh failed", metadata: ["etcd.lease": "\(lease.id)", "error": "\(error)"])
+                    logger.debug("etcd lease refresh failed", metadata: [EtcdLogKeys.lease: "\(lease.id)", "error": "\(error)"])
                     action = state.refreshFailed(error, now: clock.now)
                 case .deadline:
                     action = state.deadlinePassed(now: clock.now)

@@ -124,3 +124,31 @@ final class EtcdKVTests: XCTestCase {
         }
     }
 }
+
+final class EtcdHungServerTests: XCTestCase {
+    func testPausedEtcdTimesOutThenRecovers() async throws {
+        let etcd = try EtcdProcess()
+        defer { etcd.stop() }
+        let client = makeClient([etcd.endpoint], requestTimeout: .milliseconds(500))
+        do {
+            try await client.put("/hang", "before")
+            etcd.pause()
+            let started = ContinuousClock.now
+            do {
+                _ = try await client.get("/hang")
+                XCTFail("a paused etcd answered")
+            } catch EtcdError.timeout(let endpoint, let milliseconds) {
+                XCTAssertEqual(endpoint, etcd.endpoint)
+                XCTAssertEqual(milliseconds, 500)
+                XCTAssertLessThan(ContinuousClock.now - started, .seconds(2))
+            }
+            etcd.resume()
+            let read = try await client.get("/hang")
+            XCTAssertEqual(read.first?.valueString, "before")
+            await client.shutdown()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+}

@@ -111,6 +111,24 @@ final class EtcdLeaseTests: XCTestCase {
         }
     }
 
+    func testLeaseKeeperReportsLossWhenEtcdHangs() async throws {
+        try await withEtcd { etcd, client in
+            let lease = try await client.grantLease(ttlSeconds: 2)
+            let keeper = LeaseKeeper(client: client, lease: lease, logger: Logger(label: "test"))
+            defer { keeper.stop() }
+            let pausedAt = ContinuousClock.now
+            etcd.pause()
+            // The client's request timeout (3 s) is longer than the TTL: the keeper must not wait for it.
+            let loss = try await within(6, "the keeper to report the loss") {
+                for await loss in keeper.losses { return loss }
+                throw TimedOut(what: "a loss")
+            }
+            etcd.resume()
+            guard case .unreachable = loss else { return XCTFail("\(loss)") }
+            XCTAssertLessThanOrEqual(ContinuousClock.now - pausedAt, .milliseconds(2500), "reported within about one TTL")
+        }
+    }
+
     func testLeaseKeeperStopEndsTheStreamWithoutALoss() async throws {
         try await withEtcd { _, client in
             let keeper = LeaseKeeper(client: client, lease: try await client.grantLease(ttlSeconds: 5), logger: Logger(label: "test"))

@@ -49,7 +49,7 @@ public final class EtcdProcess: @unchecked Sendable {
 
     deinit {
         if let process, process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGKILL)
+            Self.deliver(process.processIdentifier, SIGKILL)   // works on a paused process too
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: directory)
@@ -65,6 +65,21 @@ public final class EtcdProcess: @unchecked Sendable {
     /// SIGKILL, keeping the data directory (a crash).
     public func kill() {
         terminate(signal: SIGKILL, grace: 0)
+    }
+
+    /// SIGSTOP: etcd keeps its sockets but answers nothing (a hung or partitioned member).
+    public func pause() {
+        signalRunning(SIGSTOP)
+    }
+
+    /// SIGCONT after `pause()`.
+    public func resume() {
+        signalRunning(SIGCONT)
+    }
+
+    private func signalRunning(_ signal: Int32) {
+        guard let process = lock.withLock({ self.process }), process.isRunning else { return }
+        Self.deliver(process.processIdentifier, signal)
     }
 
     /// SIGTERM, SIGKILL after `grace` seconds, then removes the data directory.
@@ -121,13 +136,22 @@ public final class EtcdProcess: @unchecked Sendable {
     private func terminate(signal: Int32, grace: TimeInterval) {
         guard let process = lock.withLock({ self.process }) else { return }
         guard process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, signal)
+        Self.deliver(process.processIdentifier, SIGCONT)   // a paused etcd would not act on SIGTERM
+        Self.deliver(process.processIdentifier, signal)
         let deadline = Date().addingTimeInterval(grace)
         while process.isRunning && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.02)
         }
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { Self.deliver(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+    }
+
+    private static func deliver(_ pid: Int32, _ signal: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.kill(pid, signal)
+        #else
+        _ = Darwin.kill(pid, signal)
+        #endif
     }
 
     /// GET /health over a plain socket with short timeouts; true when etcd says `"health":"true"`.
