@@ -95,6 +95,9 @@ final class EtcdConnectionPool: Sendable {
         connection.close()
     }
 
+    /// Open connections, idle or busy (watches included); for tests and diagnostics.
+    var openConnectionCount: Int { state.withLockedValue { $0.open.count } }
+
     /// Closes every connection, including watches; later requests fail with `shutdown`.
     func shutdown() async {
         let all = state.withLockedValue { state -> [EtcdConnection] in

@@ -1,4 +1,7 @@
-import BrookEtcd
+@testable import BrookEtcd
+import BrookTestSupport
+import Logging
+import NIOPosix
 import XCTest
 
 final class EtcdWatchTests: XCTestCase {
@@ -61,17 +64,51 @@ final class EtcdWatchTests: XCTestCase {
 
     func testEndingTheIterationClosesTheWatch() async throws {
         try await withEtcd { _, client in
+            try await client.put("/cancel", "x")
+            let before = client.pool.openConnectionCount
+            let events = try await client.watch("/cancel")
+            XCTAssertEqual(client.pool.openConnectionCount, before + 1, "a watch has its own connection")
             let watcher = Task {
-                let events = try await client.watch("/cancel")
                 for try await _ in events {}
             }
-            // Writes still work while a watch is open, and after it is cancelled.
-            try await client.put("/cancel", "x")
             watcher.cancel()
             _ = await watcher.result
+            // The close completes on the event loop; wait for it, bounded.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while client.pool.openConnectionCount > before && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            XCTAssertEqual(client.pool.openConnectionCount, before, "cancelling the iteration closed the watch's connection")
             try await client.put("/cancel", "y")
             let current = try await client.get("/cancel").first?.valueString
             XCTAssertEqual(current, "y")
         }
+    }
+
+    func testWatchFailsOverFromADeadEndpointViaURL() async throws {
+        let etcd = try EtcdProcess()
+        defer { etcd.stop() }
+        let deadPort = try EtcdProcess.freeLoopbackPorts(1)[0]
+        let client = try EtcdClient(
+            url: "etcd://127.0.0.1:\(deadPort),\(etcd.endpoint)", eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            configuration: .init(connectTimeout: .milliseconds(500)), logger: Logger(label: "test"))
+        do {
+            let events = try await client.watch("/fo/", prefix: true)
+            let put = try await client.put("/fo/x", "1")
+            let event = try await within(5, "the event") {
+                for try await event in events { return event }
+                throw TimedOut(what: "an event")
+            }
+            XCTAssertEqual(event.kv.modRevision, put.header.revision)
+            await client.shutdown()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
+    func testClientURLMustParse() {
+        XCTAssertThrowsError(try EtcdClient(url: "zk://h:1", eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                            logger: Logger(label: "test")))
     }
 }
