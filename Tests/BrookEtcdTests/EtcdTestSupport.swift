@@ -1,0 +1,54 @@
+import BrookEtcd
+import BrookTestSupport
+import Logging
+import NIOCore
+import NIOPosix
+import XCTest
+
+/// A private etcd plus a client for it, stopped (by pid) and shut down whatever the test body does.
+func withEtcd<T>(_ body: (EtcdProcess, EtcdClient) async throws -> T) async throws -> T {
+    let etcd = try EtcdProcess()
+    let client = makeClient([etcd.endpoint])
+    do {
+        let result = try await body(etcd, client)
+        await client.shutdown()
+        etcd.stop()
+        return result
+    } catch {
+        await client.shutdown()
+        etcd.stop()
+        throw error
+    }
+}
+
+func makeClient(_ endpoints: [String], requestTimeout: TimeAmount = .seconds(3)) -> EtcdClient {
+    let parsed = try! EtcdEndpoints.parse(endpoints.joined(separator: ","))
+    return EtcdClient(
+        endpoints: parsed, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+        configuration: .init(requestTimeout: requestTimeout, connectTimeout: .milliseconds(500)),
+        logger: Logger(label: "brook.etcd.test"))
+}
+
+struct TimedOut: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(what)" }
+}
+
+/// Awaits `body`, failing with `TimedOut` after `seconds` (bounds every wait on etcd behaviour).
+func within<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else { throw TimedOut(what: what) }
+        return value
+    }
+}
+
+/// A key no other test uses.
+func uniqueKey(_ name: String = #function) -> String {
+    "/brook-test/\(name.prefix { $0 != "(" })/\(UInt32.random(in: 0...UInt32.max))"
+}
