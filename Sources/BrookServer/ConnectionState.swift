@@ -209,10 +209,14 @@ struct ConnectionState {
     /// When `timerFired` must next be called; nil when no timeout applies.
     var nextDeadline: NIODeadline? {
         guard !closed else { return nil }
-        var deadlines: [NIODeadline] = []
-        if let timeout = limits.requestReadTimeout, let since = partialSince { deadlines.append(since + timeout) }
-        if let timeout = limits.idleTimeout { deadlines.append(lastActivity + timeout) }
-        return deadlines.min()
+        // Asked after every event: no array, no allocation.
+        var next: NIODeadline?
+        if let timeout = limits.requestReadTimeout, let since = partialSince { next = since + timeout }
+        if let timeout = limits.idleTimeout {
+            let idle = lastActivity + timeout
+            next = next.map { min($0, idle) } ?? idle
+        }
+        return next
     }
 
     // MARK: Helpers

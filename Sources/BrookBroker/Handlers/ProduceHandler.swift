@@ -13,13 +13,18 @@ import NIOCore
 /// on the wire; as Brook finalizes no `transaction.version` 2, clients send it outside transactions
 /// only, and a transactional v12 batch still needs its AddPartitionsToTxn.
 enum ProduceHandler {
-    static let handler = ApiHandler.make(ProduceRequest.self, versions: 0...12) { request, context in
+    static let handler = ApiHandler.makeFramed(ProduceRequest.self, versions: 0...12) { request, context in
         let broker = context.broker
         let version = context.header.apiVersion
         let loop = context.eventLoop
         let validAcks = request.acks == 0 || request.acks == 1 || request.acks == -1
 
-        let gather = ProduceResponseGather(loop: loop, capacity: request.topicData.count)
+        let header = context.header
+        let headerVersion = ApiKey.produce.responseHeaderVersion(apiVersion: version)
+        let gather = ProduceResponseGather(loop: loop, capacity: request.topicData.count) { response in
+            request.acks == 0 ? nil : OutboundFrame.message(response, version: version, correlationId: header.correlationId,
+                                                            headerVersion: headerVersion)
+        }
         for topicData in request.topicData {
             let topic = broker.topics.topic(named: topicData.name)
             // Cached on the topic until its configs or the runtime broker settings change.
@@ -85,8 +90,6 @@ enum ProduceHandler {
                 }
             }
         }
-        return gather.finish().map { response -> (any KafkaMessage)? in
-            request.acks == 0 ? nil : response
-        }
+        return gather.finish()
     }
 }

@@ -1,8 +1,8 @@
 import BrookProtocol
 import NIOCore
 
-/// Collects a Produce request's per-partition answers, in request order, into one response on the
-/// connection's event loop. One promise per request instead of a future chain per partition and a
+/// Collects a Produce request's per-partition answers, in request order, into one response frame on
+/// the connection's event loop. One promise per request instead of a future chain per partition and a
 /// `whenAllSucceed` per topic: at tens of thousands of produce requests a second those futures were a
 /// measurable share of the broker's CPU.
 final class ProduceResponseGather: @unchecked Sendable {
@@ -11,11 +11,14 @@ final class ProduceResponseGather: @unchecked Sendable {
     private var topics: [ProduceResponse.TopicProduceResponse] = []
     /// Answers still missing, plus one until `finish` (so an answer arriving early cannot complete it).
     private var pending = 1
-    private let promise: EventLoopPromise<ProduceResponse>
+    private let promise: EventLoopPromise<OutboundFrame?>
+    /// Builds the frame from the complete response; nil: no answer is due (acks=0).
+    private let frame: (ProduceResponse) -> OutboundFrame?
 
-    init(loop: EventLoop, capacity: Int) {
+    init(loop: EventLoop, capacity: Int, frame: @escaping (ProduceResponse) -> OutboundFrame?) {
         self.loop = loop
         self.promise = loop.makePromise()
+        self.frame = frame
         topics.reserveCapacity(capacity)
     }
 
@@ -53,7 +56,7 @@ final class ProduceResponseGather: @unchecked Sendable {
     }
 
     /// No more partitions: the response completes once every slot is filled.
-    func finish() -> EventLoopFuture<ProduceResponse> {
+    func finish() -> EventLoopFuture<OutboundFrame?> {
         loop.preconditionInEventLoop()
         release()
         return promise.futureResult
@@ -66,6 +69,6 @@ final class ProduceResponseGather: @unchecked Sendable {
 
     private func release() {
         pending -= 1
-        if pending == 0 { promise.succeed(ProduceResponse(responses: topics, throttleTimeMs: 0)) }
+        if pending == 0 { promise.succeed(frame(ProduceResponse(responses: topics, throttleTimeMs: 0))) }
     }
 }
