@@ -338,7 +338,8 @@ public final class Partition: @unchecked Sendable {
         eventLoop.submit { self.fetchWaiters.count + self.replicaFetchWaiters.count }
     }
 
-    private func wakeReplicaFetchWaiters() {
+    /// Our log end moved: parked follower fetches read again.
+    func wakeReplicaFetchWaiters() {
         guard !replicaFetchWaiters.isEmpty else { return }
         let waiters = replicaFetchWaiters.values
         replicaFetchWaiters.removeAll()

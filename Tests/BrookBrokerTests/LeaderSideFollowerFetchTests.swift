@@ -173,6 +173,21 @@ final class LeaderSideFollowerFetchTests: XCTestCase {
             XCTAssertEqual(data.highWatermark, 1, "the follower's parked fetch counted it at offset 1")
             let left = try await partition.fetchWaiterCount().get()
             XCTAssertEqual(left, 0)
+
+            // A transaction marker is an append too.
+            let atTwo = Support.fetchRequest("parked", replicaId: 2, offset: 2, currentLeaderEpoch: 1, lastFetchedEpoch: 1,
+                                             maxWaitMs: 20_000, minBytes: 1)
+            client.sendRaw(client.frame(atTwo, version: 12).0)
+            while try await partition.fetchWaiterCount().get() == 0, Date() < deadline + 10 {
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
+            let markerStarted = Date()
+            _ = partition.appendMarker(producerId: 7, producerEpoch: 0, commit: false, coordinatorEpoch: 0)
+            var markerBody = try XCTUnwrap(client.readFrame())
+            XCTAssertLessThan(Date().timeIntervalSince(markerStarted), 5, "woken by the marker, not by max_wait_ms")
+            _ = try ResponseHeader(from: &markerBody, headerVersion: 1)
+            let marker = try XCTUnwrap(try FetchResponse(from: &markerBody, version: 12).responses.first?.partitions.first)
+            XCTAssertEqual(Support.batches(marker.records).map(\.offset), [2])
         }
         try await broker.stop()
     }
