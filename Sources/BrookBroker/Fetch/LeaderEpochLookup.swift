@@ -24,7 +24,8 @@ struct LeaderEpochLookup: Equatable, Sendable {
                           current: EpochEntry?) -> LeaderEpochLookup {
         var entries = entries
         if let current, current.epoch > (entries.last?.epoch ?? -1) {
-            entries.append(EpochEntry(epoch: current.epoch, startOffset: max(current.startOffset, entries.last?.startOffset ?? 0)))
+            let start = max(current.startOffset, entries.last?.startOffset ?? 0)
+            entries.append(EpochEntry(epoch: current.epoch, startOffset: start))
         }
         guard requested >= 0, let latest = entries.last else { return .undefined }
         if requested == latest.epoch { return .init(epoch: requested, endOffset: logEndOffset) }

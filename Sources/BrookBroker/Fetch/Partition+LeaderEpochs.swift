@@ -5,19 +5,22 @@ import NIOCore
 
 extension Partition {
     /// OffsetForLeaderEpoch on this partition, as Kafka's `Partition.lastOffsetForLeaderEpoch` with
-    /// `fetchOnlyFromLeader`: the request's current leader epoch is checked first (-1 skips it),
-    /// then our leadership; the answer comes from the log's epoch entries (`LeaderEpochLookup`).
-    func lastOffset(forLeaderEpoch requested: Int32, currentLeaderEpoch: Int32) -> EventLoopFuture<Result<LeaderEpochLookup, ErrorCode>> {
-        eventLoop.submit { self.lastOffsetOnLoop(forLeaderEpoch: requested, currentLeaderEpoch: currentLeaderEpoch) }
+    /// `fetchOnlyFromLeader`: `leaderRefusal` first, then the log's epoch entries (`LeaderEpochLookup`).
+    func lastOffset(forLeaderEpoch requested: Int32,
+                    currentLeaderEpoch: Int32) -> EventLoopFuture<Result<LeaderEpochLookup, ErrorCode>> {
+        eventLoop.submit {
+            if let refused = self.leaderRefusal(currentLeaderEpoch: currentLeaderEpoch) { return .failure(refused) }
+            return .success(self.currentEpochLookup(requested))
+        }
     }
 
-    /// The same, on `eventLoop` (a follower fetch's diverging-epoch check runs it inside its read).
-    func lastOffsetOnLoop(forLeaderEpoch requested: Int32, currentLeaderEpoch: Int32) -> Result<LeaderEpochLookup, ErrorCode> {
+    /// Why a request for the leader is refused here, on `eventLoop`, in Kafka's order: an offline
+    /// log directory, the request's current leader epoch (-1 skips it), then our leadership.
+    func leaderRefusal(currentLeaderEpoch: Int32) -> ErrorCode? {
         eventLoop.preconditionInEventLoop()
-        if log.health.offlineError != nil { return .failure(.kafkaStorageError) }
-        if let error = replica.leadership.checkLeaderEpoch(currentLeaderEpoch) { return .failure(ErrorMapping.code(for: error)) }
-        guard replica.isLeader else { return .failure(.notLeaderOrFollower) }
-        return .success(currentEpochLookup(requested))
+        if log.health.offlineError != nil { return .kafkaStorageError }
+        if let error = replica.leadership.checkLeaderEpoch(currentLeaderEpoch) { return ErrorMapping.code(for: error) }
+        return replica.isLeader ? nil : .notLeaderOrFollower
     }
 
     /// `LeaderEpochLookup` on our log, our current epoch counting as begun where our leadership began.

@@ -34,9 +34,7 @@ extension Partition {
                                       lastFetchedEpoch: Int32, maxBytes: Int, minOneBatch: Bool) -> ReplicaReadResult {
         let before = currentOffsets
         func refused(_ code: ErrorCode) -> ReplicaReadResult { ReplicaReadResult(offsets: before, error: code) }
-        if log.health.offlineError != nil { return refused(.kafkaStorageError) }
-        if let error = replica.leadership.checkLeaderEpoch(currentLeaderEpoch) { return refused(ErrorMapping.code(for: error)) }
-        guard replica.isLeader else { return refused(.notLeaderOrFollower) }
+        if let code = leaderRefusal(currentLeaderEpoch: currentLeaderEpoch) { return refused(code) }
         guard replica.followers[replicaId] != nil else {
             // Kafka: a replica unknown at a matching epoch may be one we have not learnt of yet.
             return refused(currentLeaderEpoch >= 0 ? .unknownLeaderEpoch : .notLeaderOrFollower)
