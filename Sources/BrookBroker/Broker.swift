@@ -131,6 +131,7 @@ public final class Broker: Sendable {
             ProduceHandler.handler,
             FetchHandler.handler,
             ListOffsetsHandler.handler,
+            OffsetForLeaderEpochHandler.handler,
             CreateTopicsHandler.handler,
             FindCoordinatorHandler.handler,
             JoinGroupHandler.handler,

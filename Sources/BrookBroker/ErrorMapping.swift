@@ -1,3 +1,4 @@
+import BrookCluster
 import BrookProtocol
 import BrookRecords
 import BrookStorage
@@ -15,7 +16,20 @@ enum ErrorMapping {
             default: return .kafkaStorageError
             }
         case let e as TopicCreationError: return e.errorCode
+        case let e as ReplicaStateError: return code(for: e)
         default: return .unknownServerError
+        }
+    }
+
+    /// Replica state refusals are named after the Kafka errors they become.
+    static func code(for error: ReplicaStateError) -> ErrorCode {
+        switch error {
+        case .fencedLeaderEpoch: return .fencedLeaderEpoch
+        case .unknownLeaderEpoch: return .unknownLeaderEpoch
+        case .notLeaderOrFollower: return .notLeaderOrFollower
+        case .offsetOutOfRange: return .offsetOutOfRange
+        // Kafka answers a LeaderAndIsr older than the partition's epoch with STALE_CONTROLLER_EPOCH.
+        case .staleLeaderEpoch: return .staleControllerEpoch
         }
     }
 }

@@ -32,6 +32,8 @@ public final class Partition: @unchecked Sendable {
     private var writeBackInFlight = false
     private var queuedWriteBack: WriteBackRequest?
     private var fetchWaiters: [ObjectIdentifier: DelayedFetch] = [:]
+    /// Follower fetches parked until the log end moves (the high watermark waits for them).
+    private var replicaFetchWaiters: [ObjectIdentifier: DelayedFetch] = [:]
     /// Idempotent/transactional producers seen on this partition, rebuilt from the log on start-up.
     var producers: ProducerStateManager
     /// Aborted transactions, oldest first (for read_committed fetches); durable in the `.txnindex` files.
@@ -111,6 +113,7 @@ public final class Partition: @unchecked Sendable {
         }
         // Single replica: the high watermark follows the log end at once (and wakes long polls).
         self.apply(self.replica.leaderAppended(logEnd: self.log.logEndOffset))
+        self.wakeReplicaFetchWaiters()
         return self.awaitDurability(result, durable: durable, now: now)
     }
 
@@ -312,13 +315,35 @@ public final class Partition: @unchecked Sendable {
         }
     }
 
+    /// A follower's fetch waits for the log end to differ from `observedLogEnd`.
+    func addReplicaFetchWaiter(_ waiter: DelayedFetch, observedLogEnd: Int64) {
+        eventLoop.execute {
+            if self.log.logEndOffset != observedLogEnd {
+                waiter.dataArrived()
+            } else {
+                self.replicaFetchWaiters[ObjectIdentifier(waiter)] = waiter
+            }
+        }
+    }
+
     func removeFetchWaiter(_ waiter: DelayedFetch) {
-        eventLoop.execute { self.fetchWaiters.removeValue(forKey: ObjectIdentifier(waiter)) }
+        eventLoop.execute {
+            self.fetchWaiters.removeValue(forKey: ObjectIdentifier(waiter))
+            self.replicaFetchWaiters.removeValue(forKey: ObjectIdentifier(waiter))
+        }
     }
 
     /// Fetches parked on this partition (tests check that none outlives its connection).
     func fetchWaiterCount() -> EventLoopFuture<Int> {
-        eventLoop.submit { self.fetchWaiters.count }
+        eventLoop.submit { self.fetchWaiters.count + self.replicaFetchWaiters.count }
+    }
+
+    /// Our log end moved: parked follower fetches read again.
+    func wakeReplicaFetchWaiters() {
+        guard !replicaFetchWaiters.isEmpty else { return }
+        let waiters = replicaFetchWaiters.values
+        replicaFetchWaiters.removeAll()
+        for waiter in waiters { waiter.dataArrived() }
     }
 
     func wakeFetchWaiters() {

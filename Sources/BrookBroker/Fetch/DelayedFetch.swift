@@ -11,6 +11,8 @@ final class DelayedFetch: @unchecked Sendable {
     private let loop: EventLoop
     private let partitions: [Partition]
     private let attempt: @Sendable () -> EventLoopFuture<FetchResult>
+    /// A follower broker's fetch: it waits for our log end to move, not the high watermark.
+    private let fromReplica: Bool
     private let promise: EventLoopPromise<FetchResult>
     // Touched only on `loop`.
     private var state: DelayedFetchState
@@ -26,12 +28,15 @@ final class DelayedFetch: @unchecked Sendable {
 
     /// `stopSignals`: the client's connection and the broker's shutdown; either closing answers the fetch.
     init(loop: EventLoop, partitions: [Watched], initial: FetchResult, maxWait: TimeAmount,
-         stopSignals: [CloseSignal], attempt: @escaping @Sendable () -> EventLoopFuture<FetchResult>) {
+         stopSignals: [CloseSignal], fromReplica: Bool = false,
+         attempt: @escaping @Sendable () -> EventLoopFuture<FetchResult>) {
         self.loop = loop
         self.partitions = partitions.map(\.partition)
         self.attempt = attempt
+        self.fromReplica = fromReplica
         self.promise = loop.makePromise()
-        self.state = DelayedFetchState(watched: partitions.map { ($0.topic, $0.index) }, initial: initial)
+        self.state = DelayedFetchState(watched: partitions.map { ($0.topic, $0.index) }, initial: initial,
+                                       watchesLogEnd: fromReplica)
         loop.execute {
             for signal in stopSignals {
                 guard let key = signal.onClose({ self.loop.execute { self.perform(self.state.abandon()) } }) else {
@@ -61,10 +66,15 @@ final class DelayedFetch: @unchecked Sendable {
                     self.perform(self.state.attemptFinished(outcome))
                 }
             case .register(let observed):
-                // A partition whose high watermark moved since our read wakes us at once, so an
-                // append landing between the read and the registration is never missed.
-                for (partition, highWatermark) in zip(partitions, observed) {
-                    partition.addFetchWaiter(self, observedHighWatermark: highWatermark)
+                // A partition whose high watermark (log end, for a follower) moved since our read
+                // wakes us at once, so an append landing between the read and the registration is
+                // never missed.
+                for (partition, offset) in zip(partitions, observed) {
+                    if fromReplica {
+                        partition.addReplicaFetchWaiter(self, observedLogEnd: offset)
+                    } else {
+                        partition.addFetchWaiter(self, observedHighWatermark: offset)
+                    }
                 }
             case .discard(let result):
                 result.closeFiles()

@@ -13,7 +13,8 @@ struct DelayedFetchState {
     enum Action {
         /// Read every watched partition again; report with `attemptFinished`.
         case runAttempt
-        /// Wait for appends: wake when a partition's high watermark differs from the one given.
+        /// Wait for appends: wake when a partition's high watermark (a follower's fetch: log end)
+        /// differs from the one given.
         case register(observedHighWatermarks: [Int64])
         /// Answer the request; stop watching, cancel the timer.
         case complete(Result<FetchResult, Error>)
@@ -23,8 +24,11 @@ struct DelayedFetchState {
 
     /// The partitions watched, named as in the response.
     let watched: [(topic: String, index: Int32)]
-    /// The high watermark each watched partition had at the last read (-1: not in the response).
+    /// The high watermark each watched partition had at the last read (-1: not in the response);
+    /// for a follower's fetch its log end instead.
     private(set) var observed: [Int64]
+    /// A follower's fetch: appends wake it, not the high watermark (which waits for the follower).
+    let watchesLogEnd: Bool
     /// The last read's response without its records, the answer if the fetch is abandoned.
     private var lastResponse: FetchResponse
     private(set) var completed = false
@@ -34,8 +38,9 @@ struct DelayedFetchState {
     private var finalRequested = false
 
     /// `initial`: the read that found too few bytes (its files are the caller's to release).
-    init(watched: [(topic: String, index: Int32)], initial: FetchResult) {
+    init(watched: [(topic: String, index: Int32)], initial: FetchResult, watchesLogEnd: Bool = false) {
         self.watched = watched
+        self.watchesLogEnd = watchesLogEnd
         self.observed = watched.map { _ in -1 }
         self.lastResponse = initial.response
         record(initial)
@@ -108,6 +113,10 @@ struct DelayedFetchState {
     private mutating func record(_ result: FetchResult) {
         lastResponse = result.response
         for (i, w) in watched.enumerated() {
+            if watchesLogEnd {
+                observed[i] = result.replicaLogEnds[w.topic]?[w.index] ?? -1
+                continue
+            }
             let data = result.response.responses.first { $0.topic == w.topic }?.partitions.first { $0.partitionIndex == w.index }
             observed[i] = data?.highWatermark ?? -1
         }

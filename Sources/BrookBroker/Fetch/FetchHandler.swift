@@ -9,7 +9,8 @@ import NIOCore
 /// From v13 topics are named by id (`FetchTopicIds`); v14–17 add nothing a single node answers.
 /// v4+ records go from the files with sendfile (`FetchResponseWriter`); v0–3 get them
 /// down-converted to magic 0/1 in memory (`LegacyFetchConversion`), and below v10 zstd is refused
-/// (`FetchVersionRules`).
+/// (`FetchVersionRules`). A fetch from a follower broker (replica id ≥ 0, v4+) is served as a
+/// leader serves replication (`FetchHandler+Replicas`).
 enum FetchHandler {
     static let handler = ApiHandler.makeFramed(FetchRequest.self, versions: 0...17) { incoming, context in
         var byName = incoming
@@ -49,6 +50,7 @@ enum FetchHandler {
             let stopSignals = [broker.stopping] + (context.connection.map { [$0] } ?? [])
             let delayed = DelayedFetch(loop: loop, partitions: watched, initial: first,
                                        maxWait: .milliseconds(Int64(request.maxWaitMs)), stopSignals: stopSignals,
+                                       fromReplica: request.followerReplicaId(version: version) != nil,
                                        attempt: attempt)
             return delayed.futureResult
         }.map(frame)
@@ -60,6 +62,8 @@ enum FetchHandler {
         var failed = false
         var topics: [FetchResponse.FetchableTopicResponse] = []
         var files: [FetchResult.FilePart] = []
+        /// A follower's fetch: each partition's log end at its read.
+        var replicaLogEnds: [String: [Int32: Int64]] = [:]
 
         /// `recordBytes`: size of records held in `data` (converted ones), counted against the limits.
         func adding(_ topic: String, _ data: FetchResponse.PartitionData, slice: LogSlice? = nil, recordBytes: Int = 0,
@@ -90,11 +94,16 @@ enum FetchHandler {
         let readCommitted = request.isolationLevel == 1
         let rules = FetchVersionRules(version: version, resolver: broker.topics.resolver)
         let maxDecompressedSize = broker.config.socketRequestMaxBytes
+        let follower = request.followerReplicaId(version: version)
         var state = loop.makeSucceededFuture(Accumulator())
         for topicRequest in request.topics {
             let topic = broker.topics.topic(named: topicRequest.topic)
             for partitionRequest in topicRequest.partitions {
                 state = state.flatMap { acc in
+                    if let follower {
+                        return readForReplica(follower, partitionRequest, topicName: topicRequest.topic, topic: topic,
+                                              request: request, acc: acc, loop: loop)
+                    }
                     guard let rules else {
                         return readOne(partitionRequest, topicName: topicRequest.topic, topic: topic, request: request,
                                        readCommitted: readCommitted, acc: acc, loop: loop)
@@ -111,7 +120,8 @@ enum FetchHandler {
             response.sessionId = 0
             response.responses = acc.topics
             return FetchResult(response: response, files: acc.files,
-                               satisfied: acc.failed || acc.bytes >= Int(request.minBytes))
+                               satisfied: acc.failed || acc.bytes >= Int(request.minBytes),
+                               replicaLogEnds: acc.replicaLogEnds)
         }
     }
 

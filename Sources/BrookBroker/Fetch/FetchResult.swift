@@ -16,6 +16,9 @@ struct FetchResult: Sendable {
     var files: [FilePart]
     /// True when `min_bytes` is met (or an error means the client should hear now).
     var satisfied: Bool
+    /// A follower's fetch only: each partition's log end at the read (topic, then partition), which
+    /// a parked follower fetch waits to see move (the high watermark waits for the follower).
+    var replicaLogEnds: [String: [Int32: Int64]] = [:]
 
     /// Releases the segment files of a result that will not be sent.
     func closeFiles() {

@@ -43,6 +43,7 @@ extension Partition {
             }
             // The last stable offset may have moved: read_committed waiters can read further.
             self.wakeFetchWaiters()
+            self.wakeReplicaFetchWaiters()
             return self.awaitDurability(result, durable: true, now: now)
         }
     }
