@@ -3,7 +3,7 @@ extension ControllerState {
     /// partition, the sender's incarnation, the leader epoch, the sender being the leader, the
     /// partition epoch, the ISR's shape, then each member's eligibility. Answers the partition's
     /// record as it stands afterwards. If the leader is shutting down, the change is applied and
-    /// leadership moves to another ISR member: NEW_LEADER_ELECTED, with the writes to perform.
+    /// leadership moves to another member: NEW_LEADER_ELECTED, with the writes to perform.
     public mutating func alterPartition(_ request: AlterPartitionRequest) -> ControllerAnswer<PartitionLeadershipState> {
         let partition = request.partition
         guard let current = snapshot.partitions[partition], let assignment = snapshot.assignment(partition) else {
@@ -31,9 +31,13 @@ extension ControllerState {
         }
         let effects = change(partition) { change, snapshot in
             change.replaceIsr(request.newIsr)
-            // A leader in controlled shutdown hands over as soon as another member can take it.
-            change.electIfNeeded(snapshot, allowUnclean: false)
-            if change.state.isOffline { change.setLeader(current.leader) }
+            // A leader in controlled shutdown hands over (and leaves the ISR) as soon as another
+            // member can take it; until then it keeps leading.
+            guard snapshot.shuttingDown.contains(current.leader) else { return }
+            var handover = change
+            handover.removeFromIsr([current.leader])
+            handover.electIfNeeded(snapshot, allowUnclean: false)
+            if !handover.state.isOffline { change = handover }
         }
         let after = snapshot.partitions[partition] ?? current
         if after.leader != current.leader {
