@@ -33,4 +33,19 @@ public struct PartitionLeadershipState: Sendable, Hashable, Codable {
     }
 
     public var isOffline: Bool { leader == Self.noLeader }
+
+    private enum CodingKeys: String, CodingKey {
+        case leader, leaderEpoch, isr, partitionEpoch, elr, lastKnownElr
+    }
+
+    /// Reads the etcd record; `elr` and `lastKnownElr` may be absent (empty).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        leader = try container.decode(Int32.self, forKey: .leader)
+        leaderEpoch = try container.decode(Int32.self, forKey: .leaderEpoch)
+        isr = try container.decode([Int32].self, forKey: .isr)
+        partitionEpoch = try container.decode(Int32.self, forKey: .partitionEpoch)
+        elr = try container.decodeIfPresent([Int32].self, forKey: .elr) ?? []
+        lastKnownElr = try container.decodeIfPresent([Int32].self, forKey: .lastKnownElr) ?? []
+    }
 }
