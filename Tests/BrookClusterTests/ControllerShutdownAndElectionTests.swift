@@ -129,4 +129,17 @@ final class ControllerShutdownAndElectionTests: XCTestCase {
         tolerant.observed(F.partition(1), state: moved)
         XCTAssertEqual(tolerant.rebalanceLeaders(imbalancePercentage: 25), [])
     }
+
+    func testEnablingUncleanElectionElectsOfflinePartitionsAtOnce() {
+        let states = [PartitionLeadershipState(leader: -1, leaderEpoch: 1, isr: [1], partitionEpoch: 1),
+                      PartitionLeadershipState(leader: 2, leaderEpoch: 0, isr: [2], partitionEpoch: 0)]
+        var controller = F.state(brokers: [2], assignments: [[1, 2], [2, 1]], states: states)
+        XCTAssertEqual(controller.topicPolicyChanged("t", to: TopicElectionPolicy(minInsyncReplicas: 2)), [])
+        XCTAssertEqual(controller.snapshot.topics["t"]?.policy.minInsyncReplicas, 2)
+        let effects = controller.topicPolicyChanged("t", to: TopicElectionPolicy(uncleanLeaderElection: true))
+        XCTAssertEqual(effects, [.writePartitionState(
+            F.partition(0), PartitionLeadershipState(leader: 2, leaderEpoch: 2, isr: [2], partitionEpoch: 2),
+            expectedPartitionEpoch: 1)])
+        XCTAssertEqual(controller.topicPolicyChanged("nope", to: TopicElectionPolicy()), [])
+    }
 }

@@ -35,7 +35,7 @@ extension ControllerState {
             // member can take it; until then it keeps leading.
             guard snapshot.shuttingDown.contains(current.leader) else { return }
             var handover = change
-            handover.removeFromIsr([current.leader])
+            handover.removeFromIsr(current.leader)
             handover.electIfNeeded(snapshot, allowUnclean: false)
             if !handover.state.isOffline { change = handover }
         }

@@ -78,3 +78,20 @@ extension ControllerState {
         return electLeaders(.preferred, partitions: candidates).effects
     }
 }
+
+extension ControllerState {
+    /// A topic's `unclean.leader.election.enable` or `min.insync.replicas` changed. Turning unclean
+    /// election on elects a leader for its offline partitions at once (a live replica, if any).
+    public mutating func topicPolicyChanged(_ name: String, to policy: TopicElectionPolicy) -> [ControllerEffect] {
+        guard var topic = snapshot.topics[name] else { return [] }
+        topic.policy = policy
+        snapshot.topics[name] = topic
+        guard policy.uncleanLeaderElection else { return [] }
+        var effects: [ControllerEffect] = []
+        for partition in snapshot.sortedPartitions where partition.topic == name {
+            guard snapshot.partitions[partition]?.isOffline == true else { continue }
+            effects += change(partition) { change, snapshot in change.electIfNeeded(snapshot, allowUnclean: true) }
+        }
+        return effects
+    }
+}

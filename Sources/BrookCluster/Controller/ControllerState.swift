@@ -57,7 +57,7 @@ public struct ControllerState: Sendable {
             guard let state = snapshot.partitions[partition],
                   state.isr.contains(broker) || state.leader == broker else { continue }
             effects += change(partition) { change, snapshot in
-                change.removeFromIsr([broker])
+                change.removeFromIsr(broker)
                 change.electIfNeeded(snapshot, allowUnclean: change.policy.uncleanLeaderElection)
             }
         }

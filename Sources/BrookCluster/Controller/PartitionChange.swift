@@ -28,19 +28,10 @@ struct PartitionChange {
         self.policy = policy
     }
 
-    /// Removes `brokers` from the ISR (keeping a last member), moving them to the ELR when the rule says so.
-    mutating func removeFromIsr(_ brokers: Set<Int32>) {
-        let removed = state.isr.filter { brokers.contains($0) }
-        guard !removed.isEmpty else { return }
-        var remaining = state.isr.filter { !brokers.contains($0) }
-        var leaving = removed
-        if remaining.isEmpty {
-            // Keep the leader if it is among them: it holds the most.
-            let kept = removed.contains(state.leader) ? state.leader : removed[0]
-            remaining = [kept]
-            leaving.removeAll { $0 == kept }
-        }
-        setIsr(remaining, leaving: leaving)
+    /// Removes `broker` from the ISR unless it is the last member, moving it to the ELR when the rule says so.
+    mutating func removeFromIsr(_ broker: Int32) {
+        guard state.isr.contains(broker), state.isr.count > 1 else { return }
+        setIsr(state.isr.filter { $0 != broker }, leaving: [broker])
     }
 
     /// Replaces the ISR (an AlterPartition); members leaving it follow the ELR rule.
