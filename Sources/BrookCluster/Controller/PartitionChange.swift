@@ -18,8 +18,6 @@ struct PartitionChange {
     private(set) var state: PartitionLeadershipState
     let replicas: [Int32]
     let policy: TopicElectionPolicy
-    /// Set when the last election was unclean.
-    private(set) var electedUncleanly = false
 
     init(_ state: PartitionLeadershipState, replicas: [Int32], policy: TopicElectionPolicy) {
         self.before = state
@@ -70,7 +68,6 @@ struct PartitionChange {
     }
 
     private mutating func elect(_ snapshot: ControllerSnapshot, allowUnclean: Bool) {
-        electedUncleanly = false
         if let member = replicas.first(where: { state.isr.contains($0) && snapshot.isEligible($0) }) {
             state.leader = member
             return
@@ -90,7 +87,6 @@ struct PartitionChange {
                 state.isr = [member]
                 state.elr = []
                 state.lastKnownElr = []
-                electedUncleanly = true
                 return
             }
         }
