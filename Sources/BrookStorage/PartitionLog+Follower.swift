@@ -110,15 +110,16 @@ extension PartitionLog {
         if let tooLarge = batches.first(where: { $0.header.totalSize > config.segmentBytes }) {
             throw StorageError.batchTooLargeForSegment(tooLarge.header.totalSize)
         }
+        var restartedBelow: (logStart: Int64, highWatermark: Int64)?
         if first.header.baseOffset < logEndOffset {
             guard logStartOffset == logEndOffset else {
                 throw FollowerAppendError.unexpectedAppendOffset(firstOffset: first.header.baseOffset,
                                                                  logEndOffset: logEndOffset)
             }
-            let start = logStartOffset
+            restartedBelow = (logStartOffset, highWatermark)
             try restartEmpty(at: first.header.baseOffset, now: now)
             try epochCache.replaceAll(with: [])
-            logStartOffset = start
+            logStartOffset = restartedBelow!.logStart
         }
 
         // Batches go in runs, one write each; a run ends where the segment must roll.
@@ -155,6 +156,10 @@ extension PartitionLog {
             runBytes += header.totalSize
         }
         try writeFollowerRun(run, bytes: runBytes)
+        if let restartedBelow {
+            // The restart clamped it below the log start; nothing readable was lost.
+            highWatermark = max(highWatermark, min(restartedBelow.highWatermark, logEndOffset))
+        }
         return FollowerAppendResult(batches: batches, ignoredTailBytes: ignoredTailBytes, logEndOffset: logEndOffset,
                                     writeBack: activeSegment.takeWriteBack())
     }
@@ -193,8 +198,6 @@ extension PartitionLog {
                 try FileSystem.remove(directory + "/" + ProducerStateSnapshot.fileName(offset: snapshot))
             }
             highWatermark = offset
-            recoveryPoint = offset
-            preparedFlushOffset = offset
         }
         logger.info("truncated the whole log", metadata: ["brook.logStartOffset": "\(offset)"])
     }

@@ -222,6 +222,7 @@ final class FollowerAppendTests: XCTestCase {
         _ = try follower.appendAsFollower(records: leaderBatch(base: 98, epoch: 4), now: 0)
         XCTAssertEqual(follower.logStartOffset, 100)
         XCTAssertEqual(follower.logEndOffset, 101)
+        XCTAssertEqual(follower.highWatermark, 100, "never below the log start")
         XCTAssertEqual(follower.leaderEpochs, [EpochEntry(epoch: 4, startOffset: 98)])
         XCTAssertEqual(batchOffsets(try follower.read(from: 100, maxBytes: 1, upTo: 101, minOneBatch: true).records).first?.base, 98)
         XCTAssertThrowsError(try follower.read(from: 99, maxBytes: 1, upTo: 101, minOneBatch: true))
