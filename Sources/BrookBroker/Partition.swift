@@ -26,6 +26,8 @@ public final class Partition: @unchecked Sendable {
     private let publishedLeadership: NIOLockedValueBox<ReplicaLeadership>
     /// acks=all appends waiting for the durable ISR offset to pass their last offset.
     private var flushWaiters = OffsetWaiters<EventLoopPromise<Void>>()
+    /// Follower appends waiting for our own fsync to pass their last offset (see `Partition+Follower`).
+    var followerFlushWaiters = OffsetWaiters<EventLoopPromise<Void>>()
     /// The flush running now, if any (group commit: at most one per partition).
     private var flushInFlight: EventLoopFuture<Void>?
     /// A write-back kick is running on `BackgroundIO`; later kicks wait merged in `queuedWriteBack`.
@@ -119,7 +121,7 @@ public final class Partition: @unchecked Sendable {
 
     /// Hands a write-back kick to `BackgroundIO` (it can block on a congested device). One at a time
     /// per partition: kicks asked for meanwhile are merged into one, so a flood queues no backlog.
-    private func startWriteBack(_ kick: WriteBackRequest) {
+    func startWriteBack(_ kick: WriteBackRequest) {
         eventLoop.preconditionInEventLoop()
         guard !writeBackInFlight else {
             queuedWriteBack = queuedWriteBack.map { $0.merged(with: kick) } ?? kick
@@ -194,7 +196,7 @@ public final class Partition: @unchecked Sendable {
                 self.logger.error("fsync failed", metadata: ["brook.partition": "\(self.topicPartition)", "error": "\(error)"])
                 self.failFlushWaiters(self.log.health.offlineError ?? error)
             }
-            if !self.flushWaiters.isEmpty { self.startFlushIfIdle() }
+            if !self.flushWaiters.isEmpty || !self.followerFlushWaiters.isEmpty { self.startFlushIfIdle() }
         }
     }
 
@@ -203,10 +205,12 @@ public final class Partition: @unchecked Sendable {
     private func flushed(upTo offset: Int64) {
         apply(replica.leaderFlushed(upTo: offset))
         for promise in flushWaiters.removeReady(below: replica.durableIsrOffset) { promise.succeed(()) }
+        for promise in followerFlushWaiters.removeReady(below: replica.flushedOffset) { promise.succeed(()) }
     }
 
     private func failFlushWaiters(_ error: Error) {
         for promise in flushWaiters.removeAll() { promise.fail(error) }
+        for promise in followerFlushWaiters.removeAll() { promise.fail(error) }
     }
 
     /// Performs what the replica state asks for.
@@ -238,6 +242,9 @@ public final class Partition: @unchecked Sendable {
             self.apply(effects)
         }
     }
+
+    /// Whether a group commit is under way (a follower truncates only between them).
+    var isFlushing: Bool { flushInFlight != nil }
 
     /// The group commit under way, or a succeeded future when none is: lets tests await an fsync.
     func currentFlush() -> EventLoopFuture<Void> {

@@ -187,10 +187,11 @@ public final class PartitionLog {
                             writeBack: activeSegment.takeWriteBack())
     }
 
-    /// Seals the active segment and starts a new one at the log end offset. The new segment is made
-    /// first: if that fails (EMFILE), the active one is still writable and the log unchanged.
-    func roll(now: Int64) throws {
-        let base = logEndOffset
+    /// Seals the active segment and starts a new one at the log end offset (a follower passes the base
+    /// of the leader's next batch, past any offset gap). The new segment is made first: if that fails
+    /// (EMFILE), the active one is still writable and the log unchanged.
+    func roll(now: Int64, at base: Int64? = nil) throws {
+        let base = base ?? logEndOffset
         let next = try Segment(directory: directory, baseOffset: base, config: config, active: true,
                                create: true, now: now)
         do {

@@ -190,6 +190,20 @@ public struct PartitionReplicaState: Equatable, Sendable {
         return .success(())
     }
 
+    // MARK: Following
+
+    /// As follower: our log now ends at `logEnd` (grown by copying the leader's batches, or cut by a
+    /// truncation) and the leader reported `leaderHighWatermark`. Ours becomes min(leader's, our log
+    /// end), Kafka's follower rule; it moves back only with a truncation. Ignored while we lead.
+    public mutating func followerLogUpdated(logEnd: Int64, leaderHighWatermark: Int64) -> [ReplicaEffect] {
+        guard !isLeader else { return [] }
+        setLogEnd(logEnd)
+        let high = min(leaderHighWatermark, logEndOffset)
+        guard high > highWatermark else { return [] }
+        highWatermark = high
+        return [.highWatermarkAdvanced(high)]
+    }
+
     // MARK: Rules
 
     private mutating func setLogEnd(_ logEnd: Int64) {
