@@ -193,6 +193,7 @@ public struct EtcdClusterState: Sendable {
     /// the key is still at `expectedVersion`, i.e. nobody (no controller, no other leader) changed the
     /// state the leader read, so its leader epoch still holds. The new state must keep the leader and
     /// leader epoch of the state read at that version and increment the partition epoch.
+    /// Throws `versionConflict` when the state moved on, `topicNotFound` when it is gone.
     @discardableResult
     public func alterPartitionAsLeader(_ state: EtcdPartitionState, topic: String, index: Int32,
                                        expectedVersion: MetadataVersion) async throws -> MetadataVersion {
@@ -203,6 +204,8 @@ public struct EtcdClusterState: Sendable {
                                  success: [.put(key, try EtcdMetadataCodec.encode(state))], failure: [.get(key)])
         }
         if result.succeeded { return MetadataVersion(revision: result.header.revision) }
+        // No state stored: the topic was deleted (or never had this partition).
+        guard EtcdMetadataStore.readBack(result) != nil else { throw MetadataStoreError.topicNotFound(topic) }
         throw Self.conflict([write], result, firstRead: 0)
     }
 
