@@ -82,9 +82,9 @@ final class EtcdMetadataWatcher: @unchecked Sendable {
                 ])
                 do {
                     let snapshot = try await client.getPrefix(layout.root)
+                    lock.withLock { resyncs += 1 }
                     publish(tracker.resync(snapshot.kvs, revision: snapshot.header.revision))
                     next = snapshot.header.revision + 1
-                    lock.withLock { resyncs += 1 }
                 } catch {
                     if Task.isCancelled { break }
                     logger.warning("etcd metadata re-read failed", metadata: ["brook.error": "\(error)"])
