@@ -167,4 +167,44 @@ final class EtcdClusterStateTests: XCTestCase {
             expectEqual(try await state.controller()?.value, second)
         }
     }
+    func testAFencedStoresTopicWritesFailOnceAnotherControllerIsElected() async throws {
+        try await withEtcdStore { fixture in
+            let oldStore = try await fixture.store()
+            let newStore = try await fixture.store()
+            let state = fixture.clusterState()
+            let oldLease = try await state.client.grantLease(ttlSeconds: 10)
+            let oldClaim = try expectUnwrap(try await state.claimController(brokerId: 1, lease: oldLease.id))
+            oldStore.fence(controllerEpoch: oldClaim.epoch)
+            let orders = try await oldStore.createTopic(MetadataStoreConformance.record("orders", partitions: 1))
+            let configs = try await oldStore.replaceDynamicBrokerConfigs(["k": "v"], expectedVersion: .absent)
+
+            try await state.client.revokeLease(oldLease.id)
+            let newClaim = try expectUnwrap(
+                try await state.claimController(brokerId: 2, lease: try await state.client.grantLease(ttlSeconds: 10).id))
+            newStore.fence(controllerEpoch: newClaim.epoch)
+            let fenced = EtcdClusterStateError.fenced(epoch: oldClaim.epoch, current: newClaim.epoch)
+            let writes: [() async throws -> Void] = [
+                { _ = try await oldStore.createTopic(MetadataStoreConformance.record("audit", partitions: 1)) },
+                { _ = try await oldStore.replaceTopicConfigs(named: "orders", with: [:], expectedVersion: orders.version) },
+                { _ = try await oldStore.addPartitions(named: "orders", assignments: [[1]], expectedVersion: orders.version) },
+                { try await oldStore.deleteTopic(named: "orders", expectedVersion: orders.version) },
+                { _ = try await oldStore.replaceDynamicBrokerConfigs([:], expectedVersion: configs) },
+            ]
+            for write in writes {
+                await assertEtcdStoreThrows(write) { error in XCTAssertEqual(error as? EtcdClusterStateError, fenced) }
+            }
+            expectEqual(try await newStore.loadTopics(), [orders], "the deposed controller changed nothing")
+            expectEqual(try await newStore.dynamicBrokerConfigs().version, configs)
+
+            // A version conflict is still reported as one under a current fence.
+            await assertEtcdStoreThrows({
+                _ = try await newStore.replaceDynamicBrokerConfigs([:], expectedVersion: .absent)
+            }) { error in
+                XCTAssertEqual(error as? MetadataStoreError,
+                               .versionConflict(key: "dynamic broker configs", expected: .absent, actual: configs))
+            }
+            try await newStore.deleteTopic(named: "orders", expectedVersion: orders.version)
+            expectEqual(try await newStore.loadTopics(), [])
+        }
+    }
 }

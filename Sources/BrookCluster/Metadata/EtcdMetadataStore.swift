@@ -7,7 +7,10 @@ import Logging
 /// so two brokers writing at once never overwrite each other; a topic and its partition-state keys
 /// are created and deleted together. `changes()` follows one watch on the root, so writes by any
 /// broker are seen. Create with `start`; `shutdown()` ends the watch (the client stays the caller's).
-public final class EtcdMetadataStore: MetadataStore, Sendable {
+///
+/// The elected controller calls `fence(controllerEpoch:)`: from then on its topic and broker-config
+/// writes also compare `controller_epoch`, so they fail once another controller took over.
+public final class EtcdMetadataStore: MetadataStore, @unchecked Sendable {
     /// How the watch recovers when etcd goes away.
     public struct Configuration: Sendable {
         /// The first wait before the watch is set up again after a failure; doubled per failure.
@@ -24,6 +27,9 @@ public final class EtcdMetadataStore: MetadataStore, Sendable {
     let client: EtcdClient
     private let feed = MetadataChangeFeed()
     let watcher: EtcdMetadataWatcher
+    private let lock = NSLock()
+    /// Guarded by `lock`.
+    private var controllerEpoch: Int64?
 
     private init(client: EtcdClient, layout: EtcdKeyLayout, configuration: Configuration, logger: Logger) {
         self.client = client
@@ -51,6 +57,32 @@ public final class EtcdMetadataStore: MetadataStore, Sendable {
 
     public func changes() -> AsyncStream<MetadataChange> { feed.subscribe() }
 
+    /// Guards every later topic and broker-config write with `controller_epoch == controllerEpoch`
+    /// (nil: no guard). Such a write then throws `EtcdClusterStateError.fenced` once a newer
+    /// controller was elected. Cluster id and producer-id writes are any broker's and stay unguarded.
+    public func fence(controllerEpoch: Int64?) {
+        lock.withLock { self.controllerEpoch = controllerEpoch }
+    }
+
+    /// Runs a write transaction, adding the controller-epoch compare when fenced; a refusal caused
+    /// by the epoch is thrown here, any other is left to the caller (its reads come first in `failure`).
+    private func write(_ what: String, compare: [EtcdCompare], success: [EtcdOperation],
+                       failure: [EtcdOperation] = []) async throws -> EtcdTxnResult {
+        let epoch = lock.withLock { controllerEpoch }
+        var compares = compare
+        var reads = failure
+        if let epoch {
+            compares.append(.value(layout.controllerEpoch, .equal, String(epoch)))
+            reads.append(.get(layout.controllerEpoch))
+        }
+        let result = try await etcdCall(what) { try await client.txn(compare: compares, success: success, failure: reads) }
+        if !result.succeeded, let epoch {
+            let current = try Self.readBack(result, index: failure.count).map(EtcdMetadataCodec.decimal(from:)) ?? 0
+            if current != epoch { throw EtcdClusterStateError.fenced(epoch: epoch, current: current) }
+        }
+        return result
+    }
+
     // MARK: Topics
 
     public func loadTopics() async throws -> [TopicMetadataRecord] {
@@ -70,9 +102,7 @@ public final class EtcdMetadataStore: MetadataStore, Sendable {
         let key = layout.topic(record.name)
         var writes: [EtcdOperation] = [.put(key, try EtcdMetadataCodec.topicValue(record))]
         writes += try partitionWrites(record.name, firstIndex: 0, assignments: record.replicaAssignment)
-        let result = try await etcdCall("create of topic \(record.name)") {
-            try await client.txn(compare: [.createRevision(key, .equal, 0)], success: writes)
-        }
+        let result = try await write("create of topic \(record.name)", compare: [.createRevision(key, .equal, 0)], success: writes)
         guard result.succeeded else { throw MetadataStoreError.topicExists(record.name) }
         var stored = record
         stored.version = MetadataVersion(revision: result.header.revision)
@@ -82,12 +112,11 @@ public final class EtcdMetadataStore: MetadataStore, Sendable {
     /// One transaction: the topic key at `expectedVersion` and every partition-state key of the topic.
     public func deleteTopic(named name: String, expectedVersion: MetadataVersion) async throws {
         let key = layout.topic(name)
-        let result = try await etcdCall("delete of topic \(name)") {
-            try await client.txn(
-                compare: [.modRevision(key, .equal, expectedVersion.revision), .version(key, .greater, 0)],
-                success: [.delete(key), .deletePrefix(layout.partitions(of: name))],
-                failure: [.get(key)])
-        }
+        let result = try await write(
+            "delete of topic \(name)",
+            compare: [.modRevision(key, .equal, expectedVersion.revision), .version(key, .greater, 0)],
+            success: [.delete(key), .deletePrefix(layout.partitions(of: name))],
+            failure: [.get(key)])
         guard result.succeeded else { throw Self.refusal(name, expected: expectedVersion, failed: result) }
     }
 
@@ -124,10 +153,8 @@ public final class EtcdMetadataStore: MetadataStore, Sendable {
         var record = try EtcdMetadataCodec.topic(named: name, from: kv)
         let extra = try change(&record)
         let writes = [EtcdOperation.put(key, try EtcdMetadataCodec.topicValue(record))] + extra
-        let result = try await etcdCall("update of topic \(name)") {
-            try await client.txn(compare: [.modRevision(key, .equal, expectedVersion.revision)], success: writes,
-                                 failure: [.get(key)])
-        }
+        let result = try await write("update of topic \(name)", compare: [.modRevision(key, .equal, expectedVersion.revision)],
+                                     success: writes, failure: [.get(key)])
         guard result.succeeded else { throw Self.refusal(name, expected: expectedVersion, failed: result) }
         record.version = MetadataVersion(revision: result.header.revision)
         return record
@@ -173,10 +200,8 @@ public final class EtcdMetadataStore: MetadataStore, Sendable {
                                             expectedVersion: MetadataVersion) async throws -> MetadataVersion {
         let key = layout.brokerConfigs
         let value = try EtcdMetadataCodec.encode(values)
-        let result = try await etcdCall("write of broker configs") {
-            try await client.txn(compare: [.modRevision(key, .equal, expectedVersion.revision)],
-                                 success: [.put(key, value)], failure: [.get(key)])
-        }
+        let result = try await write("write of broker configs", compare: [.modRevision(key, .equal, expectedVersion.revision)],
+                                     success: [.put(key, value)], failure: [.get(key)])
         guard result.succeeded else {
             let actual = Self.readBack(result).map { MetadataVersion(revision: $0.modRevision) } ?? .absent
             throw MetadataStoreError.versionConflict(key: "dynamic broker configs", expected: expectedVersion, actual: actual)
