@@ -207,4 +207,33 @@ final class EtcdClusterStateTests: XCTestCase {
             expectEqual(try await newStore.loadTopics(), [])
         }
     }
+    func testClusterStateChangesReportBrokersControllerAndPartitions() async throws {
+        try await withEtcdStore { fixture in
+            let store = try await fixture.store()
+            let changes = store.clusterStateChanges()
+            let state = fixture.clusterState()
+            let lease = try await state.client.grantLease(ttlSeconds: 10)
+            let broker = EtcdBrokerRegistration(id: 1, host: "h", port: 9092, incarnation: "a")
+            let registered = try await state.registerBroker(broker, lease: lease.id)
+            let claim = try expectUnwrap(try await state.claimController(brokerId: 1, lease: lease.id))
+            let claimed = try await state.controller()
+            let topic = try await store.createTopic(MetadataStoreConformance.record("orders", partitions: 2, replicas: [1]))
+            try await state.client.revokeLease(lease.id)
+            try await store.deleteTopic(named: "orders", expectedVersion: topic.version)
+
+            let initial = EtcdPartitionState.initial(replicas: [1])
+            let received = await prefix(9, of: changes)
+            XCTAssertEqual(received.count, 9)
+            XCTAssertEqual(Array(received.prefix(5)), [
+                .broker(id: 1, Versioned(broker, version: registered)),
+                .controller(claimed),
+                .controllerEpoch(claim.epoch),
+                .partition(topic: "orders", index: 0, Versioned(initial, version: topic.version)),
+                .partition(topic: "orders", index: 1, Versioned(initial, version: topic.version)),
+            ])
+            // The lease's keys go in one revision.
+            XCTAssertEqual(Set(received.dropFirst(5).prefix(2)), [.broker(id: 1, nil), .controller(nil)])
+            XCTAssertEqual(Array(received.suffix(2)), [.partition(topic: "orders", index: 0, nil), .partition(topic: "orders", index: 1, nil)])
+        }
+    }
 }

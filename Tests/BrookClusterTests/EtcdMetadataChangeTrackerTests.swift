@@ -92,6 +92,55 @@ final class EtcdMetadataChangeTrackerTests: XCTestCase {
     }
 }
 
+extension EtcdMetadataChangeTrackerTests {
+    private func kv(_ key: String, _ value: String, revision: Int64) -> EtcdKeyValue {
+        EtcdKeyValue(key: Array(key.utf8), value: Array(value.utf8), createRevision: revision, modRevision: revision, version: 1)
+    }
+
+    func testClusterStateEventsAndReReads() {
+        var tracker = EtcdMetadataChangeTracker(layout: layout)
+        let broker = #"{"id":2,"host":"h","port":9093,"incarnation":"x","rack":null}"#
+        let state = #"{"leader":2,"leaderEpoch":1,"isr":[2],"partitionEpoch":3}"#
+        let registration = EtcdBrokerRegistration(id: 2, host: "h", port: 9093, incarnation: "x")
+        let partition = EtcdPartitionState(leader: 2, leaderEpoch: 1, isr: [2], partitionEpoch: 3)
+        XCTAssertEqual(tracker.apply(EtcdWatchEvent(kind: .put, kv: kv(layout.broker(2), broker, revision: 4))).clusterChanges,
+                       [.broker(id: 2, Versioned(registration, version: MetadataVersion(revision: 4)))])
+        XCTAssertEqual(tracker.apply(EtcdWatchEvent(kind: .put, kv: kv(layout.controllerEpoch, "3", revision: 5))).clusterChanges,
+                       [.controllerEpoch(3)])
+        XCTAssertEqual(tracker.apply(EtcdWatchEvent(kind: .put, kv: kv(layout.partition("t", 1), state, revision: 6))).clusterChanges,
+                       [.partition(topic: "t", index: 1, Versioned(partition, version: MetadataVersion(revision: 6)))])
+        XCTAssertEqual(tracker.apply(EtcdWatchEvent(kind: .delete, kv: EtcdKeyValue(key: Array(layout.broker(2).utf8), modRevision: 7))).clusterChanges,
+                       [.broker(id: 2, nil)])
+        let bad = tracker.apply(EtcdWatchEvent(kind: .put, kv: kv(layout.controller, "{}", revision: 8)))
+        XCTAssertEqual(bad.clusterChanges, [])
+        XCTAssertEqual(bad.problems.count, 1)
+
+        // History lost: the broker came back, a controller was elected, the partition moved on and
+        // another one appeared.
+        var moved = partition
+        moved.isr = [2, 3]
+        moved.partitionEpoch = 4
+        let reread = tracker.resync([
+            kv(layout.broker(2), broker, revision: 9),
+            kv(layout.controller, #"{"brokerId":2,"epoch":4}"#, revision: 10),
+            kv(layout.controllerEpoch, "4", revision: 10),
+            kv(layout.partition("t", 0), state, revision: 11),
+            kv(layout.partition("t", 1), #"{"leader":2,"leaderEpoch":1,"isr":[2,3],"partitionEpoch":4}"#, revision: 12),
+        ], revision: 12)
+        XCTAssertEqual(reread.clusterChanges, [
+            .broker(id: 2, Versioned(registration, version: MetadataVersion(revision: 9))),
+            .controllerEpoch(4),
+            .controller(Versioned(EtcdControllerClaim(brokerId: 2, epoch: 4), version: MetadataVersion(revision: 10))),
+            .partition(topic: "t", index: 0, Versioned(partition, version: MetadataVersion(revision: 11))),
+            .partition(topic: "t", index: 1, Versioned(moved, version: MetadataVersion(revision: 12))),
+        ])
+        XCTAssertEqual(tracker.resync([], revision: 13).clusterChanges, [
+            .broker(id: 2, nil), .controllerEpoch(0), .controller(nil),
+            .partition(topic: "t", index: 0, nil), .partition(topic: "t", index: 1, nil),
+        ])
+    }
+}
+
 private extension MetadataChange {
     var name: String {
         switch self {

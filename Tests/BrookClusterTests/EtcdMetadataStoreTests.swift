@@ -160,6 +160,7 @@ final class EtcdMetadataStoreTests: XCTestCase {
             let store = try await fixture.store(configuration: .init(minReconnectDelay: .seconds(4),
                                                                      maxReconnectDelay: .seconds(4)))
             let changes = store.changes()
+            let clusterChanges = store.clusterStateChanges()
             let kept = try await store.createTopic(record("kept", partitions: 1))
             let doomed = try await store.createTopic(record("doomed", partitions: 1))
             _ = await prefix(2, of: changes)
@@ -179,6 +180,14 @@ final class EtcdMetadataStoreTests: XCTestCase {
             XCTAssertEqual(Set(received.prefix(2)), [.topicCreated(added), .topicUpdated(updated)])
             XCTAssertEqual(received.last, .topicDeleted(name: "doomed", version: MetadataVersion(revision: compactAt)))
             XCTAssertEqual(store.watcher.compactionResyncs, 1)
+            let partitions = await prefix(4, of: clusterChanges)
+            let initial = EtcdPartitionState.initial(replicas: [1, 2, 3])
+            XCTAssertEqual(partitions, [
+                .partition(topic: "kept", index: 0, Versioned(initial, version: kept.version)),
+                .partition(topic: "doomed", index: 0, Versioned(initial, version: doomed.version)),
+                .partition(topic: "added", index: 0, Versioned(initial, version: added.version)),
+                .partition(topic: "doomed", index: 0, nil),
+            ])
         }
     }
 

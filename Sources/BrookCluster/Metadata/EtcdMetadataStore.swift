@@ -26,6 +26,7 @@ public final class EtcdMetadataStore: MetadataStore, @unchecked Sendable {
     public let layout: EtcdKeyLayout
     let client: EtcdClient
     private let feed = MetadataChangeFeed()
+    private let clusterFeed = EtcdChangeFeed<EtcdClusterStateChange>()
     let watcher: EtcdMetadataWatcher
     private let lock = NSLock()
     /// Guarded by `lock`.
@@ -34,8 +35,8 @@ public final class EtcdMetadataStore: MetadataStore, @unchecked Sendable {
     private init(client: EtcdClient, layout: EtcdKeyLayout, configuration: Configuration, logger: Logger) {
         self.client = client
         self.layout = layout
-        watcher = EtcdMetadataWatcher(client: client, layout: layout, feed: feed, configuration: configuration,
-                                      logger: logger)
+        watcher = EtcdMetadataWatcher(client: client, layout: layout, feed: feed, clusterFeed: clusterFeed,
+                                      configuration: configuration, logger: logger)
     }
 
     /// A store whose change watch is running: every write completing after this returns is reported
@@ -53,9 +54,14 @@ public final class EtcdMetadataStore: MetadataStore, @unchecked Sendable {
     public func shutdown() {
         watcher.stop()
         feed.finish()
+        clusterFeed.finish()
     }
 
     public func changes() -> AsyncStream<MetadataChange> { feed.subscribe() }
+
+    /// Changes to broker registrations, the controller and partition states (`EtcdClusterState`'s
+    /// keys) from now on, by any broker, in etcd's order; the same watch and recovery as `changes()`.
+    public func clusterStateChanges() -> AsyncStream<EtcdClusterStateChange> { clusterFeed.subscribe() }
 
     /// Guards every later topic and broker-config write with `controller_epoch == controllerEpoch`
     /// (nil: no guard). Such a write then throws `EtcdClusterStateError.fenced` once a newer

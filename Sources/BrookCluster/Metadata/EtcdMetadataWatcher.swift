@@ -2,7 +2,7 @@ import BrookEtcd
 import Foundation
 import Logging
 
-/// The etcd store's one watch on its root, publishing every change to the store's feed. Started
+/// The etcd store's one watch on its root, publishing every change to the store's feeds. Started
 /// from a read of the root (the tracker's baseline), it watches from the read's revision + 1 and
 /// resumes after the last revision it saw: after a lost connection it retries with backoff; when
 /// etcd compacted that revision away it reads the root again and reports what changed meanwhile.
@@ -10,6 +10,7 @@ final class EtcdMetadataWatcher: @unchecked Sendable {
     private let client: EtcdClient
     private let layout: EtcdKeyLayout
     private let feed: MetadataChangeFeed
+    private let clusterFeed: EtcdChangeFeed<EtcdClusterStateChange>
     private let configuration: EtcdMetadataStore.Configuration
     private let logger: Logger
     private let lock = NSLock()
@@ -19,10 +20,12 @@ final class EtcdMetadataWatcher: @unchecked Sendable {
     private var reconnects = 0
 
     init(client: EtcdClient, layout: EtcdKeyLayout, feed: MetadataChangeFeed,
-         configuration: EtcdMetadataStore.Configuration, logger: Logger) {
+         clusterFeed: EtcdChangeFeed<EtcdClusterStateChange>, configuration: EtcdMetadataStore.Configuration,
+         logger: Logger) {
         self.client = client
         self.layout = layout
         self.feed = feed
+        self.clusterFeed = clusterFeed
         self.configuration = configuration
         self.logger = logger
     }
@@ -109,6 +112,7 @@ final class EtcdMetadataWatcher: @unchecked Sendable {
     private func publish(_ outcome: EtcdMetadataChangeTracker.Outcome) {
         log(outcome.problems)
         for change in outcome.changes { feed.publish(change) }
+        for change in outcome.clusterChanges { clusterFeed.publish(change) }
     }
 
     private func log(_ problems: [MetadataStoreError]) {
