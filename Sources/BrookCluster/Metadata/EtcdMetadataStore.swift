@@ -65,7 +65,9 @@ public final class EtcdMetadataStore: MetadataStore, @unchecked Sendable {
 
     /// Guards every later topic and broker-config write with `controller_epoch == controllerEpoch`
     /// (nil: no guard). Such a write then throws `EtcdClusterStateError.fenced` once a newer
-    /// controller was elected. Cluster id and producer-id writes are any broker's and stay unguarded.
+    /// controller was elected (the one error of this store that is not a `MetadataStoreError`: a
+    /// fenced controller must stop, not retry). Cluster id and producer-id writes are any broker's and
+    /// stay unguarded.
     public func fence(controllerEpoch: Int64?) {
         lock.withLock { self.controllerEpoch = controllerEpoch }
     }

@@ -69,7 +69,7 @@ final class EtcdMetadataWatcher: @unchecked Sendable {
                 } else {
                     events = try await client.watch(layout.root, prefix: true, fromRevision: next)
                     lock.withLock { reconnects += 1 }
-                    logger.info("etcd metadata watch resumed", metadata: ["brook.etcd.revision": "\(next)"])
+                    logger.info("etcd metadata watch resumed", metadata: [EtcdStoreLogKeys.revision: "\(next)"])
                     backoff = configuration.minReconnectDelay
                 }
                 stream = nil
@@ -81,7 +81,7 @@ final class EtcdMetadataWatcher: @unchecked Sendable {
             } catch EtcdError.compacted(let compactRevision) {
                 stream = nil
                 logger.warning("etcd metadata watch lost history; re-reading", metadata: [
-                    "brook.etcd.revision": "\(next)", "brook.etcd.compact_revision": "\(compactRevision)",
+                    EtcdStoreLogKeys.revision: "\(next)", EtcdStoreLogKeys.compactRevision: "\(compactRevision)",
                 ])
                 do {
                     let snapshot = try await client.getPrefix(layout.root)
@@ -90,14 +90,14 @@ final class EtcdMetadataWatcher: @unchecked Sendable {
                     next = snapshot.header.revision + 1
                 } catch {
                     if Task.isCancelled { break }
-                    logger.warning("etcd metadata re-read failed", metadata: ["brook.error": "\(error)"])
+                    logger.warning("etcd metadata re-read failed", metadata: [EtcdStoreLogKeys.error: "\(error)"])
                     await pause(&backoff)
                 }
             } catch {
                 stream = nil
                 if Task.isCancelled { break }
                 logger.warning("etcd metadata watch failed; retrying", metadata: [
-                    "brook.error": "\(error)", "brook.etcd.revision": "\(next)",
+                    EtcdStoreLogKeys.error: "\(error)", EtcdStoreLogKeys.revision: "\(next)",
                 ])
                 await pause(&backoff)
             }
@@ -117,7 +117,14 @@ final class EtcdMetadataWatcher: @unchecked Sendable {
 
     private func log(_ problems: [MetadataStoreError]) {
         for problem in problems {
-            logger.error("undecodable metadata in etcd skipped", metadata: ["brook.error": "\(problem)"])
+            logger.error("undecodable metadata in etcd skipped", metadata: [EtcdStoreLogKeys.error: "\(problem)"])
         }
     }
+}
+
+/// Logger metadata keys of the etcd metadata store, one form each.
+enum EtcdStoreLogKeys {
+    static let error = "brook.error"
+    static let revision = "brook.etcd.revision"
+    static let compactRevision = "brook.etcd.compact_revision"
 }
