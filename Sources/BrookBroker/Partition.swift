@@ -119,6 +119,24 @@ public final class Partition: @unchecked Sendable {
         return self.awaitDurability(result, durable: durable, now: now)
     }
 
+    /// Appends a transactional producer's batches only if its transaction is already open in this
+    /// partition (nil otherwise), checked and appended in one step on the partition's loop. Kafka skips
+    /// KIP-890 verification in that case, so a batch retried after a restart is answered (as a
+    /// duplicate, say) without waiting for the transaction coordinator to load.
+    func appendToOngoingTransaction(_ batches: [ByteBuffer], producerId: Int64, epoch: Int16, durable: Bool,
+                                    logAppendTime: Bool) -> EventLoopFuture<Appended?> {
+        guard eventLoop.inEventLoop else {
+            return eventLoop.flatSubmit {
+                self.appendToOngoingTransaction(batches, producerId: producerId, epoch: epoch, durable: durable,
+                                                logAppendTime: logAppendTime)
+            }
+        }
+        guard producers.hasOngoingTransaction(producerId: producerId, epoch: epoch) else {
+            return eventLoop.makeSucceededFuture(nil)
+        }
+        return append(batches, durable: durable, logAppendTime: logAppendTime).map { Optional($0) }
+    }
+
     /// Hands a write-back kick to `BackgroundIO` (it can block on a congested device). One at a time
     /// per partition: kicks asked for meanwhile are merged into one, so a flood queues no backlog.
     func startWriteBack(_ kick: WriteBackRequest) {

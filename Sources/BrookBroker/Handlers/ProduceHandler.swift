@@ -66,12 +66,22 @@ enum ProduceHandler {
                 let durable = request.acks == -1
                 let logAppendTime = policy.logAppendTime
                 let future: EventLoopFuture<Partition.Appended>
-                if let header = prepared.transactional {
-                    // KIP-890: a transactional append must belong to the producer's ongoing transaction.
-                    future = TransactionVerification.verify(
-                        broker: broker, transactionalId: request.transactionalId, producerId: header.producerId,
-                        epoch: header.producerEpoch, topic: topic.name, partition: partitionData.index
-                    ).flatMap { partition.append(stored, durable: durable, logAppendTime: logAppendTime) }
+                if let header = prepared.transactional, let transactionalId = request.transactionalId, !transactionalId.isEmpty {
+                    // KIP-890: a transactional append must belong to the producer's ongoing transaction;
+                    // as in Kafka, the coordinator is asked only when none is open in this partition yet.
+                    future = partition.appendToOngoingTransaction(
+                        stored, producerId: header.producerId, epoch: header.producerEpoch, durable: durable,
+                        logAppendTime: logAppendTime
+                    ).flatMap { appended in
+                        if let appended { return partition.eventLoop.makeSucceededFuture(appended) }
+                        return TransactionVerification.verify(
+                            broker: broker, transactionalId: transactionalId, producerId: header.producerId,
+                            epoch: header.producerEpoch, topic: topic.name, partition: partitionData.index
+                        ).flatMap { partition.append(stored, durable: durable, logAppendTime: logAppendTime) }
+                    }
+                } else if prepared.transactional != nil {
+                    // Kafka: a transactional batch needs the request's transactional id.
+                    future = loop.makeFailedFuture(ErrorCode.invalidTxnState)
                 } else {
                     future = partition.append(stored, durable: durable, logAppendTime: logAppendTime)
                 }

@@ -10,12 +10,8 @@ enum TransactionVerification {
     /// cannot answer yet (loading after start-up, closed) gives NOT_ENOUGH_REPLICAS, as in Kafka: a
     /// Produce error every client retries without a metadata refresh, where coordinator errors are
     /// not expected in a Produce response.
-    static func verify(broker: Broker, transactionalId: String?, producerId: Int64, epoch: Int16,
+    static func verify(broker: Broker, transactionalId: String, producerId: Int64, epoch: Int16,
                        topic: String, partition: Int32) -> EventLoopFuture<Void> {
-        guard let transactionalId, !transactionalId.isEmpty else {
-            // Kafka: a transactional batch needs the request's transactional id.
-            return broker.group.next().makeFailedFuture(ErrorCode.invalidTxnState)
-        }
         let target = TransactionPartition(topic: topic, partition: partition)
         return broker.transactions.runner(for: transactionalId).read(unavailable: { _ in .notEnoughReplicas }) { shard, _ in
             shard.verify(transactionalId: transactionalId, producerId: producerId, epoch: epoch, partition: target)

@@ -85,6 +85,13 @@ public struct ProducerStateManager: Sendable {
         producers[id] = entry
     }
 
+    /// Whether `producerId` at `epoch` has a transaction open in this partition (Kafka's
+    /// `hasOngoingTransaction`): its batches were verified when the transaction's first one arrived.
+    public func hasOngoingTransaction(producerId: Int64, epoch: Int16) -> Bool {
+        guard let entry = producers[producerId] else { return false }
+        return entry.producerEpoch == epoch && entry.currentTxnFirstOffset != nil
+    }
+
     /// Records the coordinator epoch of a marker written for `producerId`.
     public mutating func setCoordinatorEpoch(_ epoch: Int32, for producerId: Int64) {
         producers[producerId]?.coordinatorEpoch = epoch
