@@ -1,13 +1,16 @@
 """The fault-test template on one real brook: an acks=all idempotent load over 3 partitions with a
 live consumer, brook killed with SIGKILL in the middle and restarted on the same port and data, then
-a final read of every partition. The checker must find no lost, duplicated, reordered or
-inconsistent record. The cluster fault tests reuse this shape with etcd and 3 brokers."""
+a final read of every partition; the same with brook paused (SIGSTOP) past the clients' request
+timeout. The checker must find no lost, duplicated, reordered or inconsistent record. The cluster fault tests reuse this shape with etcd and 3 brokers."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 
 from checker import assert_valid, check
+from faults import paused
 from history import History
 from workload import Workload, create_topic
 
@@ -54,3 +57,32 @@ def test_kill_9_and_restart_mid_load_loses_no_acked_record(brook, topic, tmp_pat
     # The live consumer kept reading after the restart.
     assert any(op.kind == "read" and op.process.startswith("live") and op.index > restarted_at
                for op in load.history)
+
+
+@pytest.mark.timeout(240)
+def test_pause_past_the_request_timeout_mid_load_loses_and_duplicates_nothing(brook, topic, tmp_path):
+    """SIGSTOP brook for longer than the clients' request timeout: the producers time their requests
+    out and retry on new connections while the originals still sit in brook's socket buffers, so
+    after SIGCONT brook may see every batch twice. Idempotence must store each once."""
+    create_topic(brook.bootstrap, topic, PARTITIONS)
+    load = Workload(brook.bootstrap, topic, PARTITIONS, producers=2, rate_per_producer=300,
+                    producer_config={"socket.timeout.ms": 2000},
+                    consumer_config={"socket.timeout.ms": 2000})
+    try:
+        load.start()
+        load.wait_for_acks(400)
+        with paused(brook.pid):
+            time.sleep(4)   # the fault's length (twice the request timeout), not a synchronisation
+        load.wait_for_more_acks(1000, timeout=90)
+        load.wait_for_more_live_reads(500, timeout=60)
+    finally:
+        load.stop()
+    load.final_read()
+
+    result = load.check()
+    if not result.valid:
+        load.history.dump(tmp_path / "history.jsonl")
+    assert_valid(result)
+    assert not load.fatal_errors
+    assert result.stats["acked"] == result.stats["sends"], result.summary()
+    assert result.counts["duplicated_expected"] == 0, result.summary()

@@ -60,6 +60,7 @@ class Workload:
         self.producer_overrides = dict(producer_config or {})
         self.consumer_overrides = dict(consumer_config or {})
         self.fatal_errors: list[str] = []        # producer-wide fatal errors (error_cb)
+        self.consumer_errors: list[str] = []     # the live consumer's errors (first 100), for diagnosis
         self.thread_errors: list[BaseException] = []
         self._stop = threading.Event()
         self._acks = 0
@@ -204,9 +205,15 @@ class Workload:
 
         producer = Producer(config)
         interval = 1.0 / self.rate if self.rate > 0 else 0.0
+        next_send = time.monotonic()
         seq = 0
         try:
             while not self._stop.is_set() and not self.fatal_errors:
+                # Pace the load; poll() serves delivery reports meanwhile and may return early.
+                wait = next_send - time.monotonic()
+                if wait > 0:
+                    producer.poll(wait)
+                    continue
                 value = f"{name}-{seq}"
                 partition = seq % self.partitions
                 try:
@@ -219,7 +226,8 @@ class Workload:
                 # the send after produce() still orders it before its ack.
                 log.send(value, partition)
                 seq += 1
-                producer.poll(interval)   # paces the load and serves delivery reports
+                next_send = max(next_send + interval, time.monotonic() - 1.0)   # no burst after a stall
+                producer.poll(0)
             remaining = producer.flush(self._flush_timeout)
             self.unflushed[name] = remaining
         finally:
@@ -238,7 +246,11 @@ class Workload:
                              for p in range(self.partitions)])
             while not self._stop.is_set():
                 msg = consumer.poll(0.1)
-                if msg is None or msg.error() is not None:
+                if msg is None:
+                    continue
+                if msg.error() is not None:
+                    if len(self.consumer_errors) < 100:
+                        self.consumer_errors.append(str(msg.error()))
                     continue
                 session.read(msg.partition(), msg.offset(), msg.value().decode())
                 with self._acks_changed:
