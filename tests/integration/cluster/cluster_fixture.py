@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import time
 from typing import Callable, Iterator
 
 import pytest
+from confluent_kafka import KafkaException
+from confluent_kafka.admin import AdminClient
 
 from brook_harness import BrookProcess, brook_binary
 from etcd_fixture import EtcdProcess
@@ -32,6 +35,16 @@ def brook_supports_cluster(binary=None) -> bool:
     except (OSError, subprocess.TimeoutExpired):
         return False
     return all(flag in out.stdout + out.stderr for flag in CLUSTER_FLAGS)
+
+
+def partition_metadata(bootstrap: str, topic: str, timeout: float = 10.0) -> dict[int, dict]:
+    """{partition: {"leader", "replicas", "isr"}} as a client's Metadata request sees it."""
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    meta = admin.list_topics(topic, timeout=timeout).topics.get(topic)
+    if meta is None or meta.error is not None:
+        raise LookupError(f"{topic}: {meta.error if meta else 'absent'}")
+    return {p: {"leader": m.leader, "replicas": list(m.replicas), "isr": list(m.isrs)}
+            for p, m in meta.partitions.items()}
 
 
 class BrookCluster:
@@ -78,6 +91,37 @@ class BrookCluster:
         """SIGSTOP one broker for the block (its lease may expire meanwhile), then SIGCONT."""
         with paused(self.brokers[node_id].pid):
             yield
+
+    def partitions(self, topic: str, timeout: float = 10.0) -> dict[int, dict]:
+        return partition_metadata(self.bootstrap, topic, timeout)
+
+    def leader_of(self, topic: str, partition: int, timeout: float = 30.0,
+                  exclude: set[int] | frozenset[int] = frozenset()) -> int:
+        """The node id leading `partition`, waiting (bounded) while it has no running leader or
+        its leader is in `exclude` (e.g. the broker just paused or killed: a failover)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with contextlib.suppress(KafkaException, LookupError):
+                leader = self.partitions(topic).get(partition, {}).get("leader", -1)
+                if leader in self.brokers and leader not in exclude and self.brokers[leader].is_running():
+                    return leader
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topic}-{partition} has no running leader outside {set(exclude)} "
+                                   f"after {timeout}s")
+            time.sleep(0.1)   # metadata has no push: poll it, bounded by the deadline
+
+    def wait_for_full_isr(self, topic: str, timeout: float = 60.0) -> dict[int, dict]:
+        """Blocks until every partition's ISR holds all its replicas (after a broker came back)."""
+        deadline = time.monotonic() + timeout
+        last: object = None
+        while True:
+            with contextlib.suppress(KafkaException, LookupError):
+                last = self.partitions(topic)
+                if last and all(sorted(m["isr"]) == sorted(m["replicas"]) for m in last.values()):
+                    return last
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"ISR of {topic} not full after {timeout}s: {last}")
+            time.sleep(0.2)   # metadata has no push: poll it, bounded by the deadline
 
     def node_of(self, host_port: str) -> int:
         for node_id, broker in self.brokers.items():

@@ -1,7 +1,8 @@
 """The cluster harness against a real etcd and a stand-in broker script (no brook cluster needed
 yet): each broker gets its node id, its own port and data directory and the etcd endpoint; kill,
 restart on the same address, pause/resume; brokers stop gracefully before etcd; detection of a
-brook binary that lacks the cluster flags."""
+brook binary that lacks the cluster flags; partition metadata (leader, replicas, ISR) read from one
+real brook."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from brook_harness import READY_MARKER
-from cluster_fixture import brook_supports_cluster
+from cluster_fixture import brook_supports_cluster, partition_metadata
+from workload import create_topic
 from faults import process_state
 
 FAKE = textwrap.dedent(f"""\
@@ -89,3 +91,13 @@ def test_cluster_flags_are_detected_in_the_binary(fake_brook, monkeypatch):
     monkeypatch.setenv("FAKE_HELP", "--listen --data-dir")
     assert not brook_supports_cluster(fake_brook)
     assert not brook_supports_cluster(fake_brook.parent / "missing")
+
+
+def test_partition_metadata_of_a_single_real_broker(brook, topic):
+    create_topic(brook.bootstrap, topic, 3)
+    meta = partition_metadata(brook.bootstrap, topic)
+    assert sorted(meta) == [0, 1, 2]
+    leaders = {m["leader"] for m in meta.values()}
+    assert len(leaders) == 1 and leaders.pop() >= 0
+    for m in meta.values():
+        assert m["replicas"] == m["isr"] == [m["leader"]]
