@@ -1,7 +1,8 @@
 """Checks a `History` for the anomalies Jepsen's Kafka workload looks for.
 
 Anomalies (any one makes the history invalid):
-  lost             acknowledged, but missing from a complete final read that started after the ack
+  lost             acknowledged (for a transaction's values: committed), but missing from a
+                   complete final read that started after the ack (the commit)
   no_final_read    acknowledgements exist but no final read completed, so loss cannot be judged
   duplicated       one send of an idempotent producer stored at two positions (partition+offset)
   reordered        within a partition, a value of an idempotent producer at a higher offset than a
@@ -13,6 +14,9 @@ Anomalies (any one makes the history invalid):
   ack_mismatch     the value was read, but not at the partition+offset its acknowledgement gave, or
                    that position holds another value
   unexpected       a value read that no producer sent
+  aborted_read     a read_committed session saw a value of an aborted transaction
+  partial_txn      a final read that started after a transaction ended holds some but not all of
+                   its values (committed, aborted or of unknown outcome: all or nothing)
 
 Expected behaviour counted separately (reported, not invalid):
   duplicated_expected  a duplicate of a non-idempotent producer's value, or of a value the
@@ -33,7 +37,7 @@ from typing import Hashable
 from history import History, Op
 
 ANOMALIES = ("lost", "no_final_read", "duplicated", "reordered", "nonmonotonic", "skipped",
-             "inconsistent", "ack_mismatch", "unexpected")
+             "inconsistent", "ack_mismatch", "unexpected", "aborted_read", "partial_txn")
 EXPECTED = ("duplicated_expected", "reordered_expected", "unacked_present", "failed_present")
 EXAMPLES_PER_KIND = 5
 
@@ -89,6 +93,13 @@ class _Sent:
     producer: str
     first_index: int
     sends: int = 0
+    txn: str | None = None
+
+
+@dataclass
+class _Txn:
+    values: list = field(default_factory=list)
+    end: Op | None = None   # the commit / abort / txn_unknown op; None while open
 
 
 def check(history: History) -> CheckResult:
@@ -101,10 +112,15 @@ def check(history: History) -> CheckResult:
     acked: set[Hashable] = set()
     reads_by_session: dict[str, list[Op]] = defaultdict(list)
     ended: set[str] = set()
+    txns: dict[str, _Txn] = defaultdict(_Txn)
     for op in ops:
         if op.kind == "send":
-            entry = sent.setdefault(op.value, _Sent(op.process, op.index))
+            entry = sent.setdefault(op.value, _Sent(op.process, op.index, txn=op.txn))
             entry.sends += 1
+            if op.txn is not None:
+                txns[op.txn].values.append(op.value)
+        elif op.kind in ("commit", "abort", "txn_unknown"):
+            txns[op.txn].end = op
         elif op.kind == "ack":
             acks.append(op)
             acked.add(op.value)
@@ -122,7 +138,11 @@ def check(history: History) -> CheckResult:
             values_at[(op.partition, op.offset)].add(op.value)
             positions_of[op.value].add((op.partition, op.offset))
 
-    _check_lost(history, acks, reads_by_session, ended, result)
+    finals = sorted((s for s in history.sessions.values() if s.final and s.id in ended),
+                    key=lambda s: s.start_index)
+    final_values = {s.id: {op.value for op in reads_by_session.get(s.id, ())} for s in finals}
+    _check_lost(finals, final_values, sent, acks, txns, result)
+    _check_transactions(history, finals, final_values, sent, txns, reads_by_session, result)
     _check_positions(history, sent, values_at, positions_of, result)
     _check_sessions(reads_by_session, values_at, result)
     _check_acks(acks, values_at, positions_of, result)
@@ -139,28 +159,62 @@ def check(history: History) -> CheckResult:
         "failed": len(failed),
         "reads": sum(len(r) for r in reads_by_session.values()),
         "distinct_values_read": len(positions_of),
-        "final_reads": sum(1 for s in history.sessions.values() if s.final and s.id in ended),
+        "final_reads": len(finals),
     }
+    if txns:
+        outcomes = [t.end.kind if t.end else "open" for t in txns.values()]
+        result.stats.update({f"txn_{k}": outcomes.count(k)
+                             for k in ("commit", "abort", "txn_unknown", "open") if k in outcomes})
     return result
 
 
-def _check_lost(history: History, acks: list[Op], reads_by_session: dict[str, list[Op]],
-                ended: set[str], result: CheckResult) -> None:
-    finals = sorted((s for s in history.sessions.values() if s.final and s.id in ended),
-                    key=lambda s: s.start_index)
-    if acks and not finals:
-        result.add("no_final_read", {"acked": len(acks)})
+def _check_lost(finals: list, final_values: dict[str, set], sent: dict[Hashable, _Sent],
+                acks: list[Op], txns: dict[str, _Txn], result: CheckResult) -> None:
+    commits = [t.end for t in txns.values() if t.end is not None and t.end.kind == "commit"]
+    if (acks or commits) and not finals:
+        result.add("no_final_read", {"acked": len(acks), "committed_txns": len(commits)})
         return
-    final_values = {s.id: {op.value for op in reads_by_session.get(s.id, ())} for s in finals}
+    # A transaction's values are promised by its commit, not by their delivery reports.
+    promises = [(ack.index, ack.value, {"acked_at": (ack.partition, ack.offset)}) for ack in acks
+                if ack.value not in sent or sent[ack.value].txn is None]
+    promises += [(commit.index, value, {"txn": commit.txn}) for commit in commits
+                 for value in txns[commit.txn].values]
     lost: set[Hashable] = set()
-    for ack in acks:
-        if ack.value in lost:
+    for index, value, detail in sorted(promises, key=lambda p: p[0]):
+        if value in lost:
             continue
         for session in finals:
-            if session.start_index > ack.index and ack.value not in final_values[session.id]:
-                lost.add(ack.value)
-                result.add("lost", {"value": ack.value, "acked_at": (ack.partition, ack.offset),
-                                    "missing_from": session.id})
+            if session.start_index > index and value not in final_values[session.id]:
+                lost.add(value)
+                result.add("lost", {"value": value, **detail, "missing_from": session.id})
+                break
+
+
+def _check_transactions(history: History, finals: list, final_values: dict[str, set],
+                        sent: dict[Hashable, _Sent], txns: dict[str, _Txn],
+                        reads_by_session: dict[str, list[Op]], result: CheckResult) -> None:
+    for session_id, reads in reads_by_session.items():
+        info = history.sessions.get(session_id)
+        if info is not None and not info.read_committed:
+            continue
+        for op in reads:
+            txn = sent[op.value].txn if op.value in sent else None
+            end = txns[txn].end if txn is not None else None
+            if end is not None and end.kind == "abort":
+                result.add("aborted_read", {"value": op.value, "txn": txn, "session": session_id,
+                                            "at": (op.partition, op.offset)})
+    for txn, entry in txns.items():
+        if entry.end is None:
+            continue
+        for session in finals:
+            if session.start_index <= entry.end.index or not session.read_committed:
+                continue
+            present = [v for v in entry.values if v in final_values[session.id]]
+            if 0 < len(present) < len(entry.values):
+                missing = [v for v in entry.values if v not in final_values[session.id]]
+                result.add("partial_txn", {"txn": txn, "outcome": entry.end.kind,
+                                           "present": len(present), "of": len(entry.values),
+                                           "missing": missing[:3], "session": session.id})
                 break
 
 

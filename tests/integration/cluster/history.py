@@ -7,6 +7,9 @@ Operations are appended in the order the test observed them (one global index, t
   fail   the delivery report (or a fatal producer error) said the value was not acknowledged
   read   a reader session saw value at partition+offset
   end    a reader session finished; for a final read, with the end offset of every partition it read
+  commit / abort / txn_unknown
+         a transactional producer's transaction (the `txn` its sends carry) was committed, aborted,
+         or ended with an outcome the client could not tell (a fatal error during commit)
 
 A reader session is one uninterrupted consumer position per partition (a consumer that seeks back,
 is reassigned or is recreated starts a new session). A final read is a session that reads every
@@ -32,13 +35,14 @@ class Op:
     """One observed event. Fields not meaningful for a kind are None."""
 
     index: int
-    kind: str                       # "send" | "ack" | "fail" | "read" | "end"
+    kind: str                       # "send" | "ack" | "fail" | "read" | "end" | "commit" | "abort" | "txn_unknown"
     process: str                    # producer name or reader session id
     value: Hashable | None = None
     partition: int | None = None
     offset: int | None = None
     error: str | None = None
     end_offsets: dict[int, int] | None = None
+    txn: str | None = None          # the transaction a send belongs to / a commit or abort ends
     time: float = 0.0               # time.monotonic() when recorded; for humans only
 
 
@@ -52,12 +56,14 @@ class ProducerInfo:
 
 @dataclass(frozen=True)
 class SessionInfo:
-    """A reader session: `final` sessions are the full reads the lost-write check relies on."""
+    """A reader session: `final` sessions are the full reads the lost-write check relies on;
+    read_committed sessions must never see an aborted transaction's values."""
 
     id: str
     reader: str
     final: bool
     start_index: int
+    read_committed: bool = True
 
 
 class History:
@@ -85,10 +91,11 @@ class History:
             self.producers[name] = ProducerInfo(name, idempotent)
         return ProducerLog(self, name)
 
-    def reader(self, name: str, final: bool = False) -> "ReaderSession":
+    def reader(self, name: str, final: bool = False, read_committed: bool = True) -> "ReaderSession":
         with self._lock:
             session_id = f"{name}#{next(self._session_numbers)}"
-            self.sessions[session_id] = SessionInfo(session_id, name, final, len(self._ops))
+            self.sessions[session_id] = SessionInfo(session_id, name, final, len(self._ops),
+                                                    read_committed)
         return ReaderSession(self, session_id)
 
     # -- reading ----------------------------------------------------------------------------------
@@ -149,8 +156,9 @@ class ProducerLog:
     history: History
     name: str
 
-    def send(self, value: Hashable, partition: int | None = None) -> Op:
-        return self.history._append(kind="send", process=self.name, value=value, partition=partition)
+    def send(self, value: Hashable, partition: int | None = None, txn: str | None = None) -> Op:
+        return self.history._append(kind="send", process=self.name, value=value, partition=partition,
+                                    txn=txn)
 
     def ack(self, value: Hashable, partition: int, offset: int) -> Op:
         return self.history._append(kind="ack", process=self.name, value=value, partition=partition,
@@ -159,6 +167,16 @@ class ProducerLog:
     def fail(self, value: Hashable, error: object, partition: int | None = None) -> Op:
         return self.history._append(kind="fail", process=self.name, value=value, partition=partition,
                                     error=str(error))
+
+    def commit(self, txn: str) -> Op:
+        return self.history._append(kind="commit", process=self.name, txn=txn)
+
+    def abort(self, txn: str) -> Op:
+        return self.history._append(kind="abort", process=self.name, txn=txn)
+
+    def txn_unknown(self, txn: str, error: object) -> Op:
+        """The transaction ended without a known outcome: its values must be all visible or none."""
+        return self.history._append(kind="txn_unknown", process=self.name, txn=txn, error=str(error))
 
 
 @dataclass

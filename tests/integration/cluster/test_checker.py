@@ -1,6 +1,7 @@
 """The Jepsen-style checker on synthetic histories: a clean history passes, every anomaly kind is
 detected (with its count and an example), expected at-least-once effects are counted separately,
-and the history survives a dump/load round trip. No broker needed."""
+transactions are all-or-nothing and aborted values stay invisible to read_committed readers, and
+the history survives a dump/load round trip. No broker needed."""
 
 from __future__ import annotations
 
@@ -293,6 +294,74 @@ def test_a_value_nobody_sent_is_unexpected():
     assert example["value"] == "ghost"
 
 
+def transaction(producer, txn: str, values_at: list[tuple[str, int, int]], outcome: str) -> None:
+    """Sends and acknowledges each value inside `txn`, then ends it with `outcome`."""
+    for value, partition, offset in values_at:
+        producer.send(value, partition, txn=txn)
+    for value, partition, offset in values_at:
+        producer.ack(value, partition, offset)
+    if outcome == "commit":
+        producer.commit(txn)
+    elif outcome == "abort":
+        producer.abort(txn)
+    else:
+        producer.txn_unknown(txn, "fatal error during commit")
+
+
+def test_committed_and_aborted_transactions_read_correctly_are_valid():
+    h = History()
+    t = h.producer("t")
+    transaction(t, "t/0", [("t-0", 0, 0), ("t-1", 1, 0)], "commit")
+    transaction(t, "t/1", [("t-2", 0, 2), ("t-3", 1, 2)], "abort")      # offsets 1: markers
+    transaction(t, "t/2", [("t-4", 0, 4)], "unknown")                   # it did commit
+    transaction(t, "t/3", [("t-5", 0, 6)], "unknown")                   # it did not
+    final_read(h, [(0, 0, "t-0"), (0, 4, "t-4"), (1, 0, "t-1")])
+    result = check(h)
+    assert_valid(result)
+    assert result.stats["txn_commit"] == 1 and result.stats["txn_abort"] == 1
+    assert result.stats["txn_txn_unknown"] == 2
+
+
+def test_committed_value_missing_from_the_final_read_is_lost_even_if_partly_there():
+    h = History()
+    t = h.producer("t")
+    transaction(t, "t/0", [("t-0", 0, 0), ("t-1", 1, 0)], "commit")
+    final_read(h, [(0, 0, "t-0")])
+    result = check(h)
+    assert result.anomalies == {"lost": 1, "partial_txn": 1}, result.summary()
+    assert result.examples["lost"][0] == {"value": "t-1", "txn": "t/0", "missing_from": "final#1"}
+
+
+def test_acked_values_of_an_aborted_transaction_are_not_lost():
+    h = History()
+    t = h.producer("t")
+    transaction(t, "t/0", [("t-0", 0, 0)], "abort")
+    final_read(h, [])
+    assert_valid(check(h))
+
+
+def test_read_committed_session_seeing_an_aborted_value_is_an_aborted_read():
+    h = History()
+    t = h.producer("t")
+    transaction(t, "t/0", [("t-0", 0, 0)], "abort")
+    dirty = h.reader("dirty", read_committed=False)   # read_uncommitted may see it
+    dirty.read(0, 0, "t-0")
+    live = h.reader("live")
+    live.read(0, 0, "t-0")
+    final_read(h, [])
+    example = only(check(h), "aborted_read")
+    assert example["session"] == live.id and example["txn"] == "t/0"
+
+
+def test_transaction_of_unknown_outcome_must_be_all_or_nothing():
+    h = History()
+    t = h.producer("t")
+    transaction(t, "t/0", [("t-0", 0, 0), ("t-1", 1, 0), ("t-2", 2, 0)], "unknown")
+    final_read(h, [(0, 0, "t-0"), (2, 0, "t-2")])
+    example = only(check(h), "partial_txn")
+    assert example["present"] == 2 and example["of"] == 3 and example["missing"] == ["t-1"]
+
+
 def test_examples_are_bounded_but_counts_are_complete():
     h = History()
     a = h.producer("a")
@@ -308,7 +377,7 @@ def test_examples_are_bounded_but_counts_are_complete():
 def test_every_anomaly_kind_has_a_test():
     # A new kind in the checker must come with a test above that makes it fire.
     tested = {"lost", "no_final_read", "duplicated", "reordered", "nonmonotonic", "skipped",
-              "inconsistent", "ack_mismatch", "unexpected"}
+              "inconsistent", "ack_mismatch", "unexpected", "aborted_read", "partial_txn"}
     assert set(ANOMALIES) == tested
 
 
@@ -317,6 +386,7 @@ def test_history_round_trips_through_a_file(tmp_path):
     b = h.producer("bytes", idempotent=False)
     b.send(b"\x00\xffraw", 2)
     b.ack(b"\x00\xffraw", 2, 0)
+    transaction(h.producer("t"), "t/0", [("t-0", 3, 0)], "abort")
     raw = h.reader("bytes-read")
     raw.read(2, 0, b"\x00\xffraw")
     raw.end()
