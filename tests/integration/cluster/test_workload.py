@@ -1,7 +1,8 @@
 """The fault-test template on one real brook: an acks=all idempotent load over 3 partitions with a
 live consumer, brook killed with SIGKILL in the middle and restarted on the same port and data, then
 a final read of every partition; the same with brook paused (SIGSTOP) past the clients' request
-timeout. The checker must find no lost, duplicated, reordered or inconsistent record. The cluster fault tests reuse this shape with etcd and 3 brokers."""
+timeout; transactional producers across a kill -9. The checker must find no lost, duplicated,
+reordered or inconsistent record, no aborted value and no transaction visible in part. The cluster fault tests reuse this shape with etcd and 3 brokers."""
 
 from __future__ import annotations
 
@@ -86,3 +87,50 @@ def test_pause_past_the_request_timeout_mid_load_loses_and_duplicates_nothing(br
     assert not load.fatal_errors
     assert result.stats["acked"] == result.stats["sends"], result.summary()
     assert result.counts["duplicated_expected"] == 0, result.summary()
+
+
+def run_transactions(brook, topic, tmp_path, kill: bool):
+    create_topic(brook.bootstrap, topic, PARTITIONS)
+    load = Workload(brook.bootstrap, topic, PARTITIONS, producers=2, rate_per_producer=300,
+                    transactional=True, txn_size=10, abort_every=4)
+    try:
+        load.start()
+        load.wait_for_acks(300)
+        if kill:
+            brook.kill()
+            brook.restart(keep_port=True)
+        load.wait_for_more_acks(600, timeout=120)
+        load.wait_for_more_live_reads(300, timeout=60)
+    finally:
+        load.stop(flush_timeout=60)
+    load.final_read()
+
+    result = load.check()
+    if not result.valid:
+        load.history.dump(tmp_path / "history.jsonl")
+    assert_valid(result)
+    assert result.stats.get("txn_commit", 0) >= 20, result.summary()
+    # Only aborted transactions lost values on the way (abort purges what was still queued).
+    ops = load.history.ops
+    txn_of = {op.value: op.txn for op in ops if op.kind == "send"}
+    committed = {op.txn for op in ops if op.kind == "commit"}
+    assert not [op for op in ops if op.kind == "fail" and txn_of[op.value] in committed]
+    assert result.stats.get("txn_abort", 0) >= 5, result.summary()
+    assert result.counts["duplicated_expected"] == 0, result.summary()
+
+
+@pytest.mark.timeout(300)
+def test_transactions_stay_all_or_nothing(brook, topic, tmp_path):
+    """Transactional producers, every 4th transaction aborted: every committed value is read back,
+    no aborted value is visible to read_committed readers, no transaction is visible in part."""
+    run_transactions(brook, topic, tmp_path, kill=False)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.xfail(strict=False, reason=(
+    "brook bug found by this test (about 1 run in 4): after a kill -9 with a transaction in "
+    "flight, a later committed transaction's batch was acknowledged at the old offsets of the "
+    "aborted pre-crash batch and never stored, so the commit is visible only in part"))
+def test_transactions_across_a_kill_9_stay_all_or_nothing(brook, topic, tmp_path):
+    """The same with brook killed with SIGKILL mid-load and restarted on the same data."""
+    run_transactions(brook, topic, tmp_path, kill=True)

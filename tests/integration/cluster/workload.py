@@ -16,10 +16,15 @@ Each producer thread sends "<name>-<seq>" values round-robin over the partitions
 numbers, so ordering per producer and partition is checkable) at a bounded rate; delivery reports
 become ack/fail operations. A live consumer (assign, no group, read_committed) records what it sees
 while the faults happen, so offsets that change under a reader show up as inconsistent/nonmonotonic.
+
+With transactional=True each producer (transactional.id "<topic>-<name>") sends transactions of
+`txn_size` values and aborts every `abort_every`-th; the checker then also requires committed
+values in the final read, aborted ones invisible, and every transaction all-or-nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
@@ -47,7 +52,8 @@ class Workload:
 
     def __init__(self, bootstrap: str, topic: str, partitions: int, *, history: History | None = None,
                  producers: int = 2, rate_per_producer: float = 200.0, idempotent: bool = True,
-                 live_consumer: bool = True, name_prefix: str = "p",
+                 live_consumer: bool = True, name_prefix: str = "p", transactional: bool = False,
+                 txn_size: int = 10, abort_every: int = 4,
                  producer_config: dict | None = None, consumer_config: dict | None = None):
         self.bootstrap = bootstrap
         self.topic = topic
@@ -55,7 +61,10 @@ class Workload:
         self.history = history if history is not None else History()
         self.producer_names = [f"{name_prefix}{i}" for i in range(producers)]
         self.rate = rate_per_producer
-        self.idempotent = idempotent
+        self.idempotent = idempotent or transactional
+        self.transactional = transactional
+        self.txn_size = txn_size
+        self.abort_every = abort_every
         self.live_consumer = live_consumer
         self.producer_overrides = dict(producer_config or {})
         self.consumer_overrides = dict(consumer_config or {})
@@ -183,15 +192,11 @@ class Workload:
 
     # -- producers --------------------------------------------------------------------------------
 
-    def _produce(self, name: str) -> None:
-        log = self.history.producer(name, idempotent=self.idempotent)
-        config = self.producer_config()
-
+    def _callbacks(self, name: str, log) -> dict:
+        """error_cb and on_delivery for one producer, recording into `log`."""
         def on_error(err: KafkaError) -> None:
             if err.fatal():
                 self.fatal_errors.append(f"{name}: {err}")
-
-        config["error_cb"] = on_error
 
         def on_delivery(err, msg) -> None:
             value = msg.value().decode()
@@ -203,38 +208,114 @@ class Workload:
             else:
                 log.fail(value, err, msg.partition())
 
-        producer = Producer(config)
+        return {"error_cb": on_error, "on_delivery": on_delivery}
+
+    def _send_paced(self, producer: Producer, log, value: str, partition: int, next_send: float,
+                    on_delivery, txn: str | None = None) -> float:
+        """Waits for the next send slot, produces `value` (retrying while the queue is full) and
+        records the send; returns the following slot. Raises _Stopped if the workload stops while
+        the queue is full."""
+        # Pace the load; poll() serves delivery reports meanwhile and may return early.
+        while (wait := next_send - time.monotonic()) > 0:
+            producer.poll(wait)
+        while True:
+            try:
+                producer.produce(self.topic, value=value.encode(), partition=partition,
+                                 on_delivery=on_delivery)
+                break
+            except BufferError:
+                if self._stop.is_set():
+                    raise _Stopped() from None
+                producer.poll(0.05)   # queue full (broker down): serve callbacks, retry
+        # Delivery callbacks run only inside poll()/flush() on this thread, so recording the send
+        # after produce() still orders it before its ack.
+        log.send(value, partition, txn=txn)
+        producer.poll(0)
         interval = 1.0 / self.rate if self.rate > 0 else 0.0
+        return max(next_send + interval, time.monotonic() - 1.0)   # no burst after a stall
+
+    def _produce(self, name: str) -> None:
+        if self.transactional:
+            return self._produce_transactions(name)
+        log = self.history.producer(name, idempotent=self.idempotent)
+        callbacks = self._callbacks(name, log)
+        producer = Producer({**self.producer_config(), "error_cb": callbacks["error_cb"]})
         next_send = time.monotonic()
         seq = 0
         try:
-            while not self._stop.is_set() and not self.fatal_errors:
-                # Pace the load; poll() serves delivery reports meanwhile and may return early.
-                wait = next_send - time.monotonic()
-                if wait > 0:
-                    producer.poll(wait)
-                    continue
-                value = f"{name}-{seq}"
-                partition = seq % self.partitions
-                try:
-                    producer.produce(self.topic, value=value.encode(), partition=partition,
-                                     on_delivery=on_delivery)
-                except BufferError:
-                    producer.poll(0.05)   # queue full (broker down): serve callbacks, retry
-                    continue
-                # Delivery callbacks run only inside poll()/flush() on this thread, so recording
-                # the send after produce() still orders it before its ack.
-                log.send(value, partition)
-                seq += 1
-                next_send = max(next_send + interval, time.monotonic() - 1.0)   # no burst after a stall
-                producer.poll(0)
-            remaining = producer.flush(self._flush_timeout)
-            self.unflushed[name] = remaining
+            with contextlib.suppress(_Stopped):
+                while not self._stop.is_set() and not self.fatal_errors:
+                    next_send = self._send_paced(producer, log, f"{name}-{seq}",
+                                                 seq % self.partitions, next_send,
+                                                 callbacks["on_delivery"])
+                    seq += 1
+            self.unflushed[name] = producer.flush(self._flush_timeout)
         finally:
-            # Whatever is still queued is reported failed (purged) so the history is complete.
-            producer.purge()
-            producer.poll(0)
-            producer.flush(1)
+            _discard(producer)
+
+    def _produce_transactions(self, name: str) -> None:
+        """Transactions of `txn_size` values; every `abort_every`-th is aborted. A transaction
+        whose end the client cannot tell (a fatal error) is recorded as txn_unknown and a new
+        producer with the same transactional.id takes over (fencing the old one)."""
+        log = self.history.producer(name, idempotent=True)
+        callbacks = self._callbacks(name, log)
+        config = {**self.producer_config(), "error_cb": callbacks["error_cb"],
+                  "transactional.id": f"{self.topic}-{name}", "transaction.timeout.ms": 60000}
+        producer: Producer | None = None
+        next_send = time.monotonic()
+        seq = txn_number = 0
+        try:
+            while not self._stop.is_set():
+                if producer is None:
+                    producer = Producer(config)
+                    _retry_retriable(lambda: producer.init_transactions(CLIENT_TIMEOUT), CLIENT_TIMEOUT * 2)
+                txn = f"{name}/t{txn_number}"
+                txn_number += 1
+                producer.begin_transaction()
+                abort = self.abort_every > 0 and txn_number % self.abort_every == 0
+                try:
+                    for _ in range(self.txn_size):
+                        next_send = self._send_paced(producer, log, f"{name}-{seq}",
+                                                     seq % self.partitions, next_send,
+                                                     callbacks["on_delivery"], txn=txn)
+                        seq += 1
+                        if self._stop.is_set():
+                            break
+                except _Stopped:
+                    pass           # commit what was sent
+                except KafkaException:
+                    abort = True   # the transaction is in an error state; end it as the client says
+                outcome, error = self._end_transaction(producer, abort)
+                if outcome == "commit":
+                    log.commit(txn)
+                elif outcome == "abort":
+                    log.abort(txn)
+                else:
+                    log.txn_unknown(txn, error)
+                    _discard(producer)
+                    producer = None
+            self.unflushed[name] = producer.flush(self._flush_timeout) if producer else 0
+        finally:
+            if producer is not None:
+                _discard(producer)
+
+    def _end_transaction(self, producer: Producer, abort: bool) -> tuple[str, KafkaError | None]:
+        deadline = time.monotonic() + CLIENT_TIMEOUT * 2
+        while True:
+            try:
+                if abort:
+                    producer.abort_transaction(CLIENT_TIMEOUT)
+                    return "abort", None
+                producer.commit_transaction(CLIENT_TIMEOUT)
+                return "commit", None
+            except KafkaException as exc:
+                err = exc.args[0]
+                if err.retriable() and time.monotonic() < deadline:
+                    continue
+                if err.txn_requires_abort() and not abort:
+                    abort = True
+                    continue
+                return "unknown", err
 
     # -- readers ----------------------------------------------------------------------------------
 
@@ -296,3 +377,27 @@ class Workload:
 
     def check(self) -> CheckResult:
         return check(self.history)
+
+
+class _Stopped(Exception):
+    """The workload stopped while a producer waited for queue space."""
+
+
+def _discard(producer: Producer) -> None:
+    # Whatever is still queued is reported failed (purged) so the history is complete. A producer
+    # in a fatal state raises its error from poll()/flush() again: it is being thrown away.
+    producer.purge()
+    with contextlib.suppress(KafkaException):
+        producer.poll(0)
+    with contextlib.suppress(KafkaException):
+        producer.flush(1)
+
+
+def _retry_retriable(call, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return call()
+        except KafkaException as exc:
+            if not exc.args[0].retriable() or time.monotonic() > deadline:
+                raise
