@@ -128,7 +128,7 @@ def test_transactions_stay_all_or_nothing(brook, topic, tmp_path):
 
 @pytest.mark.timeout(300)
 @pytest.mark.xfail(strict=False, reason=(
-    "brook bug found by this test (about 1 run in 4): after a kill -9 with a transaction in "
+    "brook bug found by this test (once in about 25 runs): after a kill -9 with a transaction in "
     "flight, a later committed transaction's batch was acknowledged at the old offsets of the "
     "aborted pre-crash batch and never stored, so the commit is visible only in part"))
 def test_transactions_across_a_kill_9_stay_all_or_nothing(brook, topic, tmp_path):
