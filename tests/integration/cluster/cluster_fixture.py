@@ -1,0 +1,142 @@
+"""etcd plus N `brook serve` brokers sharing it, for the cluster fault tests.
+
+Each broker is a `BrookProcess` (tests/integration/brook_harness.py) with its own free loopback port
+and data directory, started with the issue's CLI contract:
+    brook serve --node-id N --listen 127.0.0.1:PORT --data-dir DIR --metadata etcd://HOST:PORT
+    [--set broker.rack=R]
+Brokers keep their port across kill()/restart() so the bootstrap list stays valid. The
+`brook_cluster` fixture builds on `brook_factory` (graceful stop by pid with exit-code check, output
+printed on failure) and the `etcd` fixture; brokers stop before etcd does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import time
+from typing import Callable, Iterator
+
+import pytest
+from confluent_kafka import KafkaException
+from confluent_kafka.admin import AdminClient
+
+from brook_harness import BrookProcess, brook_binary
+from etcd_fixture import EtcdProcess
+from faults import paused
+
+CLUSTER_FLAGS = ("--node-id", "--metadata")
+
+
+def brook_supports_cluster(binary=None) -> bool:
+    """Whether `brook serve --help` lists the cluster flags (false until the CLI gains them)."""
+    try:
+        out = subprocess.run([str(binary or brook_binary()), "serve", "--help"], capture_output=True,
+                             text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return all(flag in out.stdout + out.stderr for flag in CLUSTER_FLAGS)
+
+
+def partition_metadata(bootstrap: str, topic: str, timeout: float = 10.0) -> dict[int, dict]:
+    """{partition: {"leader", "replicas", "isr"}} as a client's Metadata request sees it."""
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    meta = admin.list_topics(topic, timeout=timeout).topics.get(topic)
+    if meta is None or meta.error is not None:
+        raise LookupError(f"{topic}: {meta.error if meta else 'absent'}")
+    return {p: {"leader": m.leader, "replicas": list(m.replicas), "isr": list(m.isrs)}
+            for p, m in meta.partitions.items()}
+
+
+class BrookCluster:
+    """Brokers 1..size registered in one etcd; node ids are 1-based like the issue's example."""
+
+    def __init__(self, etcd: EtcdProcess, make_broker: Callable[..., BrookProcess], size: int = 3,
+                 settings: dict[str, object] | None = None, racks: list[str] | None = None):
+        if racks is not None and len(racks) != size:
+            raise ValueError(f"{len(racks)} racks for {size} brokers")
+        self.etcd = etcd
+        self.brokers: dict[int, BrookProcess] = {}
+        for node_id in range(1, size + 1):
+            broker_settings = dict(settings or {})
+            if racks is not None:
+                broker_settings["broker.rack"] = racks[node_id - 1]
+            self.brokers[node_id] = make_broker(
+                settings=broker_settings, start=False, name=f"brook-node{node_id}",
+                extra_args=["--node-id", str(node_id), "--metadata", f"etcd://{etcd.endpoint}"])
+
+    @property
+    def bootstrap(self) -> str:
+        """Every broker's address, for bootstrap.servers."""
+        return ",".join(broker.bootstrap for broker in self.brokers.values())
+
+    def start(self) -> "BrookCluster":
+        for broker in self.brokers.values():
+            broker.start()
+            broker.fixed_port = broker.port   # a restarted broker comes back on the same address
+        return self
+
+    def running(self) -> list[int]:
+        return [node_id for node_id, broker in self.brokers.items() if broker.is_running()]
+
+    def kill(self, node_id: int) -> None:
+        """kill -9 one broker."""
+        self.brokers[node_id].kill()
+
+    def restart(self, node_id: int) -> BrookProcess:
+        """Starts a killed or stopped broker again (a running one is stopped gracefully first)."""
+        return self.brokers[node_id].restart(keep_port=True)
+
+    @contextlib.contextmanager
+    def paused(self, node_id: int) -> Iterator[None]:
+        """SIGSTOP one broker for the block (its lease may expire meanwhile), then SIGCONT."""
+        with paused(self.brokers[node_id].pid):
+            yield
+
+    def partitions(self, topic: str, timeout: float = 10.0) -> dict[int, dict]:
+        return partition_metadata(self.bootstrap, topic, timeout)
+
+    def leader_of(self, topic: str, partition: int, timeout: float = 30.0,
+                  exclude: set[int] | frozenset[int] = frozenset()) -> int:
+        """The node id leading `partition`, waiting (bounded) while it has no running leader or
+        its leader is in `exclude` (e.g. the broker just paused or killed: a failover)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with contextlib.suppress(KafkaException, LookupError):
+                leader = self.partitions(topic).get(partition, {}).get("leader", -1)
+                if leader in self.brokers and leader not in exclude and self.brokers[leader].is_running():
+                    return leader
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topic}-{partition} has no running leader outside {set(exclude)} "
+                                   f"after {timeout}s")
+            time.sleep(0.1)   # metadata has no push: poll it, bounded by the deadline
+
+    def wait_for_full_isr(self, topic: str, timeout: float = 60.0) -> dict[int, dict]:
+        """Blocks until every partition's ISR holds all its replicas (after a broker came back)."""
+        deadline = time.monotonic() + timeout
+        last: object = None
+        while True:
+            with contextlib.suppress(KafkaException, LookupError):
+                last = self.partitions(topic)
+                if last and all(sorted(m["isr"]) == sorted(m["replicas"]) for m in last.values()):
+                    return last
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"ISR of {topic} not full after {timeout}s: {last}")
+            time.sleep(0.2)   # metadata has no push: poll it, bounded by the deadline
+
+    def node_of(self, host_port: str) -> int:
+        for node_id, broker in self.brokers.items():
+            if broker.bootstrap == host_port:
+                return node_id
+        raise KeyError(host_port)
+
+
+@pytest.fixture
+def brook_cluster(etcd, brook_factory):
+    """make(size=3, settings=None, racks=None, start=True) -> BrookCluster on this test's etcd.
+
+    `etcd` is requested before `brook_factory`, so teardown stops the brokers before etcd."""
+    def make(size: int = 3, settings=None, racks=None, start: bool = True) -> BrookCluster:
+        cluster = BrookCluster(etcd, brook_factory, size=size, settings=settings, racks=racks)
+        return cluster.start() if start else cluster
+
+    return make
