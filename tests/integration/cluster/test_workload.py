@@ -132,7 +132,7 @@ def test_transactions_across_a_kill_9_stay_all_or_nothing(brook, topic, tmp_path
 
     Once (in about 25 runs) this found a committed transaction visible only in part: its batch was
     acknowledged at the offsets of an aborted pre-crash batch with the same sequence numbers. The
-    pre-crash batch's retry had been refused while the restarted broker asked the transaction
+    likely cause: the pre-crash batch's retry was refused while the restarted broker asked the transaction
     coordinator (KIP-890 verification) until the client gave up, aborted and reused the sequences.
     Brook now appends batches of a transaction already open in the partition without asking the
     coordinator, as Kafka does (OngoingTransactionAppendTests)."""
