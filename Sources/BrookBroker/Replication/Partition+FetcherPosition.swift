@@ -1,0 +1,28 @@
+import BrookStorage
+import NIOCore
+
+/// Where a follower's log stands for its fetcher: the next fetch offset and last fetched epoch.
+struct FollowerLogPosition: Equatable, Sendable {
+    var logEnd: Int64
+    /// The epoch of the log's newest epoch entry (-1: none).
+    var lastEpoch: Int32
+}
+
+extension Partition {
+    /// Our log end and newest leader epoch, read on the partition's loop.
+    func followerLogPosition() -> EventLoopFuture<FollowerLogPosition> {
+        eventLoop.submit { FollowerLogPosition(logEnd: self.log.logEndOffset, lastEpoch: self.log.leaderEpochs.last?.epoch ?? -1) }
+    }
+
+    /// Cuts the log where the leader's diverging epoch says (`ReplicaFetcherState.divergenceTruncationOffset`
+    /// on our epoch entries). Only the fetcher changes a follower's log, so the offset read here
+    /// still holds when the truncation runs.
+    func truncateAsFollower(divergingEpoch epoch: Int32, leaderEndOffset: Int64) -> EventLoopFuture<Int64> {
+        eventLoop.flatSubmit {
+            let offset = ReplicaFetcherState.divergenceTruncationOffset(
+                leaderEpoch: epoch, leaderEndOffset: leaderEndOffset, localEpochs: self.log.leaderEpochs,
+                localLogEnd: self.log.logEndOffset)
+            return self.truncateAsFollower(to: offset)
+        }
+    }
+}
