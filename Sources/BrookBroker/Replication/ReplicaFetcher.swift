@@ -63,6 +63,14 @@ final class ReplicaFetcher: @unchecked Sendable {
         loop.submit { self.state.partitions }
     }
 
+    /// Whether a connection is open, a request or append is under way, or a retry is scheduled.
+    func activity() -> EventLoopFuture<ReplicaFetcherActivity> {
+        loop.submit {
+            ReplicaFetcherActivity(connected: self.connection?.isActive ?? false, busy: self.busy || self.connecting,
+                                   retryScheduled: self.wake != nil)
+        }
+    }
+
     /// Closes the connection and completes once no request or append of ours is left running.
     func stop() -> EventLoopFuture<Void> {
         loop.flatSubmit {
@@ -213,6 +221,13 @@ final class ReplicaFetcher: @unchecked Sendable {
                 return .none
             }
     }
+}
+
+/// What a fetcher is doing (tests and diagnostics).
+struct ReplicaFetcherActivity: Equatable, Sendable {
+    var connected: Bool
+    var busy: Bool
+    var retryScheduled: Bool
 }
 
 /// The leader refused ListOffsets for a partition we follow.

@@ -1,0 +1,202 @@
+@testable import BrookBroker
+import BrookCluster
+import BrookProtocol
+import BrookRecords
+@testable import BrookStorage
+import NIOConcurrencyHelpers
+import NIOCore
+import XCTest
+
+/// Two real brokers in one process: broker 2's fetcher copies what broker 1 leads, over the network.
+final class ReplicaFetcherTests: XCTestCase {
+    private typealias Support = ReplicationFetchSupport
+    private let tp = TopicPartition(topic: "replicated", partition: 0)
+
+    private func endpoint(_ broker: TestBroker) -> BrokerEndpoint {
+        BrokerEndpoint(nodeId: broker.broker.config.nodeId, host: "127.0.0.1", port: Int32(broker.port))
+    }
+
+    private func createTopic(on broker: TestBroker) throws -> Partition {
+        try broker.broker.topics.createTopic(name: tp.topic, partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        return try XCTUnwrap(broker.broker.topics.topic(named: tp.topic)?.partition(0))
+    }
+
+    /// Every whole batch of the partition's log, as stored.
+    private func storedBatches(_ partition: Partition) async throws -> [ByteBuffer] {
+        try await partition.eventLoop.submit { () throws -> [ByteBuffer] in
+            let log = partition.log
+            guard log.logEndOffset > log.logStartOffset,
+                  let slice = try log.slice(from: log.logStartOffset, maxBytes: 1 << 24, upTo: log.logEndOffset,
+                                            minOneBatch: true) else { return [] }
+            defer { slice.file.release() }
+            var reader = LogSliceBatchReader(slice)
+            var batches: [ByteBuffer] = []
+            while let batch = try reader.next() { batches.append(batch) }
+            return batches
+        }.get()
+    }
+
+    /// (base offset, leader epoch) of each stored batch.
+    private func positions(_ partition: Partition) async throws -> [[Int64]] {
+        try await storedBatches(partition).compactMap { RecordBatchHeader(peekingAt: $0) }
+            .map { [$0.baseOffset, Int64($0.partitionLeaderEpoch)] }
+    }
+
+    private func replicaState(_ partition: Partition) async throws -> PartitionReplicaState {
+        try await partition.eventLoop.submit { partition.replica }.get()
+    }
+
+    /// Waits (bounded) for a condition only a later fetch round makes true.
+    private func eventually(_ what: String, timeout: Duration = .seconds(10),
+                            _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        XCTFail("timed out waiting for \(what)")
+    }
+
+    private func appendAcksAll(_ partition: Partition, _ value: String) -> EventLoopFuture<Partition.Appended> {
+        do {
+            return partition.append([try Support.batch(value)], durable: true, logAppendTime: false)
+        } catch {
+            return partition.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    func testFollowerCopiesTheLeadersBatchesAndAcksAllWaitsForItsFsync() async throws {
+        let one = try await TestBroker { $0.nodeId = 1 }
+        let two = try await TestBroker { $0.nodeId = 2 }
+        defer { one.removeData(); two.removeData() }
+        do {
+            let leader = try createTopic(on: one)
+            let follower = try createTopic(on: two)
+            try await Support.lead(leader, epoch: 1, replicas: [1, 2])
+            try await Support.append(leader, ["a", "b"])
+
+            let answered = NIOLockedValueBox(false)
+            let acked = appendAcksAll(leader, "c")
+            acked.whenComplete { _ in answered.withLockedValue { $0 = true } }
+            try await leader.currentFlush().get()
+            XCTAssertFalse(answered.withLockedValue { $0 }, "acks=all answered with no follower fetching")
+
+            try await two.broker.replicaFetchers.follow(tp, leader: endpoint(one), epoch: 1).get()
+            let followerRole = try await replicaState(follower).role
+            XCTAssertEqual(followerRole, .follower(leader: 1))
+            let appended = try await acked.get()
+            XCTAssertEqual(appended.lastOffset, 2)
+            let atAck = try await replicaState(follower)
+            XCTAssertGreaterThanOrEqual(atAck.flushedOffset, 3, "acks=all answered before the follower's fsync")
+
+            let leaderBatches = try await storedBatches(leader)
+            let followerBatches = try await storedBatches(follower)
+            XCTAssertEqual(leaderBatches.count, 3)
+            XCTAssertEqual(followerBatches, leaderBatches, "the follower stores the leader's bytes")
+            let followerPositions = try await positions(follower)
+            XCTAssertEqual(followerPositions, [[0, 1], [1, 1], [2, 1]])
+
+            let leaderHigh = try await leader.offsets().get().highWatermark
+            XCTAssertEqual(leaderHigh, 3)
+            try await eventually("the follower's high watermark") {
+                try await follower.offsets().get().highWatermark == 3
+            }
+        }
+        // The follower's broker shuts down with its fetcher running.
+        try await two.stop()
+        try await one.stop()
+    }
+
+    func testFollowerWithExtraRecordsOfAnOlderEpochTruncatesAtTheDivergenceThenCatchesUp() async throws {
+        let one = try await TestBroker { $0.nodeId = 1 }
+        let two = try await TestBroker { $0.nodeId = 2 }
+        defer { one.removeData(); two.removeData() }
+        do {
+            let p1 = try createTopic(on: one)
+            let p2 = try createTopic(on: two)
+            // Epoch 1: broker 2 leads; broker 1 copies a and b, then stops following.
+            try await Support.lead(p2, epoch: 1, replicas: [1, 2])
+            try await one.broker.replicaFetchers.follow(tp, leader: endpoint(two), epoch: 1).get()
+            _ = try await appendAcksAll(p2, "a").get()
+            _ = try await appendAcksAll(p2, "b").get()
+            try await one.broker.replicaFetchers.stopFollowing(tp).get()
+            // Broker 2 writes x and y that never reach broker 1.
+            try await Support.append(p2, ["x", "y"])
+            let before = try await positions(p2)
+            XCTAssertEqual(before, [[0, 1], [1, 1], [2, 1], [3, 1]])
+
+            // Epoch 2: broker 1 leads and writes c and d; broker 2 follows.
+            try await Support.lead(p1, epoch: 2, replicas: [1, 2])
+            try await Support.append(p1, ["c", "d"])
+            try await two.broker.replicaFetchers.follow(tp, leader: endpoint(one), epoch: 2).get()
+            let appended = try await appendAcksAll(p1, "e").get()
+            XCTAssertEqual(appended.lastOffset, 4)
+
+            let after = try await positions(p2)
+            XCTAssertEqual(after, [[0, 1], [1, 1], [2, 2], [3, 2], [4, 2]], "x and y were cut, c, d and e copied")
+            let leaderBatches = try await storedBatches(p1)
+            let followerBatches = try await storedBatches(p2)
+            XCTAssertEqual(followerBatches, leaderBatches)
+            let epochs = try await p2.eventLoop.submit { p2.log.leaderEpochs }.get()
+            XCTAssertEqual(epochs, [EpochEntry(epoch: 1, startOffset: 0), EpochEntry(epoch: 2, startOffset: 2)])
+        }
+        try await two.stop()
+        try await one.stop()
+    }
+
+    func testFetcherReconnectsAfterTheLeaderRestartsAndResumes() async throws {
+        let one = try await TestBroker { $0.nodeId = 1 }
+        let two = try await TestBroker { $0.nodeId = 2 }
+        defer { one.removeData(); two.removeData() }
+        var restarted: TestBroker?
+        do {
+            let leader = try createTopic(on: one)
+            let follower = try createTopic(on: two)
+            try await Support.lead(leader, epoch: 1, replicas: [1, 2])
+            try await two.broker.replicaFetchers.follow(tp, leader: endpoint(one), epoch: 1).get()
+            _ = try await appendAcksAll(leader, "a").get()
+
+            let port = one.port
+            try await one.stop()
+            let again = try await TestBroker(dataDir: one.dataDir) { $0.nodeId = 1; $0.listenPort = port }
+            restarted = again
+            XCTAssertEqual(again.port, port)
+            let reopened = try XCTUnwrap(again.broker.topics.topic(named: tp.topic)?.partition(0))
+            try await Support.lead(reopened, epoch: 1, replicas: [1, 2])
+            _ = try await appendAcksAll(reopened, "b").get()
+
+            let leaderBatches = try await storedBatches(reopened)
+            let followerBatches = try await storedBatches(follower)
+            XCTAssertEqual(leaderBatches.count, 2)
+            XCTAssertEqual(followerBatches, leaderBatches)
+        }
+        try await two.stop()
+        try await restarted?.stop()
+    }
+
+    func testStoppingTheFetcherLeavesNoConnectionOrTaskBehind() async throws {
+        let one = try await TestBroker { $0.nodeId = 1 }
+        let two = try await TestBroker { $0.nodeId = 2 }
+        defer { one.removeData(); two.removeData() }
+        do {
+            let leader = try createTopic(on: one)
+            _ = try createTopic(on: two)
+            try await Support.lead(leader, epoch: 1, replicas: [1, 2])
+            let manager = two.broker.replicaFetchers
+            try await manager.follow(tp, leader: endpoint(one), epoch: 1).get()
+            _ = try await appendAcksAll(leader, "a").get()
+            let fetcher = try XCTUnwrap(manager.fetcher(for: tp))
+            let running = try await fetcher.activity().get()
+            XCTAssertTrue(running.connected)
+            XCTAssertEqual(manager.fetcherCount, 1)
+
+            try await manager.stopFollowing(tp).get()
+            XCTAssertEqual(manager.fetcherCount, 0)
+            XCTAssertNil(manager.fetcher(for: tp))
+            let stopped = try await fetcher.activity().get()
+            XCTAssertEqual(stopped, ReplicaFetcherActivity(connected: false, busy: false, retryScheduled: false))
+        }
+        try await two.stop()
+        try await one.stop()
+    }
+}
