@@ -34,6 +34,7 @@ final class ReplicaFetcherStateTests: XCTestCase {
         XCTAssertEqual(request.minBytes, 1)
         XCTAssertEqual(request.maxBytes, 10 << 20)
         XCTAssertEqual(request.topics.map(\.topic), ["audit", "orders"])
+        XCTAssertEqual(request.replicaState.replicaId, 2)
         let orders = try XCTUnwrap(request.topics.last)
         XCTAssertEqual(orders.partitions.map(\.partition), [0, 1])
         XCTAssertEqual(orders.partitions[0].fetchOffset, 10)
@@ -176,5 +177,28 @@ final class ReplicaFetcherStateTests: XCTestCase {
         s.answerEnded()
         XCTAssertEqual(s.partitions[orders1]?.phase, .fetching)
         XCTAssertEqual(s.partitions[orders0]?.phase, .appending)
+    }
+
+    func testTheFirstPlaceRotatesSoEveryPartitionGetsAnOversizedBatchInTurn() throws {
+        var s = state()
+        for tp in [orders0, orders1, audit0] { s.follow(tp, leaderEpoch: 1, logEnd: 0, lastEpoch: -1) }
+        var firsts: [TopicPartition] = []
+        for _ in 0..<3 {
+            let request = try XCTUnwrap(s.nextRequest(now: 0))
+            let topic = try XCTUnwrap(request.topics.first)
+            firsts.append(TopicPartition(topic: topic.topic, partition: try XCTUnwrap(topic.partitions.first).partition))
+            XCTAssertEqual(request.topics.flatMap(\.partitions).count, 3)
+            s.answerEnded()
+        }
+        XCTAssertEqual(Set(firsts), [orders0, orders1, audit0])
+    }
+
+    func testAnErrorForAnOlderEpochIsRetriedAtOnceWithTheNewOne() throws {
+        var s = state()
+        s.follow(orders0, leaderEpoch: 1, logEnd: 0, lastEpoch: -1)
+        _ = s.nextRequest(now: 0)
+        s.follow(orders0, leaderEpoch: 2, logEnd: 0, lastEpoch: -1)
+        XCTAssertEqual(s.received(orders0, answer(.fencedLeaderEpoch), now: 0), .none)
+        XCTAssertEqual(s.nextRequest(now: 0)?.topics.first?.partitions.first?.currentLeaderEpoch, 2)
     }
 }

@@ -199,4 +199,72 @@ final class ReplicaFetcherTests: XCTestCase {
         try await two.stop()
         try await one.stop()
     }
+
+    func testFollowerBelowTheLeadersLogStartRestartsThere() async throws {
+        let one = try await TestBroker { $0.nodeId = 1 }
+        let two = try await TestBroker { $0.nodeId = 2 }
+        defer { one.removeData(); two.removeData() }
+        do {
+            let leader = try createTopic(on: one)
+            let follower = try createTopic(on: two)
+            // Broker 2 is an assigned replica outside the ISR, so the high watermark (and
+            // DeleteRecords) moves without it.
+            try await Support.lead(leader, epoch: 1, replicas: [1, 2], isr: [1])
+            try await Support.append(leader, ["a", "b", "c"])
+            let start = try await leader.deleteRecords(before: 2, fileDeleteDelayMs: 0).get()
+            XCTAssertEqual(start, 2)
+
+            try await two.broker.replicaFetchers.follow(tp, leader: endpoint(one), epoch: 1).get()
+            try await eventually("the follower to copy from the leader's log start") {
+                try await follower.offsets().get().logEndOffset == 3
+            }
+            let offsets = try await follower.offsets().get()
+            XCTAssertEqual(offsets.logStartOffset, 2, "OFFSET_OUT_OF_RANGE below the log start restarts the log there")
+            let copied = try await positions(follower)
+            XCTAssertEqual(copied, [[2, 1]])
+            let leaderBatches = try await storedBatches(leader)
+            let followerBatches = try await storedBatches(follower)
+            XCTAssertEqual(followerBatches, leaderBatches)
+        }
+        try await two.stop()
+        try await one.stop()
+    }
+
+    func testPartitionsOfOneLeaderShareOneFetcher() async throws {
+        let one = try await TestBroker { $0.nodeId = 1 }
+        let two = try await TestBroker { $0.nodeId = 2 }
+        defer { one.removeData(); two.removeData() }
+        do {
+            var leaders: [Partition] = []
+            var followers: [Partition] = []
+            for (broker, isLeader) in [(one, true), (two, false)] {
+                try broker.broker.topics.createTopic(name: "orders", partitions: 2, replicationFactor: 1, configs: [:],
+                                                     validateOnly: false)
+                try broker.broker.topics.createTopic(name: "audit", partitions: 1, replicationFactor: 1, configs: [:],
+                                                     validateOnly: false)
+                for (topic, index) in [("orders", Int32(0)), ("orders", 1), ("audit", 0)] {
+                    let partition = try XCTUnwrap(broker.broker.topics.topic(named: topic)?.partition(index))
+                    if isLeader { leaders.append(partition) } else { followers.append(partition) }
+                }
+            }
+            let manager = two.broker.replicaFetchers
+            for leader in leaders {
+                try await Support.lead(leader, epoch: 1, replicas: [1, 2])
+                try await manager.follow(leader.topicPartition, leader: endpoint(one), epoch: 1).get()
+            }
+            XCTAssertEqual(manager.fetcherCount, 1, "one connection per leader broker")
+            for (index, leader) in leaders.enumerated() {
+                for value in 0...index { _ = try await appendAcksAll(leader, "\(leader.topicPartition)-\(value)").get() }
+            }
+            for (leader, follower) in zip(leaders, followers) {
+                let leaderBatches = try await storedBatches(leader)
+                let followerBatches = try await storedBatches(follower)
+                XCTAssertEqual(followerBatches, leaderBatches, "\(leader.topicPartition)")
+            }
+            try await manager.stopFollowing(leaders[0].topicPartition).get()
+            XCTAssertEqual(manager.fetcherCount, 1, "still used by the other partitions")
+        }
+        try await two.stop()
+        try await one.stop()
+    }
 }

@@ -33,6 +33,8 @@ struct ReplicaFetcherState: Sendable {
         var phase: Phase
         /// The leader's high watermark as last reported.
         var leaderHighWatermark: Int64 = -1
+        /// The leader epoch the request in flight named (new leadership may arrive meanwhile).
+        var sentEpoch: Int32 = -1
     }
 
     /// What the shell does next for one partition.
@@ -55,6 +57,9 @@ struct ReplicaFetcherState: Sendable {
     let localReplica: Int32
     let settings: ReplicaFetcherSettings
     private(set) var partitions: [TopicPartition: Followed] = [:]
+    /// Which ready partition goes first in the next request: the leader gives only the first one
+    /// a batch larger than its byte limit (KIP-74), so the first place rotates (as Kafka's fetcher does).
+    private var rotation = 0
 
     init(localReplica: Int32, settings: ReplicaFetcherSettings) {
         self.localReplica = localReplica
@@ -87,22 +92,34 @@ struct ReplicaFetcherState: Sendable {
     /// The next Fetch (v12 layout: topic names, CurrentLeaderEpoch, LastFetchedEpoch) for every
     /// partition ready now; they are in flight until their answer (or `requestFailed`). Nil: none ready.
     mutating func nextRequest(now: Int64) -> FetchRequest? {
-        var byTopic: [String: [FetchRequest.FetchPartition]] = [:]
-        for (tp, followed) in partitions.sorted(by: { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }) {
+        var ready = partitions.filter { _, followed in
             switch followed.phase {
-            case .fetching: break
-            case .delayed(let until) where until <= now: break
-            default: continue
+            case .fetching: return true
+            case .delayed(let until): return until <= now
+            default: return false
             }
-            byTopic[tp.topic, default: []].append(.init(
+        }.keys.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        guard !ready.isEmpty else { return nil }
+        let first = rotation % ready.count
+        ready = Array(ready[first...] + ready[..<first])
+        rotation &+= 1
+        var topics: [FetchRequest.FetchTopic] = []
+        for tp in ready {
+            guard var followed = partitions[tp] else { continue }
+            let partition = FetchRequest.FetchPartition(
                 partition: tp.partition, currentLeaderEpoch: followed.leaderEpoch, fetchOffset: followed.fetchOffset,
-                lastFetchedEpoch: followed.lastFetchedEpoch, partitionMaxBytes: settings.maxBytesPerPartition))
-            partitions[tp]?.phase = .inFlight
+                lastFetchedEpoch: followed.lastFetchedEpoch, partitionMaxBytes: settings.maxBytesPerPartition)
+            if let index = topics.firstIndex(where: { $0.topic == tp.topic }) {
+                topics[index].partitions.append(partition)
+            } else {
+                topics.append(.init(topic: tp.topic, partitions: [partition]))
+            }
+            followed.phase = .inFlight
+            followed.sentEpoch = followed.leaderEpoch
+            partitions[tp] = followed
         }
-        guard !byTopic.isEmpty else { return nil }
         var request = FetchRequest(replicaId: localReplica, maxWaitMs: settings.maxWaitMs, minBytes: settings.minBytes,
-                                   maxBytes: settings.responseMaxBytes,
-                                   topics: byTopic.keys.sorted().map { .init(topic: $0, partitions: byTopic[$0]!) })
+                                   maxBytes: settings.responseMaxBytes, topics: topics)
         request.replicaState = .init(replicaId: localReplica, replicaEpoch: -1)
         return request
     }
@@ -156,8 +173,9 @@ struct ReplicaFetcherState: Sendable {
             return .askLeaderOffsets
         default:
             // NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, the leader's own
-            // storage error, ...: wait for new leadership or the backoff.
-            followed.phase = .delayed(until: now + settings.backoffMs)
+            // storage error, ...: wait for new leadership or the backoff; leadership that arrived
+            // while the request was out is tried at once.
+            followed.phase = followed.sentEpoch != followed.leaderEpoch ? .fetching : .delayed(until: now + settings.backoffMs)
             return .none
         }
     }
