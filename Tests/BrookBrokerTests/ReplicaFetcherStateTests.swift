@@ -51,7 +51,7 @@ final class ReplicaFetcherStateTests: XCTestCase {
         _ = s.nextRequest(now: 0)
         let records = ByteBuffer(bytes: [1, 2, 3])
         XCTAssertEqual(s.received(orders0, answer(records: records, highWatermark: 4), now: 0),
-                       .append(records: records, leaderHighWatermark: 4))
+                       .append(records: records, leaderHighWatermark: 4, leaderLogStart: 0))
         XCTAssertNil(s.nextRequest(now: 0), "no fetch while the append (and its fsync) is under way")
         s.logUpdated(orders0, logEnd: 7, lastEpoch: 1)
         let next = try XCTUnwrap(s.nextRequest(now: 0)?.topics.first?.partitions.first)
@@ -64,11 +64,17 @@ final class ReplicaFetcherStateTests: XCTestCase {
         s.follow(orders0, leaderEpoch: 1, logEnd: 3, lastEpoch: 1)
         _ = s.nextRequest(now: 0)
         XCTAssertEqual(s.received(orders0, answer(records: ByteBuffer(), highWatermark: 2), now: 0),
-                       .append(records: ByteBuffer(), leaderHighWatermark: 2), "a new high watermark is applied")
+                       .append(records: ByteBuffer(), leaderHighWatermark: 2, leaderLogStart: 0),
+                       "a new high watermark is applied")
         s.logUpdated(orders0, logEnd: 3, lastEpoch: 1)
         _ = s.nextRequest(now: 0)
         XCTAssertEqual(s.received(orders0, answer(records: ByteBuffer(), highWatermark: 2), now: 0), .none)
         XCTAssertEqual(s.partitions[orders0]?.phase, .fetching)
+        _ = s.nextRequest(now: 0)
+        var moved = answer(records: ByteBuffer(), highWatermark: 2)
+        moved.logStartOffset = 1
+        XCTAssertEqual(s.received(orders0, moved, now: 0),
+                       .append(records: ByteBuffer(), leaderHighWatermark: 2, leaderLogStart: 1), "a new log start is applied")
     }
 
     func testDivergingEpochTruncatesThenFetches() {

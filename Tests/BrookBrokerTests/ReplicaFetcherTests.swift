@@ -200,7 +200,7 @@ final class ReplicaFetcherTests: XCTestCase {
         try await one.stop()
     }
 
-    func testFollowerBelowTheLeadersLogStartRestartsThere() async throws {
+    func testFollowerBelowTheLeadersLogStartRestartsThereAndFollowsItsLogStart() async throws {
         let one = try await TestBroker { $0.nodeId = 1 }
         let two = try await TestBroker { $0.nodeId = 2 }
         defer { one.removeData(); two.removeData() }
@@ -225,6 +225,13 @@ final class ReplicaFetcherTests: XCTestCase {
             let leaderBatches = try await storedBatches(leader)
             let followerBatches = try await storedBatches(follower)
             XCTAssertEqual(followerBatches, leaderBatches)
+
+            // DeleteRecords on the leader reaches the follower with the next answers.
+            _ = try await leader.deleteRecords(before: 3, fileDeleteDelayMs: 0).get()
+            try await Support.append(leader, ["d"])
+            try await eventually("the follower's log start to follow the leader's") {
+                try await follower.offsets().get().logStartOffset == 3
+            }
         }
         try await two.stop()
         try await one.stop()

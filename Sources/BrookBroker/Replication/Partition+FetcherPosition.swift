@@ -25,4 +25,14 @@ extension Partition {
             return self.truncateAsFollower(to: offset)
         }
     }
+
+    /// Moves our log start up to the leader's, never past our high watermark (Kafka's follower
+    /// `maybeIncrementLogStartOffset`): records deleted on the leader go on the followers too.
+    func followLeaderLogStart(_ leaderLogStart: Int64, fileDeleteDelayMs: Int64) -> EventLoopFuture<Void> {
+        eventLoop.flatSubmit {
+            let target = min(leaderLogStart, self.log.highWatermark)
+            guard target > self.log.logStartOffset else { return self.eventLoop.makeSucceededVoidFuture() }
+            return self.deleteRecords(before: target, fileDeleteDelayMs: fileDeleteDelayMs).map { _ in }
+        }
+    }
 }

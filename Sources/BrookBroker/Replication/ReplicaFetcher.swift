@@ -14,6 +14,8 @@ final class ReplicaFetcher: @unchecked Sendable {
     let leader: BrokerEndpoint
     let loop: EventLoop
     private let clock: @Sendable () -> Int64
+    /// The topic's `file.delete.delay.ms`, for segments the leader's log start leaves behind.
+    private let fileDeleteDelayMs: @Sendable (TopicPartition) -> Int64
     private let logger: Logger
     private var state: ReplicaFetcherState
     private var partitions: [TopicPartition: Partition] = [:]
@@ -26,10 +28,12 @@ final class ReplicaFetcher: @unchecked Sendable {
     private var stoppedPromise: EventLoopPromise<Void>?
 
     init(localReplica: Int32, leader: BrokerEndpoint, settings: ReplicaFetcherSettings, loop: EventLoop,
-         clock: @escaping @Sendable () -> Int64, logger: Logger) {
+         clock: @escaping @Sendable () -> Int64, fileDeleteDelayMs: @escaping @Sendable (TopicPartition) -> Int64,
+         logger: Logger) {
         self.leader = leader
         self.loop = loop
         self.clock = clock
+        self.fileDeleteDelayMs = fileDeleteDelayMs
         var logger = logger
         logger[metadataKey: "brook.leader"] = "\(leader.nodeId)"
         self.logger = logger
@@ -172,8 +176,10 @@ final class ReplicaFetcher: @unchecked Sendable {
         switch action {
         case .none:
             return loop.makeSucceededVoidFuture()
-        case .append(let records, let leaderHighWatermark):
+        case .append(let records, let leaderHighWatermark, let leaderLogStart):
+            let delay = fileDeleteDelayMs(tp)
             change = partition.appendAsFollower(records: records, leaderHighWatermark: leaderHighWatermark)
+                .flatMap { end in partition.followLeaderLogStart(leaderLogStart, fileDeleteDelayMs: delay).map { end } }
         case .truncateDiverging(let epoch, let endOffset):
             change = partition.truncateAsFollower(divergingEpoch: epoch, leaderEndOffset: endOffset)
         case .truncate(let offset):

@@ -67,8 +67,14 @@ public final class ReplicaFetcherManager: Sendable {
             if let old = fetchers.leaderOf[tp], old != leader { previous = fetchers.byLeader[old] }
             fetchers.leaderOf[tp] = leader
             if let existing = fetchers.byLeader[leader] { return (existing, previous) }
+            let topics = self.topics
             let made = ReplicaFetcher(localReplica: localReplica, leader: leader, settings: settings, loop: group.next(),
-                                      clock: clock, logger: logger)
+                                      clock: clock, fileDeleteDelayMs: { tp in
+                                          // As DeleteRecords on the leader resolves it.
+                                          topics.topic(named: tp.topic).flatMap {
+                                              topics.resolver.int64("file.delete.delay.ms", $0.configs)
+                                          } ?? 60_000
+                                      }, logger: logger)
             fetchers.byLeader[leader] = made
             return (made, previous)
         }

@@ -31,8 +31,9 @@ struct ReplicaFetcherState: Sendable {
         /// The epoch of our log's last batch (-1: empty); Fetch v12's LastFetchedEpoch.
         var lastFetchedEpoch: Int32
         var phase: Phase
-        /// The leader's high watermark as last reported.
+        /// The leader's high watermark and log start as last reported.
         var leaderHighWatermark: Int64 = -1
+        var leaderLogStart: Int64 = -1
         /// The leader epoch the request in flight named (new leadership may arrive meanwhile).
         var sentEpoch: Int32 = -1
     }
@@ -41,8 +42,9 @@ struct ReplicaFetcherState: Sendable {
     enum Action: Equatable, Sendable {
         /// Nothing: the partition is fetched again (or waits out its delay).
         case none
-        /// `Partition.appendAsFollower`, then `logUpdated` with the log's new end.
-        case append(records: ByteBuffer, leaderHighWatermark: Int64)
+        /// `Partition.appendAsFollower`, then the log start moved up to the leader's (as Kafka's
+        /// follower does, so DeleteRecords and the leader's retention reach it), then `logUpdated`.
+        case append(records: ByteBuffer, leaderHighWatermark: Int64, leaderLogStart: Int64)
         /// Truncate by Kafka's diverging-epoch rule (`divergenceTruncationOffset`), then `logUpdated`.
         case truncateDiverging(epoch: Int32, endOffset: Int64)
         /// OFFSET_OUT_OF_RANGE: ask the leader for its log start and end, then `leaderOffsetsReceived`.
@@ -161,13 +163,15 @@ struct ReplicaFetcherState: Sendable {
                 return .truncateDiverging(epoch: data.divergingEpoch.epoch, endOffset: data.divergingEpoch.endOffset)
             }
             let records = data.records ?? ByteBuffer()
-            if records.readableBytes == 0, data.highWatermark == followed.leaderHighWatermark {
+            if records.readableBytes == 0, data.highWatermark == followed.leaderHighWatermark,
+               data.logStartOffset == followed.leaderLogStart {
                 followed.phase = .fetching
                 return .none
             }
             followed.leaderHighWatermark = data.highWatermark
+            followed.leaderLogStart = data.logStartOffset
             followed.phase = .appending
-            return .append(records: records, leaderHighWatermark: data.highWatermark)
+            return .append(records: records, leaderHighWatermark: data.highWatermark, leaderLogStart: data.logStartOffset)
         case .offsetOutOfRange?:
             followed.phase = .truncating
             return .askLeaderOffsets
