@@ -57,6 +57,46 @@ final class ReplicaFetcherTests: XCTestCase {
         XCTFail("timed out waiting for \(what)")
     }
 
+    /// Runs `body` with broker 1 and broker 2 started, and always stops them (the follower's first,
+    /// with its fetcher still running) and removes their data, also when `body` fails.
+    private func withBrokers(_ body: (TestBroker, TestBroker) async throws -> Void) async throws {
+        let one = try await TestBroker { $0.nodeId = 1 }
+        defer { one.removeData() }
+        let two: TestBroker
+        do {
+            two = try await TestBroker { $0.nodeId = 2 }
+        } catch {
+            try? await one.stop()
+            throw error
+        }
+        defer { two.removeData() }
+        var failure: Error?
+        do {
+            try await body(one, two)
+        } catch {
+            failure = error
+        }
+        try await two.stop()
+        try await one.stop()
+        if let failure { throw failure }
+    }
+
+    /// Awaits `future`, failing after `seconds`: broken replication must not hang the test.
+    private func bounded<T: Sendable>(_ future: EventLoopFuture<T>, _ what: String, seconds: Int64 = 15) async throws -> T {
+        let loop = future.eventLoop
+        let promise = loop.makePromise(of: T.self)
+        let settled = NIOLockedValueBox(false)
+        @Sendable func settle() -> Bool { settled.withLockedValue { was in defer { was = true }; return !was } }
+        let timer = loop.scheduleTask(in: .seconds(seconds)) {
+            if settle() { promise.fail(BoundedWaitTimedOut(what: what)) }
+        }
+        future.whenComplete { result in
+            timer.cancel()
+            if settle() { promise.completeWith(result) }
+        }
+        return try await promise.futureResult.get()
+    }
+
     private func appendAcksAll(_ partition: Partition, _ value: String) -> EventLoopFuture<Partition.Appended> {
         do {
             return partition.append([try Support.batch(value)], durable: true, logAppendTime: false)
@@ -66,10 +106,7 @@ final class ReplicaFetcherTests: XCTestCase {
     }
 
     func testFollowerCopiesTheLeadersBatchesAndAcksAllWaitsForItsFsync() async throws {
-        let one = try await TestBroker { $0.nodeId = 1 }
-        let two = try await TestBroker { $0.nodeId = 2 }
-        defer { one.removeData(); two.removeData() }
-        do {
+        try await withBrokers { one, two in
             let leader = try createTopic(on: one)
             let follower = try createTopic(on: two)
             try await Support.lead(leader, epoch: 1, replicas: [1, 2])
@@ -84,7 +121,7 @@ final class ReplicaFetcherTests: XCTestCase {
             try await two.broker.replicaFetchers.follow(tp, leader: endpoint(one), epoch: 1).get()
             let followerRole = try await replicaState(follower).role
             XCTAssertEqual(followerRole, .follower(leader: 1))
-            let appended = try await acked.get()
+            let appended = try await bounded(acked, "acks=all")
             XCTAssertEqual(appended.lastOffset, 2)
             let atAck = try await replicaState(follower)
             XCTAssertGreaterThanOrEqual(atAck.flushedOffset, 3, "acks=all answered before the follower's fsync")
@@ -102,23 +139,17 @@ final class ReplicaFetcherTests: XCTestCase {
                 try await follower.offsets().get().highWatermark == 3
             }
         }
-        // The follower's broker shuts down with its fetcher running.
-        try await two.stop()
-        try await one.stop()
     }
 
     func testFollowerWithExtraRecordsOfAnOlderEpochTruncatesAtTheDivergenceThenCatchesUp() async throws {
-        let one = try await TestBroker { $0.nodeId = 1 }
-        let two = try await TestBroker { $0.nodeId = 2 }
-        defer { one.removeData(); two.removeData() }
-        do {
+        try await withBrokers { one, two in
             let p1 = try createTopic(on: one)
             let p2 = try createTopic(on: two)
             // Epoch 1: broker 2 leads; broker 1 copies a and b, then stops following.
             try await Support.lead(p2, epoch: 1, replicas: [1, 2])
             try await one.broker.replicaFetchers.follow(tp, leader: endpoint(two), epoch: 1).get()
-            _ = try await appendAcksAll(p2, "a").get()
-            _ = try await appendAcksAll(p2, "b").get()
+            _ = try await bounded(appendAcksAll(p2, "a"), "acks=all")
+            _ = try await bounded(appendAcksAll(p2, "b"), "acks=all")
             try await one.broker.replicaFetchers.stopFollowing(tp).get()
             // Broker 2 writes x and y that never reach broker 1.
             try await Support.append(p2, ["x", "y"])
@@ -129,7 +160,7 @@ final class ReplicaFetcherTests: XCTestCase {
             try await Support.lead(p1, epoch: 2, replicas: [1, 2])
             try await Support.append(p1, ["c", "d"])
             try await two.broker.replicaFetchers.follow(tp, leader: endpoint(one), epoch: 2).get()
-            let appended = try await appendAcksAll(p1, "e").get()
+            let appended = try await bounded(appendAcksAll(p1, "e"), "acks=all")
             XCTAssertEqual(appended.lastOffset, 4)
 
             let after = try await positions(p2)
@@ -140,51 +171,54 @@ final class ReplicaFetcherTests: XCTestCase {
             let epochs = try await p2.eventLoop.submit { p2.log.leaderEpochs }.get()
             XCTAssertEqual(epochs, [EpochEntry(epoch: 1, startOffset: 0), EpochEntry(epoch: 2, startOffset: 2)])
         }
-        try await two.stop()
-        try await one.stop()
     }
 
     func testFetcherReconnectsAfterTheLeaderRestartsAndResumes() async throws {
         let one = try await TestBroker { $0.nodeId = 1 }
+        defer { one.removeData() }
         let two = try await TestBroker { $0.nodeId = 2 }
-        defer { one.removeData(); two.removeData() }
+        defer { two.removeData() }
         var restarted: TestBroker?
+        var oneStopped = false
+        var failure: Error?
         do {
             let leader = try createTopic(on: one)
             let follower = try createTopic(on: two)
             try await Support.lead(leader, epoch: 1, replicas: [1, 2])
             try await two.broker.replicaFetchers.follow(tp, leader: endpoint(one), epoch: 1).get()
-            _ = try await appendAcksAll(leader, "a").get()
+            _ = try await bounded(appendAcksAll(leader, "a"), "acks=all")
 
             let port = one.port
+            oneStopped = true
             try await one.stop()
             let again = try await TestBroker(dataDir: one.dataDir) { $0.nodeId = 1; $0.listenPort = port }
             restarted = again
             XCTAssertEqual(again.port, port)
             let reopened = try XCTUnwrap(again.broker.topics.topic(named: tp.topic)?.partition(0))
             try await Support.lead(reopened, epoch: 1, replicas: [1, 2])
-            _ = try await appendAcksAll(reopened, "b").get()
+            _ = try await bounded(appendAcksAll(reopened, "b"), "acks=all")
 
             let leaderBatches = try await storedBatches(reopened)
             let followerBatches = try await storedBatches(follower)
             XCTAssertEqual(leaderBatches.count, 2)
             XCTAssertEqual(followerBatches, leaderBatches)
+        } catch {
+            failure = error
         }
         try await two.stop()
+        if !oneStopped { try await one.stop() }
         try await restarted?.stop()
+        if let failure { throw failure }
     }
 
     func testStoppingTheFetcherLeavesNoConnectionOrTaskBehind() async throws {
-        let one = try await TestBroker { $0.nodeId = 1 }
-        let two = try await TestBroker { $0.nodeId = 2 }
-        defer { one.removeData(); two.removeData() }
-        do {
+        try await withBrokers { one, two in
             let leader = try createTopic(on: one)
             _ = try createTopic(on: two)
             try await Support.lead(leader, epoch: 1, replicas: [1, 2])
             let manager = two.broker.replicaFetchers
             try await manager.follow(tp, leader: endpoint(one), epoch: 1).get()
-            _ = try await appendAcksAll(leader, "a").get()
+            _ = try await bounded(appendAcksAll(leader, "a"), "acks=all")
             let fetcher = try XCTUnwrap(manager.fetcher(for: tp))
             let running = try await fetcher.activity().get()
             XCTAssertTrue(running.connected)
@@ -196,15 +230,10 @@ final class ReplicaFetcherTests: XCTestCase {
             let stopped = try await fetcher.activity().get()
             XCTAssertEqual(stopped, ReplicaFetcherActivity(connected: false, busy: false, retryScheduled: false))
         }
-        try await two.stop()
-        try await one.stop()
     }
 
     func testFollowerBelowTheLeadersLogStartRestartsThereAndFollowsItsLogStart() async throws {
-        let one = try await TestBroker { $0.nodeId = 1 }
-        let two = try await TestBroker { $0.nodeId = 2 }
-        defer { one.removeData(); two.removeData() }
-        do {
+        try await withBrokers { one, two in
             let leader = try createTopic(on: one)
             let follower = try createTopic(on: two)
             // Broker 2 is an assigned replica outside the ISR, so the high watermark (and
@@ -233,15 +262,10 @@ final class ReplicaFetcherTests: XCTestCase {
                 try await follower.offsets().get().logStartOffset == 3
             }
         }
-        try await two.stop()
-        try await one.stop()
     }
 
     func testPartitionsOfOneLeaderShareOneFetcher() async throws {
-        let one = try await TestBroker { $0.nodeId = 1 }
-        let two = try await TestBroker { $0.nodeId = 2 }
-        defer { one.removeData(); two.removeData() }
-        do {
+        try await withBrokers { one, two in
             var leaders: [Partition] = []
             var followers: [Partition] = []
             for (broker, isLeader) in [(one, true), (two, false)] {
@@ -261,7 +285,9 @@ final class ReplicaFetcherTests: XCTestCase {
             }
             XCTAssertEqual(manager.fetcherCount, 1, "one connection per leader broker")
             for (index, leader) in leaders.enumerated() {
-                for value in 0...index { _ = try await appendAcksAll(leader, "\(leader.topicPartition)-\(value)").get() }
+                for value in 0...index {
+                    _ = try await bounded(appendAcksAll(leader, "\(leader.topicPartition)-\(value)"), "acks=all")
+                }
             }
             for (leader, follower) in zip(leaders, followers) {
                 let leaderBatches = try await storedBatches(leader)
@@ -271,7 +297,10 @@ final class ReplicaFetcherTests: XCTestCase {
             try await manager.stopFollowing(leaders[0].topicPartition).get()
             XCTAssertEqual(manager.fetcherCount, 1, "still used by the other partitions")
         }
-        try await two.stop()
-        try await one.stop()
     }
+}
+
+/// A bounded wait in these tests ran out.
+private struct BoundedWaitTimedOut: Error {
+    var what: String
 }
