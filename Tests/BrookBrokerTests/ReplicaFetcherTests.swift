@@ -298,6 +298,31 @@ final class ReplicaFetcherTests: XCTestCase {
             XCTAssertEqual(manager.fetcherCount, 1, "still used by the other partitions")
         }
     }
+
+    func testAFollowerWhoseFsyncFailsStopsCopyingThatPartition() async throws {
+        try await withBrokers { one, two in
+            defer { StorageFaults.clear(pathContains: two.dataDir) }
+            let leader = try createTopic(on: one)
+            let follower = try createTopic(on: two)
+            try await Support.lead(leader, epoch: 1, replicas: [1, 2])
+            let manager = two.broker.replicaFetchers
+            try await manager.follow(tp, leader: endpoint(one), epoch: 1).get()
+            _ = try await bounded(appendAcksAll(leader, "a"), "acks=all")
+            let fetcher = try XCTUnwrap(manager.fetcher(for: tp))
+
+            StorageFaults.inject(.fsync, errno: EIO, pathContains: two.dataDir + "/\(tp.topic)-0/")
+            let answered = NIOLockedValueBox(false)
+            appendAcksAll(leader, "b").whenComplete { _ in answered.withLockedValue { $0 = true } }
+            try await eventually("the follower's partition to fail") {
+                try await fetcher.snapshot().get()[tp]?.phase == .failed
+            }
+            let followerOffsets = try await follower.offsets().get()
+            XCTAssertEqual(followerOffsets.highWatermark, 1, "nothing past the failed fsync counts as copied")
+            let leaderOffsets = try await leader.offsets().get()
+            XCTAssertEqual(leaderOffsets.highWatermark, 1)
+            XCTAssertFalse(answered.withLockedValue { $0 }, "acks=all answered without the follower's fsync")
+        }
+    }
 }
 
 /// A bounded wait in these tests ran out.

@@ -137,7 +137,8 @@ final class ReplicaFetcher: @unchecked Sendable {
         LeaderConnection.connect(host: leader.host, port: Int(leader.port), on: loop,
                                  clientId: "brook-replica-fetcher-\(state.localReplica)",
                                  timeout: .milliseconds(settings.requestTimeoutMs),
-                                 maxResponseSize: Int(settings.responseMaxBytes) + (1 << 20))
+                                 // A partition's first batch may exceed every byte limit (KIP-74); the leader is trusted.
+                                 maxResponseSize: 1 << 30)
             .whenComplete { result in
                 self.connecting = false
                 switch result {
