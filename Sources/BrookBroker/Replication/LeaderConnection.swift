@@ -117,13 +117,13 @@ final class LeaderResponseHandler: ChannelDuplexHandler {
         inbox.writeBuffer(&bytes)
         do {
             while var frame = try KafkaFrame.read(from: &inbox, maxSize: maxFrameSize) {
-                guard !waiting.isEmpty else { throw LeaderConnectionError.closed }
-                let request = waiting.removeFirst()
+                guard let request = waiting.first else { throw LeaderConnectionError.closed }
                 let header = try ResponseHeader(from: &frame, headerVersion: request.responseHeaderVersion)
                 guard header.correlationId == request.correlationId else {
                     throw LeaderConnectionError.unexpectedCorrelation(expected: request.correlationId,
                                                                       got: header.correlationId)
                 }
+                waiting.removeFirst()
                 request.promise.succeed(frame)
             }
         } catch {
