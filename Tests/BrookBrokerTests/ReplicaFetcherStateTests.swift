@@ -153,12 +153,16 @@ final class ReplicaFetcherStateTests: XCTestCase {
         _ = s.nextRequest(now: 0)
         _ = s.received(orders0, answer(records: ByteBuffer(bytes: [1])), now: 0)
         _ = s.received(orders1, answer(records: ByteBuffer(bytes: [1])), now: 0)
-        s.applyFailed(orders0, storageError: true, now: 0)
-        s.applyFailed(orders1, storageError: false, now: 0)
+        s.applyFailed(orders0, directoryOffline: true, now: 0)
+        s.applyFailed(orders1, directoryOffline: false, now: 0, logEnd: 6, lastEpoch: 3)
         XCTAssertEqual(s.partitions[orders0]?.phase, .failed)
         s.follow(orders0, leaderEpoch: 2, logEnd: 0, lastEpoch: -1)
         XCTAssertEqual(s.partitions[orders0]?.phase, .failed, "an offline directory stays offline")
-        XCTAssertEqual(s.nextRequest(now: 1000)?.topics.first?.partitions.map(\.partition), [1])
+        XCTAssertNil(s.nextRequest(now: 999))
+        let retried = s.nextRequest(now: 1000)?.topics.first?.partitions
+        XCTAssertEqual(retried?.map(\.partition), [1])
+        XCTAssertEqual(retried?.first?.fetchOffset, 6, "retried from where the log now ends")
+        XCTAssertEqual(retried?.first?.lastFetchedEpoch, 3)
     }
 
     func testAFailedRequestDelaysItsPartitionsAndStaleAnswersAreIgnored() {

@@ -6,12 +6,17 @@ struct FollowerLogPosition: Equatable, Sendable {
     var logEnd: Int64
     /// The epoch of the log's newest epoch entry (-1: none).
     var lastEpoch: Int32
+    /// The log directory has failed: nothing more can be copied into it.
+    var directoryOffline = false
 }
 
 extension Partition {
     /// Our log end and newest leader epoch, read on the partition's loop.
     func followerLogPosition() -> EventLoopFuture<FollowerLogPosition> {
-        eventLoop.submit { FollowerLogPosition(logEnd: self.log.logEndOffset, lastEpoch: self.log.leaderEpochs.last?.epoch ?? -1) }
+        eventLoop.submit {
+            FollowerLogPosition(logEnd: self.log.logEndOffset, lastEpoch: self.log.leaderEpochs.last?.epoch ?? -1,
+                                directoryOffline: self.log.health.offlineError != nil)
+        }
     }
 
     /// Cuts the log where the leader's diverging epoch says (`ReplicaFetcherState.divergenceTruncationOffset`

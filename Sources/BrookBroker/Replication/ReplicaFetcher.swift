@@ -192,11 +192,15 @@ final class ReplicaFetcher: @unchecked Sendable {
         }
         return change.flatMap { _ in partition.followerLogPosition() }.hop(to: loop)
             .map { position in self.state.logUpdated(tp, logEnd: position.logEnd, lastEpoch: position.lastEpoch) }
-            .flatMapErrorThrowing { error in
-                let storage = ErrorMapping.code(for: error) == .kafkaStorageError
+            .flatMapError { error in
                 self.logger.warning("could not apply the leader's answer",
                                     metadata: ["brook.partition": "\(tp)", "error": "\(error)"])
-                self.state.applyFailed(tp, storageError: storage, now: self.clock())
+                return partition.followerLogPosition().hop(to: self.loop).map { position in
+                    self.state.applyFailed(tp, directoryOffline: position.directoryOffline, now: self.clock(),
+                                           logEnd: position.logEnd, lastEpoch: position.lastEpoch)
+                }.recover { _ in
+                    self.state.applyFailed(tp, directoryOffline: false, now: self.clock())
+                }
             }
     }
 
@@ -205,7 +209,7 @@ final class ReplicaFetcher: @unchecked Sendable {
     /// everything below it is on the leader's log too.
     private func askLeaderOffsets(_ tp: TopicPartition) -> EventLoopFuture<ReplicaFetcherState.Action> {
         guard let connection, let epoch = state.partitions[tp]?.leaderEpoch else {
-            state.applyFailed(tp, storageError: false, now: clock())
+            state.applyFailed(tp, directoryOffline: false, now: clock())
             return loop.makeSucceededFuture(.none)
         }
         func ask(_ timestamp: Int64) -> EventLoopFuture<Int64> {
@@ -224,7 +228,7 @@ final class ReplicaFetcher: @unchecked Sendable {
         return ask(-2).and(ask(-1)).hop(to: loop)
             .map { start, end in self.state.leaderOffsetsReceived(tp, leaderLogStart: start, leaderLogEnd: end) }
             .flatMapErrorThrowing { _ in
-                self.state.applyFailed(tp, storageError: false, now: self.clock())
+                self.state.applyFailed(tp, directoryOffline: false, now: self.clock())
                 return .none
             }
     }

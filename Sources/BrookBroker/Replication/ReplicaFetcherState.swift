@@ -203,11 +203,18 @@ struct ReplicaFetcherState: Sendable {
         partitions[tp]?.phase = .fetching
     }
 
-    /// Applying an answer failed: a storage error takes the partition out (its directory is
-    /// offline); anything else (we lead it now, the leader's answer was unusable) retries after the backoff.
-    mutating func applyFailed(_ tp: TopicPartition, storageError: Bool, now: Int64) {
-        guard partitions[tp] != nil else { return }
-        partitions[tp]?.phase = storageError ? .failed : .delayed(until: now + settings.backoffMs)
+    /// Applying an answer failed: a failed log directory takes the partition out; anything else (we
+    /// lead it now, the answer did not fit our log) retries after the backoff from where our log
+    /// now ends (`logEnd`, `lastEpoch`, when known: another fetcher may have moved it meanwhile).
+    mutating func applyFailed(_ tp: TopicPartition, directoryOffline: Bool, now: Int64,
+                              logEnd: Int64? = nil, lastEpoch: Int32? = nil) {
+        guard var followed = partitions[tp] else { return }
+        followed.phase = directoryOffline ? .failed : .delayed(until: now + settings.backoffMs)
+        if let logEnd, let lastEpoch {
+            followed.fetchOffset = logEnd
+            followed.lastFetchedEpoch = lastEpoch
+        }
+        partitions[tp] = followed
     }
 
     // MARK: Rules
