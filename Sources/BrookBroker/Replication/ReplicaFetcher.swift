@@ -19,6 +19,8 @@ final class ReplicaFetcher: @unchecked Sendable {
     private let logger: Logger
     private var state: ReplicaFetcherState
     private var partitions: [TopicPartition: Partition] = [:]
+    /// The application of an answer under way per partition (these futures never fail).
+    private var applying: [TopicPartition: EventLoopFuture<Void>] = [:]
     private var connection: LeaderConnection?
     private var connecting = false
     /// A request, or the application of its answer, is under way.
@@ -53,12 +55,15 @@ final class ReplicaFetcher: @unchecked Sendable {
         }
     }
 
-    /// Stops copying `tp`; an answer already on its way is ignored. Completes with whether any partition is left.
+    /// Stops copying `tp`; an answer already on its way is ignored. Completes, with whether any
+    /// partition is left, once no append or truncation of ours runs on it: a partition changes one
+    /// follower operation at a time, also when it moves to another leader's fetcher.
     func unfollow(_ tp: TopicPartition) -> EventLoopFuture<Bool> {
-        loop.submit {
+        loop.flatSubmit {
             self.partitions[tp] = nil
             self.state.unfollow(tp)
-            return !self.state.isEmpty
+            let left = !self.state.isEmpty
+            return (self.applying[tp] ?? self.loop.makeSucceededVoidFuture()).map { left }
         }
     }
 
@@ -163,7 +168,12 @@ final class ReplicaFetcher: @unchecked Sendable {
             for data in topic.partitions {
                 let tp = TopicPartition(topic: topic.topic, partition: data.partitionIndex)
                 let action = state.received(tp, data, now: clock())
-                applied.append(perform(action, tp))
+                let application = perform(action, tp)
+                applying[tp] = application
+                application.whenComplete { _ in
+                    if self.applying[tp] === application { self.applying[tp] = nil }
+                }
+                applied.append(application)
             }
         }
         // Partitions the answer left out are fetched again.
