@@ -42,6 +42,8 @@ public final class Broker: Sendable {
     let cleaner: LogCleanerTask
     /// Writes recovery points and log start offsets every `log.flush.offset.checkpoint.interval.ms`.
     let logCheckpoints: LogCheckpointTask
+    /// Copies the partitions this broker follows from their leaders (issue 12).
+    public let replicaFetchers: ReplicaFetcherManager
     /// The repeated tasks `run()` started, cancelled when shutdown begins.
     let timers = NIOLockedValueBox(BrokerTimers())
 
@@ -105,6 +107,8 @@ public final class Broker: Sendable {
         self.retention = RetentionTask(topics: topics, clock: clock, logger: logger)
         self.cleaner = LogCleanerTask(topics: topics, config: config, threadPool: threadPool, clock: clock, logger: logger)
         self.logCheckpoints = LogCheckpointTask(topics: topics, threadPool: threadPool, logger: logger)
+        self.replicaFetchers = ReplicaFetcherManager(localReplica: identity.nodeId, topics: topics, group: group,
+                                                     clock: clock, logger: logger)
     }
 
     /// The live brokers, the controller and each partition's leader and replicas, as Metadata,
@@ -227,7 +231,8 @@ public final class Broker: Sendable {
         let loop = group.next()
         let backgroundDone = internalTopics.stop(on: loop)
         let cleanerDone = cleanerSchedule?.runningPassEnded(on: loop) ?? loop.makeSucceededVoidFuture()
-        return transactions.close(on: loop).flatMap { self.groups.close(on: loop) }
+        return replicaFetchers.shutdown().hop(to: loop)
+            .flatMap { self.transactions.close(on: loop) }.flatMap { self.groups.close(on: loop) }
             .flatMap { backgroundDone }
             .flatMap { cleanerDone }
             .flatMap { self.topics.shutdown() }
