@@ -219,4 +219,46 @@ final class TransactionsEndToEndTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: indexPath), "rebuilt on recovery")
         try await broker.stop()
     }
+
+    /// Kafka asks the coordinator (KIP-890) only for a producer's first batch of a transaction in a
+    /// partition. A batch retried after a restart, while the coordinator is still loading, is answered
+    /// from the partition (as a duplicate, with its original offsets), not refused until the coordinator
+    /// is back: a client that gives up on it meanwhile and aborts may reuse its sequence numbers, and
+    /// its next transaction's batch would then be taken for the aborted one.
+    func testBatchesOfAnOpenTransactionNeedNoLoadedCoordinator() async throws {
+        let dataDir = TestBroker.makeTempDir()
+        var broker = try await start(dataDir: dataDir)
+        defer { broker.removeData() }
+        try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        var client = try RawKafkaClient(port: broker.port)
+        let ids = try initProducer(client, "app")
+        let (pid, epoch) = (ids.producerId, ids.producerEpoch)
+        XCTAssertEqual(try addPartition(client, "app", pid, epoch), 0)
+        let first = try txnBatch(pid, epoch, 0, ["a", "b"])
+        XCTAssertEqual(try produce(client, first, transactionalId: "app").baseOffset, 0)
+        try await broker.stop()
+
+        // Restarted with the transaction coordinator held back (as while it loads its topic).
+        broker = try await TestBroker(dataDir: dataDir, holdCoordinators: true, configure: configure)
+        client = try RawKafkaClient(port: broker.port)
+
+        let retried = try produce(client, first, transactionalId: "app")
+        XCTAssertEqual(retried.errorCode, 0, "a retry of a stored batch is answered from the partition")
+        XCTAssertEqual(retried.baseOffset, 0, "with its original offsets")
+
+        let next = try produce(client, try txnBatch(pid, epoch, 2, ["c"]), transactionalId: "app")
+        XCTAssertEqual(next.errorCode, 0, "the open transaction's next batch needs no coordinator either")
+        XCTAssertEqual(next.baseOffset, 2)
+
+        // A batch at a newer epoch has no open transaction here: only the coordinator can vouch for it.
+        let newer = try produce(client, try txnBatch(pid, epoch + 1, 0, ["d"]), transactionalId: "app")
+        XCTAssertEqual(newer.errorCode, ErrorCode.notEnoughReplicas.rawValue)
+
+        // Without a transactional id a transactional batch is refused, open transaction or not.
+        XCTAssertEqual(try produce(client, try txnBatch(pid, epoch, 3, ["e"]), transactionalId: nil).errorCode,
+                       ErrorCode.invalidTxnState.rawValue)
+
+        broker.releaseCoordinators()
+        try await broker.stop()
+    }
 }

@@ -135,5 +135,5 @@ def test_transactions_across_a_kill_9_stay_all_or_nothing(brook, topic, tmp_path
     likely cause: the pre-crash batch's retry was refused while the restarted broker asked the transaction
     coordinator (KIP-890 verification) until the client gave up, aborted and reused the sequences.
     Brook now appends batches of a transaction already open in the partition without asking the
-    coordinator, as Kafka does (OngoingTransactionAppendTests)."""
+    coordinator, as Kafka does (TransactionsEndToEndTests.testBatchesOfAnOpenTransactionNeedNoLoadedCoordinator)."""
     run_transactions(brook, topic, tmp_path, kill=True)
