@@ -99,6 +99,9 @@ extension ClusterMember {
             if epoch != current.claim.epoch { depose("controller_epoch moved to \(epoch)") }
         case .broker(let id, let registration?):
             await brokerRegistered(id, registration)
+        case .broker(let id, nil) where id == configuration.nodeId:
+            // Its own registration shares the controller's lease: both are gone.
+            depose("own registration ended")
         case .broker(let id, nil):
             await brokerGone(id)
         case .partition(let topic, let index, let state):

@@ -121,6 +121,10 @@ public actor ClusterMember {
         keeper?.stop()
         keeper = nil
         active = nil
+        for task in tasks { task.cancel() }
+        // Let a step in flight finish (its etcd calls end early once cancelled) before closing.
+        await step.enter()
+        step.leave()
         await close()
     }
 
