@@ -25,7 +25,17 @@ final class ClusterMemberTests: XCTestCase {
         XCTAssertEqual(configuration.leaseTTLSeconds, 3)
     }
 
-    func testOneControllerSpreadsLeadersAndADeadBrokersPartitionsMoveThenItRejoinsAsFollower() async throws {
+    func testOneControllerSpreadsLeadersAndWhenTheControllerDiesItsPartitionsMoveAndItRejoinsAsFollower() async throws {
+        try await failover(victimIsController: true)
+    }
+
+    func testWhenAnotherBrokerDiesTheControllerMovesItsPartitionsAndRecordsAnUncleanDeparture() async throws {
+        try await failover(victimIsController: false)
+    }
+
+    /// Three members, a 6×3 topic; one member stops without a word (its lease expires) and comes back
+    /// as a new run.
+    private func failover(victimIsController: Bool) async throws {
         try await withMemberCluster { cluster in
             for id in Self.everyone { try await cluster.start(id) }
             let controller = try await cluster.awaitController(brokers: Self.everyone)
@@ -51,19 +61,21 @@ final class ClusterMemberTests: XCTestCase {
                 }
             }
 
-            let victimLed = cluster.delegate(1).current.led
+            let victim = victimIsController ? controller : Self.everyone.subtracting([controller]).min()!
+            let victimMember = cluster.member(victim)
+            let victimLed = cluster.delegate(victim).current.led
             XCTAssertEqual(victimLed.count, 2)
             let stoppedAt = ContinuousClock.now
-            await cluster.member(1).stop()
-            cluster.forget(1)
-            // Lease TTL 2 s (+0.5 s etcd expiry check) + a new controller's election when 1 was it + slack.
-            let survivors: Set<Int32> = [2, 3]
+            await victimMember.stop()
+            cluster.forget(victim)
+            // Lease TTL 2 s (+0.5 s etcd expiry check) + a new controller's election when the victim was it + slack.
+            let survivors = Self.everyone.subtracting([victim])
             for id in survivors {
-                try await cluster.delegate(id).wait("member \(id) sees 1's partitions led by 2 or 3 with bumped epochs",
+                try await cluster.delegate(id).wait("member \(id) sees \(victim)'s partitions led by a survivor with bumped epochs",
                                                     within: 8) { recorded in
                     victimLed.allSatisfy { partition, oldEpoch in
                         switch recorded.roles[partition] {
-                        case .leader(let epoch, let isr)?: return epoch > oldEpoch && !isr.contains(1)
+                        case .leader(let epoch, let isr)?: return epoch > oldEpoch && !isr.contains(victim)
                         case .follower(let leader, _, let epoch)?: return survivors.contains(leader) && epoch > oldEpoch
                         case nil: return false
                         }
@@ -74,19 +86,66 @@ final class ClusterMemberTests: XCTestCase {
             XCTAssertLessThan(failover, .seconds(6), "failover took \(failover)")
             let store = cluster.fixture.clusterState()
             for partition in victimLed.keys {
-                let state = try expectUnwrap(try await store.partitionState(topic: partition.topic,
-                                                                                index: partition.partition))
+                let state = try expectUnwrap(try await store.partitionState(topic: partition.topic, index: partition.partition))
                 XCTAssertTrue(survivors.contains(state.value.leader))
-                XCTAssertFalse(state.value.isr.contains(1), "a dead broker leaves the ISR")
+                XCTAssertFalse(state.value.isr.contains(victim), "a dead broker leaves the ISR")
+            }
+            if !victimIsController {
+                // The controller saw the lease end (no controlled shutdown): recorded as unclean, for a later controller.
+                let kv = try expectUnwrap(try await cluster.fixture.client().get(cluster.fixture.layout.departure(victim)).first)
+                let departure = try EtcdMetadataCodec.decode(BrokerDeparture.self, from: kv, what: "departure")
+                XCTAssertEqual(departure, BrokerDeparture(incarnation: victimMember.configuration.incarnation, clean: false))
             }
 
             // A restart (new incarnation) follows every replica it holds; nobody moves leadership to it.
-            let (_, restarted) = try await cluster.start(1)
-            try await restarted.wait("restarted member 1 follows its 6 replicas") { recorded in
+            let (_, restarted) = try await cluster.start(victim)
+            try await restarted.wait("restarted member \(victim) follows its 6 replicas") { recorded in
                 recorded.roles.count == 6 && recorded.roles.values.allSatisfy {
                     if case .follower(let leader, let endpoint, _) = $0 { return survivors.contains(leader) && endpoint != nil }
                     return false
                 }
+            }
+        }
+    }
+
+    func testALeaderChangesItsIsrByCompareAndSwapUnderTheControllersRules() async throws {
+        try await withMemberCluster { cluster in
+            for id in Self.everyone { try await cluster.start(id) }
+            let controller = try await cluster.awaitController(brokers: Self.everyone)
+            try await cluster.member(controller).createTopic("t", partitions: 1, replicationFactor: 3,
+                                                             configs: ["min.insync.replicas": "2"])
+            let partition = TopicPartition(topic: "t", partition: 0)
+            for id in Self.everyone {
+                try await cluster.delegate(id).wait("member \(id) holds t-0") { $0.roles.count == 1 }
+            }
+            let store = cluster.fixture.clusterState()
+            let before = try expectUnwrap(try await store.partitionState(topic: "t", index: 0)).value
+            let leader = before.leader
+            let dropped = before.isr.first { $0 != leader }!
+            let shrunk = before.isr.filter { $0 != dropped }
+
+            let follower = Self.everyone.subtracting([leader]).min()!
+            await assertEtcdStoreThrows({
+                try await cluster.member(follower).alterPartition(partition, leaderEpoch: before.leaderEpoch,
+                                                                  partitionEpoch: before.partitionEpoch, newIsr: shrunk)
+            }) { error in
+                guard case ClusterMemberError.refused(.invalidRequest) = error else { return XCTFail("\(error)") }
+            }
+
+            let after = try await cluster.member(leader).alterPartition(partition, leaderEpoch: before.leaderEpoch,
+                                                                        partitionEpoch: before.partitionEpoch, newIsr: shrunk)
+            XCTAssertEqual(after, PartitionLeadershipState(leader: leader, leaderEpoch: before.leaderEpoch, isr: shrunk,
+                                                           partitionEpoch: before.partitionEpoch + 1))
+            expectEqual(try await store.partitionState(topic: "t", index: 0)?.value, after)
+            try await cluster.delegate(leader).wait("the leader hears of its new ISR") {
+                $0.roles[partition] == .leader(epoch: before.leaderEpoch, isr: shrunk)
+            }
+            // The same request again names a partition epoch that is gone.
+            await assertEtcdStoreThrows({
+                try await cluster.member(leader).alterPartition(partition, leaderEpoch: before.leaderEpoch,
+                                                                partitionEpoch: before.partitionEpoch, newIsr: before.isr)
+            }) { error in
+                XCTAssertEqual(error as? ClusterMemberError, .refused(.invalidUpdateVersion))
             }
         }
     }
@@ -127,6 +186,14 @@ final class ClusterMemberTests: XCTestCase {
     }
 
     func testControlledShutdownMovesEveryLeadershipBeforeDeregistering() async throws {
+        try await controlledShutdown(ofController: false)
+    }
+
+    func testTheControllersOwnControlledShutdownMovesItsLeadershipsThenAnotherTakesOver() async throws {
+        try await controlledShutdown(ofController: true)
+    }
+
+    private func controlledShutdown(ofController: Bool) async throws {
         try await withMemberCluster { cluster in
             for id in Self.everyone { try await cluster.start(id) }
             let controller = try await cluster.awaitController(brokers: Self.everyone)
@@ -134,7 +201,7 @@ final class ClusterMemberTests: XCTestCase {
             for id in Self.everyone {
                 try await cluster.delegate(id).wait("member \(id) leads 2 of 6") { $0.roles.count == 6 && $0.led.count == 2 }
             }
-            let victim = Self.everyone.subtracting([controller]).min()!
+            let victim = ofController ? controller : Self.everyone.subtracting([controller]).min()!
             let victimLed = cluster.delegate(victim).current.led
             let victimMember = cluster.member(victim)
 
@@ -175,6 +242,10 @@ final class ClusterMemberTests: XCTestCase {
                         }
                     }
                 }
+            }
+            if ofController {
+                let successor = try await cluster.awaitController(brokers: survivors, excluding: victim)
+                XCTAssertTrue(survivors.contains(successor))
             }
             // The clean departure is on record for a later controller.
             let kv = try expectUnwrap(try await cluster.fixture.client().get(cluster.fixture.layout.departure(victim)).first)

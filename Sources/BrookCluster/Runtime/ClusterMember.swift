@@ -48,7 +48,7 @@ public actor ClusterMember {
     private var tasks: [Task<Void, Never>] = []
     private var retryScheduled = false
     private var roleWatchers: [UUID: AsyncStream<Void>.Continuation] = [:]
-    private let step = SerialSteps()
+    let step = SerialSteps()
 
     enum Event: Sendable {
         case cluster(EtcdClusterStateChange)
