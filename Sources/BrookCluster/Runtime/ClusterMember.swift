@@ -231,12 +231,7 @@ public actor ClusterMember {
         case .metadata(let change):
             mirror.apply(change)
             if active != nil { await controllerObserved(change) }
-        case .leaseLost(let id):
-            guard keeper?.lease.id == id else { break }
-            keeper = nil
-            if active != nil { depose("lease lost") }
-            roles.reset()
-            await delegate.fenceLeaderships()
+        case .leaseLost:
             await recover()
         case .retry:
             retryScheduled = false
@@ -304,9 +299,19 @@ public actor ClusterMember {
         }
         self.keeper = keeper
         logger.info("registered", metadata: [ClusterMemberLogKeys.lease: "\(lease.id)", "ttl": "\(lease.ttlSeconds)"])
-        if let events {
-            tasks.append(Task { for await _ in keeper.losses { events.yield(.leaseLost(lease.id)) } })
-        }
+        tasks.append(Task { for await _ in keeper.losses { await self.leaseLost(lease.id) } })
+    }
+
+    /// Acts on a lost lease at once, not after the step in flight (which may be waiting for an
+    /// unreachable etcd): no longer controller, every leadership fenced; registering again is a
+    /// step of its own.
+    private func leaseLost(_ id: Int64) async {
+        guard keeper?.lease.id == id else { return }
+        keeper = nil
+        if active != nil { depose("lease lost") }
+        roles.reset()
+        await delegate.fenceLeaderships()
+        events?.yield(.leaseLost(id))
     }
 
     /// Tells the delegate what changed: the routing view, then this node's roles (only while registered).
@@ -318,6 +323,8 @@ public actor ClusterMember {
         }
         guard keeper != nil, !stopped else { return }
         for event in roles.update(from: mirror) {
+            // A lease lost while announcing fenced everything: announce nothing more.
+            guard keeper != nil else { break }
             switch event {
             case .becomeLeader(let partition, let epoch, let isr, let replicas, let partitionEpoch):
                 await delegate.becomeLeader(partition, leaderEpoch: epoch, isr: isr, replicas: replicas, partitionEpoch: partitionEpoch)
