@@ -14,7 +14,7 @@ final class ClusterMemberTests: XCTestCase {
         (0..<count).map { TopicPartition(topic: topic, partition: $0) }
     }
 
-    func testLeaseTTLFollowsTheSessionTimeoutInWholeSecondsAtLeastTwo() throws {
+    func testLeaseTTLIsTheSessionTimeoutRoundedUpToWholeSeconds() throws {
         let endpoints = try EtcdEndpoints.parse("127.0.0.1:2379")
         var configuration = ClusterMemberConfiguration(nodeId: 1, host: "h", port: 1, etcdEndpoints: endpoints)
         XCTAssertEqual(configuration.sessionTimeoutMilliseconds, 1500)
@@ -23,6 +23,8 @@ final class ClusterMemberTests: XCTestCase {
         XCTAssertEqual(configuration.leaseTTLSeconds, 9)
         configuration.sessionTimeoutMilliseconds = 2001
         XCTAssertEqual(configuration.leaseTTLSeconds, 3)
+        configuration.sessionTimeoutMilliseconds = 1
+        XCTAssertEqual(configuration.leaseTTLSeconds, 1, "etcd raises it to its own minimum")
     }
 
     func testOneControllerSpreadsLeadersAndWhenTheControllerDiesItsPartitionsMoveAndItRejoinsAsFollower() async throws {

@@ -41,13 +41,15 @@ public struct ClusterMemberConfiguration: Sendable {
         self.defaultPolicy = defaultPolicy
     }
 
-    /// etcd counts lease TTLs in whole seconds and will not grant less than its minimum (2 s with
-    /// its default 100 ms heartbeat / 1 s election timeout: 1.5 × election timeout, rounded up), so
-    /// the session timeout is rounded up to whole seconds, at least 2. With the 1500 ms default the
-    /// lease lives 2 s; `LeaseKeeper` refreshes every TTL/3, so a killed broker's lease ends
-    /// 1.3–2 s after its last refresh, plus up to 0.5 s until etcd's expiry check runs.
+    /// The lease TTL asked of etcd: the session timeout rounded up to whole seconds (etcd counts
+    /// lease TTLs in seconds). etcd raises it to its minimum, 1.5 × its election timeout rounded
+    /// up: 2 s with etcd's defaults (100 ms heartbeat, 1 s election timeout), 1 s with e.g.
+    /// `--heartbeat-interval 50 --election-timeout 500`. With the 1500 ms default the lease lives
+    /// 2 s; `LeaseKeeper` refreshes every TTL/3, so a killed broker's lease ends 1.3–2 s after its
+    /// last refresh, plus up to 0.5 s until etcd's expiry check runs (measured in
+    /// `ClusterMemberTests`: new leaders announced 2.0–2.4 s after a member stopped).
     public var leaseTTLSeconds: Int64 {
-        max(2, (sessionTimeoutMilliseconds + 999) / 1000)
+        max(1, (sessionTimeoutMilliseconds + 999) / 1000)
     }
 
     var registration: BrokerRegistration {
