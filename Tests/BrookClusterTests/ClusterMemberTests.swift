@@ -295,4 +295,59 @@ final class ClusterMemberTests: XCTestCase {
             }
         }
     }
+
+    /// KIP-966 facts outlive the controller that learnt them: a broker that shut down cleanly stays
+    /// an eligible leader replica when it returns under a controller elected since, while one that
+    /// crashed is demoted to the last known ELR.
+    func testDepartureFactsSurviveControllerFailover() async throws {
+        try await withMemberCluster { cluster in
+            for id in Self.everyone { try await cluster.start(id) }
+            let first = try await cluster.awaitController(brokers: Self.everyone)
+            try await cluster.member(first).createTopic("t", partitions: 1, replicationFactor: 3,
+                                                        configs: ["min.insync.replicas": "3"])
+            for id in Self.everyone {
+                try await cluster.delegate(id).wait("member \(id) holds t-0") { $0.roles.count == 1 }
+            }
+            let others = Self.everyone.subtracting([first]).sorted()
+            let (clean, survivor) = (others[0], others[1])
+
+            // `clean` leaves by controlled shutdown: out of the ISR (below min.insync.replicas) into the ELR.
+            await cluster.member(clean).shutdown()
+            cluster.forget(clean)
+            let store = cluster.fixture.clusterState()
+            // Then the controller dies: the survivor takes over, reading the departure records.
+            await cluster.member(first).stop()
+            cluster.forget(first)
+            let successor = try await cluster.awaitController(brokers: [survivor], excluding: first)
+            XCTAssertEqual(successor, survivor)
+            try await cluster.delegate(survivor).wait("the survivor leads t-0 alone") {
+                $0.roles[TopicPartition(topic: "t", partition: 0)] != nil && $0.led.count == 1
+            }
+            let before = try expectUnwrap(try await store.partitionState(topic: "t", index: 0))
+            XCTAssertEqual(before.value.isr, [survivor])
+            XCTAssertEqual(Set(before.value.elr), [clean, first])
+
+            // The clean broker returns as a new run; the controller consumes its departure record.
+            let client = cluster.fixture.client()
+            let departureKey = cluster.fixture.layout.departure(clean)
+            let departureEvents = try await client.watch(departureKey, fromRevision: before.version.revision)
+            try await cluster.start(clean)
+            try await etcdStoreWithin(10, "the controller consuming \(clean)'s departure record") {
+                for try await event in departureEvents where event.kind == .delete { return }
+            }
+            // The crashed one returns too: its registration demotes it.
+            let changes = try await cluster.fixture.store().clusterStateChanges()
+            try await cluster.start(first)
+            let after = try await etcdStoreWithin(10, "\(first)'s demotion to the last known ELR") {
+                for await change in changes {
+                    if case .partition("t", 0, let state?) = change, state.value.lastKnownElr.contains(first) {
+                        return state.value
+                    }
+                }
+                throw EtcdStoreTimedOut(what: "change stream ended")
+            }
+            XCTAssertEqual(after.elr, [clean], "the cleanly shut down broker stays eligible")
+            XCTAssertEqual(after.lastKnownElr, [first])
+        }
+    }
 }
