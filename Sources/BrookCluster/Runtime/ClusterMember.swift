@@ -108,8 +108,14 @@ public actor ClusterMember {
         let changes = store.changes()
         tasks.append(Task { for await change in clusterChanges { continuation.yield(.cluster(change)) } })
         tasks.append(Task { for await change in changes { continuation.yield(.metadata(change)) } })
-        mirror = ClusterMirror(try await readRoot().known)
-        try await register(waitingForPreviousRun: true)
+        do {
+            mirror = ClusterMirror(try await readRoot().known)
+            try await register(waitingForPreviousRun: true)
+        } catch {
+            stopped = true
+            await close()
+            throw error
+        }
         tasks.append(Task { for await event in stream { await self.process(event) } })
         continuation.yield(.retry)
     }
