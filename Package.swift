@@ -82,6 +82,7 @@ let package = Package(
                 "BrookProtocol", "BrookEtcd", "BrookStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -132,16 +132,16 @@ final class EtcdClusterStateTests: XCTestCase {
         try await withEtcdStore { fixture in
             let state = fixture.clusterState()
             let lease = try await state.client.grantLease(ttlSeconds: 10)
-            let one = EtcdBrokerRegistration(id: 1, host: "127.0.0.1", port: 9092, rack: "a", incarnation: "i-1")
-            let two = EtcdBrokerRegistration(id: 2, host: "127.0.0.1", port: 9093, incarnation: "i-2")
+            let one = BrokerRegistration(id: 1, host: "127.0.0.1", port: 9092, rack: "a", incarnation: 1)
+            let two = BrokerRegistration(id: 2, host: "127.0.0.1", port: 9093, incarnation: 2)
             let version = try await state.registerBroker(one, lease: lease.id)
             try await state.registerBroker(two, lease: lease.id)
             expectEqual(try await state.registerBroker(one, lease: lease.id) > version, true, "a retry of the same life succeeds")
 
             var impostor = one
-            impostor.incarnation = "i-other"
+            impostor.incarnation = 99
             await assertEtcdStoreThrows({ try await state.registerBroker(impostor, lease: lease.id) }) { error in
-                XCTAssertEqual(error as? EtcdClusterStateError, .brokerIdInUse(1, incarnation: "i-1"))
+                XCTAssertEqual(error as? EtcdClusterStateError, .brokerIdInUse(1, incarnation: 1))
             }
             expectEqual(try await state.brokers().map(\.value), [one, two])
 
@@ -213,7 +213,7 @@ final class EtcdClusterStateTests: XCTestCase {
             let changes = store.clusterStateChanges()
             let state = fixture.clusterState()
             let lease = try await state.client.grantLease(ttlSeconds: 10)
-            let broker = EtcdBrokerRegistration(id: 1, host: "h", port: 9092, incarnation: "a")
+            let broker = BrokerRegistration(id: 1, host: "h", port: 9092, incarnation: 1)
             let registered = try await state.registerBroker(broker, lease: lease.id)
             let claim = try expectUnwrap(try await state.claimController(brokerId: 1, lease: lease.id))
             let claimed = try await state.controller()
@@ -221,7 +221,7 @@ final class EtcdClusterStateTests: XCTestCase {
             try await state.client.revokeLease(lease.id)
             try await store.deleteTopic(named: "orders", expectedVersion: topic.version)
 
-            let initial = EtcdPartitionState.initial(replicas: [1])
+            let initial = PartitionLeadershipState.initial(replicas: [1])
             let received = await prefix(9, of: changes)
             XCTAssertEqual(received.count, 9)
             XCTAssertEqual(Array(received.prefix(5)), [

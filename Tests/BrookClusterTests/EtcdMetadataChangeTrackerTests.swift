@@ -99,10 +99,10 @@ extension EtcdMetadataChangeTrackerTests {
 
     func testClusterStateEventsAndReReads() {
         var tracker = EtcdMetadataChangeTracker(layout: layout)
-        let broker = #"{"id":2,"host":"h","port":9093,"incarnation":"x","rack":null}"#
+        let broker = #"{"id":2,"host":"h","port":9093,"incarnation":5,"rack":null}"#
         let state = #"{"leader":2,"leaderEpoch":1,"isr":[2],"partitionEpoch":3}"#
-        let registration = EtcdBrokerRegistration(id: 2, host: "h", port: 9093, incarnation: "x")
-        let partition = EtcdPartitionState(leader: 2, leaderEpoch: 1, isr: [2], partitionEpoch: 3)
+        let registration = BrokerRegistration(id: 2, host: "h", port: 9093, incarnation: 5)
+        let partition = PartitionLeadershipState(leader: 2, leaderEpoch: 1, isr: [2], partitionEpoch: 3)
         XCTAssertEqual(tracker.apply(EtcdWatchEvent(kind: .put, kv: kv(layout.broker(2), broker, revision: 4))).clusterChanges,
                        [.broker(id: 2, Versioned(registration, version: MetadataVersion(revision: 4)))])
         XCTAssertEqual(tracker.apply(EtcdWatchEvent(kind: .put, kv: kv(layout.controllerEpoch, "3", revision: 5))).clusterChanges,

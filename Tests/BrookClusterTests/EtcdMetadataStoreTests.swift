@@ -26,7 +26,7 @@ final class EtcdMetadataStoreTests: XCTestCase {
 
             let initial = try await state.partitionStates(of: "orders")
             XCTAssertEqual(initial.keys.sorted(), [0, 1])
-            XCTAssertEqual(initial[0]?.value, EtcdPartitionState(leader: 2, leaderEpoch: 0, isr: [2, 3, 1], partitionEpoch: 0))
+            XCTAssertEqual(initial[0]?.value, PartitionLeadershipState(leader: 2, leaderEpoch: 0, isr: [2, 3, 1], partitionEpoch: 0))
             XCTAssertEqual(initial[0]?.version, created.version, "one transaction wrote them all")
 
             let grown = try await store.addPartitions(named: "orders", assignments: [[3, 1, 2]], expectedVersion: created.version)
@@ -181,7 +181,7 @@ final class EtcdMetadataStoreTests: XCTestCase {
             XCTAssertEqual(received.last, .topicDeleted(name: "doomed", version: MetadataVersion(revision: compactAt)))
             XCTAssertEqual(store.watcher.compactionResyncs, 1)
             let partitions = await prefix(4, of: clusterChanges)
-            let initial = EtcdPartitionState.initial(replicas: [1, 2, 3])
+            let initial = PartitionLeadershipState.initial(replicas: [1, 2, 3])
             XCTAssertEqual(partitions, [
                 .partition(topic: "kept", index: 0, Versioned(initial, version: kept.version)),
                 .partition(topic: "doomed", index: 0, Versioned(initial, version: doomed.version)),
@@ -242,7 +242,7 @@ final class EtcdMetadataStoreTests: XCTestCase {
                 TopicMetadataRecord(name: "future", topicId: id, replicaAssignment: [[1, 2]], configs: ["a": "b"]),
             ])
             let state = try await fixture.clusterState().partitionState(topic: "future", index: 0)
-            XCTAssertEqual(state?.value, EtcdPartitionState(leader: 1, leaderEpoch: 4, isr: [1], partitionEpoch: 9))
+            XCTAssertEqual(state?.value, PartitionLeadershipState(leader: 1, leaderEpoch: 4, isr: [1], partitionEpoch: 9))
         }
     }
 

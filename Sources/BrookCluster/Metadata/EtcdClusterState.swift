@@ -8,7 +8,7 @@ public enum EtcdClusterStateError: Error, Sendable, Equatable {
     case fenced(epoch: Int64, current: Int64)
     /// Another live registration holds this broker id (a second broker with the same `--node-id`, or
     /// the previous life of this one whose lease has not expired yet).
-    case brokerIdInUse(Int32, incarnation: String)
+    case brokerIdInUse(Int32, incarnation: Int64)
 }
 
 /// One partition-state write of a controller batch: `state` replaces the key if it is still at
@@ -16,10 +16,10 @@ public enum EtcdClusterStateError: Error, Sendable, Equatable {
 public struct EtcdPartitionStateWrite: Sendable, Hashable {
     public var topic: String
     public var index: Int32
-    public var state: EtcdPartitionState
+    public var state: PartitionLeadershipState
     public var expectedVersion: MetadataVersion
 
-    public init(topic: String, index: Int32, state: EtcdPartitionState, expectedVersion: MetadataVersion) {
+    public init(topic: String, index: Int32, state: PartitionLeadershipState, expectedVersion: MetadataVersion) {
         self.topic = topic
         self.index = index
         self.state = state
@@ -49,7 +49,7 @@ public struct EtcdClusterState: Sendable {
     /// Puts the registration under `lease` if no other holds the id; re-registering the same
     /// incarnation (a retry) succeeds. Returns the key's version.
     @discardableResult
-    public func registerBroker(_ registration: EtcdBrokerRegistration, lease: Int64) async throws -> MetadataVersion {
+    public func registerBroker(_ registration: BrokerRegistration, lease: Int64) async throws -> MetadataVersion {
         let key = layout.broker(registration.id)
         let value = try EtcdMetadataCodec.encode(registration)
         for _ in 0..<10 {
@@ -59,7 +59,7 @@ public struct EtcdClusterState: Sendable {
             }
             if result.succeeded { return MetadataVersion(revision: result.header.revision) }
             guard let kv = EtcdMetadataStore.readBack(result) else { continue }   // expired meanwhile: again
-            let holder = try EtcdMetadataCodec.decode(EtcdBrokerRegistration.self, from: kv, what: "broker registration")
+            let holder = try EtcdMetadataCodec.decode(BrokerRegistration.self, from: kv, what: "broker registration")
             guard holder.incarnation == registration.incarnation else {
                 throw EtcdClusterStateError.brokerIdInUse(registration.id, incarnation: holder.incarnation)
             }
@@ -72,11 +72,11 @@ public struct EtcdClusterState: Sendable {
     }
 
     /// Every registered (live) broker, by id.
-    public func brokers() async throws -> [Versioned<EtcdBrokerRegistration>] {
+    public func brokers() async throws -> [Versioned<BrokerRegistration>] {
         let read = try await etcdCall("read of brokers") { try await client.getPrefix(layout.brokersPrefix) }
-        var brokers: [Versioned<EtcdBrokerRegistration>] = []
+        var brokers: [Versioned<BrokerRegistration>] = []
         for kv in read.kvs where layout.entry(for: kv.keyString) != nil {
-            let registration = try EtcdMetadataCodec.decode(EtcdBrokerRegistration.self, from: kv, what: "broker registration")
+            let registration = try EtcdMetadataCodec.decode(BrokerRegistration.self, from: kv, what: "broker registration")
             brokers.append(Versioned(registration, version: MetadataVersion(revision: kv.modRevision)))
         }
         return brokers.sorted { $0.value.id < $1.value.id }
@@ -140,15 +140,15 @@ public struct EtcdClusterState: Sendable {
 
     // MARK: Partition states
 
-    public func partitionState(topic: String, index: Int32) async throws -> Versioned<EtcdPartitionState>? {
+    public func partitionState(topic: String, index: Int32) async throws -> Versioned<PartitionLeadershipState>? {
         let read = try await etcdCall("read of \(topic)-\(index)") { try await client.get(layout.partition(topic, index)) }
         return try read.first.map(Self.partitionState(from:))
     }
 
     /// Every stored partition state of `topic`, by partition index.
-    public func partitionStates(of topic: String) async throws -> [Int32: Versioned<EtcdPartitionState>] {
+    public func partitionStates(of topic: String) async throws -> [Int32: Versioned<PartitionLeadershipState>] {
         let read = try await etcdCall("read of \(topic)'s partitions") { try await client.getPrefix(layout.partitions(of: topic)) }
-        var states: [Int32: Versioned<EtcdPartitionState>] = [:]
+        var states: [Int32: Versioned<PartitionLeadershipState>] = [:]
         for kv in read.kvs {
             guard case .partition(_, let index)? = layout.entry(for: kv.keyString) else { continue }
             states[index] = try Self.partitionState(from: kv)
@@ -182,7 +182,7 @@ public struct EtcdClusterState: Sendable {
 
     /// One controller write; see `writePartitionStates`.
     @discardableResult
-    public func writePartitionState(_ state: EtcdPartitionState, topic: String, index: Int32,
+    public func writePartitionState(_ state: PartitionLeadershipState, topic: String, index: Int32,
                                     expectedVersion: MetadataVersion, controllerEpoch: Int64) async throws -> MetadataVersion {
         try await writePartitionStates([EtcdPartitionStateWrite(topic: topic, index: index, state: state,
                                                                 expectedVersion: expectedVersion)],
@@ -195,7 +195,7 @@ public struct EtcdClusterState: Sendable {
     /// leader epoch of the state read at that version and increment the partition epoch.
     /// Throws `versionConflict` when the state moved on, `topicNotFound` when it is gone.
     @discardableResult
-    public func alterPartitionAsLeader(_ state: EtcdPartitionState, topic: String, index: Int32,
+    public func alterPartitionAsLeader(_ state: PartitionLeadershipState, topic: String, index: Int32,
                                        expectedVersion: MetadataVersion) async throws -> MetadataVersion {
         let write = EtcdPartitionStateWrite(topic: topic, index: index, state: state, expectedVersion: expectedVersion)
         let key = layout.partition(topic, index)
@@ -209,8 +209,8 @@ public struct EtcdClusterState: Sendable {
         throw Self.conflict([write], result, firstRead: 0)
     }
 
-    private static func partitionState(from kv: EtcdKeyValue) throws -> Versioned<EtcdPartitionState> {
-        Versioned(try EtcdMetadataCodec.decode(EtcdPartitionState.self, from: kv, what: "partition state"),
+    private static func partitionState(from kv: EtcdKeyValue) throws -> Versioned<PartitionLeadershipState> {
+        Versioned(try EtcdMetadataCodec.decode(PartitionLeadershipState.self, from: kv, what: "partition state"),
                   version: MetadataVersion(revision: kv.modRevision))
     }
 

@@ -2,13 +2,13 @@
 /// reports it: the new value with its version, or nil when the key is gone.
 public enum EtcdClusterStateChange: Sendable, Hashable {
     /// A broker registered or re-registered; nil: its registration ended (lease expired, clean shutdown).
-    case broker(id: Int32, Versioned<EtcdBrokerRegistration>?)
+    case broker(id: Int32, Versioned<BrokerRegistration>?)
     /// A controller was elected; nil: none is (its lease ended or it resigned).
     case controller(Versioned<EtcdControllerClaim>?)
     /// A new controller epoch was claimed.
     case controllerEpoch(Int64)
     /// A partition's state was written; nil: removed (its topic was deleted).
-    case partition(topic: String, index: Int32, Versioned<EtcdPartitionState>?)
+    case partition(topic: String, index: Int32, Versioned<PartitionLeadershipState>?)
 }
 
 /// A partition named by topic and index (the key of `/partitions/<topic>/<index>`).

@@ -17,10 +17,10 @@ struct EtcdMetadataChangeTracker {
     struct Snapshot: Equatable {
         var topics: [String: TopicMetadataRecord] = [:]
         var brokerConfigs = Versioned<[String: String]>([:], version: .absent)
-        var brokers: [Int32: Versioned<EtcdBrokerRegistration>] = [:]
+        var brokers: [Int32: Versioned<BrokerRegistration>] = [:]
         var controller: Versioned<EtcdControllerClaim>?
         var controllerEpoch: Int64 = 0
-        var partitions: [EtcdPartitionKey: Versioned<EtcdPartitionState>] = [:]
+        var partitions: [EtcdPartitionKey: Versioned<PartitionLeadershipState>] = [:]
     }
 
     let layout: EtcdKeyLayout
@@ -54,7 +54,7 @@ struct EtcdMetadataChangeTracker {
                 known.brokerConfigs = deleted ? Versioned([:], version: .absent) : try EtcdMetadataCodec.brokerConfigs(from: kv)
                 outcome.changes.append(.dynamicBrokerConfigsChanged(known.brokerConfigs))
             case .broker(let id):
-                known.brokers[id] = deleted ? nil : try Self.versioned(EtcdBrokerRegistration.self, kv, "broker registration")
+                known.brokers[id] = deleted ? nil : try Self.versioned(BrokerRegistration.self, kv, "broker registration")
                 outcome.clusterChanges.append(.broker(id: id, known.brokers[id]))
             case .controller:
                 known.controller = deleted ? nil : try Self.versioned(EtcdControllerClaim.self, kv, "controller claim")
@@ -65,7 +65,7 @@ struct EtcdMetadataChangeTracker {
                 outcome.clusterChanges.append(.controllerEpoch(known.controllerEpoch))
             case .partition(let topic, let index):
                 let key = EtcdPartitionKey(topic: topic, index: index)
-                known.partitions[key] = deleted ? nil : try Self.versioned(EtcdPartitionState.self, kv, "partition state")
+                known.partitions[key] = deleted ? nil : try Self.versioned(PartitionLeadershipState.self, kv, "partition state")
                 outcome.clusterChanges.append(.partition(topic: topic, index: index, known.partitions[key]))
             case .clusterId, .producerIdNextBlock:
                 break
@@ -94,7 +94,7 @@ struct EtcdMetadataChangeTracker {
                     read.brokerConfigs = try EtcdMetadataCodec.brokerConfigs(from: kv)
                 case .broker(let id):
                     read.brokers[id] = known.brokers[id]
-                    read.brokers[id] = try Self.versioned(EtcdBrokerRegistration.self, kv, "broker registration")
+                    read.brokers[id] = try Self.versioned(BrokerRegistration.self, kv, "broker registration")
                 case .controller:
                     read.controller = known.controller
                     read.controller = try Self.versioned(EtcdControllerClaim.self, kv, "controller claim")
@@ -104,7 +104,7 @@ struct EtcdMetadataChangeTracker {
                 case .partition(let topic, let index):
                     let key = EtcdPartitionKey(topic: topic, index: index)
                     read.partitions[key] = known.partitions[key]
-                    read.partitions[key] = try Self.versioned(EtcdPartitionState.self, kv, "partition state")
+                    read.partitions[key] = try Self.versioned(PartitionLeadershipState.self, kv, "partition state")
                 case .clusterId, .producerIdNextBlock:
                     break
                 }

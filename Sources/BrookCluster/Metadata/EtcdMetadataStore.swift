@@ -171,7 +171,7 @@ public final class EtcdMetadataStore: MetadataStore, @unchecked Sendable {
     private func partitionWrites(_ topic: String, firstIndex: Int32, assignments: [[Int32]]) throws -> [EtcdOperation] {
         try assignments.enumerated().map { offset, replicas in
             .put(layout.partition(topic, firstIndex + Int32(offset)),
-                 try EtcdMetadataCodec.encode(EtcdPartitionState.initial(replicas: replicas)))
+                 try EtcdMetadataCodec.encode(PartitionLeadershipState.initial(replicas: replicas)))
         }
     }
 
