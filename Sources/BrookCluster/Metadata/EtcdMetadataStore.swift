@@ -25,8 +25,8 @@ public final class EtcdMetadataStore: MetadataStore, @unchecked Sendable {
 
     public let layout: EtcdKeyLayout
     let client: EtcdClient
-    private let feed = MetadataChangeFeed()
-    private let clusterFeed = EtcdChangeFeed<EtcdClusterStateChange>()
+    private let feed = ChangeFeed<MetadataChange>()
+    private let clusterFeed = ChangeFeed<EtcdClusterStateChange>()
     let watcher: EtcdMetadataWatcher
     private let lock = NSLock()
     /// Guarded by `lock`.

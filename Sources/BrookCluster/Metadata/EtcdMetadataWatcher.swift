@@ -9,8 +9,8 @@ import Logging
 final class EtcdMetadataWatcher: @unchecked Sendable {
     private let client: EtcdClient
     private let layout: EtcdKeyLayout
-    private let feed: MetadataChangeFeed
-    private let clusterFeed: EtcdChangeFeed<EtcdClusterStateChange>
+    private let feed: ChangeFeed<MetadataChange>
+    private let clusterFeed: ChangeFeed<EtcdClusterStateChange>
     private let configuration: EtcdMetadataStore.Configuration
     private let logger: Logger
     private let lock = NSLock()
@@ -19,8 +19,8 @@ final class EtcdMetadataWatcher: @unchecked Sendable {
     private var resyncs = 0
     private var reconnects = 0
 
-    init(client: EtcdClient, layout: EtcdKeyLayout, feed: MetadataChangeFeed,
-         clusterFeed: EtcdChangeFeed<EtcdClusterStateChange>, configuration: EtcdMetadataStore.Configuration,
+    init(client: EtcdClient, layout: EtcdKeyLayout, feed: ChangeFeed<MetadataChange>,
+         clusterFeed: ChangeFeed<EtcdClusterStateChange>, configuration: EtcdMetadataStore.Configuration,
          logger: Logger) {
         self.client = client
         self.layout = layout

@@ -15,7 +15,7 @@ public final class LocalMetadataStore: MetadataStore, BlockingMetadataStore, @un
     private let directory: DataDirectory
     private let nodeId: Int32
     private let lock = NSLock()
-    private let feed = MetadataChangeFeed()
+    private let feed = ChangeFeed<MetadataChange>()
     // Guarded by `lock`; read from disk on first use.
     private var revision: Int64 = 0
     private var topics: [String: TopicMetadataRecord]?

@@ -1,14 +1,15 @@
 import Foundation
 
-/// Fans changes out to every `changes()` stream open at the time, in the order they are published.
-final class MetadataChangeFeed: @unchecked Sendable {
+/// Fans values out to every stream subscribed at the time, in the order they are published (the
+/// stores' `changes()`, the etcd store's cluster-state changes).
+final class ChangeFeed<Element: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     /// Guarded by `lock`.
-    private var subscribers: [Int: AsyncStream<MetadataChange>.Continuation] = [:]
+    private var subscribers: [Int: AsyncStream<Element>.Continuation] = [:]
     private var nextId = 0
 
-    func subscribe() -> AsyncStream<MetadataChange> {
-        let (stream, continuation) = AsyncStream.makeStream(of: MetadataChange.self, bufferingPolicy: .unbounded)
+    func subscribe() -> AsyncStream<Element> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Element.self, bufferingPolicy: .unbounded)
         let id = lock.withLock {
             nextId += 1
             subscribers[nextId] = continuation
@@ -22,7 +23,7 @@ final class MetadataChangeFeed: @unchecked Sendable {
     }
 
     /// Call in store order (the local store calls it under its own lock, right after the write).
-    func publish(_ change: MetadataChange) {
+    func publish(_ change: Element) {
         let targets = lock.withLock { Array(subscribers.values) }
         for continuation in targets { continuation.yield(change) }
     }
