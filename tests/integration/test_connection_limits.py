@@ -284,6 +284,25 @@ def test_idle_connection_is_closed_and_busy_one_is_not(brook_factory):
         busy.close()
 
 
+def wait_request_read(sock: socket.socket, timeout: float) -> bool:
+    """Until the broker has read everything sent on `sock` (its side's receive queue in /proc/net/tcp
+    is empty): a request still in the kernel when SIGTERM arrives is never read, and the close resets."""
+    client_port = sock.getsockname()[1]
+    server_port = sock.getpeername()[1]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open("/proc/net/tcp") as table:
+            for line in table.readlines()[1:]:
+                fields = line.split()
+                local_port = int(fields[1].split(":")[1], 16)
+                remote_port = int(fields[2].split(":")[1], 16)
+                rx_queue = int(fields[4].split(":")[1], 16)
+                if local_port == server_port and remote_port == client_port and rx_queue == 0:
+                    return True
+        time.sleep(0.01)
+    return False
+
+
 def test_sigterm_answers_parked_long_poll_fetch_at_once(brook, topic):
     produce_confluent(brook.bootstrap, topic, [{"value": b"v"}])
     sock = kafka_wire.connect(brook.bootstrap, timeout=30)
@@ -292,6 +311,7 @@ def test_sigterm_answers_parked_long_poll_fetch_at_once(brook, topic):
             assert kafka_wire.API_FETCH in conn.api_versions()
         # Waits at the end of the log for up to 2^31-1 ms.
         sock.sendall(fetch_request(7, topic, [0], 1, max_wait_ms=2**31 - 1))
+        assert wait_request_read(sock, 10), "the broker did not read the fetch"
         started = time.monotonic()
         assert brook.stop(timeout=8) == 0
         assert time.monotonic() - started < 8
