@@ -81,6 +81,8 @@ public final class Partition: @unchecked Sendable {
         }
         // An offline directory answers nothing, not even a retry's original offsets.
         if let offline = self.log.health.offlineError { return self.eventLoop.makeFailedFuture(offline) }
+        // Only the leader takes clients' writes (a follower copies them with `appendAsFollower`).
+        guard replica.isLeader else { return eventLoop.makeFailedFuture(ErrorCode.notLeaderOrFollower) }
         let now = self.clock()
         var batches = batches
         if logAppendTime {
@@ -310,6 +312,10 @@ public final class Partition: @unchecked Sendable {
             let offsets = self.currentOffsets
             // As Kafka answers for a replica on an offline log directory.
             if let offline = self.log.health.offlineError { return ReadResult(offsets: offsets, slice: nil, error: offline) }
+            // Consumers read from the leader (follower fetching, KIP-392, is not served yet).
+            guard self.replica.isLeader else {
+                return ReadResult(offsets: offsets, slice: nil, error: ErrorCode.notLeaderOrFollower)
+            }
             let upTo = readCommitted ? offsets.lastStableOffset : offsets.highWatermark
             do {
                 let slice = try self.log.slice(from: offset, maxBytes: maxBytes, upTo: upTo, minOneBatch: minOneBatch)
