@@ -108,7 +108,7 @@ public final class Broker: Sendable {
         self.cleaner = LogCleanerTask(topics: topics, config: config, threadPool: threadPool, clock: clock, logger: logger)
         self.logCheckpoints = LogCheckpointTask(topics: topics, threadPool: threadPool, logger: logger)
         self.replicaFetchers = ReplicaFetcherManager(localReplica: identity.nodeId, topics: topics, group: group,
-                                                     clock: clock, logger: logger)
+                                                     settings: config.replicaFetch, clock: clock, logger: logger)
     }
 
     /// The live brokers, the controller and each partition's leader and replicas, as Metadata,

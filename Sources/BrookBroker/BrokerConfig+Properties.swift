@@ -95,6 +95,12 @@ extension BrokerConfig {
             }
             messageTimestampType = value
         case "num.io.threads", "num.network.threads": eventLoopThreads = Int(try Self.int32(key, value, min: 1))
+        case "replica.fetch.max.bytes": replicaFetch.maxBytesPerPartition = try Self.int32(key, value, min: 0)
+        case "replica.fetch.response.max.bytes": replicaFetch.responseMaxBytes = try Self.int32(key, value, min: 0)
+        case "replica.fetch.wait.max.ms": replicaFetch.maxWaitMs = try Self.int32(key, value, min: 0)
+        case "replica.fetch.min.bytes": replicaFetch.minBytes = try Self.int32(key, value, min: 1)
+        case "replica.fetch.backoff.ms": replicaFetch.backoffMs = Int64(try Self.int32(key, value, min: 0))
+        case "replica.socket.timeout.ms": replicaFetch.requestTimeoutMs = Int64(try Self.int32(key, value, min: 1))
         default:
             if try groupCoordinator.apply(key: key, value: value) { return true }
             if let definition = TopicConfigCatalog.definitions.first(where: { $0.brokerSynonym == key }) {

@@ -84,6 +84,8 @@ public struct BrokerConfig: Sendable {
     public var transactionMaxTimeoutMs: Int64 = 900_000
     /// `transaction.state.log.num.partitions`: partitions of `__transaction_state` (default 50).
     public var transactionStateLogNumPartitions: Int32 = 50
+    /// How this broker, as a follower, fetches from leaders (`replica.fetch.*`, `replica.socket.timeout.ms`).
+    public var replicaFetch = ReplicaFetcherSettings()
 
     public init() {}
 

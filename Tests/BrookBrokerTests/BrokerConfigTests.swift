@@ -48,6 +48,24 @@ final class BrokerConfigTests: XCTestCase {
         XCTAssertEqual(warnings, ["unknown configuration 'frobnicate.level' ignored"])
     }
 
+    func testReplicaFetchSettingsAreKafkasAndConfigurable() throws {
+        XCTAssertEqual(BrokerConfig().replicaFetch, ReplicaFetcherSettings())
+        XCTAssertEqual(ReplicaFetcherSettings().maxBytesPerPartition, 1_048_576)
+        XCTAssertEqual(ReplicaFetcherSettings().maxWaitMs, 500)
+        var c = BrokerConfig()
+        let warnings = try c.apply([("replica.fetch.max.bytes", "2097152"), ("replica.fetch.response.max.bytes", "4194304"),
+                                    ("replica.fetch.wait.max.ms", "100"), ("replica.fetch.min.bytes", "10"),
+                                    ("replica.fetch.backoff.ms", "250"), ("replica.socket.timeout.ms", "5000")])
+        XCTAssertEqual(warnings, [])
+        XCTAssertEqual(c.replicaFetch.maxBytesPerPartition, 2_097_152)
+        XCTAssertEqual(c.replicaFetch.responseMaxBytes, 4_194_304)
+        XCTAssertEqual(c.replicaFetch.maxWaitMs, 100)
+        XCTAssertEqual(c.replicaFetch.minBytes, 10)
+        XCTAssertEqual(c.replicaFetch.backoffMs, 250)
+        XCTAssertEqual(c.replicaFetch.requestTimeoutMs, 5000)
+        XCTAssertThrowsError(try c.apply([("replica.fetch.min.bytes", "0")]))
+    }
+
     func testBadValuesAreErrors() {
         var c = BrokerConfig()
         XCTAssertThrowsError(try c.apply([("num.partitions", "0")]))
