@@ -244,8 +244,8 @@ public final class Partition: @unchecked Sendable {
             case .durableIsrOffsetAdvanced(let offset):
                 for promise in flushWaiters.removeReady(below: offset) { promise.succeed(()) }
             case .proposeIsrChange(let proposal):
-                // A single replica never proposes one; replication will send it to the controller.
-                logger.warning("ISR change proposed without a controller", metadata: [
+                // Kept as the state's pending change; an `IsrChangeForwarder` sends it to the cluster.
+                logger.debug("ISR change proposed", metadata: [
                     "brook.partition": "\(topicPartition)", "brook.isr": "\(proposal.isr)"])
             }
         }
