@@ -1,6 +1,7 @@
 @testable import BrookCluster
 import BrookEtcd
 import BrookStorage
+import BrookTestSupport
 import Foundation
 import Logging
 import XCTest
@@ -83,7 +84,7 @@ final class RecordingMemberDelegate: ClusterMemberDelegate, @unchecked Sendable 
         defer { lock.withLock { _ = waiters.removeValue(forKey: id) } }
         continuation.yield()   // check what is recorded already
         do {
-            try await etcdStoreWithin(seconds, what) {
+            try await within(seconds, what) {
                 for await _ in changes where condition(self.current) { return }
             }
         } catch {

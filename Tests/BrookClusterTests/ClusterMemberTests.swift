@@ -1,6 +1,7 @@
 @testable import BrookCluster
 import BrookEtcd
 import BrookStorage
+import BrookTestSupport
 import Foundation
 import XCTest
 
@@ -210,11 +211,11 @@ final class ClusterMemberTests: XCTestCase {
             // Follow etcd's order of changes from before the shutdown to the deregistration.
             let watcher = try await cluster.fixture.store()
             let changes = watcher.clusterStateChanges()
-            try await etcdStoreWithin(20, "controlled shutdown of \(victim)") {
+            try await within(20, "controlled shutdown of \(victim)") {
                 await victimMember.shutdown()
             }
             cluster.forget(victim)
-            let leadersAtDeregistration = try await etcdStoreWithin(10, "\(victim)'s deregistration") {
+            let leadersAtDeregistration = try await within(10, "\(victim)'s deregistration") {
                 var leaders: [TopicPartition: Int32] = [:]
                 for await change in changes {
                     switch change {
@@ -332,19 +333,19 @@ final class ClusterMemberTests: XCTestCase {
             let departureKey = cluster.fixture.layout.departure(clean)
             let departureEvents = try await client.watch(departureKey, fromRevision: before.version.revision)
             try await cluster.start(clean)
-            try await etcdStoreWithin(10, "the controller consuming \(clean)'s departure record") {
+            try await within(10, "the controller consuming \(clean)'s departure record") {
                 for try await event in departureEvents where event.kind == .delete { return }
             }
             // The crashed one returns too: its registration demotes it.
             let changes = try await cluster.fixture.store().clusterStateChanges()
             try await cluster.start(first)
-            let after = try await etcdStoreWithin(10, "\(first)'s demotion to the last known ELR") {
+            let after = try await within(10, "\(first)'s demotion to the last known ELR") {
                 for await change in changes {
                     if case .partition("t", 0, let state?) = change, state.value.lastKnownElr.contains(first) {
                         return state.value
                     }
                 }
-                throw EtcdStoreTimedOut(what: "change stream ended")
+                throw TimedOut(what: "change stream ended")
             }
             XCTAssertEqual(after.elr, [clean], "the cleanly shut down broker stays eligible")
             XCTAssertEqual(after.lastKnownElr, [first])

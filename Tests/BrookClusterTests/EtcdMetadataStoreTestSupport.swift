@@ -59,25 +59,6 @@ func withEtcdStore<T>(_ body: (EtcdStoreFixture) async throws -> T) async throws
     }
 }
 
-struct EtcdStoreTimedOut: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(what)" }
-}
-
-/// Awaits `body`, failing after `seconds` (bounds every wait on etcd behaviour).
-func etcdStoreWithin<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw EtcdStoreTimedOut(what: what) }
-        return value
-    }
-}
-
 /// Asserts that `body` throws and hands the error over.
 func assertEtcdStoreThrows(_ body: () async throws -> Void, file: StaticString = #filePath, line: UInt = #line,
                        _ check: (Error) -> Void) async {

@@ -1,4 +1,5 @@
 import BrookEtcd
+import BrookTestSupport
 import Logging
 import XCTest
 

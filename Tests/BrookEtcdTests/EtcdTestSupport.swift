@@ -29,25 +29,6 @@ func makeClient(_ endpoints: [String], requestTimeout: TimeAmount = .seconds(3))
         logger: Logger(label: "brook.etcd.test"))
 }
 
-struct TimedOut: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(what)" }
-}
-
-/// Awaits `body`, failing with `TimedOut` after `seconds` (bounds every wait on etcd behaviour).
-func within<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw TimedOut(what: what) }
-        return value
-    }
-}
-
 /// A key no other test uses.
 func uniqueKey(_ name: String = #function) -> String {
     "/brook-test/\(name.prefix { $0 != "(" })/\(UInt32.random(in: 0...UInt32.max))"
