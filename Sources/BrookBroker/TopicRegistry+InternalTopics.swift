@@ -42,12 +42,21 @@ extension TopicRegistry {
             throw TopicCreationError.storage("\(name) is not reserved")
         }
         let created = wanted.id == nil
-        let id = wanted.id ?? KafkaUUID.random()
         if created {
+            let id = KafkaUUID.random()
             let record = TopicMetadataRecord(name: name, topicId: id, replicaAssignment: localAssignment(wanted.partitions),
                                              configs: wanted.configs)
-            let stored = try await metadataStore.createTopic(record)
-            // Records the version; the topic stays reserved, so its logs are opened below.
+            let stored: TopicMetadataRecord
+            do {
+                stored = try await metadataStore.createTopic(record)
+            } catch MetadataStoreError.topicExists {
+                // Another broker of the cluster created it first: open the one stored.
+                guard let existing = try await metadataStore.loadTopics().first(where: { $0.name == name }) else {
+                    throw MetadataStoreError.topicNotFound(name)
+                }
+                stored = existing
+            }
+            // Records the version and id; the topic stays reserved, so its logs are opened below.
             try await apply(.topicCreated(stored)).get()
         }
         // One partition per lock hold: the directory's checkpoint maps need the lock, and CreateTopics
@@ -68,6 +77,10 @@ extension TopicRegistry {
         } catch {
             closeUnpublished(partitions)
             throw error
+        }
+        guard let id = reserved.withLockedValue({ $0[name]?.id }) else {
+            closeUnpublished(partitions)
+            throw TopicCreationError.storage("\(name) is no longer reserved")
         }
         let topic = Topic(name: name, id: id, partitions: partitions, configs: wanted.configs)
         dataDirectoryLock.withLock {

@@ -274,7 +274,8 @@ public final class TopicRegistry: @unchecked Sendable {
         }
     }
 
-    /// Returns the topic, creating it with the broker defaults when auto-creation applies.
+    /// Returns the topic, creating it with the broker defaults when auto-creation applies
+    /// (`.alreadyExists` while another request is still creating it).
     func topicOrAutoCreate(_ name: String, allowed: Bool) async -> Result<Topic, TopicCreationError>? {
         if let topic = topic(named: name) { return .success(topic) }
         guard allowed, config.autoCreateTopics else { return nil }
@@ -284,8 +285,9 @@ public final class TopicRegistry: @unchecked Sendable {
                 return .success(topic)
             }
             return nil
-        } catch .alreadyExists {
-            return topic(named: name).map { .success($0) }
+        } catch .alreadyExists(let message) {
+            // Created meanwhile, or still being created by another request (an error then).
+            return topic(named: name).map { .success($0) } ?? .failure(.alreadyExists(message))
         } catch {
             return .failure(error)
         }

@@ -40,7 +40,8 @@ final class MetadataStoreBrokerTests: XCTestCase {
             XCTAssertNil(topics.topic(named: "orphan"))
             XCTAssertFalse(fm.fileExists(atPath: dataDir + "/orphan-0"), "a folder no metadata owns is moved aside")
             XCTAssertEqual(topics.dynamicConfigs.values(.clusterDefault), ["log.cleaner.backoff.ms": "1234"])
-            XCTAssertEqual(try broker.broker.producerIds.next(), 3000)
+            let producerId = try await broker.broker.producerIds.next()
+            XCTAssertEqual(producerId, 3000)
 
             let client = try RawKafkaClient(port: broker.port)
             let metadata = try client.request(MetadataRequest(topics: nil), version: 12, as: MetadataResponse.self)

@@ -84,6 +84,9 @@ enum MetadataHandler {
                 }
                 switch outcome {
                 case .success(let topic): response.topics.append(describe(topic, view: view))
+                case .failure(.alreadyExists):
+                    // Being created by another request: as Kafka answers for a topic just created.
+                    response.topics.append(errorTopic(name, .leaderNotAvailable))
                 case .failure(let error): response.topics.append(errorTopic(name, error.errorCode))
                 case nil: response.topics.append(errorTopic(name, .unknownTopicOrPartition))
                 }
