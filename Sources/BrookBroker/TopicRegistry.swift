@@ -168,7 +168,7 @@ public final class TopicRegistry: @unchecked Sendable {
         metadataVersions.withLockedValue { $0[name] } ?? .absent
     }
 
-    func openTopic(name: String, id: KafkaUUID, partitionCount: Int32, configs: [String: String],
+    private func openTopic(name: String, id: KafkaUUID, partitionCount: Int32, configs: [String: String],
                            in dir: DataDirectory) throws -> Topic {
         let partitions = try openPartitions(name, 0..<partitionCount, configs: configs, in: dir)
         return Topic(name: name, id: id, partitions: partitions, configs: configs)
