@@ -16,7 +16,7 @@ public final class Broker: Sendable {
     public let topics: TopicRegistry
     /// Where topics, runtime broker configs, the cluster id and producer-id blocks are stored (a
     /// single node: files in the data directory).
-    public let metadataStore: any BlockingMetadataStore
+    public let metadataStore: any MetadataStore
     /// What routing answers say about the cluster (see `clusterView`).
     private let currentClusterView: NIOLockedValueBox<ClusterView>
     /// Consumer groups and committed offsets (`__consumer_offsets`).
@@ -78,7 +78,8 @@ public final class Broker: Sendable {
             self.producerIds = ProducerIdManager(store: store)
             // The internal topics open after the listener is up (`startCoordinators`); only their
             // sizes are needed now, to lay out the shards.
-            try topics.loadExisting(deferring: [OffsetsTopic.name, TransactionStateTopic.name])
+            try topics.loadExisting(store.loadTopics(), dynamicConfigs: store.dynamicBrokerConfigs(),
+                                    deferring: [OffsetsTopic.name, TransactionStateTopic.name])
             let offsetsPartitions = topics.reserve(OffsetsTopic.name, partitions: config.groupCoordinator.offsetsTopicPartitions,
                                                    configs: OffsetsTopic.configs)
             let statePartitions = topics.reserve(TransactionStateTopic.name, partitions: config.transactionStateLogNumPartitions,

@@ -94,8 +94,8 @@ final class InternalTopicsStartup: Sendable {
 
     /// The open topic, or nil when shutdown began or it could not be opened (logged).
     private func open(_ name: String, on loop: EventLoop) -> EventLoopFuture<Topic?> {
-        threadPool.runIfActive(eventLoop: loop) {
-            try self.topics.openReserved(name, isCancelled: { self.cancelled.withLockedValue { $0 } })
+        loop.makeFutureWithTask {
+            try await self.topics.openReserved(name, isCancelled: { self.cancelled.withLockedValue { $0 } })
         }.recover { error in
             self.logger.error("could not open internal topic; its coordinator stays unavailable",
                               metadata: ["brook.topic": "\(name)", "error": "\(error)"])

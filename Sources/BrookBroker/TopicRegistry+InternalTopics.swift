@@ -1,3 +1,4 @@
+import BrookCluster
 import BrookProtocol
 import BrookStorage
 
@@ -30,25 +31,36 @@ extension TopicRegistry {
         reserved.withLockedValue { $0[name] != nil }
     }
 
-    /// Opens (creating on first start) a reserved topic and makes it visible. Blocking file work: run
-    /// it on the thread pool. Checks `isCancelled` before each partition; on cancellation or failure
-    /// it closes what it opened and leaves the name reserved. Returns nil when cancelled.
-    func openReserved(_ name: String, isCancelled: () -> Bool) throws -> Topic? {
+    /// Opens (creating on first start) a reserved topic and makes it visible. The file work runs on
+    /// the thread pool, one partition at a time. Checks `isCancelled` before each partition; on
+    /// cancellation or failure it closes what it opened and leaves the name reserved. Returns nil
+    /// when cancelled.
+    func openReserved(_ name: String, isCancelled: () -> Bool) async throws -> Topic? {
         if let open = topic(named: name) { return open }
         if isCancelled() { return nil }
         guard let wanted = reserved.withLockedValue({ $0[name] }) else {
             throw TopicCreationError.storage("\(name) is not reserved")
         }
         let created = wanted.id == nil
-        let id = wanted.id ?? KafkaUUID.random()
         if created {
-            try dataDirectoryLock.withLock {
-                try storeNewTopic(name, id: id, partitions: wanted.partitions, configs: wanted.configs)
+            let id = KafkaUUID.random()
+            let record = TopicMetadataRecord(name: name, topicId: id, replicaAssignment: localAssignment(wanted.partitions),
+                                             configs: wanted.configs)
+            let stored: TopicMetadataRecord
+            do {
+                stored = try await metadataStore.createTopic(record)
+            } catch MetadataStoreError.topicExists {
+                // Another broker of the cluster created it first: open the one stored.
+                guard let existing = try await metadataStore.loadTopics().first(where: { $0.name == name }) else {
+                    throw MetadataStoreError.topicNotFound(name)
+                }
+                stored = existing
             }
-            reserved.withLockedValue { $0[name]?.id = id }
+            // Records the version and id; the topic stays reserved, so its logs are opened below.
+            try await apply(.topicCreated(stored)).get()
         }
         // One partition per lock hold: the directory's checkpoint maps need the lock, and CreateTopics
-        // on an event loop should never wait for a whole internal topic.
+        // should never wait for a whole internal topic.
         var partitions: [Partition] = []
         do {
             for index in 0..<wanted.partitions {
@@ -56,13 +68,19 @@ extension TopicRegistry {
                     closeUnpublished(partitions)
                     return nil
                 }
-                partitions += try dataDirectoryLock.withLock {
-                    try openPartitions(name, index..<index + 1, configs: wanted.configs, in: directory)
+                partitions += try await threadPool.runIfActive {
+                    try self.dataDirectoryLock.withLock {
+                        try self.openPartitions(name, index..<index + 1, configs: wanted.configs, in: self.directory)
+                    }
                 }
             }
         } catch {
             closeUnpublished(partitions)
             throw error
+        }
+        guard let id = reserved.withLockedValue({ $0[name]?.id }) else {
+            closeUnpublished(partitions)
+            throw TopicCreationError.storage("\(name) is no longer reserved")
         }
         let topic = Topic(name: name, id: id, partitions: partitions, configs: wanted.configs)
         dataDirectoryLock.withLock {

@@ -57,16 +57,26 @@ public final class TopicRegistry: @unchecked Sendable {
         (0, [:]))
     /// Internal topics known by name but not open yet (see `TopicRegistry+InternalTopics.swift`).
     let reserved = NIOLockedValueBox<[String: ReservedTopic]>([:])
-    /// Where topic metadata and runtime broker configs are stored. Written under `dataDirectoryLock`,
-    /// synchronously (see `BlockingMetadataStore`).
-    let metadataStore: any BlockingMetadataStore
-    /// The stored version of each topic's record (reserved internal topics included): the
-    /// compare-and-swap guard of its next write. Changed under `dataDirectoryLock`.
+    /// Where topic metadata and runtime broker configs are stored. Written off the event loops, never
+    /// under a lock; what a write stored reaches the registry through `apply` (see
+    /// `TopicRegistry+Apply.swift`).
+    let metadataStore: any MetadataStore
+    /// The stored version of each topic's record applied here (reserved internal topics and topics
+    /// with no partition on this node included): the compare-and-swap guard of its next write, and
+    /// what makes `apply` skip a change it already applied. Changed by `apply`.
     let metadataVersions = NIOLockedValueBox<[String: MetadataVersion]>([:])
-    /// The stored version of the runtime broker configs. Changed under `dataDirectoryLock`.
+    /// The version at which each topic applied here was deleted, so that a create or update that was
+    /// stored before the deletion but arrives after it is not applied.
+    let deletedVersions = NIOLockedValueBox<[String: MetadataVersion]>([:])
+    /// The stored version of the runtime broker configs applied here.
     let dynamicConfigsVersion = NIOLockedValueBox<MetadataVersion>(.absent)
+    /// Logs opened by a create or CreatePartitions on this broker before its store write, handed to
+    /// `apply` when the write's change is applied (see `TopicRegistry+Apply.swift`).
+    let preopened = NIOLockedValueBox<[String: PreopenedPartitions]>([:])
+    /// The last change being applied: every `apply` runs after it, so changes apply one at a time, in order.
+    let applyTail: NIOLockedValueBox<EventLoopFuture<Void>>
 
-    init(dataDirectory: DataDirectory, metadataStore: any BlockingMetadataStore, config: BrokerConfig,
+    init(dataDirectory: DataDirectory, metadataStore: any MetadataStore, config: BrokerConfig,
          group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger, clock: @escaping @Sendable () -> Int64) {
         self.directory = dataDirectory
         self.metadataStore = metadataStore
@@ -77,6 +87,7 @@ public final class TopicRegistry: @unchecked Sendable {
         self.logger = logger
         self.clock = clock
         self.cleanerCheckpoints = CleanerCheckpoints(directory: dataDirectory.path, logger: logger)
+        self.applyTail = NIOLockedValueBox(group.next().makeSucceededVoidFuture())
     }
 
     public func topic(named name: String) -> Topic? {
@@ -96,18 +107,20 @@ public final class TopicRegistry: @unchecked Sendable {
         return loops[Int(hash % UInt64(loops.count))]
     }
 
-    /// Reopens every topic found in the metadata store, except those named in `deferred`: their
-    /// metadata is read and their names reserved, but their logs are opened later by `openReserved`,
-    /// so that start-up does not wait for them.
-    func loadExisting(deferring deferred: Set<String> = []) throws {
+    /// Reopens every topic of `records` (read from the metadata store at start-up) that has a
+    /// partition on this node, except those named in `deferred`: their metadata is read and their
+    /// names reserved, but their logs are opened later by `openReserved`, so that start-up does not
+    /// wait for them. Runs before anything else uses the registry.
+    func loadExisting(_ records: [TopicMetadataRecord], dynamicConfigs dynamic: Versioned<[String: String]>,
+                      deferring deferred: Set<String> = []) throws {
         try dataDirectoryLock.withLock {
             let dir = directory
-            let records = try metadataStore.loadTopics()
-            let dynamic = try metadataStore.dynamicBrokerConfigs()
             dynamicConfigs.load(dynamic.value)
             dynamicConfigsVersion.withLockedValue { $0 = dynamic.version }
             purgeDeletedPartitions()
-            let declared = Dictionary(uniqueKeysWithValues: records.map { ($0.name, $0.partitionCount) })
+            let declared = Dictionary(uniqueKeysWithValues: records.map {
+                ($0.name, Set(TopicPlacement.hostedPartitions(of: $0, on: config.nodeId)))
+            })
             try moveAsideUnownedFolders(declared: declared, in: dir)
             for record in records {
                 let name = record.name
@@ -118,6 +131,7 @@ public final class TopicRegistry: @unchecked Sendable {
                     }
                     continue
                 }
+                guard TopicPlacement.opensHere(record, nodeId: config.nodeId, logger: logger) else { continue }
                 let topic = try openTopic(name: name, id: record.topicId, partitionCount: record.partitionCount,
                                           configs: record.configs, in: dir)
                 topics.withLockedValue { $0[name] = topic }
@@ -129,13 +143,14 @@ public final class TopicRegistry: @unchecked Sendable {
         }
     }
 
-    /// Moves aside every `<topic>-<partition>` folder no stored topic owns (its topic has no
-    /// metadata, or its index is beyond the recorded count: a create that failed or crashed half-way),
+    /// Moves aside every `<topic>-<partition>` folder no stored topic owns here (its topic has no
+    /// metadata, its index is beyond the recorded count — a create that failed or crashed half-way —
+    /// or its replicas are on other nodes),
     /// never opening it. (Metadata written by older versions without a count owns every folder of its
     /// topic: the store counts them.) Call with `dataDirectoryLock` held.
-    private func moveAsideUnownedFolders(declared: [String: Int32], in dir: DataDirectory) throws {
+    private func moveAsideUnownedFolders(declared: [String: Set<Int32>], in dir: DataDirectory) throws {
         for tp in dir.existingPartitions() {
-            if let count = declared[tp.topic], tp.partition < count { continue }
+            if declared[tp.topic]?.contains(tp.partition) == true { continue }
             let movedTo = try dir.moveAsideStray(tp)
             logger.warning("moved aside a partition folder that no topic metadata owns", metadata: [
                 "brook.partition": "\(tp)", "brook.movedTo": "\(movedTo)",
@@ -143,21 +158,12 @@ public final class TopicRegistry: @unchecked Sendable {
         }
     }
 
-    /// Stores a new topic's record (id, partitions, overrides) and remembers its version. Call with
-    /// `dataDirectoryLock` held.
-    func storeNewTopic(_ name: String, id: KafkaUUID, partitions: Int32, configs: [String: String]) throws {
-        let record = TopicMetadataRecord(name: name, topicId: id, replicaAssignment: localAssignment(partitions),
-                                         configs: configs)
-        let stored = try metadataStore.createTopic(record)
-        metadataVersions.withLockedValue { $0[name] = stored.version }
-    }
-
     /// Replica lists for `count` partitions held by this node alone.
     func localAssignment(_ count: Int32) -> [[Int32]] {
         Array(repeating: [config.nodeId], count: Int(max(0, count)))
     }
 
-    /// The stored version of `name`'s record. Call with `dataDirectoryLock` held.
+    /// The stored version of `name`'s record as applied here.
     func metadataVersion(of name: String) -> MetadataVersion {
         metadataVersions.withLockedValue { $0[name] } ?? .absent
     }
@@ -208,10 +214,14 @@ public final class TopicRegistry: @unchecked Sendable {
         }
     }
 
-    /// Creates a topic (or validates that it could be, with `validateOnly`).
+    /// Creates a topic (or validates that it could be, with `validateOnly`): the logs this node
+    /// holds open first, then the record is stored, then the stored change is applied here (other
+    /// brokers apply it from the store's change stream). All or nothing: when the store refuses or
+    /// fails, the logs are closed and their folders removed; a crash in between leaves only folders
+    /// no metadata owns, which the next start-up moves aside.
     @discardableResult
     public func createTopic(name: String, partitions requested: Int32, replicationFactor: Int16,
-                            configs: [String: String], validateOnly: Bool) throws(TopicCreationError) -> Topic? {
+                            configs: [String: String], validateOnly: Bool) async throws(TopicCreationError) -> Topic? {
         if let problem = TopicNameValidator.problem(with: name) { throw .invalidName(problem) }
         let partitionCount = requested == -1 ? config.numPartitions : requested
         guard partitionCount > 0 else { throw .invalidPartitions("Number of partitions must be larger than 0.") }
@@ -221,50 +231,63 @@ public final class TopicRegistry: @unchecked Sendable {
             throw .invalidReplicationFactor("Unable to replicate the partition \(factor) time(s): The target replication factor of \(factor) cannot be reached because only 1 broker(s) are registered.")
         }
         if let problem = TopicConfigCatalog.problem(with: configs) { throw .invalidConfig(problem) }
-        let result: Result<Topic?, TopicCreationError> = dataDirectoryLock.withLock { () -> Result<Topic?, TopicCreationError> in
-            let dir = directory
+        let record = TopicMetadataRecord(name: name, topicId: KafkaUUID.random(),
+                                         replicaAssignment: localAssignment(partitionCount), configs: configs)
+        try claimName(name, topicId: record.topicId, validateOnly: validateOnly).get()
+        if validateOnly { return nil }
+        let stored: TopicMetadataRecord
+        do {
+            stored = try await storeWithPreopenedLogs(record, partitions: 0..<partitionCount) {
+                try await self.metadataStore.createTopic(record)
+            }
+        } catch MetadataStoreError.topicExists {
+            throw .alreadyExists("Topic '\(name)' already exists.")
+        } catch {
+            throw .storage("Failed to create topic \(name): \(error)")
+        }
+        do {
+            try await apply(.topicCreated(stored)).get()
+        } catch {
+            throw .storage("Failed to create topic \(name): \(error)")
+        }
+        logger.info("created topic", metadata: ["brook.topic": "\(name)", "partitions": "\(partitionCount)"])
+        return topic(named: name)
+    }
+
+    /// Takes `name` for a create in progress (its logs are opened under this claim, see `preopened`),
+    /// unless a topic, a reserved internal topic or another create has it or a name colliding with it.
+    /// With `validateOnly` only checks.
+    private func claimName(_ name: String, topicId: KafkaUUID, validateOnly: Bool) -> Result<Void, TopicCreationError> {
+        dataDirectoryLock.withLock {
             // A reserved internal topic exists as far as clients are concerned, though not open yet.
             let existing = Set(topics.withLockedValue { $0.keys }).union(reserved.withLockedValue { $0.keys })
+                .union(preopened.withLockedValue { $0.keys })
             if existing.contains(name) { return .failure(.alreadyExists("Topic '\(name)' already exists.")) }
             let key = TopicNameValidator.collisionKey(name)
             if let clash = existing.first(where: { TopicNameValidator.collisionKey($0) == key }) {
                 return .failure(.invalidName("Topic '\(name)' collides with existing topic: \(clash)"))
             }
-            if validateOnly { return .success(nil) }
-            let id = KafkaUUID.random()
-            do {
-                // Logs first, metadata last: a failure undoes the logs, and a crash in between leaves
-                // only folders no metadata owns, which the next start-up moves aside.
-                let partitions = try openPartitions(name, 0..<partitionCount, configs: configs, in: dir)
-                do {
-                    // The store removes what it may have written when it fails.
-                    try storeNewTopic(name, id: id, partitions: partitionCount, configs: configs)
-                } catch {
-                    discard(partitions, removingFolders: partitions.map(\.topicPartition), in: dir)
-                    throw error
-                }
-                let topic = Topic(name: name, id: id, partitions: partitions, configs: configs)
-                topics.withLockedValue { $0[name] = topic }
-                logger.info("created topic", metadata: ["brook.topic": "\(name)", "partitions": "\(partitionCount)"])
-                return .success(topic)
-            } catch {
-                return .failure(.storage("Failed to create topic \(name): \(error)"))
+            if !validateOnly {
+                preopened.withLockedValue { $0[name] = PreopenedPartitions(topicId: topicId, first: 0, partitions: []) }
             }
+            return .success(())
         }
-        return try result.get()
     }
 
-    /// Returns the topic, creating it with the broker defaults when auto-creation applies.
-    func topicOrAutoCreate(_ name: String, allowed: Bool) -> Result<Topic, TopicCreationError>? {
+    /// Returns the topic, creating it with the broker defaults when auto-creation applies
+    /// (`.alreadyExists` while another request is still creating it).
+    func topicOrAutoCreate(_ name: String, allowed: Bool) async -> Result<Topic, TopicCreationError>? {
         if let topic = topic(named: name) { return .success(topic) }
         guard allowed, config.autoCreateTopics else { return nil }
         do {
-            if let topic = try createTopic(name: name, partitions: -1, replicationFactor: -1, configs: [:], validateOnly: false) {
+            if let topic = try await createTopic(name: name, partitions: -1, replicationFactor: -1, configs: [:],
+                                                 validateOnly: false) {
                 return .success(topic)
             }
             return nil
-        } catch .alreadyExists {
-            return topic(named: name).map { .success($0) }
+        } catch .alreadyExists(let message) {
+            // Created meanwhile, or still being created by another request (an error then).
+            return topic(named: name).map { .success($0) } ?? .failure(.alreadyExists(message))
         } catch {
             return .failure(error)
         }

@@ -35,7 +35,7 @@ final class AdminBackgroundTasksTests: XCTestCase {
     func testRetentionPassMovesLogStartOffset() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        let topic = try XCTUnwrap(try broker.broker.topics.createTopic(
+        let topic = try await unwrapped(broker.broker.topics.createTopic(
             name: "r", partitions: 1, replicationFactor: 1, configs: ["segment.bytes": "200", "retention.ms": "60000"],
             validateOnly: false))
         let partition = try XCTUnwrap(topic.partition(0))
@@ -56,10 +56,10 @@ final class AdminBackgroundTasksTests: XCTestCase {
         let broker = try await TestBroker()
         defer { broker.removeData() }
         let configs = ["segment.bytes": "300", "min.cleanable.dirty.ratio": "0.01"]
-        let compacted = try XCTUnwrap(try broker.broker.topics.createTopic(
+        let compacted = try await unwrapped(broker.broker.topics.createTopic(
             name: "c", partitions: 1, replicationFactor: 1, configs: configs.merging(["cleanup.policy": "compact"]) { $1 },
             validateOnly: false))
-        let plain = try XCTUnwrap(try broker.broker.topics.createTopic(
+        let plain = try await unwrapped(broker.broker.topics.createTopic(
             name: "d", partitions: 1, replicationFactor: 1, configs: configs, validateOnly: false))
         let now = Broker.wallClockMillis()
         for topic in [compacted, plain] {
@@ -92,7 +92,7 @@ final class AdminBackgroundTasksTests: XCTestCase {
         let broker = try await TestBroker()
         defer { broker.removeData() }
         let configs = ["segment.bytes": "300", "min.cleanable.dirty.ratio": "0.01", "cleanup.policy": "compact"]
-        let topic = try XCTUnwrap(try broker.broker.topics.createTopic(
+        let topic = try await unwrapped(broker.broker.topics.createTopic(
             name: "c", partitions: 2, replicationFactor: 1, configs: configs, validateOnly: false))
         let now = Broker.wallClockMillis()
         for index in Int32(0)..<2 {
@@ -116,7 +116,7 @@ final class AdminBackgroundTasksTests: XCTestCase {
     func testExpiredTombstoneGoesInAPassWithNothingNewToClean() async throws {
         let broker = try await TestBroker { $0.cleanerEnable = false }
         defer { broker.removeData() }
-        let topic = try XCTUnwrap(try broker.broker.topics.createTopic(
+        let topic = try await unwrapped(broker.broker.topics.createTopic(
             name: "t", partitions: 1, replicationFactor: 1,
             configs: ["cleanup.policy": "compact", "segment.bytes": "300", "min.cleanable.dirty.ratio": "0.01",
                       "delete.retention.ms": "0"], validateOnly: false))

@@ -24,7 +24,7 @@ final class BrokerServiceTests: XCTestCase {
         let broker = try Broker(config: config, group: group, threadPool: pool, logger: logger, clock: Broker.wallClockMillis,
                                 internalTopicsGate: nil)
         XCTAssertFalse(broker.timers.withLockedValue { $0.started }, "nothing is scheduled before run()")
-        let topic = try XCTUnwrap(try broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:],
+        let topic = try await unwrapped(broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:],
                                                                  validateOnly: false))
         var builder = RecordBatchBuilder()
         builder.append(key: nil, value: ByteBuffer(string: "v"), timestamp: 1)

@@ -34,8 +34,8 @@ final class CleanerCheckpointsTests: XCTestCase {
         }
     }
 
-    private func createCompacted(_ broker: TestBroker, _ name: String) throws -> Topic {
-        try XCTUnwrap(try broker.broker.topics.createTopic(name: name, partitions: 1, replicationFactor: 1,
+    private func createCompacted(_ broker: TestBroker, _ name: String) async throws -> Topic {
+        try await unwrapped(broker.broker.topics.createTopic(name: name, partitions: 1, replicationFactor: 1,
                                                            configs: Self.compacted, validateOnly: false))
     }
 
@@ -52,7 +52,7 @@ final class CleanerCheckpointsTests: XCTestCase {
         var broker = try await start()
         defer { broker.removeData() }
         let tp = TopicPartition(topic: "c", partition: 0)
-        try await fill(try createCompacted(broker, "c"), versions: 0..<6)
+        try await fill(try await createCompacted(broker, "c"), versions: 0..<6)
         let rewritten = try await cleanerPass(broker)
         XCTAssertGreaterThan(rewritten, 0)
         let cleanedUpTo = try XCTUnwrap(try checkpointed(broker, "c"))
@@ -77,7 +77,7 @@ final class CleanerCheckpointsTests: XCTestCase {
     func testCheckpointBeyondTheLogEndStartsOver() async throws {
         var broker = try await start()
         defer { broker.removeData() }
-        try await fill(try createCompacted(broker, "c"), versions: 0..<6)
+        try await fill(try await createCompacted(broker, "c"), versions: 0..<6)
         try await broker.stop()
         // A stale file, as if from an older incarnation of the data directory.
         try "0\n1\nc 0 1000000\n".write(toFile: checkpointFile(broker), atomically: false, encoding: .utf8)
@@ -95,7 +95,7 @@ final class CleanerCheckpointsTests: XCTestCase {
     func testUnreadableCheckpointDoesNotStopTheBroker() async throws {
         var broker = try await start()
         defer { broker.removeData() }
-        try await fill(try createCompacted(broker, "c"), versions: 0..<6)
+        try await fill(try await createCompacted(broker, "c"), versions: 0..<6)
         try await broker.stop()
         try "0\n2\nc 0 not-an-offset\n".write(toFile: checkpointFile(broker), atomically: false, encoding: .utf8)
 
@@ -110,16 +110,16 @@ final class CleanerCheckpointsTests: XCTestCase {
     func testDeletedTopicLeavesTheCheckpointAndARecreatedOneStartsOver() async throws {
         var broker = try await start()
         defer { broker.removeData() }
-        let doomed = try createCompacted(broker, "c")
+        let doomed = try await createCompacted(broker, "c")
         try await fill(doomed, versions: 0..<6)
-        try await fill(try createCompacted(broker, "kept"), versions: 0..<6)
+        try await fill(try await createCompacted(broker, "kept"), versions: 0..<6)
         let rewritten = try await cleanerPass(broker)
         XCTAssertGreaterThan(rewritten, 0)
         XCTAssertEqual(Set(try storedOffsets(broker).keys.map(\.topic)), ["c", "kept"])
 
         try await broker.broker.topics.deleteTopic(doomed, on: broker.group.next()).get()
         XCTAssertEqual(Set(try storedOffsets(broker).keys.map(\.topic)), ["kept"])
-        let recreated = try createCompacted(broker, "c")
+        let recreated = try await createCompacted(broker, "c")
         XCTAssertNil(try checkpointed(broker, "c"))
         try await fill(recreated, versions: 0..<2)
         try await broker.stop()

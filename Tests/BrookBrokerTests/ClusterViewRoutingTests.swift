@@ -54,7 +54,7 @@ final class ClusterViewRoutingTests: XCTestCase {
         }
         try await broker.broker.groups.loadedFuture.get()
         try await broker.broker.transactions.loadedFuture.get()
-        _ = try broker.broker.topics.createTopic(name: "orders", partitions: 3, replicationFactor: 1, configs: [:],
+        _ = try await broker.broker.topics.createTopic(name: "orders", partitions: 3, replicationFactor: 1, configs: [:],
                                                  validateOnly: false)
         return broker
     }

@@ -22,7 +22,7 @@ final class ConsumerGroupRestartTests: XCTestCase {
         var groupEpoch: Int32 = 0
         do {
             let broker = try await GroupTestSupport.broker(dataDir: dataDir)
-            try broker.broker.topics.createTopic(name: "t", partitions: 4, replicationFactor: 1, configs: [:], validateOnly: false)
+            try await broker.broker.topics.createTopic(name: "t", partitions: 4, replicationFactor: 1, configs: [:], validateOnly: false)
             let client = try RawKafkaClient(port: broker.port)
             for _ in 0..<2 {
                 let joined = try heartbeat(client, member: "", epoch: 0, owned: [], join: true)

@@ -96,8 +96,8 @@ final class CoordinatorStartupTests: XCTestCase {
             let named = try client.request(MetadataRequest(topics: [.init(topicId: .zero, name: "__consumer_offsets")]),
                                            version: 12, as: MetadataResponse.self)
             XCTAssertEqual(named.topics.first?.errorCode, ErrorCode.leaderNotAvailable.rawValue)
-            XCTAssertThrowsError(try broker.broker.topics.createTopic(name: "__transaction_state", partitions: 1,
-                                                                      replicationFactor: 1, configs: [:], validateOnly: false)) {
+            await assertThrowsAsync({ try await broker.broker.topics.createTopic(name: "__transaction_state", partitions: 1,
+                                                                      replicationFactor: 1, configs: [:], validateOnly: false) }) {
                 XCTAssertEqual(($0 as? TopicCreationError)?.errorCode, .topicAlreadyExists)
             }
 
@@ -117,7 +117,7 @@ final class CoordinatorStartupTests: XCTestCase {
         let broker = try await held()
         defer { broker.removeData() }
         do {
-            try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+            try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
             let client = try RawKafkaClient(port: broker.port)
             let join = try client.request(GroupTestSupport.joinRequest(group: "g"), version: 5, as: JoinGroupResponse.self)
             XCTAssertEqual(join.errorCode, loading)
@@ -182,7 +182,7 @@ final class CoordinatorStartupTests: XCTestCase {
             let broker = try await TestBroker(dataDir: dataDir, configure: Self.configure)
             try await broker.broker.groups.loadedFuture.get()
             try await broker.broker.transactions.loadedFuture.get()
-            try broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
+            try await broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
             let client = try RawKafkaClient(port: broker.port)
             let commit = OffsetCommitRequest(groupId: "durable", topics: [.init(name: "t", partitions: [
                 .init(partitionIndex: 0, committedOffset: 17, committedMetadata: "m0"),
@@ -253,7 +253,7 @@ final class CoordinatorStartupTests: XCTestCase {
         defer { broker.removeData() }
         let topics = broker.broker.topics
         var checks = 0
-        let cancelled = try topics.openReserved(TransactionStateTopic.name) {
+        let cancelled = try await topics.openReserved(TransactionStateTopic.name) {
             checks += 1
             return checks > 3  // once before starting, then before each partition: opens 0 and 1
         }

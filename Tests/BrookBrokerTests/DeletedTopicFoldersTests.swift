@@ -20,7 +20,7 @@ final class DeletedTopicFoldersTests: XCTestCase {
 
     @discardableResult
     private func createAndFill(_ broker: TestBroker, _ name: String) async throws -> Topic {
-        let topic = try XCTUnwrap(try broker.broker.topics.createTopic(name: name, partitions: 1, replicationFactor: 1,
+        let topic = try await unwrapped(broker.broker.topics.createTopic(name: name, partitions: 1, replicationFactor: 1,
                                                                        configs: [:], validateOnly: false))
         var builder = RecordBatchBuilder()
         builder.append(key: nil, value: ByteBuffer(string: name), timestamp: Broker.wallClockMillis())
@@ -63,7 +63,7 @@ final class DeletedTopicFoldersTests: XCTestCase {
         try await createAndFill(broker, "fast")
         // The default delay (60 s) for "slow"; a runtime change applies to deletions made after it.
         try await delete(broker, "slow")
-        try broker.broker.topics.replaceDynamicConfigs(.broker, with: ["log.segment.delete.delay.ms": "300"],
+        try await broker.broker.topics.replaceDynamicConfigs(.broker, with: ["log.segment.delete.delay.ms": "300"],
                                                         validateOnly: false)
         try await delete(broker, "fast")
         XCTAssertEqual(broker.broker.topics.pendingFolderRemovals.count, 2)
@@ -73,7 +73,7 @@ final class DeletedTopicFoldersTests: XCTestCase {
         XCTAssertEqual(try deletedFolders(broker, of: "fast"), [])
         XCTAssertEqual(try deletedFolders(broker, of: "slow").count, 1)
         // Shutdown cancels the pending removal; the folder stays for the next start.
-        try broker.broker.topics.replaceDynamicConfigs(.broker, with: [:], validateOnly: false)
+        try await broker.broker.topics.replaceDynamicConfigs(.broker, with: [:], validateOnly: false)
         try await broker.stop()
         XCTAssertEqual(try deletedFolders(broker, of: "slow").count, 1)
 

@@ -134,7 +134,7 @@ final class DynamicBrokerConfigEffectTests: XCTestCase {
             let broker = try await TestBroker()
             defer { broker.removeData() }
             let topic = "effect-\(n)"
-            let created = try XCTUnwrap(try broker.broker.topics.createTopic(
+            let created = try await unwrapped(broker.broker.topics.createTopic(
                 name: topic, partitions: 1, replicationFactor: 1, configs: row.topicConfigs, validateOnly: false))
             let client = try RawKafkaClient(port: broker.port)
             XCTAssertEqual(try alterBroker(client, row.name, row.value), 0, "setting \(row.name)")

@@ -47,7 +47,7 @@ final class DynamicCleanerSettingsTests: XCTestCase {
     func testShorterBackoffSetAtRuntimeBringsTheNextPassForward() async throws {
         let broker = try await TestBroker { $0.cleanerBackoffMs = 3_600_000 }
         defer { broker.removeData() }
-        let topic = try XCTUnwrap(try broker.broker.topics.createTopic(
+        let topic = try await unwrapped(broker.broker.topics.createTopic(
             name: "c", partitions: 1, replicationFactor: 1,
             configs: ["cleanup.policy": "compact", "segment.bytes": "300", "min.cleanable.dirty.ratio": "0.01"],
             validateOnly: false))

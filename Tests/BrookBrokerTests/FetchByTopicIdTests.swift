@@ -16,7 +16,7 @@ final class FetchByTopicIdTests: XCTestCase {
     func testFetchByTopicIdFromVersion13() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
         let id = try XCTUnwrap(broker.broker.topics.topic(named: "t")?.id)
         let client = try RawKafkaClient(port: broker.port)
         let advertised = try client.request(ApiVersionsRequest(), version: 3, as: ApiVersionsResponse.self).apiKeys

@@ -47,7 +47,7 @@ final class GoldenReplayTests: XCTestCase {
         let broker = try await TestBroker()
         defer { broker.removeData() }
         for (name, partitions) in try topicsKafkaReported(entries, root: root) where precreate {
-            try broker.broker.topics.createTopic(name: name, partitions: partitions, replicationFactor: 1, configs: [:],
+            try await broker.broker.topics.createTopic(name: name, partitions: partitions, replicationFactor: 1, configs: [:],
                                                  validateOnly: false)
         }
         var replayed = 0

@@ -20,7 +20,7 @@ final class GroupApiNewVersionsTests: XCTestCase {
     func testOffsetFetchV10ResolvesTopicIds() async throws {
         let broker = try await GroupTestSupport.broker()
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
         let id = try XCTUnwrap(broker.broker.topics.topic(named: "t")?.id)
         let client = try RawKafkaClient(port: broker.port)
         let commit = OffsetCommitRequest(groupId: "g", topics: [.init(name: "t", partitions: [
@@ -43,7 +43,7 @@ final class GroupApiNewVersionsTests: XCTestCase {
         XCTAssertEqual(group.topics[1].partitions.map(\.committedOffset), [-1])
 
         // Every committed topic, by id; a committed topic that no longer exists has no id to give.
-        try broker.broker.topics.createTopic(name: "gone", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "gone", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         XCTAssertEqual(try client.request(OffsetCommitRequest(groupId: "g", topics: [.init(name: "gone", partitions: [
             .init(partitionIndex: 0, committedOffset: 1)])]), version: 8, as: OffsetCommitResponse.self)
             .topics.first?.partitions.first?.errorCode, 0)
@@ -63,7 +63,7 @@ final class GroupApiNewVersionsTests: XCTestCase {
     func testDescribeGroupsV6ReportsUnknownAndConsumerGroupsAsNotFound() async throws {
         let broker = try await GroupTestSupport.broker()
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         let client = try RawKafkaClient(port: broker.port)
         let joined = try client.request(ConsumerGroupHeartbeatRequest(groupId: "cg", memberEpoch: 0, rebalanceTimeoutMs: 30_000,
                                                                       subscribedTopicNames: ["t"], topicPartitions: []),

@@ -20,7 +20,7 @@ final class GroupOffsetsEndToEndTests: XCTestCase {
         let broker = try await GroupTestSupport.broker()
         defer { broker.removeData() }
         do {
-            try broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
+            try await broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
             let client = try RawKafkaClient(port: broker.port)
             for (index, version) in (Int16(2)...9).enumerated() {
                 let response = try commit(client, group: "g\(version)", offset: Int64(100 + index), version: version)
@@ -54,7 +54,7 @@ final class GroupOffsetsEndToEndTests: XCTestCase {
         let broker = try await GroupTestSupport.broker()
         defer { broker.removeData() }
         do {
-            try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+            try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
             let client = try RawKafkaClient(port: broker.port)
             let unknown = try commit(client, group: "g", topic: "nope", version: 8)
             XCTAssertEqual(unknown.topics.first?.partitions.map(\.errorCode), [3, 3])
@@ -74,7 +74,7 @@ final class GroupOffsetsEndToEndTests: XCTestCase {
         let broker = try await GroupTestSupport.broker()
         defer { broker.removeData() }
         do {
-            try broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
+            try await broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
             let client = try RawKafkaClient(port: broker.port)
             _ = try commit(client, group: "simple", version: 8)
             let joined = try GroupTestSupport.join(client, group: "active")

@@ -12,7 +12,7 @@ final class GroupPersistenceTests: XCTestCase {
         var memberId = ""
         do {
             let broker = try await GroupTestSupport.broker(dataDir: dataDir)
-            try broker.broker.topics.createTopic(name: "t", partitions: 3, replicationFactor: 1, configs: [:], validateOnly: false)
+            try await broker.broker.topics.createTopic(name: "t", partitions: 3, replicationFactor: 1, configs: [:], validateOnly: false)
             let client = try RawKafkaClient(port: broker.port)
             let joined = try GroupTestSupport.join(client, group: "durable")
             memberId = joined.memberId

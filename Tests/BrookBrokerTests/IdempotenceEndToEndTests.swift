@@ -26,8 +26,8 @@ final class IdempotenceEndToEndTests: XCTestCase {
                            version: version, as: InitProducerIdResponse.self)
     }
 
-    private func createTopic(_ broker: TestBroker, _ name: String = "idem") throws {
-        try broker.broker.topics.createTopic(name: name, partitions: 1, replicationFactor: 1, configs: [:],
+    private func createTopic(_ broker: TestBroker, _ name: String = "idem") async throws {
+        try await broker.broker.topics.createTopic(name: name, partitions: 1, replicationFactor: 1, configs: [:],
                                              validateOnly: false)
     }
 
@@ -35,7 +35,7 @@ final class IdempotenceEndToEndTests: XCTestCase {
         let broker = try await TestBroker()
         defer { broker.removeData() }
         do {
-            try createTopic(broker)
+            try await createTopic(broker)
             let client = try RawKafkaClient(port: broker.port)
             let ids = try initProducerId(client)
             XCTAssertEqual(ids.errorCode, 0)
@@ -71,7 +71,7 @@ final class IdempotenceEndToEndTests: XCTestCase {
         let first = try await TestBroker(dataDir: dir)
         let pid: Int64
         do {
-            try createTopic(first)
+            try await createTopic(first)
             let client = try RawKafkaClient(port: first.port)
             pid = try initProducerId(client).producerId
             let b = try batch(producerId: pid, epoch: 0, sequence: 0, ["one", "two"])
@@ -99,7 +99,7 @@ final class IdempotenceEndToEndTests: XCTestCase {
         let first = try await TestBroker(dataDir: dir)
         let pid: Int64
         do {
-            try createTopic(first)
+            try await createTopic(first)
             let client = try RawKafkaClient(port: first.port)
             pid = try initProducerId(client).producerId
             XCTAssertEqual(try produce(client, try batch(producerId: pid, epoch: 0, sequence: 0, ["a"])).baseOffset, 0)
@@ -125,7 +125,7 @@ final class IdempotenceEndToEndTests: XCTestCase {
         let broker = try await TestBroker { $0.producerIdExpirationMs = 1 }
         defer { broker.removeData() }
         do {
-            try createTopic(broker)
+            try await createTopic(broker)
             let client = try RawKafkaClient(port: broker.port)
             let pid = try initProducerId(client).producerId
             // Record timestamps are from 2023; with a 1 ms expiration the producer is idle at once.
@@ -144,7 +144,7 @@ final class IdempotenceDescribeProducersTests: XCTestCase {
         let broker = try await TestBroker()
         defer { broker.removeData() }
         do {
-            try broker.broker.topics.createTopic(name: "dp", partitions: 1, replicationFactor: 1, configs: [:],
+            try await broker.broker.topics.createTopic(name: "dp", partitions: 1, replicationFactor: 1, configs: [:],
                                                  validateOnly: false)
             let client = try RawKafkaClient(port: broker.port)
             let pid = try client.request(InitProducerIdRequest(transactionalId: nil, transactionTimeoutMs: 1),

@@ -11,7 +11,7 @@ final class LeaderSideFollowerFetchTests: XCTestCase {
     private typealias Support = ReplicationFetchSupport
 
     private func makeLeader(_ broker: TestBroker, _ topic: String, epoch: Int32 = 1) async throws -> Partition {
-        try broker.broker.topics.createTopic(name: topic, partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: topic, partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         let partition = try XCTUnwrap(broker.broker.topics.topic(named: topic)?.partition(0))
         try await Support.lead(partition, epoch: epoch, replicas: [1, 2])
         return partition
@@ -106,7 +106,7 @@ final class LeaderSideFollowerFetchTests: XCTestCase {
         defer { broker.removeData() }
         do {
             // Epoch 0: offsets 0–1; epoch 2: offset 2; led at epoch 3 from offset 3.
-            try broker.broker.topics.createTopic(name: "diverged", partitions: 1, replicationFactor: 1, configs: [:],
+            try await broker.broker.topics.createTopic(name: "diverged", partitions: 1, replicationFactor: 1, configs: [:],
                                                  validateOnly: false)
             let partition = try XCTUnwrap(broker.broker.topics.topic(named: "diverged")?.partition(0))
             try await Support.append(partition, ["a", "b"])

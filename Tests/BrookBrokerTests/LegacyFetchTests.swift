@@ -79,7 +79,7 @@ final class LegacyFetchTests: XCTestCase {
     func testEveryCodecIsDownConvertedForV0ToV3() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         let client = try RawKafkaClient(port: broker.port)
         let fetchVersions = try client.request(ApiVersionsRequest(), version: 0, as: ApiVersionsResponse.self)
             .apiKeys.first { $0.apiKey == ApiKey.fetch.rawValue }
@@ -112,8 +112,8 @@ final class LegacyFetchTests: XCTestCase {
     func testZstdIsRefusedBelowV10AndEndsTheRecordsBeforeIt() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "m", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
-        try broker.broker.topics.createTopic(name: "z", partitions: 1, replicationFactor: 1,
+        try await broker.broker.topics.createTopic(name: "m", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "z", partitions: 1, replicationFactor: 1,
                                              configs: ["compression.type": "zstd"], validateOnly: false)
         let client = try RawKafkaClient(port: broker.port)
         try produce(client, topic: "m", codec: .gzip, values: ["a", "b"])
@@ -147,7 +147,7 @@ final class LegacyFetchTests: XCTestCase {
     func testDownconversionDisabledAnswersUnsupportedVersion() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "off", partitions: 1, replicationFactor: 1,
+        try await broker.broker.topics.createTopic(name: "off", partitions: 1, replicationFactor: 1,
                                              configs: ["message.downconversion.enable": "false"], validateOnly: false)
         let client = try RawKafkaClient(port: broker.port)
         try produce(client, topic: "off", codec: .none, values: ["x"])
@@ -163,7 +163,7 @@ final class LegacyFetchTests: XCTestCase {
     func testLimitsKeepTheFirstMessageWhole() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         let client = try RawKafkaClient(port: broker.port)
         let big = String(repeating: "x", count: 500)
         try produce(client, topic: "t", codec: .none, values: [big, big, big])
@@ -186,7 +186,7 @@ final class LegacyFetchTests: XCTestCase {
     func testLongPollWakesOnAppend() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         let consumer = try RawKafkaClient(port: broker.port)
         let producer = try RawKafkaClient(port: broker.port)
         let started = ContinuousClock.now

@@ -65,8 +65,8 @@ final class LegacyProduceTests: XCTestCase {
         return try RecordBatch.decodeAll(records, maxDecompressedSize: 1 << 24)
     }
 
-    private func create(_ broker: TestBroker, _ name: String, _ configs: [String: String] = [:]) throws {
-        _ = try broker.broker.topics.createTopic(name: name, partitions: 1, replicationFactor: 1, configs: configs, validateOnly: false)
+    private func create(_ broker: TestBroker, _ name: String, _ configs: [String: String] = [:]) async throws {
+        _ = try await broker.broker.topics.createTopic(name: name, partitions: 1, replicationFactor: 1, configs: configs, validateOnly: false)
     }
 
     private func strings(_ batches: [RecordBatch]) -> [(String?, String?, Int64)] {
@@ -78,7 +78,7 @@ final class LegacyProduceTests: XCTestCase {
     func testProduceV0ToV2WithBothMagicsAndEveryLegacyCodecIsStoredAsV2() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try create(broker, "t")
+        try await create(broker, "t")
         let client = try RawKafkaClient(port: broker.port)
         var expected: [(String?, String?, Int64)] = []
         var nextOffset: Int64 = 0
@@ -108,7 +108,7 @@ final class LegacyProduceTests: XCTestCase {
     func testProduceV2AcceptsMagic2BatchesAndV3RefusesLegacySets() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try create(broker, "t")
+        try await create(broker, "t")
         let client = try RawKafkaClient(port: broker.port)
         var builder = RecordBatchBuilder()
         builder.append(key: nil, value: ByteBuffer(string: "v2"), timestamp: now)
@@ -124,7 +124,7 @@ final class LegacyProduceTests: XCTestCase {
     func testZstdNeedsProduceV7() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try create(broker, "t")
+        try await create(broker, "t")
         let client = try RawKafkaClient(port: broker.port)
         var builder = RecordBatchBuilder(codec: .zstd)
         builder.append(key: nil, value: ByteBuffer(string: "z"), timestamp: now)
@@ -144,10 +144,10 @@ final class LegacyProduceTests: XCTestCase {
     func testTopicRulesApplyToConvertedRecords() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try create(broker, "compacted", ["cleanup.policy": "compact"])
-        try create(broker, "bounded", ["message.timestamp.before.max.ms": "3600000"])
-        try create(broker, "gzipped", ["compression.type": "gzip"])
-        try create(broker, "small", ["max.message.bytes": "200"])
+        try await create(broker, "compacted", ["cleanup.policy": "compact"])
+        try await create(broker, "bounded", ["message.timestamp.before.max.ms": "3600000"])
+        try await create(broker, "gzipped", ["compression.type": "gzip"])
+        try await create(broker, "small", ["max.message.bytes": "200"])
         let client = try RawKafkaClient(port: broker.port)
         XCTAssertEqual(try produce(client, "compacted", try legacySet(magic: 0, [("k", "v", 0), (nil, "v", 0)]), version: 0).errorCode,
                        ErrorCode.invalidRecord.rawValue)
@@ -171,7 +171,7 @@ final class LegacyProduceTests: XCTestCase {
     func testLogAppendTimeTopicStampsConvertedRecordsAndRefusesAProducerClaim() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try create(broker, "lat", ["message.timestamp.type": "LogAppendTime"])
+        try await create(broker, "lat", ["message.timestamp.type": "LogAppendTime"])
         let client = try RawKafkaClient(port: broker.port)
         let before = Int64(Date().timeIntervalSince1970 * 1000)
         let response = try produce(client, "lat", try legacySet(magic: 1, [("k", "v", 5)], codec: .lz4), version: 2)
@@ -183,7 +183,7 @@ final class LegacyProduceTests: XCTestCase {
         let claim = try legacySet(magic: 1, [("k", "v", 5)], attributes: 0x08)
         XCTAssertEqual(try produce(client, "lat", claim, version: 2).errorCode, ErrorCode.invalidTimestamp.rawValue)
         // On a CreateTime topic the claim passes with a timestamp, not without one.
-        try create(broker, "ct")
+        try await create(broker, "ct")
         XCTAssertEqual(try produce(client, "ct", claim, version: 2).errorCode, 0)
         let claimWithoutTimestamp = try legacySet(magic: 1, [("k", "v", -1)], attributes: 0x08)
         XCTAssertEqual(try produce(client, "ct", claimWithoutTimestamp, version: 2).errorCode, ErrorCode.invalidTimestamp.rawValue)
@@ -193,7 +193,7 @@ final class LegacyProduceTests: XCTestCase {
     func testBadLegacySetsAreRefusedWithoutConsumingOffsets() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try create(broker, "t")
+        try await create(broker, "t")
         let client = try RawKafkaClient(port: broker.port)
         var corrupt = try legacySet(magic: 1, [("k", "v", now)])
         corrupt.setInteger(UInt8(0x55), at: corrupt.writerIndex - 1)

@@ -10,7 +10,7 @@ final class ListOffsetsStreamingTests: XCTestCase {
     func testAnswerIsFoundWithoutReadingTheRecordsAfterIt() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        let topic = try XCTUnwrap(try broker.broker.topics.createTopic(
+        let topic = try await unwrapped(broker.broker.topics.createTopic(
             name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false))
         let partition = try XCTUnwrap(topic.partition(0))
         var builder = RecordBatchBuilder()

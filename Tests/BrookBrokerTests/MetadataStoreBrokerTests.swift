@@ -40,7 +40,8 @@ final class MetadataStoreBrokerTests: XCTestCase {
             XCTAssertNil(topics.topic(named: "orphan"))
             XCTAssertFalse(fm.fileExists(atPath: dataDir + "/orphan-0"), "a folder no metadata owns is moved aside")
             XCTAssertEqual(topics.dynamicConfigs.values(.clusterDefault), ["log.cleaner.backoff.ms": "1234"])
-            XCTAssertEqual(try broker.broker.producerIds.next(), 3000)
+            let producerId = try await broker.broker.producerIds.next()
+            XCTAssertEqual(producerId, 3000)
 
             let client = try RawKafkaClient(port: broker.port)
             let metadata = try client.request(MetadataRequest(topics: nil), version: 12, as: MetadataResponse.self)
@@ -69,21 +70,22 @@ final class MetadataStoreBrokerTests: XCTestCase {
             try await broker.broker.transactions.loadedFuture.get()
             let changes = broker.broker.metadataStore.changes()
             let topics = broker.broker.topics
-            let topic = try XCTUnwrap(try topics.createTopic(name: "orders", partitions: 1, replicationFactor: 1,
+            let topic = try await unwrapped(topics.createTopic(name: "orders", partitions: 1, replicationFactor: 1,
                                                               configs: [:], validateOnly: false))
-            try topics.addPartitions(topic, count: 3, validateOnly: false)
-            try topics.replaceConfigs(topic, with: ["retention.ms": "60000"], validateOnly: false)
-            try topics.replaceDynamicConfigs(.clusterDefault, with: ["log.cleaner.backoff.ms": "100"], validateOnly: false)
+            try await topics.addPartitions(topic, count: 3, validateOnly: false)
+            try await topics.replaceConfigs(topic, with: ["retention.ms": "60000"], validateOnly: false)
+            try await topics.replaceDynamicConfigs(.clusterDefault, with: ["log.cleaner.backoff.ms": "100"], validateOnly: false)
             try await topics.deleteTopic(topic, on: broker.group.next()).get()
 
             checkChanges(await prefix(5, of: changes), topic: topic, nodeId: broker.broker.identity.nodeId)
 
             // A second round works: the registry carries each record's new version into the next write.
-            let again = try XCTUnwrap(try topics.createTopic(name: "orders", partitions: 1, replicationFactor: 1,
+            let again = try await unwrapped(topics.createTopic(name: "orders", partitions: 1, replicationFactor: 1,
                                                               configs: [:], validateOnly: false))
-            try topics.replaceConfigs(again, with: [:], validateOnly: false)
-            try topics.replaceDynamicConfigs(.clusterDefault, with: [:], validateOnly: false)
-            XCTAssertEqual(try broker.broker.metadataStore.loadTopics().map(\.name),
+            try await topics.replaceConfigs(again, with: [:], validateOnly: false)
+            try await topics.replaceDynamicConfigs(.clusterDefault, with: [:], validateOnly: false)
+            let stored = try await broker.broker.metadataStore.loadTopics()
+            XCTAssertEqual(stored.map(\.name),
                            ["__consumer_offsets", "__transaction_state", "orders"])
         } catch {
             try? await broker.stop()

@@ -22,7 +22,7 @@ final class OffsetForLeaderEpochTests: XCTestCase {
 
     /// Epoch 0: offsets 0–1; epoch 2: offset 2; epoch 5: led from offset 3, nothing written yet.
     private func makeEpochs(_ broker: TestBroker) async throws -> Partition {
-        try broker.broker.topics.createTopic(name: "epochs", partitions: 1, replicationFactor: 1, configs: [:],
+        try await broker.broker.topics.createTopic(name: "epochs", partitions: 1, replicationFactor: 1, configs: [:],
                                              validateOnly: false)
         let partition = try XCTUnwrap(broker.broker.topics.topic(named: "epochs")?.partition(0))
         try await Support.append(partition, ["a", "b"])

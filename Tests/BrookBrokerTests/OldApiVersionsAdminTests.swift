@@ -92,7 +92,7 @@ final class OldApiVersionsAdminTests: XCTestCase {
         let broker = try await TestBroker()
         defer { broker.removeData() }
         do {
-            try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1,
+            try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1,
                                                  configs: ["retention.ms": "1234"], validateOnly: false)
             let client = try RawKafkaClient(port: broker.port)
             let request = DescribeConfigsRequest(resources: [
@@ -117,7 +117,7 @@ final class OldApiVersionsAdminTests: XCTestCase {
         let broker = try await TestBroker()
         defer { broker.removeData() }
         do {
-            try broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
+            try await broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
             let client = try RawKafkaClient(port: broker.port)
             let response = try client.request(DescribeLogDirsRequest(topics: nil), version: 0, as: DescribeLogDirsResponse.self)
             XCTAssertEqual(response.results.count, 1)

@@ -44,7 +44,7 @@ final class OldApiVersionsGroupTests: XCTestCase {
         defer { broker.removeData() }
         let topicId: KafkaUUID
         do {
-            let topic = try broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:],
+            let topic = try await broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:],
                                                              validateOnly: false)
             topicId = try XCTUnwrap(topic?.id)
             let client = try RawKafkaClient(port: broker.port)
@@ -75,7 +75,7 @@ final class OldApiVersionsGroupTests: XCTestCase {
         let broker = try await GroupTestSupport.broker()
         defer { broker.removeData() }
         do {
-            try broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
+            try await broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
             let client = try RawKafkaClient(port: broker.port)
             let joined = try GroupTestSupport.join(client, group: "active")
             _ = try client.request(SyncGroupRequest(groupId: "active", generationId: joined.generationId, memberId: joined.memberId),

@@ -11,7 +11,7 @@ final class OldApiVersionsListOffsetsTests: XCTestCase {
     /// Topic `t` (one partition) holding offsets 0–2 with timestamps 1000, 3000, 2000.
     private func brokerWithRecords() async throws -> TestBroker {
         let broker = try await TestBroker()
-        let topic = try XCTUnwrap(try broker.broker.topics.createTopic(
+        let topic = try await unwrapped(broker.broker.topics.createTopic(
             name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false))
         var builder = RecordBatchBuilder()
         for (i, time) in [Int64(1_000), 3_000, 2_000].enumerated() {
@@ -82,7 +82,7 @@ final class OldApiVersionsListOffsetsTests: XCTestCase {
         let broker = try await TestBroker()
         defer { broker.removeData() }
         do {
-            let topic = try XCTUnwrap(try broker.broker.topics.createTopic(
+            let topic = try await unwrapped(broker.broker.topics.createTopic(
                 name: "s", partitions: 1, replicationFactor: 1, configs: ["segment.bytes": "150"], validateOnly: false))
             let partition = try XCTUnwrap(topic.partition(0))
             for i in 0..<3 {

@@ -28,7 +28,7 @@ final class PartitionReplicaSeamTests: XCTestCase {
         let broker = try await TestBroker()
         defer { broker.removeData() }
         do {
-            try broker.broker.topics.createTopic(name: "isr", partitions: 1, replicationFactor: 1,
+            try await broker.broker.topics.createTopic(name: "isr", partitions: 1, replicationFactor: 1,
                                                  configs: ["min.insync.replicas": "3"], validateOnly: false)
             let partition = try XCTUnwrap(broker.broker.topics.topic(named: "isr")?.partition(0))
             let client = try RawKafkaClient(port: broker.port)
@@ -54,7 +54,7 @@ final class PartitionReplicaSeamTests: XCTestCase {
         let broker = try await TestBroker()
         defer { broker.removeData() }
         do {
-            try broker.broker.topics.createTopic(name: "durable", partitions: 1, replicationFactor: 1, configs: [:],
+            try await broker.broker.topics.createTopic(name: "durable", partitions: 1, replicationFactor: 1, configs: [:],
                                                  validateOnly: false)
             let partition = try XCTUnwrap(broker.broker.topics.topic(named: "durable")?.partition(0))
             let first = try await partition.append([try batch("alone")], durable: true, logAppendTime: false).get()

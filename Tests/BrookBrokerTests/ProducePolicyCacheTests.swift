@@ -8,7 +8,7 @@ final class ProducePolicyCacheTests: XCTestCase {
         let broker = try await TestBroker()
         defer { broker.removeData() }
         let registry = broker.broker.topics
-        let topic = try XCTUnwrap(try registry.createTopic(name: "p", partitions: 1, replicationFactor: 1,
+        let topic = try await unwrapped(registry.createTopic(name: "p", partitions: 1, replicationFactor: 1,
                                                            configs: ["max.message.bytes": "1000"], validateOnly: false))
         XCTAssertEqual(registry.producePolicy(for: topic).maxBatchBytes, 1000)
 

@@ -151,7 +151,7 @@ final class ProduceRecordErrorsTests: XCTestCase {
     func testProduceResponseCarriesRecordErrors() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        _ = try broker.broker.topics.createTopic(name: "compacted", partitions: 1, replicationFactor: 1,
+        _ = try await broker.broker.topics.createTopic(name: "compacted", partitions: 1, replicationFactor: 1,
                                                  configs: ["cleanup.policy": "compact"], validateOnly: false)
         let client = try RawKafkaClient(port: broker.port)
         let records = try batch([("a", now), (nil, now)], codec: .snappy)

@@ -27,8 +27,8 @@ final class TopicCreationAtomicityTests: XCTestCase {
         defer { broker.removeData() }
         try blockPartition(broker.dataDir, "big-7")
         let before = try openDescriptors()
-        XCTAssertThrowsError(try broker.broker.topics.createTopic(name: "big", partitions: 12, replicationFactor: 1,
-                                                                  configs: [:], validateOnly: false)) { error in
+        await assertThrowsAsync({ try await broker.broker.topics.createTopic(name: "big", partitions: 12, replicationFactor: 1,
+                                                                  configs: [:], validateOnly: false) }) { error in
             XCTAssertEqual((error as? TopicCreationError)?.errorCode, .kafkaStorageError, "\(error)")
         }
         XCTAssertNil(broker.broker.topics.topic(named: "big"))
@@ -37,7 +37,7 @@ final class TopicCreationAtomicityTests: XCTestCase {
         XCTAssertLessThanOrEqual(try openDescriptors(), before, "the logs opened before the failure are closed")
 
         try FileManager.default.removeItem(atPath: broker.dataDir + "/big-7")
-        let topic = try XCTUnwrap(try broker.broker.topics.createTopic(name: "big", partitions: 12, replicationFactor: 1,
+        let topic = try await unwrapped(broker.broker.topics.createTopic(name: "big", partitions: 12, replicationFactor: 1,
                                                                        configs: [:], validateOnly: false))
         XCTAssertEqual(topic.partitions.count, 12)
         try await broker.stop()
@@ -46,10 +46,10 @@ final class TopicCreationAtomicityTests: XCTestCase {
     func testCreatePartitionsFailingHalfWayLeavesTheTopicAsItWas() async throws {
         var broker = try await TestBroker()
         defer { broker.removeData() }
-        let topic = try XCTUnwrap(try broker.broker.topics.createTopic(name: "grow", partitions: 2, replicationFactor: 1,
+        let topic = try await unwrapped(broker.broker.topics.createTopic(name: "grow", partitions: 2, replicationFactor: 1,
                                                                        configs: [:], validateOnly: false))
         try blockPartition(broker.dataDir, "grow-4")
-        XCTAssertThrowsError(try broker.broker.topics.addPartitions(topic, count: 6, validateOnly: false)) { error in
+        await assertThrowsAsync({ try await broker.broker.topics.addPartitions(topic, count: 6, validateOnly: false) }) { error in
             XCTAssertEqual((error as? AdminError)?.code, .kafkaStorageError, "\(error)")
         }
         XCTAssertEqual(topic.partitions.count, 2)
@@ -67,7 +67,7 @@ final class TopicCreationAtomicityTests: XCTestCase {
     func testStartUpMovesAsideFoldersNoMetadataOwns() async throws {
         var broker = try await TestBroker()
         defer { broker.removeData() }
-        _ = try broker.broker.topics.createTopic(name: "kept", partitions: 2, replicationFactor: 1, configs: [:],
+        _ = try await broker.broker.topics.createTopic(name: "kept", partitions: 2, replicationFactor: 1, configs: [:],
                                                  validateOnly: false)
         try await broker.stop()
         let fm = FileManager.default
@@ -89,7 +89,7 @@ final class TopicCreationAtomicityTests: XCTestCase {
         XCTAssertEqual(try folders(broker.dataDir, prefix: "orphan-").filter { !$0.hasSuffix("-stray") }, [])
 
         // The name is free: a new topic starts empty, not on the stray data.
-        let orphan = try XCTUnwrap(try broker.broker.topics.createTopic(name: "orphan", partitions: 1, replicationFactor: 1,
+        let orphan = try await unwrapped(broker.broker.topics.createTopic(name: "orphan", partitions: 1, replicationFactor: 1,
                                                                         configs: [:], validateOnly: false))
         XCTAssertEqual(orphan.partitions.count, 1)
         try await broker.stop()

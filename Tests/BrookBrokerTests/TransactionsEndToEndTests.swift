@@ -76,7 +76,7 @@ final class TransactionsEndToEndTests: XCTestCase {
     func testBatchedAddPartitionsToTxnVerifiesAndAddsPerTransaction() async throws {
         let broker = try await start()
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 2, replicationFactor: 1, configs: [:], validateOnly: false)
         let client = try RawKafkaClient(port: broker.port)
         let a = try initProducer(client, "a")
         let b = try initProducer(client, "b")
@@ -119,7 +119,7 @@ final class TransactionsEndToEndTests: XCTestCase {
         let dataDir = TestBroker.makeTempDir()
         var broker = try await start(dataDir: dataDir)
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         let client = try RawKafkaClient(port: broker.port)
         let ids = try initProducer(client, "app")
         XCTAssertEqual(ids.errorCode, 0)
@@ -157,7 +157,7 @@ final class TransactionsEndToEndTests: XCTestCase {
     func testCommitMakesRecordsVisibleAndFindCoordinatorAnswersForTransactions() async throws {
         let broker = try await start()
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         let client = try RawKafkaClient(port: broker.port)
         let found = try client.request(FindCoordinatorRequest(key: "app", keyType: 1), version: 3,
                                        as: FindCoordinatorResponse.self)
@@ -183,7 +183,7 @@ final class TransactionsEndToEndTests: XCTestCase {
         let dataDir = TestBroker.makeTempDir()
         var broker = try await start(dataDir: dataDir)
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         let client = try RawKafkaClient(port: broker.port)
         let ids = try initProducer(client, "app")
         let (pid, epoch) = (ids.producerId, ids.producerEpoch)

@@ -10,7 +10,7 @@ enum ConfigAlteration {
 
     /// Validates the resource and computes the topic's new overrides, then stores them unless `validateOnly`.
     static func apply(type: Int8, name: String, broker: Broker, validateOnly: Bool,
-                      change: (_ current: [String: String]) throws(AdminError) -> [String: String]) throws(AdminError) {
+                      change: (_ current: [String: String]) throws(AdminError) -> [String: String]) async throws(AdminError) {
         switch type {
         case DescribeConfigsHandler.topicResource:
             if let problem = TopicNameValidator.problem(with: name) { throw AdminError(.invalidTopicException, problem) }
@@ -18,12 +18,12 @@ enum ConfigAlteration {
                 throw AdminError(.unknownTopicOrPartition, "Topic \(name) does not exist.")
             }
             let updated = try change(topic.configs)
-            try broker.topics.replaceConfigs(topic, with: updated, validateOnly: validateOnly)
+            try await broker.topics.replaceConfigs(topic, with: updated, validateOnly: validateOnly)
         case DescribeConfigsHandler.brokerResource:
             try DescribeConfigsHandler.checkBrokerName(name, broker: broker)
             let scope: DynamicBrokerConfigs.Scope = name.isEmpty ? .clusterDefault : .broker
             let updated = try change(broker.topics.dynamicConfigs.values(scope))
-            try broker.topics.replaceDynamicConfigs(scope, with: updated, validateOnly: validateOnly)
+            try await broker.topics.replaceDynamicConfigs(scope, with: updated, validateOnly: validateOnly)
         case DescribeConfigsHandler.brokerLoggerResource:
             try DescribeConfigsHandler.checkBrokerName(name, broker: broker)
             throw AdminError(.invalidRequest, "Brook does not change logger levels at runtime.")

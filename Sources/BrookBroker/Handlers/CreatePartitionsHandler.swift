@@ -4,7 +4,11 @@ import NIOCore
 /// CreatePartitions (37), versions 0–3: grows topics to a new partition count; one result per topic.
 enum CreatePartitionsHandler {
     static let handler = ApiHandler.make(CreatePartitionsRequest.self, versions: 0...3) { request, context in
-        let broker = context.broker
+        // The metadata store is written off the event loop.
+        context.eventLoop.makeFutureWithTask { await respond(to: request, broker: context.broker) }
+    }
+
+    private static func respond(to request: CreatePartitionsRequest, broker: Broker) async -> (any KafkaMessage)? {
         var counts: [String: Int] = [:]
         for topic in request.topics { counts[topic.name, default: 0] += 1 }
         var response = CreatePartitionsResponse()
@@ -13,7 +17,7 @@ enum CreatePartitionsHandler {
             guard reported.insert(requested.name).inserted else { continue }
             var result = CreatePartitionsResponse.CreatePartitionsTopicResult(name: requested.name, errorCode: 0)
             do throws(AdminError) {
-                try grow(requested, duplicated: counts[requested.name, default: 0] > 1, broker: broker,
+                try await grow(requested, duplicated: counts[requested.name, default: 0] > 1, broker: broker,
                          validateOnly: request.validateOnly)
             } catch {
                 result.errorCode = error.code.rawValue
@@ -21,11 +25,11 @@ enum CreatePartitionsHandler {
             }
             response.results.append(result)
         }
-        return context.eventLoop.makeSucceededFuture(response)
+        return response
     }
 
     private static func grow(_ requested: CreatePartitionsRequest.CreatePartitionsTopic, duplicated: Bool,
-                             broker: Broker, validateOnly: Bool) throws(AdminError) {
+                             broker: Broker, validateOnly: Bool) async throws(AdminError) {
         if duplicated { throw AdminError(.invalidRequest, "Duplicate topic name.") }
         guard let topic = broker.topics.topic(named: requested.name) else {
             throw AdminError(.unknownTopicOrPartition, "This server does not host this topic-partition.")
@@ -42,6 +46,6 @@ enum CreatePartitionsHandler {
                     "Replica assignment \(bad.brokerIds) is not valid: this cluster has only broker \(node).")
             }
         }
-        try broker.topics.addPartitions(topic, count: requested.count, validateOnly: validateOnly)
+        try await broker.topics.addPartitions(topic, count: requested.count, validateOnly: validateOnly)
     }
 }

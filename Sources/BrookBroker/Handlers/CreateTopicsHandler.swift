@@ -7,7 +7,11 @@ import NIOCore
 /// them from v4).
 enum CreateTopicsHandler {
     static let handler = ApiHandler.make(CreateTopicsRequest.self, versions: 0...7) { request, context in
-        let broker = context.broker
+        // The metadata store is written off the event loop.
+        context.eventLoop.makeFutureWithTask { await respond(to: request, broker: context.broker) }
+    }
+
+    private static func respond(to request: CreateTopicsRequest, broker: Broker) async -> (any KafkaMessage)? {
         var response = CreateTopicsResponse()
         response.throttleTimeMs = 0
         var seen: [String: Int] = [:]
@@ -43,9 +47,10 @@ enum CreateTopicsHandler {
             for c in requested.configs { configs[c.name] = c.value }
             let partitions = requested.assignments.isEmpty ? requested.numPartitions : Int32(requested.assignments.count)
             let factor = requested.assignments.isEmpty ? requested.replicationFactor : 1
-            do {
-                let topic = try broker.topics.createTopic(name: requested.name, partitions: partitions, replicationFactor: factor,
-                                                          configs: configs, validateOnly: request.validateOnly)
+            do throws(TopicCreationError) {
+                let topic = try await broker.topics.createTopic(name: requested.name, partitions: partitions,
+                                                                replicationFactor: factor, configs: configs,
+                                                                validateOnly: request.validateOnly)
                 result.errorCode = 0
                 result.topicId = topic?.id ?? .zero
                 result.numPartitions = partitions == -1 ? broker.config.numPartitions : partitions
@@ -56,17 +61,14 @@ enum CreateTopicsHandler {
                     .init(name: $0.name, value: $0.value, readOnly: $0.readOnly, configSource: $0.configSource,
                           isSensitive: $0.isSensitive)
                 }
-            } catch let error as TopicCreationError {
+            } catch {
                 result.errorCode = error.errorCode.rawValue
                 result.errorMessage = error.message
                 result.numPartitions = -1
                 result.replicationFactor = -1
-            } catch {
-                result.errorCode = ErrorMapping.code(for: error).rawValue
-                result.errorMessage = "\(error)"
             }
             response.topics.append(result)
         }
-        return context.eventLoop.makeSucceededFuture(response)
+        return response
     }
 }

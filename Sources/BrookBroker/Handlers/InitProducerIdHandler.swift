@@ -12,9 +12,14 @@ enum InitProducerIdHandler {
             let version = context.header.apiVersion
             let expected = request.producerId >= 0 ? (producerId: request.producerId, epoch: request.producerEpoch) : nil
             let producerIds = broker.producerIds
-            return broker.transactions.runner(for: transactionalId).run { shard, now in
-                try shard.initProducerId(transactionalId: transactionalId, timeoutMs: request.transactionTimeoutMs,
-                                         expected: expected, now: now, allocateProducerId: producerIds.next)
+            // A block is reserved (off the loop) before the shard may need an id from it.
+            let reserved = producerIds.hasReserved ? context.eventLoop.makeSucceededVoidFuture()
+                : context.eventLoop.makeFutureWithTask { try await producerIds.ensureReserved() }
+            return reserved.flatMap {
+                broker.transactions.runner(for: transactionalId).run { shard, now in
+                    try shard.initProducerId(transactionalId: transactionalId, timeoutMs: request.transactionTimeoutMs,
+                                             expected: expected, now: now, allocateProducerId: producerIds.nextReserved)
+                }
             }.hop(to: context.eventLoop).map { outcome in
                 var response = InitProducerIdResponse(throttleTimeMs: 0, errorCode: 0, producerId: -1, producerEpoch: -1)
                 if case .ok(let m) = outcome {
@@ -26,14 +31,20 @@ enum InitProducerIdHandler {
                 return response
             }
         }
-        var response = InitProducerIdResponse(throttleTimeMs: 0, errorCode: 0, producerId: -1, producerEpoch: -1)
-        do {
-            response.producerId = try broker.producerIds.next()
-            response.producerEpoch = 0
-        } catch {
-            broker.logger.error("cannot allocate a producer id", metadata: ["error": "\(error)"])
-            response.errorCode = ErrorCode.unknownServerError.rawValue
+        if let id = broker.producerIds.takeReserved() {
+            return context.eventLoop.makeSucceededFuture(
+                InitProducerIdResponse(throttleTimeMs: 0, errorCode: 0, producerId: id, producerEpoch: 0))
         }
-        return context.eventLoop.makeSucceededFuture(response)
+        return context.eventLoop.makeFutureWithTask {
+            var response = InitProducerIdResponse(throttleTimeMs: 0, errorCode: 0, producerId: -1, producerEpoch: -1)
+            do {
+                response.producerId = try await broker.producerIds.next()
+                response.producerEpoch = 0
+            } catch {
+                broker.logger.error("cannot allocate a producer id", metadata: ["error": "\(error)"])
+                response.errorCode = ErrorCode.unknownServerError.rawValue
+            }
+            return response
+        }
     }
 }

@@ -11,6 +11,35 @@ enum MetadataHandler {
     static let handler = ApiHandler.make(MetadataRequest.self, versions: 0...12) { request, context in
         let broker = context.broker
         let version = context.header.apiVersion
+        let missing = topicsToAutoCreate(request, version: version, broker: broker)
+        if missing.isEmpty {
+            return context.eventLoop.makeSucceededFuture(respond(to: request, version: version, broker: broker, created: [:]))
+        }
+        // Auto-creation writes the metadata store, off the event loop.
+        return context.eventLoop.makeFutureWithTask {
+            var created: [String: Result<Topic, TopicCreationError>?] = [:]
+            for name in missing { created[name] = await broker.topics.topicOrAutoCreate(name, allowed: true) }
+            return respond(to: request, version: version, broker: broker, created: created)
+        }
+    }
+
+    /// The requested names that auto-creation applies to: no such topic, a valid name, not internal,
+    /// and creation allowed by the request (before v4 requests always allow it) and the broker.
+    private static func topicsToAutoCreate(_ request: MetadataRequest, version: Int16, broker: Broker) -> [String] {
+        guard version < 4 || request.allowAutoTopicCreation, broker.config.autoCreateTopics,
+              let requested = request.topics, !(version == 0 && requested.isEmpty) else { return [] }
+        var names: [String] = []
+        for name in Set(requested.compactMap(\.name)).sorted()
+        where !name.hasPrefix("__") && broker.topics.topic(named: name) == nil && !broker.topics.isReserved(name)
+            && TopicNameValidator.problem(with: name) == nil {
+            names.append(name)
+        }
+        return names
+    }
+
+    /// `created`: the outcome of auto-creating the topics named in it.
+    private static func respond(to request: MetadataRequest, version: Int16, broker: Broker,
+                                created: [String: Result<Topic, TopicCreationError>?]) -> MetadataResponse {
         var response = MetadataResponse()
         let view = broker.clusterView
         response.brokers = view.brokers.map { .init(nodeId: $0.nodeId, host: $0.host, port: $0.port, rack: $0.rack) }
@@ -20,8 +49,6 @@ enum MetadataHandler {
 
         // v0: an empty list means all topics; v1+: null means all, empty means none.
         let wantsAll = request.topics == nil || (version == 0 && request.topics?.isEmpty == true)
-        // Before v4 there is no flag and requests auto-create.
-        let allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation
         if wantsAll {
             // Internal topics (__consumer_offsets) are listed only when asked for by name.
             response.topics = broker.topics.allTopics.filter { !$0.isInternal }.map { describe($0, view: view) }
@@ -49,14 +76,23 @@ enum MetadataHandler {
                     response.topics.append(errorTopic(name, .invalidTopicException))
                     continue
                 }
-                switch broker.topics.topicOrAutoCreate(name, allowed: allowAutoCreate && !name.hasPrefix("__")) {
+                let outcome: Result<Topic, TopicCreationError>?
+                if let topic = broker.topics.topic(named: name) {
+                    outcome = .success(topic)
+                } else {
+                    outcome = created[name] ?? nil
+                }
+                switch outcome {
                 case .success(let topic): response.topics.append(describe(topic, view: view))
+                case .failure(.alreadyExists):
+                    // Being created by another request: as Kafka answers for a topic just created.
+                    response.topics.append(errorTopic(name, .leaderNotAvailable))
                 case .failure(let error): response.topics.append(errorTopic(name, error.errorCode))
                 case nil: response.topics.append(errorTopic(name, .unknownTopicOrPartition))
                 }
             }
         }
-        return context.eventLoop.makeSucceededFuture(response)
+        return response
     }
 
     static func errorTopic(_ name: String, _ code: ErrorCode) -> MetadataResponse.MetadataResponseTopic {

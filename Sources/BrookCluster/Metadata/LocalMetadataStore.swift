@@ -10,7 +10,10 @@ import Foundation
 /// Versions are a counter of this store's writes (each record read at start-up gets one too), so
 /// compare-and-swap works as in etcd within the process. Topic files written by versions that
 /// recorded no id or partition count are completed on load (the count from the partition folders).
-public final class LocalMetadataStore: MetadataStore, BlockingMetadataStore, @unchecked Sendable {
+///
+/// Its operations complete without suspending: called on the concrete type (a single node's start-up)
+/// they are synchronous.
+public final class LocalMetadataStore: MetadataStore, @unchecked Sendable {
     /// Only its metadata files are touched, and only under `lock`.
     private let directory: DataDirectory
     private let nodeId: Int32

@@ -48,22 +48,3 @@ public protocol MetadataStore: Sendable {
     /// Buffered without bound: a subscriber must keep reading.
     func changes() -> AsyncStream<MetadataChange>
 }
-
-/// The synchronous face of a store whose operations complete without suspending (the local files).
-/// `TopicRegistry`'s call sites are synchronous today (under its data-directory lock, from handlers
-/// returning futures); they use this until they are made async, when any `MetadataStore` can take
-/// its place. Same contracts as `MetadataStore`.
-public protocol BlockingMetadataStore: Sendable {
-    func loadTopics() throws -> [TopicMetadataRecord]
-    func createTopic(_ record: TopicMetadataRecord) throws -> TopicMetadataRecord
-    func deleteTopic(named name: String, expectedVersion: MetadataVersion) throws
-    func replaceTopicConfigs(named name: String, with configs: [String: String],
-                             expectedVersion: MetadataVersion) throws -> TopicMetadataRecord
-    func addPartitions(named name: String, assignments: [[Int32]],
-                       expectedVersion: MetadataVersion) throws -> TopicMetadataRecord
-    func dynamicBrokerConfigs() throws -> Versioned<[String: String]>
-    func replaceDynamicBrokerConfigs(_ values: [String: String], expectedVersion: MetadataVersion) throws -> MetadataVersion
-    func clusterId(proposing candidate: String) throws -> String
-    func allocateProducerIdBlock(size: Int64) throws -> ProducerIdBlock
-    func changes() -> AsyncStream<MetadataChange>
-}
