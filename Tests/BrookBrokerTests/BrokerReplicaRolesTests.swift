@@ -28,7 +28,7 @@ final class BrokerReplicaRolesTests: XCTestCase {
         var failure: Error?
         do {
             for broker in [one, two] {
-                try broker.broker.topics.createTopic(name: tp.topic, partitions: 1, replicationFactor: 1, configs: [:],
+                try await broker.broker.topics.createTopic(name: tp.topic, partitions: 1, replicationFactor: 1, configs: [:],
                                                      validateOnly: false)
             }
             let roles1 = BrokerReplicaRoles(broker: one.broker)

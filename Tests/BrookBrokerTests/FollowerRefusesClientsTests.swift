@@ -10,7 +10,7 @@ final class FollowerRefusesClientsTests: XCTestCase {
     func testProduceAndFetchAreRefusedWhileFollowingAndServedOnceLeading() async throws {
         let broker = try await TestBroker()
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         let partition = try XCTUnwrap(broker.broker.topics.topic(named: "t")?.partition(0))
         let client = try RawKafkaClient(port: broker.port)
 

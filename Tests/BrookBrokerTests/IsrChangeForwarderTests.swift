@@ -17,7 +17,7 @@ final class IsrChangeForwarderTests: XCTestCase {
         defer { broker.removeData() }
         var failure: Error?
         do {
-            try broker.broker.topics.createTopic(name: "isr", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+            try await broker.broker.topics.createTopic(name: "isr", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
             let partition = try XCTUnwrap(broker.broker.topics.topic(named: "isr")?.partition(0))
             try await ReplicationFetchSupport.lead(partition, epoch: 3, replicas: [1, 2])
             try await ReplicationFetchSupport.append(partition, ["a"])

@@ -16,8 +16,8 @@ final class ReplicaFetcherTests: XCTestCase {
         BrokerEndpoint(nodeId: broker.broker.config.nodeId, host: "127.0.0.1", port: Int32(broker.port))
     }
 
-    private func createTopic(on broker: TestBroker) throws -> Partition {
-        try broker.broker.topics.createTopic(name: tp.topic, partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+    private func createTopic(on broker: TestBroker) async throws -> Partition {
+        try await broker.broker.topics.createTopic(name: tp.topic, partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         return try XCTUnwrap(broker.broker.topics.topic(named: tp.topic)?.partition(0))
     }
 
@@ -107,8 +107,8 @@ final class ReplicaFetcherTests: XCTestCase {
 
     func testFollowerCopiesTheLeadersBatchesAndAcksAllWaitsForItsFsync() async throws {
         try await withBrokers { one, two in
-            let leader = try createTopic(on: one)
-            let follower = try createTopic(on: two)
+            let leader = try await createTopic(on: one)
+            let follower = try await createTopic(on: two)
             try await Support.lead(leader, epoch: 1, replicas: [1, 2])
             try await Support.append(leader, ["a", "b"])
 
@@ -143,8 +143,8 @@ final class ReplicaFetcherTests: XCTestCase {
 
     func testFollowerWithExtraRecordsOfAnOlderEpochTruncatesAtTheDivergenceThenCatchesUp() async throws {
         try await withBrokers { one, two in
-            let p1 = try createTopic(on: one)
-            let p2 = try createTopic(on: two)
+            let p1 = try await createTopic(on: one)
+            let p2 = try await createTopic(on: two)
             // Epoch 1: broker 2 leads; broker 1 copies a and b, then stops following.
             try await Support.lead(p2, epoch: 1, replicas: [1, 2])
             try await one.broker.replicaFetchers.follow(tp, leader: endpoint(two), epoch: 1).get()
@@ -182,8 +182,8 @@ final class ReplicaFetcherTests: XCTestCase {
         var oneStopped = false
         var failure: Error?
         do {
-            let leader = try createTopic(on: one)
-            let follower = try createTopic(on: two)
+            let leader = try await createTopic(on: one)
+            let follower = try await createTopic(on: two)
             try await Support.lead(leader, epoch: 1, replicas: [1, 2])
             try await two.broker.replicaFetchers.follow(tp, leader: endpoint(one), epoch: 1).get()
             _ = try await bounded(appendAcksAll(leader, "a"), "acks=all")
@@ -213,8 +213,8 @@ final class ReplicaFetcherTests: XCTestCase {
 
     func testStoppingTheFetcherLeavesNoConnectionOrTaskBehind() async throws {
         try await withBrokers { one, two in
-            let leader = try createTopic(on: one)
-            _ = try createTopic(on: two)
+            let leader = try await createTopic(on: one)
+            _ = try await createTopic(on: two)
             try await Support.lead(leader, epoch: 1, replicas: [1, 2])
             let manager = two.broker.replicaFetchers
             try await manager.follow(tp, leader: endpoint(one), epoch: 1).get()
@@ -234,8 +234,8 @@ final class ReplicaFetcherTests: XCTestCase {
 
     func testFollowerBelowTheLeadersLogStartRestartsThereAndFollowsItsLogStart() async throws {
         try await withBrokers { one, two in
-            let leader = try createTopic(on: one)
-            let follower = try createTopic(on: two)
+            let leader = try await createTopic(on: one)
+            let follower = try await createTopic(on: two)
             // Broker 2 is an assigned replica outside the ISR, so the high watermark (and
             // DeleteRecords) moves without it.
             try await Support.lead(leader, epoch: 1, replicas: [1, 2], isr: [1])
@@ -269,9 +269,9 @@ final class ReplicaFetcherTests: XCTestCase {
             var leaders: [Partition] = []
             var followers: [Partition] = []
             for (broker, isLeader) in [(one, true), (two, false)] {
-                try broker.broker.topics.createTopic(name: "orders", partitions: 2, replicationFactor: 1, configs: [:],
+                try await broker.broker.topics.createTopic(name: "orders", partitions: 2, replicationFactor: 1, configs: [:],
                                                      validateOnly: false)
-                try broker.broker.topics.createTopic(name: "audit", partitions: 1, replicationFactor: 1, configs: [:],
+                try await broker.broker.topics.createTopic(name: "audit", partitions: 1, replicationFactor: 1, configs: [:],
                                                      validateOnly: false)
                 for (topic, index) in [("orders", Int32(0)), ("orders", 1), ("audit", 0)] {
                     let partition = try XCTUnwrap(broker.broker.topics.topic(named: topic)?.partition(index))
@@ -302,8 +302,8 @@ final class ReplicaFetcherTests: XCTestCase {
     func testAFollowerWhoseFsyncFailsStopsCopyingThatPartition() async throws {
         try await withBrokers { one, two in
             defer { StorageFaults.clear(pathContains: two.dataDir) }
-            let leader = try createTopic(on: one)
-            let follower = try createTopic(on: two)
+            let leader = try await createTopic(on: one)
+            let follower = try await createTopic(on: two)
             try await Support.lead(leader, epoch: 1, replicas: [1, 2])
             let manager = two.broker.replicaFetchers
             try await manager.follow(tp, leader: endpoint(one), epoch: 1).get()

@@ -229,7 +229,7 @@ final class TransactionsEndToEndTests: XCTestCase {
         let dataDir = TestBroker.makeTempDir()
         var broker = try await start(dataDir: dataDir)
         defer { broker.removeData() }
-        try broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
+        try await broker.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 1, configs: [:], validateOnly: false)
         var client = try RawKafkaClient(port: broker.port)
         let ids = try initProducer(client, "app")
         let (pid, epoch) = (ids.producerId, ids.producerEpoch)
