@@ -60,7 +60,9 @@ final class ProducerIdManager: Sendable {
     /// Waits for the reservation in progress, or starts one. The reservation installs its block
     /// before it completes, so a waiter that resumes always finds it.
     private func refill() async throws {
-        let task = state.withLockedValue { state -> Task<Void, any Error> in
+        let task = state.withLockedValue { state -> Task<Void, any Error>? in
+            // A block installed since the caller found none: reserving another would waste it.
+            if state.next < state.end { return nil }
             if let running = state.refill { return running }
             let store = self.store
             let size = blockSize
@@ -88,7 +90,7 @@ final class ProducerIdManager: Sendable {
             state.refill = task
             return task
         }
-        try await task.value
+        try await task?.value
     }
 }
 
