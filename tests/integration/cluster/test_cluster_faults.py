@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from checker import assert_valid
 from cluster_fixture import brook_supports_cluster
-from workload import Workload, create_topic
+from workload import Workload, create_topic, final_check
 
 pytestmark = pytest.mark.skipif(not brook_supports_cluster(),
                                 reason="brook serve has no --node-id/--metadata yet")
@@ -21,11 +20,7 @@ TOPIC_CONFIGS = {"min.insync.replicas": "2"}
 
 
 def finish(load: Workload, tmp_path) -> None:
-    load.final_read()
-    result = load.check()
-    if not result.valid:
-        load.history.dump(tmp_path / "history.jsonl")
-    assert_valid(result)
+    result = final_check(load, tmp_path)
     assert not load.fatal_errors
     assert result.counts["duplicated_expected"] == 0, result.summary()
 

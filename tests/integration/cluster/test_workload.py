@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from checker import assert_valid, check
+from checker import check
 from faults import paused
 from history import History
-from workload import Workload, create_topic
+from workload import Workload, create_topic, final_check
 
 PARTITIONS = 3
 
@@ -33,12 +33,7 @@ def test_kill_9_and_restart_mid_load_loses_no_acked_record(brook, topic, tmp_pat
         load.wait_for_more_live_reads(500, timeout=60)
     finally:
         load.stop()
-    load.final_read()
-
-    result = load.check()
-    if not result.valid:
-        load.history.dump(tmp_path / "history.jsonl")
-    assert_valid(result)
+    result = final_check(load, tmp_path)
     assert not load.fatal_errors
     assert load.unflushed == {name: 0 for name in load.producer_names}
     assert result.stats["acked"] >= acks_at_kill + 1000
@@ -78,12 +73,7 @@ def test_pause_past_the_request_timeout_mid_load_loses_and_duplicates_nothing(br
         load.wait_for_more_live_reads(500, timeout=60)
     finally:
         load.stop()
-    load.final_read()
-
-    result = load.check()
-    if not result.valid:
-        load.history.dump(tmp_path / "history.jsonl")
-    assert_valid(result)
+    result = final_check(load, tmp_path)
     assert not load.fatal_errors
     assert result.stats["acked"] == result.stats["sends"], result.summary()
     assert result.counts["duplicated_expected"] == 0, result.summary()
@@ -103,12 +93,7 @@ def run_transactions(brook, topic, tmp_path, kill: bool):
         load.wait_for_more_live_reads(300, timeout=60)
     finally:
         load.stop(flush_timeout=60)
-    load.final_read()
-
-    result = load.check()
-    if not result.valid:
-        load.history.dump(tmp_path / "history.jsonl")
-    assert_valid(result)
+    result = final_check(load, tmp_path)
     assert result.stats.get("txn_commit", 0) >= 20, result.summary()
     # Only aborted transactions lost values on the way (abort purges what was still queued).
     ops = load.history.ops

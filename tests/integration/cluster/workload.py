@@ -32,7 +32,7 @@ import uuid
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from checker import CheckResult, check
+from checker import CheckResult, assert_valid, check
 from history import History, ReaderSession
 
 CLIENT_TIMEOUT = 30.0
@@ -377,6 +377,17 @@ class Workload:
 
     def check(self) -> CheckResult:
         return check(self.history)
+
+
+def final_check(load: Workload, tmp_path) -> CheckResult:
+    """Reads every partition to the end, checks the whole history and asserts it valid; an invalid
+    history is kept as tmp_path/history.jsonl (`History.load` replays it)."""
+    load.final_read()
+    result = load.check()
+    if not result.valid:
+        load.history.dump(tmp_path / "history.jsonl")
+    assert_valid(result)
+    return result
 
 
 class _Stopped(Exception):
