@@ -142,17 +142,10 @@ class Workload:
 
     def wait_for_acks(self, count: int, timeout: float = CLIENT_TIMEOUT) -> int:
         """Blocks until at least `count` acknowledgements in total; returns the count reached."""
-        deadline = time.monotonic() + timeout
-        with self._acks_changed:
-            while self._acks < count:
-                if self.thread_errors:
-                    raise AssertionError(f"workload thread failed: {self.thread_errors[0]!r}")
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"only {self._acks} of {count} acks within {timeout}s "
-                                       f"(fatal errors: {self.fatal_errors})")
-                self._acks_changed.wait(remaining)
-            return self._acks
+        self._wait_until(lambda: self._acks >= count, timeout,
+                         lambda: f"only {self._acks} of {count} acks within {timeout}s "
+                                 f"(fatal errors: {self.fatal_errors})")
+        return self.acks
 
     def wait_for_more_acks(self, count: int, timeout: float = CLIENT_TIMEOUT) -> int:
         """Blocks until `count` more acknowledgements than now: progress after a fault."""
@@ -165,18 +158,23 @@ class Workload:
 
     def wait_for_more_live_reads(self, count: int, timeout: float = CLIENT_TIMEOUT) -> int:
         """Blocks until the live consumer has read `count` more records than now."""
+        target = self.live_reads + count
+        self._wait_until(lambda: self._live_reads >= target, timeout,
+                         lambda: f"the live consumer read {self._live_reads} of {target} records within {timeout}s")
+        return self.live_reads
+
+    def _wait_until(self, reached, timeout: float, describe) -> None:
+        """Waits on the progress condition until `reached()` (both read under it); a failed workload
+        thread or the end of `timeout` raises, the latter with `describe()`."""
         deadline = time.monotonic() + timeout
         with self._acks_changed:
-            target = self._live_reads + count
-            while self._live_reads < target:
+            while not reached():
                 if self.thread_errors:
                     raise AssertionError(f"workload thread failed: {self.thread_errors[0]!r}")
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise TimeoutError(f"the live consumer read {self._live_reads} of {target} "
-                                       f"records within {timeout}s")
+                    raise TimeoutError(describe())
                 self._acks_changed.wait(remaining)
-            return self._live_reads
 
     def stop(self, flush_timeout: float = CLIENT_TIMEOUT) -> None:
         """Stops sending; each producer flushes for up to `flush_timeout`, then every thread ends."""
