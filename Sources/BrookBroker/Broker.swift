@@ -46,6 +46,8 @@ public final class Broker: Sendable {
     public let replicaFetchers: ReplicaFetcherManager
     /// The repeated tasks `run()` started, cancelled when shutdown begins.
     let timers = NIOLockedValueBox(BrokerTimers())
+    /// A cluster's store changes, subscribed before start-up read the store, until `followMetadata`.
+    private let pendingChanges = NIOLockedValueBox<AsyncStream<MetadataChange>?>(nil)
 
     /// Opens the data directory (taking its lock), recovers every partition except those of the
     /// internal topics, and readies the handlers. Call `startCoordinators()` once the listener is up.
@@ -59,26 +61,83 @@ public final class Broker: Sendable {
 
     /// As above; `internalTopicsGate` holds the opening of the internal topics until it completes
     /// (tests observe the not-ready coordinators with it, and shorten `findCoordinatorWait`).
-    init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
-         clock: @escaping @Sendable () -> Int64, internalTopicsGate: EventLoopFuture<Void>?,
-         findCoordinatorWait: TimeAmount = .seconds(1)) throws {
+    convenience init(config: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
+                     clock: @escaping @Sendable () -> Int64, internalTopicsGate: EventLoopFuture<Void>?,
+                     findCoordinatorWait: TimeAmount = .seconds(1)) throws {
+        let dataDirectory = try DataDirectory(path: config.dataDir, logger: logger)
+        let store = LocalMetadataStore(directory: dataDirectory, nodeId: config.nodeId)
+        let loaded: LoadedMetadata
+        do {
+            loaded = LoadedMetadata(identity: try ClusterIdentity.loadOrCreate(store: store, nodeId: config.nodeId),
+                                    topics: try store.loadTopics(), dynamicConfigs: try store.dynamicBrokerConfigs())
+        } catch {
+            dataDirectory.unlock()
+            throw error
+        }
+        try self.init(config: config, dataDirectory: dataDirectory, store: store, loaded: loaded, clustered: false,
+                      group: group, threadPool: threadPool, logger: logger, clock: clock,
+                      internalTopicsGate: internalTopicsGate, findCoordinatorWait: findCoordinatorWait)
+    }
+
+    /// A broker of a cluster whose metadata lives in `metadataStore` (etcd): its partitions open with
+    /// no role and take the ones the cluster announces (`BrokerReplicaRoles`); topics other brokers
+    /// create, change or delete are applied as the store reports them. Call `followMetadata()` next.
+    public static func clustered(config: BrokerConfig, metadataStore: any MetadataStore, group: EventLoopGroup,
+                                 threadPool: NIOThreadPool, logger: Logger,
+                                 clock: @escaping @Sendable () -> Int64 = Broker.wallClockMillis) async throws -> Broker {
+        FileDescriptorLimit.raiseToHardLimit(logger: logger)
+        // Subscribed before reading: a change stored in between is applied (or skipped as applied).
+        let changes = metadataStore.changes()
+        let dataDirectory = try DataDirectory(path: config.dataDir, logger: logger)
+        do {
+            let loaded = LoadedMetadata(identity: try await ClusterIdentity.loadOrCreate(store: metadataStore, nodeId: config.nodeId),
+                                        topics: try await metadataStore.loadTopics(),
+                                        dynamicConfigs: try await metadataStore.dynamicBrokerConfigs())
+            let broker = try Broker(config: config, dataDirectory: dataDirectory, store: metadataStore, loaded: loaded,
+                                    clustered: true, group: group, threadPool: threadPool, logger: logger, clock: clock,
+                                    internalTopicsGate: nil, findCoordinatorWait: .seconds(1))
+            broker.pendingChanges.withLockedValue { $0 = changes }
+            return broker
+        } catch {
+            dataDirectory.unlock()
+            throw error
+        }
+    }
+
+    /// What start-up read from the metadata store.
+    struct LoadedMetadata {
+        var identity: ClusterIdentity
+        var topics: [TopicMetadataRecord]
+        var dynamicConfigs: Versioned<[String: String]>
+    }
+
+    /// Opens the logs this node holds of `loaded`'s topics (the lock of `dataDirectory` is taken;
+    /// released here when opening fails) and readies the handlers.
+    private init(config: BrokerConfig, dataDirectory: DataDirectory, store: any MetadataStore, loaded: LoadedMetadata,
+                 clustered: Bool, group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger,
+                 clock: @escaping @Sendable () -> Int64, internalTopicsGate: EventLoopFuture<Void>?,
+                 findCoordinatorWait: TimeAmount) throws {
         self.config = config
         self.internalTopicsGate = internalTopicsGate
         self.findCoordinatorWait = findCoordinatorWait
         self.group = group
         self.logger = logger
         self.clock = clock
-        let dataDirectory = try DataDirectory(path: config.dataDir, logger: logger)
+        self.metadataStore = store
+        self.identity = loaded.identity
+        let advertised = config.advertised
+        let view = NIOLockedValueBox(ClusterView.singleNode(
+            BrokerEndpoint(nodeId: loaded.identity.nodeId, host: advertised.host, port: Int32(advertised.port),
+                           rack: config.rack)))
+        self.currentClusterView = view
         do {
-            let store = LocalMetadataStore(directory: dataDirectory, nodeId: config.nodeId)
-            self.metadataStore = store
-            self.identity = try ClusterIdentity.loadOrCreate(store: store, nodeId: config.nodeId)
             self.topics = TopicRegistry(dataDirectory: dataDirectory, metadataStore: store, config: config, group: group,
-                                        threadPool: threadPool, logger: logger, clock: clock)
+                                        threadPool: threadPool, logger: logger, clock: clock,
+                                        assigner: clustered ? .cluster { view.withLockedValue { $0 } } : .singleNode(config.nodeId))
             self.producerIds = ProducerIdManager(store: store)
             // The internal topics open after the listener is up (`startCoordinators`); only their
             // sizes are needed now, to lay out the shards.
-            try topics.loadExisting(store.loadTopics(), dynamicConfigs: store.dynamicBrokerConfigs(),
+            try topics.loadExisting(loaded.topics, dynamicConfigs: loaded.dynamicConfigs,
                                     deferring: [OffsetsTopic.name, TransactionStateTopic.name])
             let offsetsPartitions = topics.reserve(OffsetsTopic.name, partitions: config.groupCoordinator.offsetsTopicPartitions,
                                                    configs: OffsetsTopic.configs)
@@ -98,9 +157,6 @@ public final class Broker: Sendable {
             dataDirectory.unlock()
             throw error
         }
-        let advertised = config.advertised
-        self.currentClusterView = NIOLockedValueBox(.singleNode(
-            BrokerEndpoint(nodeId: identity.nodeId, host: advertised.host, port: Int32(advertised.port))))
         let topics = self.topics
         var table: [Int16: ApiHandler] = [:]
         for handler in Self.makeHandlers() { table[handler.apiKey.rawValue] = handler }
@@ -110,6 +166,17 @@ public final class Broker: Sendable {
         self.logCheckpoints = LogCheckpointTask(topics: topics, threadPool: threadPool, logger: logger)
         self.replicaFetchers = ReplicaFetcherManager(localReplica: identity.nodeId, topics: topics, group: group,
                                                      settings: config.replicaFetch, clock: clock, logger: logger)
+    }
+
+    /// A cluster's broker: applies the metadata store's changes (topics other brokers created,
+    /// changed or deleted) from now on; `applied` hears of each once applied. Returns the task,
+    /// which ends with the store's stream. Does nothing on a single node.
+    public func followMetadata(applied: @escaping @Sendable () -> Void = {}) -> Task<Void, Never>? {
+        guard let changes = pendingChanges.withLockedValue({ stream -> AsyncStream<MetadataChange>? in
+            defer { stream = nil }
+            return stream
+        }) else { return nil }
+        return topics.followChanges(changes) { _, _ in applied() }
     }
 
     /// The live brokers, the controller and each partition's leader and replicas, as Metadata,

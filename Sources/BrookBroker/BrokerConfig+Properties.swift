@@ -101,6 +101,9 @@ extension BrokerConfig {
         case "replica.fetch.min.bytes": replicaFetch.minBytes = try Self.int32(key, value, min: 1)
         case "replica.fetch.backoff.ms": replicaFetch.backoffMs = Int64(try Self.int32(key, value, min: 0))
         case "replica.socket.timeout.ms": replicaFetch.requestTimeoutMs = Int64(try Self.int32(key, value, min: 1))
+        case "broker.rack": rack = value.isEmpty ? nil : value
+        case "broker.session.timeout.ms": brokerSessionTimeoutMs = try Self.int64(key, value, min: 1)
+        case "replica.lag.time.max.ms": replicaLagTimeMaxMs = try Self.int64(key, value, min: 1)
         default:
             if try groupCoordinator.apply(key: key, value: value) { return true }
             if let definition = TopicConfigCatalog.definitions.first(where: { $0.brokerSynonym == key }) {

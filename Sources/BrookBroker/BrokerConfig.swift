@@ -86,6 +86,15 @@ public struct BrokerConfig: Sendable {
     public var transactionStateLogNumPartitions: Int32 = 50
     /// How this broker, as a follower, fetches from leaders (`replica.fetch.*`, `replica.socket.timeout.ms`).
     public var replicaFetch = ReplicaFetcherSettings()
+    /// `broker.rack`: this broker's rack, for rack-aware replica placement (nil: none).
+    public var rack: String?
+    /// `broker.session.timeout.ms`: how long a cluster's broker may go without refreshing its etcd
+    /// lease before it counts as gone (Kafka KRaft's default is 9000; Brook's 1500, for fast failover).
+    public var brokerSessionTimeoutMs: Int64 = 1500
+    /// `replica.lag.time.max.ms`: a follower that has not caught up for this long leaves the ISR (Kafka's 30000).
+    public var replicaLagTimeMaxMs: Int64 = 30_000
+    /// How long a graceful stop of a cluster's broker waits for its leaderships to move away.
+    public var controlledShutdownTimeoutMs: Int64 = 30_000
 
     public init() {}
 

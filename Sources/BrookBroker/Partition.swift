@@ -41,17 +41,26 @@ public final class Partition: @unchecked Sendable {
     /// Aborted transactions, oldest first (for read_committed fetches); durable in the `.txnindex` files.
     var abortedTxns: [AbortedTxn] = []
 
-    /// `nodeId`: this broker, the partition's sole replica and leader until replication assigns others.
+    /// `nodeId`: this broker. `replicated` false (a single node): the partition's sole replica and
+    /// leader at epoch 0. True (a cluster): neither leader nor follower until the cluster says which
+    /// (`updateReplica`), so clients are refused (NOT_LEADER_OR_FOLLOWER) until then.
     init(topicPartition: TopicPartition, log: PartitionLog, eventLoop: EventLoop, threadPool: NIOThreadPool,
-         logger: Logger, clock: @escaping @Sendable () -> Int64, nodeId: Int32) {
+         logger: Logger, clock: @escaping @Sendable () -> Int64, nodeId: Int32, replicated: Bool = false) {
         self.topicPartition = topicPartition
         self.log = log
         self.eventLoop = eventLoop
         self.threadPool = threadPool
         self.logger = logger
         self.clock = clock
-        let (replica, _) = PartitionReplicaState.singleReplica(nodeId, logEndOffset: log.logEndOffset,
-                                                               flushedOffset: log.recoveryPoint, now: clock())
+        let replica: PartitionReplicaState
+        if replicated {
+            // The high watermark is learnt from the leader (or, leading, from the followers' fetches).
+            replica = PartitionReplicaState(localReplica: nodeId, logEndOffset: log.logEndOffset,
+                                            flushedOffset: log.recoveryPoint, highWatermark: 0)
+        } else {
+            replica = PartitionReplicaState.singleReplica(nodeId, logEndOffset: log.logEndOffset,
+                                                          flushedOffset: log.recoveryPoint, now: clock()).0
+        }
         self.replica = replica
         self.publishedLeadership = NIOLockedValueBox(replica.leadership)
         // Nobody reads or waits yet: the watermark is set directly instead of through the effects.

@@ -75,9 +75,13 @@ public final class TopicRegistry: @unchecked Sendable {
     let preopened = NIOLockedValueBox<[String: PreopenedPartitions]>([:])
     /// The last change being applied: every `apply` runs after it, so changes apply one at a time, in order.
     let applyTail: NIOLockedValueBox<EventLoopFuture<Void>>
+    /// Who holds the replicas of partitions created here; in a cluster, partitions open with no role.
+    public let assigner: ReplicaAssigner
 
     init(dataDirectory: DataDirectory, metadataStore: any MetadataStore, config: BrokerConfig,
-         group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger, clock: @escaping @Sendable () -> Int64) {
+         group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger, clock: @escaping @Sendable () -> Int64,
+         assigner: ReplicaAssigner? = nil) {
+        self.assigner = assigner ?? .singleNode(config.nodeId)
         self.directory = dataDirectory
         self.metadataStore = metadataStore
         self.config = config
@@ -189,7 +193,8 @@ public final class TopicRegistry: @unchecked Sendable {
                 if !dir.hasFolder(tp) { created.append(tp) }
                 let log = try dir.openLog(tp, config: logConfig, now: now)
                 partitions.append(Partition(topicPartition: tp, log: log, eventLoop: loop(for: tp), threadPool: threadPool,
-                                            logger: logger, clock: clock, nodeId: config.nodeId))
+                                            logger: logger, clock: clock, nodeId: config.nodeId,
+                                            replicated: assigner.isCluster))
             }
         } catch {
             discard(partitions, removingFolders: created, in: dir)
@@ -226,13 +231,10 @@ public final class TopicRegistry: @unchecked Sendable {
         let partitionCount = requested == -1 ? config.numPartitions : requested
         guard partitionCount > 0 else { throw .invalidPartitions("Number of partitions must be larger than 0.") }
         let factor = replicationFactor == -1 ? config.defaultReplicationFactor : replicationFactor
-        guard factor > 0 else { throw .invalidReplicationFactor("Replication factor must be larger than 0.") }
-        guard factor <= 1 else {
-            throw .invalidReplicationFactor("Unable to replicate the partition \(factor) time(s): The target replication factor of \(factor) cannot be reached because only 1 broker(s) are registered.")
-        }
+        let assignment = try assigner.assign(partitions: partitionCount, replicationFactor: factor).get()
         if let problem = TopicConfigCatalog.problem(with: configs) { throw .invalidConfig(problem) }
         let record = TopicMetadataRecord(name: name, topicId: KafkaUUID.random(),
-                                         replicaAssignment: localAssignment(partitionCount), configs: configs)
+                                         replicaAssignment: assignment, configs: configs)
         try claimName(name, topicId: record.topicId, validateOnly: validateOnly).get()
         if validateOnly { return nil }
         let stored: TopicMetadataRecord

@@ -58,10 +58,16 @@ extension TopicRegistry {
             throw AdminError(.invalidPartitions, "Topic \(name) is already changing its partitions.")
         }
         let expected = metadataVersion(of: name)
+        let added: [[Int32]]
+        switch assigner.assign(partitions: count - current, replicationFactor: assigner.replicationFactor(of: name)) {
+        case .success(let placed): added = placed
+        case .failure(let error):
+            releaseClaim(name, id: topic.id)
+            throw AdminError(error.errorCode, error.message)
+        }
         let grown = TopicMetadataRecord(name: name, topicId: topic.id,
-                                        replicaAssignment: localAssignment(count), configs: topic.configs,
-                                        version: expected)
-        let added = localAssignment(count - current)
+                                        replicaAssignment: assigner.currentAssignment(of: name, partitions: current) + added,
+                                        configs: topic.configs, version: expected)
         do {
             let stored = try await storeWithPreopenedLogs(grown, partitions: current..<count) {
                 // The store keeps the old record when it fails.
