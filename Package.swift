@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "BrookBroker",
             dependencies: [
-                "BrookProtocol", "BrookRecords", "BrookStorage", "BrookCoordination", "BrookCluster",
+                "BrookProtocol", "BrookRecords", "BrookStorage", "BrookCoordination", "BrookCluster", "BrookEtcd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BrookBroker
+import BrookEtcd
 import BrookServer
 import Foundation
 import Logging
@@ -7,12 +8,21 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 
-/// `brook serve`: runs a single-node broker until SIGTERM/SIGINT.
+/// `brook serve`: runs a broker until SIGTERM/SIGINT: a single node with its metadata in the data
+/// directory, or, with `--metadata etcd://...`, one broker of a cluster whose metadata lives in etcd.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run a Kafka-compatible broker (single node, no external services)."
+        abstract: "Run a Kafka-compatible broker (single node, or a cluster's broker with --metadata)."
     )
+
+    @Option(name: .long, help: "This broker's node id (node.id; default 1). Unique within a cluster.")
+    var nodeId: Int32?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Join a cluster whose metadata lives in etcd: etcd://HOST:PORT[,HOST:PORT...]. Without it the broker is a single node.",
+        valueName: "etcd-url"))
+    var metadata: String?
 
     @Option(name: .long, help: "Address to listen on, HOST:PORT (default 127.0.0.1:9092).")
     var listen: String?
@@ -66,15 +76,34 @@ struct ServeCommand: AsyncParsableCommand {
     private func serve(config brokerConfig: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
                        logger: Logger) async throws {
         try await ListenCheck.probe(host: brokerConfig.listenHost, port: brokerConfig.listenPort, group: group)
-        let broker = try Broker(config: brokerConfig, group: group, threadPool: threadPool, logger: logger)
+        let broker: Broker
+        var cluster: ClusterBroker?
+        if let metadata {
+            let endpoints: [EtcdEndpoint]
+            do {
+                endpoints = try EtcdEndpoints.parse(metadata)
+            } catch {
+                throw ConfigError("--metadata: \(error)")
+            }
+            let clustered = try await ClusterBroker.start(config: brokerConfig, etcd: endpoints, group: group,
+                                                          threadPool: threadPool, logger: logger)
+            cluster = clustered
+            broker = clustered.broker
+        } else {
+            broker = try Broker(config: brokerConfig, group: group, threadPool: threadPool, logger: logger)
+        }
         let advertised = brokerConfig.advertised
         let dataDir = brokerConfig.dataDir
+        let mode = metadata.map { "node \(brokerConfig.nodeId) of the cluster at \($0)" } ?? "single node"
         let server = KafkaServer(broker: broker, group: group, logger: logger) { address in
-            logger.info("brook ready, accepting connections on \(address.ipAddress ?? "?"):\(address.port ?? 0) (advertised \(advertised.host):\(advertised.port), data dir \(dataDir))")
+            logger.info("brook ready, accepting connections on \(address.ipAddress ?? "?"):\(address.port ?? 0) (advertised \(advertised.host):\(advertised.port), data dir \(dataDir), \(mode))")
         }
+        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: broker), .init(service: server)]
+        // Last, so that it shuts down first: leadership moves away while the broker still serves.
+        if let cluster { members.append(.init(service: cluster)) }
         let services = ServiceGroup(configuration: .init(
             // Shut down in reverse: the listener drains first, then the broker closes its logs.
-            services: [.init(service: broker), .init(service: server)],
+            services: members,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -114,6 +143,10 @@ struct ServeCommand: AsyncParsableCommand {
             config.advertisedPort = port
         }
         if let dataDir { config.dataDir = dataDir }
+        if let nodeId {
+            guard nodeId >= 0 else { throw ConfigError("--node-id must be 0 or more, got \(nodeId)") }
+            config.nodeId = nodeId
+        }
         return config
     }
 
