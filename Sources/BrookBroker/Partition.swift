@@ -105,6 +105,9 @@ public final class Partition: @unchecked Sendable {
                 return self.answerDuplicate(original, durable: durable)
             }
         } catch {
+            logger.warning("producer batch refused", metadata: [
+                "brook.partition": "\(topicPartition)", "brook.error": "\(error)",
+                "brook.logEndOffset": "\(log.logEndOffset)", "brook.leaderEpoch": "\(replica.leaderEpoch)"])
             return self.eventLoop.makeFailedFuture(error.errorCode)
         }
         let result: Appended
@@ -265,10 +268,16 @@ public final class Partition: @unchecked Sendable {
     /// republishes leadership: where replication plugs in.
     func updateReplica(_ event: @escaping @Sendable (inout PartitionReplicaState) -> [ReplicaEffect]) -> EventLoopFuture<Void> {
         eventLoop.submit {
+            let wasLeader = self.replica.isLeader
             let effects = event(&self.replica)
             let leadership = self.replica.leadership
             self.publishedLeadership.withLockedValue { $0 = leadership }
             self.apply(effects)
+            if wasLeader && !self.replica.isLeader {
+                // As Kafka's delayed produce: a leader that lost its leadership never acknowledges
+                // what it was waiting on (the new leader may not have it); the producer retries there.
+                for promise in self.flushWaiters.removeAll() { promise.fail(ReplicaStateError.notLeaderOrFollower) }
+            }
         }
     }
 

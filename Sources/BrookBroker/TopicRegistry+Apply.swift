@@ -173,7 +173,10 @@ extension TopicRegistry {
     func storeWithPreopenedLogs<Stored: Sendable>(_ record: TopicMetadataRecord, partitions range: Range<Int32>,
                                                   _ store: @Sendable () async throws -> Stored) async throws -> Stored {
         let name = record.name
-        let hostsAll = TopicPlacement.opensHere(record, nodeId: config.nodeId, logger: logger)
+        // In a cluster the logs open only when the stored change is applied: another broker's create
+        // of the same name may win the store and be applied here meanwhile, and two logs must never
+        // share a folder (nor may this create's failure remove the winner's).
+        let hostsAll = !assigner.isCluster && TopicPlacement.opensHere(record, nodeId: config.nodeId, logger: logger)
         let opened: [Partition]
         do {
             opened = hostsAll ? try await threadPool.runIfActive {

@@ -19,7 +19,7 @@ from pathlib import Path
 READY_MARKER = "accepting connections"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_START_TIMEOUT = float(os.environ.get("BROOK_START_TIMEOUT", "30"))
-DEFAULT_STOP_TIMEOUT = 10.0
+DEFAULT_STOP_TIMEOUT = float(os.environ.get("BROOK_STOP_TIMEOUT", "10"))
 
 
 class BrookError(AssertionError):

@@ -95,7 +95,9 @@ extension ClusterBroker: Service {
         if Task.isCancelled {
             await member.stop()
         } else {
+            broker.logger.info("controlled shutdown: moving leadership away")
             await member.shutdown()
+            broker.logger.info("left the cluster")
         }
         store.shutdown()
         await client.shutdown()

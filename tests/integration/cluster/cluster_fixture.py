@@ -73,7 +73,24 @@ class BrookCluster:
         for broker in self.brokers.values():
             broker.start()
             broker.fixed_port = broker.port   # a restarted broker comes back on the same address
+        self.wait_for_brokers(set(self.brokers))
         return self
+
+    def wait_for_brokers(self, node_ids: set[int], timeout: float = 30.0) -> None:
+        """Blocks until every broker's Metadata lists exactly `node_ids` as registered (a broker
+        listens before its registration reaches etcd; placement counts registered brokers only)."""
+        deadline = time.monotonic() + timeout
+        seen: dict[int, set[int]] = {}
+        while True:
+            for node_id in node_ids:
+                with contextlib.suppress(KafkaException):
+                    admin = AdminClient({"bootstrap.servers": self.brokers[node_id].bootstrap})
+                    seen[node_id] = set(admin.list_topics(timeout=5).brokers)
+            if all(seen.get(node_id) == node_ids for node_id in node_ids):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"brokers {sorted(node_ids)} not all registered after {timeout}s: {seen}")
+            time.sleep(0.1)   # registration has no push to clients: poll it, bounded by the deadline
 
     def running(self) -> list[int]:
         return [node_id for node_id, broker in self.brokers.items() if broker.is_running()]
