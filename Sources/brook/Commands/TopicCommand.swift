@@ -85,8 +85,16 @@ struct TopicCommand: AsyncParsableCommand {
                         continue
                     }
                     let partitions = topic.partitions.map { TopicPartition(name, $0.id) }
-                    let starts = try await admin.listOffsets(Dictionary(uniqueKeysWithValues: partitions.map { ($0, .earliest) }))
-                    let ends = try await admin.listOffsets(Dictionary(uniqueKeysWithValues: partitions.map { ($0, .latest) }))
+                    // Offsets come from each partition's leader; while one is unreachable (a broker of
+                    // a cluster just died) the layout is still worth showing, with -1 offsets.
+                    var starts: [TopicPartition: Int64] = [:]
+                    var ends: [TopicPartition: Int64] = [:]
+                    do {
+                        starts = try await admin.listOffsets(Dictionary(uniqueKeysWithValues: partitions.map { ($0, .earliest) }))
+                        ends = try await admin.listOffsets(Dictionary(uniqueKeysWithValues: partitions.map { ($0, .latest) }))
+                    } catch {
+                        printError("brook: warning: offsets of \(name) unavailable (shown as -1): \(error)")
+                    }
                     let entries = configs ? try await admin.describeConfigs(.topic(name)) : []
                     if output.json {
                         var document: [String: Any] = [

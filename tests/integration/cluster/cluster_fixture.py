@@ -85,7 +85,9 @@ class BrookCluster:
             for node_id in node_ids:
                 with contextlib.suppress(KafkaException):
                     admin = AdminClient({"bootstrap.servers": self.brokers[node_id].bootstrap})
-                    seen[node_id] = set(admin.list_topics(timeout=5).brokers)
+                    metadata = admin.list_topics(timeout=5)
+                    # Recorded for the broker that answered (the client may ask another one).
+                    seen[metadata.orig_broker_id] = set(metadata.brokers)
             if all(seen.get(node_id) == node_ids for node_id in node_ids):
                 return
             if time.monotonic() > deadline:
