@@ -17,7 +17,7 @@ enum DeleteRecordsHandler {
             let partitionFutures = requested.partitions.map { p -> EventLoopFuture<PartitionResult> in
                 guard let partition = topic?.partition(p.partitionIndex) else {
                     return loop.makeSucceededFuture(.init(partitionIndex: p.partitionIndex, lowWatermark: -1,
-                                                          errorCode: ErrorCode.unknownTopicOrPartition.rawValue))
+                                                          errorCode: Topic.absentPartitionError(topic, p.partitionIndex).rawValue))
                 }
                 if compactOnly {
                     return loop.makeSucceededFuture(.init(partitionIndex: p.partitionIndex, lowWatermark: -1,
