@@ -104,8 +104,9 @@ public final class Topic: Sendable {
 
     /// The error for a request naming partition `index` of `topic` when `topic?.partition(index)` is
     /// nil: NOT_LEADER_OR_FOLLOWER for a partition of a known topic whose replicas are on other
-    /// brokers (Kafka's answer from a broker that is not a replica; clients refresh metadata),
-    /// UNKNOWN_TOPIC_OR_PARTITION for an unknown topic or an index beyond its count.
+    /// brokers (clients refresh metadata and go to the leader), UNKNOWN_TOPIC_OR_PARTITION for an
+    /// unknown topic or an index beyond its count — as Kafka's `ReplicaManager.getPartitionOrError`
+    /// answers for a partition it does not host, by whether its metadata cache knows it.
     static func absentPartitionError(_ topic: Topic?, _ index: Int32) -> ErrorCode {
         topic?.hasPartition(index) == true ? .notLeaderOrFollower : .unknownTopicOrPartition
     }

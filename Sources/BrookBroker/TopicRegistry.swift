@@ -38,6 +38,7 @@ public enum TopicCreationError: Error, Sendable, Equatable {
 /// The broker's topics: created on request or automatically, persisted in the data directory,
 /// reopened on start-up. Lookups are cheap; creation is serialised by the lock.
 public final class TopicRegistry: @unchecked Sendable {
+    /// Every stored topic applied here, by name, each with the partitions this node hosts (maybe none).
     let topics = NIOLockedValueBox<[String: Topic]>([:])
     /// Guarded by `dataDirectoryLock`; creation and checkpointing take it, lookups never do.
     let dataDirectoryLock = NIOLock()
