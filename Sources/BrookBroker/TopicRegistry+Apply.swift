@@ -199,9 +199,10 @@ extension TopicRegistry {
         }
     }
 
-    /// A topic deleted: closes the logs it has here on their loops, renames their folders to `…-delete`, forgets
-    /// its cleaner checkpoints, and removes the folders after `log.segment.delete.delay.ms`. Completes
-    /// once the name is free again and the cleaner checkpoint no longer names the topic.
+    /// A topic deleted: closes the logs it has here on their loops, renames their folders to
+    /// `…-delete`, forgets its cleaner checkpoints, and removes the folders after
+    /// `log.segment.delete.delay.ms`. Completes once the name is free again and the cleaner
+    /// checkpoint no longer names the topic.
     private func applyDeletion(of name: String, at version: MetadataVersion) -> EventLoopFuture<Void> {
         let loop = group.next()
         guard !isApplied(name, version) else { return loop.makeSucceededVoidFuture() }
