@@ -4,9 +4,9 @@ import BrookStorage
 import Logging
 import NIOCore
 
-/// Logs a create or CreatePartitions on this broker opened before storing its record: partitions
-/// `first ..< first + partitions.count` of the topic with this id. Published by `apply` when the
-/// stored change arrives; closed and removed when the store write fails.
+/// Logs a create or CreatePartitions on this broker opened before storing its record: the hosted
+/// ones among partitions `first...` of the topic with this id (possibly none). Published by `apply`
+/// when the stored change arrives; closed and removed when the store write fails.
 struct PreopenedPartitions: Sendable {
     var topicId: KafkaUUID
     var first: Int32
@@ -20,17 +20,9 @@ enum TopicPlacement {
         record.replicaAssignment.indices.filter { record.replicaAssignment[$0].contains(nodeId) }.map { Int32($0) }
     }
 
-    /// Whether the topic's logs open here. A `Topic` holds every partition of its topic, so it opens
-    /// when this node holds a replica of each; a topic placed entirely elsewhere does not. A topic
-    /// holding only some partitions here is not opened yet (logged): that needs a topic of sparse
-    /// partitions, which replication brings.
-    static func opensHere(_ record: TopicMetadataRecord, nodeId: Int32, logger: Logger) -> Bool {
-        let hosted = hostedPartitions(of: record, on: nodeId).count
-        if hosted > 0 && hosted < record.replicaAssignment.count {
-            logger.warning("topic has only some partitions on this node; not opened", metadata: [
-                "brook.topic": "\(record.name)", "hosted": "\(hosted)", "partitions": "\(record.partitionCount)"])
-        }
-        return hosted > 0 && hosted == record.replicaAssignment.count
+    /// The hosted partitions among `range`.
+    static func hostedPartitions(of record: TopicMetadataRecord, on nodeId: Int32, in range: Range<Int32>) -> [Int32] {
+        hostedPartitions(of: record, on: nodeId).filter { range.contains($0) }
     }
 }
 
@@ -94,8 +86,8 @@ extension TopicRegistry {
         return false
     }
 
-    /// A topic created or changed: opens it (or its new partitions) when this node holds it, takes
-    /// its new configs. Blocking file work: runs on the thread pool.
+    /// A topic created or changed: makes it known here and opens the partitions (or new partitions)
+    /// this node holds, takes its new configs. Blocking file work: runs on the thread pool.
     private func applyTopic(_ record: TopicMetadataRecord) throws {
         let name = record.name
         guard !isApplied(name, record.version) else { return }
@@ -109,19 +101,13 @@ extension TopicRegistry {
             try openNewTopic(record)
             return
         }
-        let current = Int32(topic.partitions.count)
+        let current = topic.partitionCount
         if record.partitionCount > current {
-            if let added = takePreopened(name, id: record.topicId, first: current) {
-                topic.appendPartitions(added)
-            } else if record.replicaAssignment[Int(current)...].allSatisfy({ $0.contains(config.nodeId) }) {
-                topic.appendPartitions(try dataDirectoryLock.withLock {
-                    try openPartitions(name, current..<record.partitionCount, configs: record.configs, in: directory)
-                })
-            } else {
-                // As for a new topic: a `Topic` holds every partition, so it keeps the ones it has.
-                logger.warning("partitions added on other nodes only; not opened here", metadata: [
-                    "brook.topic": "\(name)", "partitions": "\(record.partitionCount)"])
+            let added = try takePreopened(name, id: record.topicId, first: current) ?? dataDirectoryLock.withLock {
+                let hosted = TopicPlacement.hostedPartitions(of: record, on: config.nodeId, in: current..<record.partitionCount)
+                return try openPartitions(name, hosted, configs: record.configs, in: directory)
             }
+            topic.grow(to: record.partitionCount, hosting: added)
         }
         if topic.configs != record.configs {
             topic.replaceConfigs(record.configs)
@@ -140,15 +126,13 @@ extension TopicRegistry {
             // be opened twice, so the old topic's deletion must be applied first.
             throw TopicCreationError.storage("topic \(name) is open here with id \(stale.id), not \(record.topicId)")
         }
-        let preopened = takePreopened(name, id: record.topicId, first: 0)
-        guard preopened != nil || TopicPlacement.opensHere(record, nodeId: config.nodeId, logger: logger) else {
-            metadataVersions.withLockedValue { $0[name] = record.version }
-            return
+        // A topic with no partition here is known all the same (Metadata lists it from any broker).
+        let partitions = try takePreopened(name, id: record.topicId, first: 0) ?? dataDirectoryLock.withLock {
+            try openPartitions(name, TopicPlacement.hostedPartitions(of: record, on: config.nodeId),
+                               configs: record.configs, in: directory)
         }
-        let partitions = try preopened ?? dataDirectoryLock.withLock {
-            try openPartitions(name, 0..<record.partitionCount, configs: record.configs, in: directory)
-        }
-        let topic = Topic(name: name, id: record.topicId, partitions: partitions, configs: record.configs)
+        let topic = Topic(name: name, id: record.topicId, partitionCount: record.partitionCount, hosted: partitions,
+                          configs: record.configs)
         dataDirectoryLock.withLock {
             topics.withLockedValue { $0[name] = topic }
             metadataVersions.withLockedValue { $0[name] = record.version }
@@ -156,7 +140,7 @@ extension TopicRegistry {
     }
 
     /// The logs this broker opened for `name` before storing it, if they are the ones the change
-    /// needs; the claim of a write that opened nothing here (its topic lives elsewhere) is dropped.
+    /// needs; the claim of a write that opened nothing here (its partitions live elsewhere) is dropped.
     private func takePreopened(_ name: String, id: KafkaUUID, first: Int32) -> [Partition]? {
         dataDirectoryLock.withLock {
             preopened.withLockedValue { all in
@@ -167,23 +151,24 @@ extension TopicRegistry {
         }
     }
 
-    /// Opens partitions `range` of `record` (those a write on this broker is about to store) on the
-    /// thread pool, runs `store`, and keeps the logs for `apply` when it succeeds; when it fails, the
-    /// logs are closed and the folders they created removed, and the claim on the name is dropped.
+    /// Opens the partitions this node holds among `range` of `record` (those a write on this broker
+    /// is about to store) on the thread pool, runs `store`, and keeps the logs for `apply` when it
+    /// succeeds; when it fails, the logs are closed and the folders they created removed, and the
+    /// claim on the name is dropped.
     func storeWithPreopenedLogs<Stored: Sendable>(_ record: TopicMetadataRecord, partitions range: Range<Int32>,
                                                   _ store: @Sendable () async throws -> Stored) async throws -> Stored {
         let name = record.name
         // In a cluster the logs open only when the stored change is applied: another broker's create
         // of the same name may win the store and be applied here meanwhile, and two logs must never
         // share a folder (nor may this create's failure remove the winner's).
-        let hostsAll = !assigner.isCluster && TopicPlacement.opensHere(record, nodeId: config.nodeId, logger: logger)
+        let hosted = assigner.isCluster ? [] : TopicPlacement.hostedPartitions(of: record, on: config.nodeId, in: range)
         let opened: [Partition]
         do {
-            opened = hostsAll ? try await threadPool.runIfActive {
+            opened = hosted.isEmpty ? [] : try await threadPool.runIfActive {
                 try self.dataDirectoryLock.withLock {
-                    try self.openPartitions(name, range, configs: record.configs, in: self.directory)
+                    try self.openPartitions(name, hosted, configs: record.configs, in: self.directory)
                 }
-            } : []
+            }
         } catch {
             releaseClaim(name, id: record.topicId)
             throw error
@@ -217,9 +202,10 @@ extension TopicRegistry {
         }
     }
 
-    /// A topic deleted: closes its logs on their loops, renames their folders to `…-delete`, forgets
-    /// its cleaner checkpoints, and removes the folders after `log.segment.delete.delay.ms`. Completes
-    /// once the name is free again and the cleaner checkpoint no longer names the topic.
+    /// A topic deleted: closes the logs it has here on their loops, renames their folders to
+    /// `…-delete`, forgets its cleaner checkpoints, and removes the folders after
+    /// `log.segment.delete.delay.ms`. Completes once the name is free again and the cleaner
+    /// checkpoint no longer names the topic.
     private func applyDeletion(of name: String, at version: MetadataVersion) -> EventLoopFuture<Void> {
         let loop = group.next()
         guard !isApplied(name, version) else { return loop.makeSucceededVoidFuture() }

@@ -38,6 +38,7 @@ public enum TopicCreationError: Error, Sendable, Equatable {
 /// The broker's topics: created on request or automatically, persisted in the data directory,
 /// reopened on start-up. Lookups are cheap; creation is serialised by the lock.
 public final class TopicRegistry: @unchecked Sendable {
+    /// Every stored topic applied here, by name, each with the partitions this node hosts (maybe none).
     let topics = NIOLockedValueBox<[String: Topic]>([:])
     /// Guarded by `dataDirectoryLock`; creation and checkpointing take it, lookups never do.
     let dataDirectoryLock = NIOLock()
@@ -111,10 +112,11 @@ public final class TopicRegistry: @unchecked Sendable {
         return loops[Int(hash % UInt64(loops.count))]
     }
 
-    /// Reopens every topic of `records` (read from the metadata store at start-up) that has a
-    /// partition on this node, except those named in `deferred`: their metadata is read and their
-    /// names reserved, but their logs are opened later by `openReserved`, so that start-up does not
-    /// wait for them. Runs before anything else uses the registry.
+    /// Reopens every topic of `records` (read from the metadata store at start-up) with the
+    /// partitions this node holds (a topic with none here is still known, with no logs), except
+    /// those named in `deferred`: their metadata is read and their names reserved, but their logs
+    /// are opened later by `openReserved`, so that start-up does not wait for them. Runs before
+    /// anything else uses the registry.
     func loadExisting(_ records: [TopicMetadataRecord], dynamicConfigs dynamic: Versioned<[String: String]>,
                       deferring deferred: Set<String> = []) throws {
         try dataDirectoryLock.withLock {
@@ -135,9 +137,7 @@ public final class TopicRegistry: @unchecked Sendable {
                     }
                     continue
                 }
-                guard TopicPlacement.opensHere(record, nodeId: config.nodeId, logger: logger) else { continue }
-                let topic = try openTopic(name: name, id: record.topicId, partitionCount: record.partitionCount,
-                                          configs: record.configs, in: dir)
+                let topic = try openTopic(record, in: dir)
                 topics.withLockedValue { $0[name] = topic }
             }
             // The deferred internal topics are compacted too: their entries must survive until they open.
@@ -172,23 +172,25 @@ public final class TopicRegistry: @unchecked Sendable {
         metadataVersions.withLockedValue { $0[name] } ?? .absent
     }
 
-    private func openTopic(name: String, id: KafkaUUID, partitionCount: Int32, configs: [String: String],
-                           in dir: DataDirectory) throws -> Topic {
-        let partitions = try openPartitions(name, 0..<partitionCount, configs: configs, in: dir)
-        return Topic(name: name, id: id, partitions: partitions, configs: configs)
+    /// The topic of `record` with the logs of the partitions this node holds opened.
+    private func openTopic(_ record: TopicMetadataRecord, in dir: DataDirectory) throws -> Topic {
+        let hosted = TopicPlacement.hostedPartitions(of: record, on: config.nodeId)
+        let partitions = try openPartitions(record.name, hosted, configs: record.configs, in: dir)
+        return Topic(name: record.name, id: record.topicId, partitionCount: record.partitionCount, hosted: partitions,
+                     configs: record.configs)
     }
 
-    /// Opens (creating if needed) the logs of partitions `range` of a topic with these overrides.
+    /// Opens (creating if needed) the logs of partitions `indices` of a topic with these overrides.
     /// All or nothing: when one fails, the logs opened so far are closed and the folders this call
     /// created are removed before the error is thrown.
-    func openPartitions(_ name: String, _ range: Range<Int32>, configs: [String: String],
-                        in dir: DataDirectory) throws -> [Partition] {
+    func openPartitions<Indices: Sequence<Int32>>(_ name: String, _ indices: Indices, configs: [String: String],
+                                                  in dir: DataDirectory) throws -> [Partition] {
         let logConfig = resolver.logConfig(overrides: configs)
         let now = clock()
         var partitions: [Partition] = []
         var created: [TopicPartition] = []
         do {
-            for index in range {
+            for index in indices {
                 let tp = TopicPartition(topic: name, partition: index)
                 if !dir.hasFolder(tp) { created.append(tp) }
                 let log = try dir.openLog(tp, config: logConfig, now: now)

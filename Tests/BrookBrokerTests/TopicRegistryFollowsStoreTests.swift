@@ -115,7 +115,7 @@ final class TopicRegistryFollowsStoreTests: XCTestCase {
         try await b.stop()
     }
 
-    func testTopicWhoseReplicasAreElsewhereDoesNotOpenHere() async throws {
+    func testTopicWhoseReplicasAreElsewhereIsKnownHereWithNoLogs() async throws {
         let (a, b) = try nodes()
         // Created on node 1: its replicas are [1] only.
         let created = try await a.registry.createTopic(name: "local", partitions: 2, replicationFactor: 1, configs: [:],
@@ -123,7 +123,11 @@ final class TopicRegistryFollowsStoreTests: XCTestCase {
         XCTAssertNotNil(created)
         let appliedOnB = await b.waitUntilApplied(Self.created("local"))
         XCTAssertTrue(appliedOnB)
-        XCTAssertNil(b.registry.topic(named: "local"))
+        let onB = try XCTUnwrap(b.registry.topic(named: "local"), "every broker knows every topic")
+        XCTAssertEqual(onB.id, created?.id)
+        XCTAssertEqual(onB.partitionCount, 2)
+        XCTAssertTrue(onB.partitions.isEmpty)
+        XCTAssertNil(onB.partition(0))
         XCTAssertEqual(try b.folders(), [])
         XCTAssertEqual(try a.folders(), ["local-0", "local-1"])
         // Node 2 still knows the name is taken.

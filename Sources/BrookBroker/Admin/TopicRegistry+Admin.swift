@@ -38,7 +38,7 @@ extension TopicRegistry {
     /// new logs open first, then the store write; when it fails the new logs are closed and removed.
     func addPartitions(_ topic: Topic, count: Int32, validateOnly: Bool) async throws(AdminError) {
         let name = topic.name
-        let current = Int32(topic.partitions.count)
+        let current = topic.partitionCount
         if count == current {
             throw AdminError(.invalidPartitions, "Topic already has \(current) partition(s).")
         }

@@ -19,7 +19,7 @@ extension FetchHandler {
     static func readForReplica(_ replicaId: Int32, _ p: FetchRequest.FetchPartition, topicName: String, topic: Topic?,
                                request: FetchRequest, acc: Accumulator, loop: EventLoop) -> EventLoopFuture<Accumulator> {
         guard let partition = topic?.partition(p.partition) else {
-            return loop.makeSucceededFuture(acc.refusing(p, of: topicName, .unknownTopicOrPartition))
+            return loop.makeSucceededFuture(acc.refusing(p, of: topicName, Topic.absentPartitionError(topic, p.partition)))
         }
         let remaining = max(0, Int(request.maxBytes) - acc.bytes)
         let limit = min(Int(max(0, p.partitionMaxBytes)), remaining)

@@ -154,7 +154,9 @@ enum FetchHandler {
     /// The partition `p` names, or the error Kafka answers: unknown partition, or a current leader
     /// epoch newer (UNKNOWN_LEADER_EPOCH) or older (FENCED_LEADER_EPOCH) than the partition's.
     static func servingPartition(_ p: FetchRequest.FetchPartition, of topic: Topic?) -> Result<Partition, ErrorCode> {
-        guard let topic, let partition = topic.partition(p.partition) else { return .failure(.unknownTopicOrPartition) }
+        guard let partition = topic?.partition(p.partition) else {
+            return .failure(Topic.absentPartitionError(topic, p.partition))
+        }
         if p.currentLeaderEpoch > partition.leaderEpoch { return .failure(.unknownLeaderEpoch) }
         if p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch < partition.leaderEpoch { return .failure(.fencedLeaderEpoch) }
         return .success(partition)

@@ -46,7 +46,7 @@ public final class GroupCoordinator: Sendable {
     /// The topics KIP-848 assignors may hand out (internal topics excluded).
     func topicsImage(_ registry: TopicRegistry) -> TopicsImage {
         TopicsImage(registry.allTopics.filter { !$0.isInternal }.map {
-            TopicImage(id: $0.id, name: $0.name, partitions: Int32($0.partitions.count))
+            TopicImage(id: $0.id, name: $0.name, partitions: $0.partitionCount)
         })
     }
 

@@ -35,7 +35,7 @@ enum CreatePartitionsHandler {
             throw AdminError(.unknownTopicOrPartition, "This server does not host this topic-partition.")
         }
         if let assignments = requested.assignments {
-            let additional = Int(requested.count) - topic.partitions.count
+            let additional = Int(requested.count) - Int(topic.partitionCount)
             if additional > 0 && assignments.count != additional {
                 throw AdminError(.invalidReplicaAssignment,
                     "Attempted to add \(additional) additional partition(s), but only \(assignments.count) assignment(s) were specified.")

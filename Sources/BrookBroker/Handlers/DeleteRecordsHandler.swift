@@ -16,8 +16,9 @@ enum DeleteRecordsHandler {
             } ?? false
             let partitionFutures = requested.partitions.map { p -> EventLoopFuture<PartitionResult> in
                 guard let partition = topic?.partition(p.partitionIndex) else {
+                    let code = Topic.absentPartitionError(topic, p.partitionIndex)
                     return loop.makeSucceededFuture(.init(partitionIndex: p.partitionIndex, lowWatermark: -1,
-                                                          errorCode: ErrorCode.unknownTopicOrPartition.rawValue))
+                                                          errorCode: code.rawValue))
                 }
                 if compactOnly {
                     return loop.makeSucceededFuture(.init(partitionIndex: p.partitionIndex, lowWatermark: -1,

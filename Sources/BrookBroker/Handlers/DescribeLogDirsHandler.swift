@@ -23,7 +23,8 @@ enum DescribeLogDirsHandler {
                 wanted.append((topic, requested.partitions.compactMap { topic.partition($0) }))
             }
         } else {
-            wanted = broker.topics.allTopics.map { ($0, $0.partitions) }
+            // Only the partitions with a log here; a topic whose replicas are all elsewhere is not listed.
+            wanted = broker.topics.allTopics.map { ($0, $0.partitions) }.filter { !$0.1.isEmpty }
         }
         let topicFutures = wanted.map { topic, partitions in
             EventLoopFuture.whenAllSucceed(partitions.map { partition in

@@ -12,9 +12,11 @@ enum DescribeProducersHandler {
             let topic = context.broker.topics.topic(named: topicRequest.name)
             let partitionFutures = topicRequest.partitionIndexes.map { index -> EventLoopFuture<PartitionResponse> in
                 guard let partition = topic?.partition(index) else {
+                    let code = Topic.absentPartitionError(topic, index)
                     return loop.makeSucceededFuture(PartitionResponse(
-                        partitionIndex: index, errorCode: ErrorCode.unknownTopicOrPartition.rawValue,
-                        errorMessage: "This server does not host this topic-partition."))
+                        partitionIndex: index, errorCode: code.rawValue,
+                        errorMessage: code == .notLeaderOrFollower ? "This broker is not a replica of this partition."
+                            : "This server does not host this topic-partition."))
                 }
                 return partition.producerEntries().hop(to: loop).map { entries in
                     PartitionResponse(partitionIndex: index, errorCode: 0, errorMessage: nil, activeProducers:

@@ -26,7 +26,8 @@ enum DescribeTopicPartitionsHandler {
                 break
             }
             let first = cursor.flatMap { $0.topicName == name ? Int($0.partitionIndex) : nil } ?? 0
-            let count = topic.partitions.count
+            // Every partition, hosted here or not (routing comes from the view).
+            let count = Int(topic.partitionCount)
             let last = min(count, first + budget)
             var result = TopicResult(errorCode: 0, name: name, topicId: topic.id, isInternal: topic.isInternal,
                                      partitions: [])

@@ -48,8 +48,8 @@ enum ListOffsetsHandler {
                 if p.timestamp < 0, (sentinelMinVersion[p.timestamp] ?? .max) > version {
                     return loop.makeSucceededFuture(answer(.unsupportedVersion))
                 }
-                guard let topic, let partition = topic.partition(p.partitionIndex) else {
-                    return loop.makeSucceededFuture(answer(.unknownTopicOrPartition))
+                guard let partition = topic?.partition(p.partitionIndex) else {
+                    return loop.makeSucceededFuture(answer(Topic.absentPartitionError(topic, p.partitionIndex)))
                 }
                 if p.currentLeaderEpoch > partition.leaderEpoch {
                     return loop.makeSucceededFuture(answer(.unknownLeaderEpoch))

@@ -19,7 +19,7 @@ enum ListOffsetsV0 {
                     return loop.makeSucceededFuture(answer(.unsupportedVersion))
                 }
                 guard let partition = topic?.partition(p.partitionIndex) else {
-                    return loop.makeSucceededFuture(answer(.unknownTopicOrPartition))
+                    return loop.makeSucceededFuture(answer(Topic.absentPartitionError(topic, p.partitionIndex)))
                 }
                 return partition.legacyOffsets(before: p.timestamp, maxNumOffsets: p.maxNumOffsets, fromConsumer: fromConsumer)
                     .hop(to: loop)

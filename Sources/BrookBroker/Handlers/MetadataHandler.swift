@@ -101,14 +101,15 @@ enum MetadataHandler {
     }
 
     static func describe(_ topic: Topic, view: ClusterView) -> MetadataResponse.MetadataResponseTopic {
-        let partitions = topic.partitions.indices.map { index in
-            guard let routing = view.routing(topic: topic.name, partition: Int32(index)) else {
+        // Every partition, hosted here or not: routing comes from the view, not from local logs.
+        let partitions = (0..<topic.partitionCount).map { index in
+            guard let routing = view.routing(topic: topic.name, partition: index) else {
                 return MetadataResponse.MetadataResponsePartition(
-                    errorCode: ErrorCode.leaderNotAvailable.rawValue, partitionIndex: Int32(index), leaderId: -1,
+                    errorCode: ErrorCode.leaderNotAvailable.rawValue, partitionIndex: index, leaderId: -1,
                     leaderEpoch: -1, replicaNodes: [], isrNodes: [], offlineReplicas: [])
             }
             return MetadataResponse.MetadataResponsePartition(
-                errorCode: 0, partitionIndex: Int32(index), leaderId: routing.leader, leaderEpoch: routing.leaderEpoch,
+                errorCode: 0, partitionIndex: index, leaderId: routing.leader, leaderEpoch: routing.leaderEpoch,
                 replicaNodes: routing.replicas, isrNodes: routing.isr, offlineReplicas: routing.offlineReplicas)
         }
         return .init(errorCode: 0, name: topic.name, topicId: topic.id, isInternal: topic.isInternal,

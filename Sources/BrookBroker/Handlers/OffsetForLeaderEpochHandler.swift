@@ -18,7 +18,7 @@ enum OffsetForLeaderEpochHandler {
             let topic = broker.topics.topic(named: topicRequest.topic)
             let partitionFutures = topicRequest.partitions.map { p -> EventLoopFuture<Answer> in
                 guard let partition = topic?.partition(p.partition) else {
-                    return loop.makeSucceededFuture(Answer(errorCode: ErrorCode.unknownTopicOrPartition.rawValue,
+                    return loop.makeSucceededFuture(Answer(errorCode: Topic.absentPartitionError(topic, p.partition).rawValue,
                                                            partition: p.partition))
                 }
                 return partition.lastOffset(forLeaderEpoch: p.leaderEpoch, currentLeaderEpoch: p.currentLeaderEpoch)

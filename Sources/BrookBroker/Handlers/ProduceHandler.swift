@@ -40,7 +40,7 @@ enum ProduceHandler {
                 func fail(_ code: ErrorCode, _ message: String? = nil) { fail(ProduceRefusal(code, message)) }
                 if !validAcks { fail(.invalidRequiredAcks); continue }
                 guard let topic, let policy, let partition = topic.partition(partitionData.index) else {
-                    fail(.unknownTopicOrPartition); continue
+                    fail(Topic.absentPartitionError(topic, partitionData.index)); continue
                 }
                 if topic.isInternal { fail(.invalidTopicException, "Cannot append to internal topic \(topic.name)"); continue }
                 guard let records = partitionData.records, records.readableBytes > 0 else {

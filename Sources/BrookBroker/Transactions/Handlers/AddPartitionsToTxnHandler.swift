@@ -43,7 +43,7 @@ enum AddPartitionsToTxnHandler {
             }
         }
         let partitions = Set(topics.flatMap { topic in topic.partitions.map { TransactionPartition(topic: topic.name, partition: $0) } })
-        let unknown = partitions.filter { broker.topics.topic(named: $0.topic)?.partition($0.partition) == nil }
+        let unknown = partitions.filter { broker.topics.topic(named: $0.topic)?.hasPartition($0.partition) != true }
         if !unknown.isEmpty {
             return broker.group.next().makeSucceededFuture(results {
                 unknown.contains($0) ? .unknownTopicOrPartition : .operationNotAttempted

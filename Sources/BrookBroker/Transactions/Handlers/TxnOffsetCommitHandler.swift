@@ -20,7 +20,7 @@ enum TxnOffsetCommitHandler {
         var partitions: [OffsetCommitInput.Partition] = []
         for (t, topic) in request.topics.enumerated() {
             guard let known = broker.topics.topic(named: topic.name) else { continue }
-            for (p, partition) in topic.partitions.enumerated() where known.partition(partition.partitionIndex) != nil {
+            for (p, partition) in topic.partitions.enumerated() where known.hasPartition(partition.partitionIndex) {
                 accepted.append((t, p))
                 partitions.append(.init(topic: topic.name, partition: partition.partitionIndex,
                                         offset: partition.committedOffset, leaderEpoch: partition.committedLeaderEpoch,

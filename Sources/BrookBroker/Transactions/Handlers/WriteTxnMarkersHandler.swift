@@ -11,9 +11,10 @@ enum WriteTxnMarkersHandler {
         let markers = request.markers.map { marker -> EventLoopFuture<WriteTxnMarkersResponse.WritableTxnMarkerResult> in
             let topics = marker.topics.map { topic -> EventLoopFuture<TopicResult> in
                 let partitions = topic.partitionIndexes.map { index in
-                    guard let partition = broker.topics.topic(named: topic.name)?.partition(index) else {
+                    let known = broker.topics.topic(named: topic.name)
+                    guard let partition = known?.partition(index) else {
                         return loop.makeSucceededFuture(WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult(
-                            partitionIndex: index, errorCode: ErrorCode.unknownTopicOrPartition.rawValue))
+                            partitionIndex: index, errorCode: Topic.absentPartitionError(known, index).rawValue))
                     }
                     return partition.appendMarker(producerId: marker.producerId, producerEpoch: marker.producerEpoch,
                                                   commit: marker.transactionResult, coordinatorEpoch: marker.coordinatorEpoch)
