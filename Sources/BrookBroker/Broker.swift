@@ -48,6 +48,8 @@ public final class Broker: Sendable {
     let timers = NIOLockedValueBox(BrokerTimers())
     /// A cluster's store changes, subscribed before start-up read the store, until `followMetadata`.
     private let pendingChanges = NIOLockedValueBox<AsyncStream<MetadataChange>?>(nil)
+    /// The controller's partition reassignments (see `Broker+Reassignments.swift`); nil on a single node.
+    let reassignmentsSlot = NIOLockedValueBox<(any PartitionReassignments)?>(nil)
 
     /// Opens the data directory (taking its lock), recovers every partition except those of the
     /// internal topics, and readies the handlers. Call `startCoordinators()` once the listener is up.
@@ -236,6 +238,8 @@ public final class Broker: Sendable {
             TxnOffsetCommitHandler.handler,
             DescribeTransactionsHandler.handler,
             ListTransactionsHandler.handler,
+            AlterPartitionReassignmentsHandler.handler,
+            ListPartitionReassignmentsHandler.handler,
         ]
     }
 
