@@ -1,0 +1,117 @@
+"""Partition reassignment (KIP-455) on etcd + 4 brokers with kafka-python's admin client: a partition
+with data moves from its two replicas to the two other brokers; the new replicas copy every record
+(their logs end up byte-identical to the old leader's), the old replicas' folders are deleted, the
+partition is readable and writable from its new leader; a reassignment in flight is listed and can
+be cancelled."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from clients import consume_kafka_python, produce_kafka_python
+from cluster_fixture import brook_supports_cluster, partition_metadata
+
+pytestmark = pytest.mark.skipif(not brook_supports_cluster(), reason="brook serve has no --node-id/--metadata")
+
+
+def wait_for(what: str, check, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.2)   # cluster state has no push to clients: poll it, bounded by the deadline
+    raise TimeoutError(f"{what} not reached in {timeout}s (last: {last})")
+
+
+def log_bytes(data_dir: Path, topic: str, partition: int) -> bytes:
+    """Every segment's records of one replica, in offset order."""
+    folder = data_dir / f"{topic}-{partition}"
+    return b"".join(path.read_bytes() for path in sorted(folder.glob("*.log")))
+
+
+def admin_client(bootstrap: str):
+    from kafka.admin import KafkaAdminClient
+    return KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15000, client_id="brook-it-reassign")
+
+
+@pytest.mark.timeout(240)
+def test_reassignment_moves_a_partition_with_its_data_to_other_brokers(brook_cluster, topic):
+    from kafka import TopicPartition
+    from kafka.admin import NewTopic
+
+    cluster = brook_cluster(size=4)
+    admin = admin_client(cluster.bootstrap)
+    try:
+        admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=2)])
+        before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p)
+        old = sorted(before["replicas"])
+        target = sorted(set(cluster.brokers) - set(old))
+        records = [{"value": f"r-{i}".encode() * 20, "partition": 0} for i in range(300)]
+        assert [offset for _, offset in produce_kafka_python(cluster.bootstrap, topic, records)] == list(range(300))
+        cluster.wait_for_full_isr(topic)
+        leader_log = log_bytes(cluster.brokers[before["leader"]].data_dir, topic, 0)
+        assert len(leader_log) > 300 * 40
+
+        tp = TopicPartition(topic, 0)
+        assert admin.alter_partition_reassignments({tp: target}) == {tp: None}
+        wait_for("the reassignment to complete", lambda: admin.list_partition_reassignments() == {}
+                 and sorted(cluster.partitions(topic)[0]["replicas"]) == target)
+        after = cluster.wait_for_full_isr(topic)[0]
+        assert sorted(after["isr"]) == target and after["leader"] in target, after
+
+        # Each new replica holds every record, exactly as the old leader stored them.
+        for node in target:
+            assert log_bytes(cluster.brokers[node].data_dir, topic, 0) == leader_log, f"broker {node}"
+        # The old replicas stopped and deleted theirs (renamed for deletion at once).
+        for node in old:
+            wait_for(f"broker {node}'s replica deleted",
+                     lambda n=node: not (cluster.brokers[n].data_dir / f"{topic}-0").exists(), timeout=30)
+
+        # Readable and writable through the new leader.
+        assert [r.value for r in consume_kafka_python(cluster.bootstrap, topic, 0, 300)] == [m["value"] for m in records]
+        more = [{"value": b"after", "partition": 0}]
+        assert [offset for _, offset in produce_kafka_python(cluster.bootstrap, topic, more)] == [300]
+    finally:
+        admin.close()
+
+
+@pytest.mark.timeout(180)
+def test_reassignment_in_flight_is_listed_and_cancelled_and_bad_targets_are_refused(brook_cluster, topic):
+    from kafka import TopicPartition
+    from kafka.admin import NewTopic
+    from kafka.errors import InvalidReplicationAssignmentError, NoReassignmentInProgressError
+
+    # A long session: a paused broker stays registered (a valid target) while it cannot copy anything.
+    cluster = brook_cluster(size=3, settings={"broker.session.timeout.ms": 20000})
+    admin = admin_client(cluster.bootstrap)
+    try:
+        admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
+        before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p)
+        [current] = before["replicas"]
+        tp = TopicPartition(topic, 0)
+        assert admin.alter_partition_reassignments({tp: [current, 99]}) == {tp: InvalidReplicationAssignmentError}
+        assert admin.alter_partition_reassignments({tp: None}) == {tp: NoReassignmentInProgressError}
+        assert admin.list_partition_reassignments() == {}
+
+        # Neither the replica nor the controller (the admin client talks to it meanwhile).
+        controller = admin.describe_cluster()["controller_id"]
+        spare = next(n for n in sorted(cluster.brokers) if n not in (current, controller))
+        awake = ",".join(b.bootstrap for n, b in cluster.brokers.items() if n != spare)
+        with cluster.paused(spare):
+            assert admin.alter_partition_reassignments({tp: [current, spare]}) == {tp: None}
+            listed = admin.list_partition_reassignments()
+            assert listed == {tp: {"replicas": [current, spare], "adding_replicas": [spare], "removing_replicas": []}}
+            assert sorted(partition_metadata(awake, topic)[0]["replicas"]) == sorted([current, spare])
+            assert admin.alter_partition_reassignments({tp: None}) == {tp: None}
+            assert admin.list_partition_reassignments() == {}
+            wait_for("the replica set reverted", lambda: partition_metadata(awake, topic)[0]["replicas"] == [current])
+        # Back from its pause, the spare applies the start and the cancel: its replica is deleted again.
+        spare_dir = cluster.brokers[spare].data_dir / f"{topic}-0"
+        wait_for("the spare's replica gone", lambda: not spare_dir.exists(), timeout=30)
+    finally:
+        admin.close()
