@@ -58,6 +58,9 @@ extension ClusterMember {
                 throw ClusterMemberError.notController(controller: -1)
             } catch MetadataStoreError.versionConflict {
                 try await reloadForReassignment(request.partition)
+            } catch MetadataStoreError.topicNotFound {
+                try await reloadForReassignment(request.partition)   // deleted meanwhile
+                return .failure(.unknownTopicOrPartition)
             }
         }
         throw MetadataStoreError.storage("\(request.partition) kept changing while it was being reassigned")

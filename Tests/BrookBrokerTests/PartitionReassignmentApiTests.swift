@@ -1,0 +1,48 @@
+import BrookBroker
+import BrookProtocol
+import XCTest
+
+/// AlterPartitionReassignments and ListPartitionReassignments on a single node: answered as a
+/// one-broker Kafka cluster answers them (only broker 0 exists, nothing is ever in flight).
+final class PartitionReassignmentApiTests: XCTestCase {
+    private typealias Alter = AlterPartitionReassignmentsRequest
+
+    private func alter(_ client: RawKafkaClient, _ topic: String, _ partitions: [(Int32, [Int32]?)]) throws
+        -> [AlterPartitionReassignmentsResponse.ReassignablePartitionResponse] {
+        let request = Alter(timeoutMs: 1000, topics: [Alter.ReassignableTopic(
+            name: topic, partitions: partitions.map { Alter.ReassignablePartition(partitionIndex: $0.0, replicas: $0.1) })])
+        let response = try client.request(request, version: 0, as: AlterPartitionReassignmentsResponse.self)
+        XCTAssertEqual(response.errorCode, 0)
+        XCTAssertEqual(response.responses.map(\.name), [topic])
+        return response.responses.first?.partitions ?? []
+    }
+
+    func testOneBrokerAcceptsOnlyItselfAndHasNothingToCancelOrList() async throws {
+        let broker = try await TestBroker()
+        defer { broker.removeData() }
+        let client = try RawKafkaClient(port: broker.port)
+        let versions = try client.request(ApiVersionsRequest(), version: 3, as: ApiVersionsResponse.self)
+        let ranges = Dictionary(uniqueKeysWithValues: versions.apiKeys.map { ($0.apiKey, $0.minVersion...$0.maxVersion) })
+        XCTAssertEqual(ranges[45], 0...0)
+        XCTAssertEqual(ranges[46], 0...0)
+
+        let created = try client.request(CreateTopicsRequest(topics: [.init(name: "moves", numPartitions: 2, replicationFactor: 1)],
+                                                             timeoutMs: 1000), version: 7, as: CreateTopicsResponse.self)
+        XCTAssertEqual(created.topics.first?.errorCode, 0)
+
+        let answers = try alter(client, "moves", [(0, [0]), (1, [0, 2]), (1, nil), (5, [0])])
+        XCTAssertEqual(answers.map(\.partitionIndex), [0, 1, 1, 5])
+        XCTAssertEqual(answers.map(\.errorCode), [ErrorCode.none, .invalidReplicaAssignment, .noReassignmentInProgress,
+                                                  .unknownTopicOrPartition].map(\.rawValue))
+        XCTAssertNil(answers[0].errorMessage)
+        XCTAssertEqual(answers[1].errorMessage,
+                       "The manual partition assignment includes broker 2, but no such broker is registered.")
+        XCTAssertEqual(try alter(client, "absent", [(0, [0])]).map(\.errorCode), [ErrorCode.unknownTopicOrPartition.rawValue])
+
+        let listed = try client.request(ListPartitionReassignmentsRequest(timeoutMs: 1000, topics: nil), version: 0,
+                                        as: ListPartitionReassignmentsResponse.self)
+        XCTAssertEqual(listed.errorCode, 0)
+        XCTAssertEqual(listed.topics, [])
+        try await broker.stop()
+    }
+}
