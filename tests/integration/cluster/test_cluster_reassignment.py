@@ -6,11 +6,14 @@ be cancelled."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
+from brook_harness import brook_binary
 from clients import consume_kafka_python, produce_kafka_python
 from cluster_fixture import brook_supports_cluster, partition_metadata
 
@@ -26,6 +29,13 @@ def wait_for(what: str, check, timeout: float = 60.0):
             return last
         time.sleep(0.2)   # cluster state has no push to clients: poll it, bounded by the deadline
     raise TimeoutError(f"{what} not reached in {timeout}s (last: {last})")
+
+
+def brook(bootstrap: str, *args: str) -> str:
+    proc = subprocess.run([str(brook_binary()), *args, "--brokers", bootstrap], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, f"brook {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}"
+    return proc.stdout
 
 
 def log_bytes(data_dir: Path, topic: str, partition: int) -> bytes:
@@ -106,6 +116,8 @@ def test_reassignment_in_flight_is_listed_and_cancelled_and_bad_targets_are_refu
             assert admin.alter_partition_reassignments({tp: [current, spare]}) == {tp: None}
             listed = admin.list_partition_reassignments()
             assert listed == {tp: {"replicas": [current, spare], "adding_replicas": [spare], "removing_replicas": []}}
+            assert json.loads(brook(awake, "topic", "reassignments", "--json")) == [
+                {"topic": topic, "partition": 0, "replicas": [current, spare], "adding": [spare], "removing": []}]
             assert sorted(partition_metadata(awake, topic)[0]["replicas"]) == sorted([current, spare])
             assert admin.alter_partition_reassignments({tp: None}) == {tp: None}
             assert admin.list_partition_reassignments() == {}
@@ -115,3 +127,22 @@ def test_reassignment_in_flight_is_listed_and_cancelled_and_bad_targets_are_refu
         wait_for("the spare's replica gone", lambda: not spare_dir.exists(), timeout=30)
     finally:
         admin.close()
+
+
+@pytest.mark.timeout(180)
+def test_brook_cli_moves_a_partition_and_waits_for_it(brook_cluster, topic):
+    cluster = brook_cluster(size=3)
+    brook(cluster.bootstrap, "topic", "create", topic, "-p", "1", "-r", "1")
+    before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p)
+    [old] = before["replicas"]
+    new = next(n for n in sorted(cluster.brokers) if n != old)
+    records = [{"value": f"v-{i}".encode(), "partition": 0} for i in range(100)]
+    produce_kafka_python(cluster.bootstrap, topic, records)
+
+    out = brook(cluster.bootstrap, "topic", "reassign", topic, "--partition", "0", "--replicas", str(new), "--wait")
+    assert f"reassigned {topic}-0" in out
+    assert brook(cluster.bootstrap, "topic", "reassignments").splitlines()[1:] == []
+    wait_for("the new leader", lambda: cluster.partitions(topic)[0]["leader"] == new)
+    assert cluster.partitions(topic)[0]["replicas"] == [new]
+    assert [r.value for r in consume_kafka_python(cluster.bootstrap, topic, 0, 100)] == [m["value"] for m in records]
+    wait_for("the old replica deleted", lambda: not (cluster.brokers[old].data_dir / f"{topic}-0").exists(), timeout=30)
