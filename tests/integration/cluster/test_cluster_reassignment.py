@@ -38,6 +38,15 @@ def brook(bootstrap: str, *args: str) -> str:
     return proc.stdout
 
 
+def quietly(call):
+    """call(), or None when the client failed (e.g. it still knows the dead controller)."""
+    from kafka.errors import KafkaError
+    try:
+        return call()
+    except KafkaError:
+        return None
+
+
 def log_bytes(data_dir: Path, topic: str, partition: int) -> bytes:
     """Every segment's records of one replica, in offset order."""
     folder = data_dir / f"{topic}-{partition}"
@@ -146,3 +155,43 @@ def test_brook_cli_moves_a_partition_and_waits_for_it(brook_cluster, topic):
     assert cluster.partitions(topic)[0]["replicas"] == [new]
     assert [r.value for r in consume_kafka_python(cluster.bootstrap, topic, 0, 100)] == [m["value"] for m in records]
     wait_for("the old replica deleted", lambda: not (cluster.brokers[old].data_dir / f"{topic}-0").exists(), timeout=30)
+
+
+@pytest.mark.timeout(240)
+def test_a_new_controller_resumes_a_reassignment_in_flight(brook_cluster, topic):
+    """The reassignment is stored in etcd: the controller that started it dies, the next one
+    completes it once the new replica caught up."""
+    from kafka.admin import NewTopic
+
+    cluster = brook_cluster(size=4, settings={"broker.session.timeout.ms": 6000})
+    admin = admin_client(cluster.bootstrap)
+    try:
+        admin.create_topics([NewTopic(topic, num_partitions=4, replication_factor=1)])
+        layout = wait_for("every partition led", lambda: (m := cluster.partitions(topic)) and len(m) == 4
+                          and all(p["leader"] > 0 for p in m.values()) and m)
+        controller = admin.describe_cluster()["controller_id"]
+        # A partition whose replica is not on the controller, and a spare broker that is neither.
+        index, current = next((i, p["replicas"][0]) for i, p in sorted(layout.items()) if p["replicas"][0] != controller)
+        spare = next(n for n in sorted(cluster.brokers) if n not in (current, controller))
+        records = [{"value": f"x-{i}".encode() * 10, "partition": index} for i in range(200)]
+        produce_kafka_python(cluster.bootstrap, topic, records)
+    finally:
+        admin.close()
+
+    # Fresh CLI processes from here: kafka-python may pick the paused broker for its requests and
+    # keeps asking the dead controller.
+    survivors = ",".join(b.bootstrap for n, b in cluster.brokers.items() if n not in (spare, controller))
+    with cluster.paused(spare):
+        brook(survivors, "topic", "reassign", topic, "--partition", str(index), "--replicas", f"{current},{spare}")
+        cluster.kill(controller)
+        wait_for("a new controller", lambda: json.loads(brook(survivors, "cluster", "info", "--json"))["controller_id"]
+                 not in (controller, -1))
+        listed = json.loads(brook(survivors, "topic", "reassignments", "--json"))
+        assert listed == [{"topic": topic, "partition": index, "replicas": [current, spare], "adding": [spare],
+                           "removing": []}]
+    wait_for("the reassignment completed", lambda: json.loads(brook(survivors, "topic", "reassignments", "--json")) == [])
+    meta = wait_for("the new replica in sync",
+                    lambda: (p := partition_metadata(survivors, topic)[index]) and sorted(p["isr"]) == sorted([current, spare]) and p)
+    assert meta["replicas"] == [current, spare]
+    assert log_bytes(cluster.brokers[spare].data_dir, topic, index) == \
+        log_bytes(cluster.brokers[current].data_dir, topic, index)
