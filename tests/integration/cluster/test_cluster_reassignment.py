@@ -195,3 +195,46 @@ def test_a_new_controller_resumes_a_reassignment_in_flight(brook_cluster, topic)
     assert meta["replicas"] == [current, spare]
     assert log_bytes(cluster.brokers[spare].data_dir, topic, index) == \
         log_bytes(cluster.brokers[current].data_dir, topic, index)
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("side", ["follower", "leader"])
+def test_a_replication_throttle_holds_a_move_back_until_it_is_lifted(brook_cluster, topic, side):
+    """`<side>.replication.throttled.rate` (a runtime broker setting) caps the traffic of the replicas
+    a topic names in `<side>.replication.throttled.replicas`: a new replica that is not in sync
+    copies at that rate, so the move stays in flight; lifting the rate lets it complete."""
+    from kafka import TopicPartition
+    from kafka.admin import AlterConfigOp, ConfigResource, ConfigResourceType, NewTopic
+
+    # Small fetches: one batch per fetch, so the first fetch alone cannot copy everything.
+    cluster = brook_cluster(size=3, settings={"replica.fetch.max.bytes": 1024})
+    admin = admin_client(cluster.bootstrap)
+    rate = f"{side}.replication.throttled.rate"
+    try:
+        admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1,
+                                      topic_configs={f"{side}.replication.throttled.replicas": "*"})])
+        before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p)
+        [current] = before["replicas"]
+        spare = next(n for n in sorted(cluster.brokers) if n != current)
+        records = [{"value": bytes([65 + i % 26]) * 500, "partition": 0} for i in range(400)]
+        produce_kafka_python(cluster.bootstrap, topic, records, batch_size=4096)
+        # The broker whose side is throttled: the new replica's (follower) or the leader's.
+        throttled = str(spare if side == "follower" else current)
+        admin.alter_configs([ConfigResource(ConfigResourceType.BROKER, throttled, configs={rate: "1000"})])
+
+        tp = TopicPartition(topic, 0)
+        assert admin.alter_partition_reassignments({tp: [current, spare]}) == {tp: None}
+        # Unthrottled, 50 small fetches take well under a second; throttled to 1 KB/s they take minutes.
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            assert tp in admin.list_partition_reassignments(), "the throttled move completed"
+            time.sleep(0.3)   # observing that nothing completes: poll, bounded
+        copied = log_bytes(cluster.brokers[spare].data_dir, topic, 0)
+        assert 0 < len(copied) < len(log_bytes(cluster.brokers[current].data_dir, topic, 0))
+
+        admin.alter_configs([ConfigResource(ConfigResourceType.BROKER, throttled,
+                                            configs={rate: (AlterConfigOp.DELETE, None)})])
+        wait_for("the move completed once the throttle is lifted", lambda: admin.list_partition_reassignments() == {})
+        assert log_bytes(cluster.brokers[spare].data_dir, topic, 0) == log_bytes(cluster.brokers[current].data_dir, topic, 0)
+    finally:
+        admin.close()
