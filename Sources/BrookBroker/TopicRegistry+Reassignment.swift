@@ -41,6 +41,7 @@ extension TopicRegistry {
                     folders.append(try directory.markForDeletion(tp))
                     directory.forgetPartition(tp)
                 }
+                cleanerCheckpoints.forgetPartition(tp)
             } catch {
                 logger.error("could not delete a replica reassigned away; it stays on disk",
                              metadata: ["brook.partition": "\(tp)", "error": "\(error)"])
