@@ -142,6 +142,18 @@ class BrookCluster:
                 raise TimeoutError(f"ISR of {topic} not full after {timeout}s: {last}")
             time.sleep(0.2)   # metadata has no push: poll it, bounded by the deadline
 
+    def wait_for(self, check: Callable[[], object], what: str, timeout: float = 30.0) -> object:
+        """Polls `check` (errors from a broker being unreachable count as not yet) until it is truthy."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with contextlib.suppress(KafkaException, LookupError, KeyError):
+                result = check()
+                if result:
+                    return result
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{what}: not reached after {timeout}s")
+            time.sleep(0.1)   # cluster state has no push to clients: poll it, bounded by the deadline
+
     def node_of(self, host_port: str) -> int:
         for node_id, broker in self.brokers.items():
             if broker.bootstrap == host_port:

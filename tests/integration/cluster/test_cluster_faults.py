@@ -2,10 +2,12 @@
 a partition leader, repeatedly; a leader paused (SIGSTOP) and resumed. After each: no acknowledged
 record lost, no duplicates, offsets never change for an already-read record, ISR back to full.
 
-Skipped until `brook serve` has the cluster flags (--node-id, --metadata); they are the template
-the cluster work fills in, not yet run against a cluster."""
+Also: etcd killed for longer than a lease and restarted; a follower paused past replica.lag.time.max.ms.
+Skipped when `brook serve` lacks the cluster flags (--node-id, --metadata)."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 
@@ -61,6 +63,49 @@ def test_paused_leader_resumes_without_accepting_stale_writes(brook_cluster, top
             load.wait_for_more_acks(300, timeout=60)
         load.wait_for_more_acks(300, timeout=60)
         cluster.wait_for_full_isr(topic)
+    finally:
+        load.stop()
+    finish(load, tmp_path)
+
+
+@pytest.mark.timeout(300)
+def test_etcd_restart_under_load(brook_cluster, topic, tmp_path):
+    """etcd goes away for longer than a lease and comes back: leaders fence themselves meanwhile (no
+    broker may act on a lease it cannot renew), then the cluster recovers by itself."""
+    cluster = brook_cluster(size=3)
+    create_topic(cluster.bootstrap, topic, PARTITIONS, replication_factor=3, configs=TOPIC_CONFIGS)
+    load = Workload(cluster.bootstrap, topic, PARTITIONS)
+    try:
+        load.start()
+        load.wait_for_acks(300)
+        cluster.etcd.kill()
+        time.sleep(4)   # the outage itself: twice the 2 s lease, so every lease has run out
+        cluster.etcd.restart()
+        load.wait_for_more_acks(300, timeout=60)
+        cluster.wait_for_full_isr(topic)
+    finally:
+        load.stop()
+    finish(load, tmp_path)
+
+
+@pytest.mark.timeout(300)
+def test_paused_follower_leaves_and_rejoins_the_isr(brook_cluster, topic, tmp_path):
+    """A follower that stops fetching (SIGSTOP) past replica.lag.time.max.ms is dropped from the ISR,
+    so acks=all carries on with the others; resumed, it catches up and rejoins."""
+    cluster = brook_cluster(size=3, settings={"replica.lag.time.max.ms": 2000})
+    create_topic(cluster.bootstrap, topic, 1, replication_factor=3, configs=TOPIC_CONFIGS)
+    load = Workload(cluster.bootstrap, topic, 1)
+    try:
+        load.start()
+        load.wait_for_acks(300)
+        leader = cluster.leader_of(topic, 0)
+        follower = next(node for node in cluster.brokers if node != leader)
+        with cluster.paused(follower):
+            cluster.wait_for(lambda: follower not in cluster.partitions(topic)[0]["isr"],
+                             f"broker {follower} out of the ISR", timeout=60)
+            load.wait_for_more_acks(300, timeout=60)
+        cluster.wait_for_full_isr(topic)
+        load.wait_for_more_acks(300, timeout=60)
     finally:
         load.stop()
     finish(load, tmp_path)
