@@ -43,9 +43,11 @@ public final class Partition: @unchecked Sendable {
 
     /// `nodeId`: this broker. `replicated` false (a single node): the partition's sole replica and
     /// leader at epoch 0. True (a cluster): neither leader nor follower until the cluster says which
-    /// (`updateReplica`), so clients are refused (NOT_LEADER_OR_FOLLOWER) until then.
+    /// (`updateReplica`), so clients are refused (NOT_LEADER_OR_FOLLOWER) until then; its high
+    /// watermark starts from `checkpointedHighWatermark` (clamped to the log end).
     init(topicPartition: TopicPartition, log: PartitionLog, eventLoop: EventLoop, threadPool: NIOThreadPool,
-         logger: Logger, clock: @escaping @Sendable () -> Int64, nodeId: Int32, replicated: Bool = false) {
+         logger: Logger, clock: @escaping @Sendable () -> Int64, nodeId: Int32, replicated: Bool = false,
+         checkpointedHighWatermark: Int64? = nil) {
         self.topicPartition = topicPartition
         self.log = log
         self.eventLoop = eventLoop
@@ -56,7 +58,7 @@ public final class Partition: @unchecked Sendable {
         if replicated {
             // The high watermark is learnt from the leader (or, leading, from the followers' fetches).
             replica = PartitionReplicaState(localReplica: nodeId, logEndOffset: log.logEndOffset,
-                                            flushedOffset: log.recoveryPoint, highWatermark: 0)
+                                            flushedOffset: log.recoveryPoint, highWatermark: checkpointedHighWatermark ?? 0)
         } else {
             replica = PartitionReplicaState.singleReplica(nodeId, logEndOffset: log.logEndOffset,
                                                           flushedOffset: log.recoveryPoint, now: clock()).0
@@ -405,7 +407,7 @@ public final class Partition: @unchecked Sendable {
     // MARK: Shutdown
 
     /// Flushes and closes the log; returns what the checkpoints need.
-    func close() -> EventLoopFuture<(recoveryPoint: Int64, logStartOffset: Int64)> {
+    func close() -> EventLoopFuture<(recoveryPoint: Int64, logStartOffset: Int64, highWatermark: Int64)> {
         // A flush still running holds the segments' descriptors: close after it, not under it.
         eventLoop.flatSubmit {
             (self.flushInFlight ?? self.eventLoop.makeSucceededVoidFuture()).flatMapError { _ in
@@ -421,7 +423,7 @@ public final class Partition: @unchecked Sendable {
                 }
             }
             try self.log.close()
-            return (self.log.recoveryPoint, self.log.logStartOffset)
+            return (self.log.recoveryPoint, self.log.logStartOffset, self.log.highWatermark)
         }
     }
 }

@@ -196,7 +196,8 @@ public final class TopicRegistry: @unchecked Sendable {
                 let log = try dir.openLog(tp, config: logConfig, now: now)
                 partitions.append(Partition(topicPartition: tp, log: log, eventLoop: loop(for: tp), threadPool: threadPool,
                                             logger: logger, clock: clock, nodeId: config.nodeId,
-                                            replicated: assigner.isCluster))
+                                            replicated: assigner.isCluster,
+                                            checkpointedHighWatermark: dir.checkpointedHighWatermark(tp)))
             }
         } catch {
             discard(partitions, removingFolders: created, in: dir)
@@ -306,10 +307,13 @@ public final class TopicRegistry: @unchecked Sendable {
         let futures = all.map { tp, partition in partition.close().map { (tp, $0) } }
         return EventLoopFuture.whenAllComplete(futures, on: group.next()).flatMapThrowing { results in
             var checkpoints: [TopicPartition: (recoveryPoint: Int64, logStartOffset: Int64)] = [:]
+            var watermarks: [TopicPartition: Int64] = [:]
             var failure: Error?
             for result in results {
                 switch result {
-                case .success(let (tp, value)): checkpoints[tp] = value
+                case .success(let (tp, value)):
+                    checkpoints[tp] = (value.recoveryPoint, value.logStartOffset)
+                    watermarks[tp] = value.highWatermark
                 case .failure(let error): failure = failure ?? error
                 }
             }
@@ -322,7 +326,7 @@ public final class TopicRegistry: @unchecked Sendable {
                     return
                 }
                 if let failure { throw failure }
-                try dir.writeCheckpoints(checkpoints)
+                try dir.writeCheckpoints(checkpoints, highWatermarks: watermarks)
                 try dir.markCleanShutdown()
             }
         }
