@@ -102,6 +102,11 @@ extension BrokerConfig {
         case "replica.fetch.backoff.ms": replicaFetch.backoffMs = Int64(try Self.int32(key, value, min: 0))
         case "replica.socket.timeout.ms": replicaFetch.requestTimeoutMs = Int64(try Self.int32(key, value, min: 1))
         case "broker.rack": rack = value.isEmpty ? nil : value
+        case "replica.selector.class":
+            guard let selector = value.isEmpty ? .leader : ReplicaSelectorClass(rawValue: value) else {
+                throw ConfigError("\(key) must be \(ReplicaSelectorClass.leader.rawValue) or \(ReplicaSelectorClass.rackAware.rawValue), not '\(value)'")
+            }
+            replicaSelector = selector
         case "broker.session.timeout.ms": brokerSessionTimeoutMs = try Self.int64(key, value, min: 1)
         case "replica.lag.time.max.ms": replicaLagTimeMaxMs = try Self.int64(key, value, min: 1)
         default:

@@ -93,10 +93,19 @@ public struct BrokerConfig: Sendable {
     public var brokerSessionTimeoutMs: Int64 = 1500
     /// `replica.lag.time.max.ms`: a follower that has not caught up for this long leaves the ISR (Kafka's 30000).
     public var replicaLagTimeMaxMs: Int64 = 30_000
+    /// `replica.selector.class`: how a leader picks the replica a consumer reads from (KIP-392).
+    public var replicaSelector: ReplicaSelectorClass = .leader
     /// How long a graceful stop of a cluster's broker waits for its leaderships to move away.
     public var controlledShutdownTimeoutMs: Int64 = 30_000
 
     public init() {}
+
+    /// The `replica.selector.class` values Kafka ships: consumers read from the leader (the default,
+    /// `LeaderSelector`), or from a replica in their `client.rack` (`RackAwareReplicaSelector`).
+    public enum ReplicaSelectorClass: String, Sendable {
+        case leader = "org.apache.kafka.common.replica.LeaderSelector"
+        case rackAware = "org.apache.kafka.common.replica.RackAwareReplicaSelector"
+    }
 
     /// The log settings a newly opened partition gets.
     public var logConfig: LogConfig {

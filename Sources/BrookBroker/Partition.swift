@@ -325,15 +325,24 @@ public final class Partition: @unchecked Sendable {
         var error: Error?
         /// read_committed only: aborted transactions overlapping the range read.
         var abortedTxns: [AbortedTxn] = []
+        /// KIP-392: the leader sends the consumer to this follower instead of answering with records.
+        var preferredReadReplica: Int32?
     }
 
-    func read(from offset: Int64, maxBytes: Int, readCommitted: Bool, minOneBatch: Bool) -> EventLoopFuture<ReadResult> {
+    /// A consumer's read. The leader serves it, or names a follower to read from instead when
+    /// `selectReadReplica` picks one (KIP-392); a follower serves it only when `servesFromFollower`
+    /// (Fetch v11+, as Kafka), up to its own high watermark.
+    func read(from offset: Int64, maxBytes: Int, readCommitted: Bool, minOneBatch: Bool, servesFromFollower: Bool = false,
+              selectReadReplica: (@Sendable (PartitionReplicaState) -> Int32?)? = nil) -> EventLoopFuture<ReadResult> {
         eventLoop.submit {
             let offsets = self.currentOffsets
             // As Kafka answers for a replica on an offline log directory.
             if let offline = self.log.health.offlineError { return ReadResult(offsets: offsets, slice: nil, error: offline) }
-            // Consumers read from the leader (follower fetching, KIP-392, is not served yet).
-            guard self.replica.isLeader else {
+            if self.replica.isLeader {
+                if let follower = selectReadReplica?(self.replica) {
+                    return ReadResult(offsets: offsets, slice: nil, error: nil, preferredReadReplica: follower)
+                }
+            } else if !servesFromFollower || self.replica.leadership.leader == nil {
                 return ReadResult(offsets: offsets, slice: nil, error: ErrorCode.notLeaderOrFollower)
             }
             let upTo = readCommitted ? offsets.lastStableOffset : offsets.highWatermark
