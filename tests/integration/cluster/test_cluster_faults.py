@@ -109,3 +109,26 @@ def test_paused_follower_leaves_and_rejoins_the_isr(brook_cluster, topic, tmp_pa
     finally:
         load.stop()
     finish(load, tmp_path)
+
+
+@pytest.mark.timeout(300)
+def test_leader_cut_off_from_etcd_but_not_from_clients(brook_cluster, topic, tmp_path):
+    """The leader of partition 0 loses etcd (its proxy black-holes) while clients still reach it: it
+    must stop acknowledging once its lease can no longer be renewed, another broker takes over, and
+    once healed it rejoins as a follower."""
+    cluster = brook_cluster(size=3, etcd_proxies=True)
+    create_topic(cluster.bootstrap, topic, PARTITIONS, replication_factor=3, configs=TOPIC_CONFIGS)
+    load = Workload(cluster.bootstrap, topic, PARTITIONS)
+    try:
+        load.start()
+        load.wait_for_acks(300)
+        leader = cluster.leader_of(topic, 0)
+        cluster.etcd_proxies[leader].cut()
+        cluster.leader_of(topic, 0, exclude={leader}, timeout=60)
+        load.wait_for_more_acks(300, timeout=60)
+        cluster.etcd_proxies[leader].heal()
+        cluster.wait_for_full_isr(topic)
+        load.wait_for_more_acks(300, timeout=60)
+    finally:
+        load.stop()
+    finish(load, tmp_path)
