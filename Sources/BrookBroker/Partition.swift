@@ -107,7 +107,7 @@ public final class Partition: @unchecked Sendable {
                 return self.answerDuplicate(original, durable: durable)
             }
         } catch {
-            logger.warning("producer batch refused", metadata: [
+            logger.info("producer batch refused", metadata: [
                 "brook.partition": "\(topicPartition)", "brook.error": "\(error)",
                 "brook.logEndOffset": "\(log.logEndOffset)", "brook.leaderEpoch": "\(replica.leaderEpoch)"])
             return self.eventLoop.makeFailedFuture(error.errorCode)
