@@ -13,6 +13,7 @@ public enum TopicCreationError: Error, Sendable, Equatable {
     case invalidPartitions(String)
     case invalidReplicationFactor(String)
     case invalidConfig(String)
+    case invalidReplicaAssignment(String)
     case storage(String)
 
     public var errorCode: ErrorCode {
@@ -22,6 +23,7 @@ public enum TopicCreationError: Error, Sendable, Equatable {
         case .invalidPartitions: return .invalidPartitions
         case .invalidReplicationFactor: return .invalidReplicationFactor
         case .invalidConfig: return .invalidConfig
+        case .invalidReplicaAssignment: return .invalidReplicaAssignment
         case .storage: return .kafkaStorageError
         }
     }
@@ -29,7 +31,7 @@ public enum TopicCreationError: Error, Sendable, Equatable {
     public var message: String {
         switch self {
         case .alreadyExists(let m), .invalidName(let m), .invalidPartitions(let m), .invalidReplicationFactor(let m),
-             .invalidConfig(let m), .storage(let m):
+             .invalidConfig(let m), .invalidReplicaAssignment(let m), .storage(let m):
             return m
         }
     }
@@ -229,12 +231,15 @@ public final class TopicRegistry: @unchecked Sendable {
     /// no metadata owns, which the next start-up moves aside.
     @discardableResult
     public func createTopic(name: String, partitions requested: Int32, replicationFactor: Int16,
-                            configs: [String: String], validateOnly: Bool) async throws(TopicCreationError) -> Topic? {
+                            configs: [String: String], validateOnly: Bool,
+                            assignment manual: [[Int32]]? = nil) async throws(TopicCreationError) -> Topic? {
         if let problem = TopicNameValidator.problem(with: name) { throw .invalidName(problem) }
-        let partitionCount = requested == -1 ? config.numPartitions : requested
+        let partitionCount = manual.map { Int32($0.count) } ?? (requested == -1 ? config.numPartitions : requested)
         guard partitionCount > 0 else { throw .invalidPartitions("Number of partitions must be larger than 0.") }
         let factor = replicationFactor == -1 ? config.defaultReplicationFactor : replicationFactor
-        let assignment = try assigner.assign(partitions: partitionCount, replicationFactor: factor).get()
+        let placed: Result<[[Int32]], TopicCreationError> = manual.map { assigner.validate(manual: $0, replicationFactor: nil) }
+            ?? assigner.assign(partitions: partitionCount, replicationFactor: factor)
+        let assignment = try placed.get()
         if let problem = TopicConfigCatalog.problem(with: configs) { throw .invalidConfig(problem) }
         let record = TopicMetadataRecord(name: name, topicId: KafkaUUID.random(),
                                          replicaAssignment: assignment, configs: configs)
