@@ -26,6 +26,7 @@ public final class BrokerReplicaRoles: ClusterMemberDelegate {
                                          isr: isr, logEnd: state.logEndOffset, now: now).get()) ?? []
             }.get()
         }
+        broker.coordinatorRoleChanged(tp, leaderEpoch: leaderEpoch)
     }
 
     public func becomeFollower(_ tp: TopicPartition, leader: Int32, endpoint: BrokerEndpoint?, leaderEpoch: Int32) async {
@@ -37,6 +38,7 @@ public final class BrokerReplicaRoles: ClusterMemberDelegate {
             await report("stop following", tp) { try await broker.replicaFetchers.stopFollowing(tp).get() }
             await stopLeading(partition, epoch: leaderEpoch)
         }
+        broker.coordinatorRoleChanged(tp, leaderEpoch: nil)
     }
 
     public func isrChanged(_ tp: TopicPartition, isr: [Int32], partitionEpoch: Int32) async {
@@ -50,12 +52,14 @@ public final class BrokerReplicaRoles: ClusterMemberDelegate {
         guard let partition = partition(tp) else { return }
         await report("stop following", tp) { try await broker.replicaFetchers.stopFollowing(tp).get() }
         await stopLeading(partition, epoch: partition.leaderEpoch)
+        broker.coordinatorRoleChanged(tp, leaderEpoch: nil)
     }
 
     public func fenceLeaderships() async {
         for topic in broker.topics.allTopics {
             for partition in topic.partitions where partition.leadership.leader == broker.config.nodeId {
                 await stopLeading(partition, epoch: partition.leaderEpoch)
+                broker.coordinatorRoleChanged(partition.topicPartition, leaderEpoch: nil)
             }
         }
     }

@@ -2,23 +2,43 @@ import BrookCoordination
 import BrookRecords
 import NIOCore
 
-/// Start-up: rebuild the shard by replaying its `__consumer_offsets` partition from the start.
+/// A term begins: rebuild the shard by replaying its `__consumer_offsets` partition from the start.
 extension GroupShardRunner {
     static let loadChunkBytes = 5 * 1024 * 1024  // offsets.load.buffer.size
 
-    /// Takes the shard's partition, replays it, then activates the shard. Requests get
-    /// COORDINATOR_LOAD_IN_PROGRESS until then. A shard closed meanwhile stops loading.
-    func load(from partition: Partition) -> EventLoopFuture<Void> {
+    /// Serves `partition` as it is now: loads when this broker leads it, resigns otherwise (a
+    /// cluster's shards when the topic opens; the roles change later through `load`/`resign`).
+    func follow(_ partition: Partition) -> EventLoopFuture<Void> {
+        eventLoop.flatSubmit {
+            guard partition.replica.isLeader else { return self.resign() }
+            return self.load(from: partition, leaderEpoch: partition.replica.leaderEpoch)
+        }
+    }
+
+    /// This broker leads `partition` at `leaderEpoch`: takes it, replays it from a fresh shard (a
+    /// previous term's state is dropped first), then activates the shard. Requests get
+    /// COORDINATOR_LOAD_IN_PROGRESS until then. Nothing happens when this term is already loading
+    /// or served; a term that ends meanwhile stops loading. A partition that does not lead (any
+    /// more) makes the shard resign instead.
+    func load(from partition: Partition, leaderEpoch: Int32 = 0) -> EventLoopFuture<Void> {
         precondition(partition.eventLoop === eventLoop, "a shard runs on its partition's event loop")
         return eventLoop.flatSubmit {
-            guard self.status == .loading else { return self.eventLoop.makeSucceededVoidFuture() }
+            guard partition.replica.isLeader else { return self.resign() }
+            guard case .load(let generation, let unloadFirst) = self.lifecycle.elected(leaderEpoch: leaderEpoch) else {
+                return self.eventLoop.makeSucceededVoidFuture()
+            }
+            if unloadFirst { self.endTerm() }
             self.partition = partition
             let offsets = partition.currentOffsets
+            // To the log end: as leader, everything in our log stays (followers truncate to it).
             return partition.replayInternalLog(
-                from: offsets.logStartOffset, upTo: offsets.highWatermark, chunkBytes: Self.loadChunkBytes,
-                logName: "group metadata", logger: self.logger, isLoading: { self.status == .loading },
-                apply: { batch, chunkStart in self.replay(batch, from: chunkStart) }
-            ).flatMap { records in self.activate(records: records) }
+                from: offsets.logStartOffset, upTo: offsets.logEndOffset, chunkBytes: Self.loadChunkBytes,
+                logName: "group metadata", logger: self.logger,
+                isLoading: { self.lifecycle.isCurrent(generation) && !self.lifecycle.isActive },
+                apply: { batch, chunkStart in
+                    self.lifecycle.isCurrent(generation) ? self.replay(batch, from: chunkStart) : 0
+                }
+            ).flatMap { records in self.activate(records: records, generation: generation) }
         }
     }
 
@@ -53,10 +73,9 @@ extension GroupShardRunner {
     /// For log lines (the partition is set by then).
     private var topicPartitionName: String { partition.map { "\($0.topicPartition)" } ?? "?" }
 
-    private func activate(records: Int) -> EventLoopFuture<Void> {
+    private func activate(records: Int, generation: UInt64) -> EventLoopFuture<Void> {
         eventLoop.submit {
-            guard self.status == .loading else { return }
-            self.status = .active
+            guard self.lifecycle.loaded(generation: generation) else { return }
             self.perform(self.shard.loadCompleted(now: self.clock()))
             if records > 0 {
                 self.logger.info("loaded group metadata", metadata: [
