@@ -25,13 +25,13 @@ extension GroupShardRunner {
         return eventLoop.flatSubmit {
             guard partition.replica.isLeader else { return self.resign() }
             guard case .load(let generation, let unloadFirst) = self.lifecycle.elected(leaderEpoch: leaderEpoch) else {
-                return self.eventLoop.makeSucceededVoidFuture()
+                return self.termLoaded ?? self.eventLoop.makeSucceededVoidFuture()
             }
             if unloadFirst { self.endTerm() }
             self.partition = partition
             let offsets = partition.currentOffsets
             // To the log end: as leader, everything in our log stays (followers truncate to it).
-            return partition.replayInternalLog(
+            let loaded = partition.replayInternalLog(
                 from: offsets.logStartOffset, upTo: offsets.logEndOffset, chunkBytes: Self.loadChunkBytes,
                 logName: "group metadata", logger: self.logger,
                 isLoading: { self.lifecycle.isCurrent(generation) && !self.lifecycle.isActive },
@@ -39,6 +39,8 @@ extension GroupShardRunner {
                     self.lifecycle.isCurrent(generation) ? self.replay(batch, from: chunkStart) : 0
                 }
             ).flatMap { records in self.activate(records: records, generation: generation) }
+            self.termLoaded = loaded
+            return loaded
         }
     }
 

@@ -23,6 +23,8 @@ final class GroupShardRunner: @unchecked Sendable {
     var partition: Partition?
     var shard: GroupCoordinatorShard
     var lifecycle = CoordinatorShardLifecycle()
+    /// The current term's replay: a repeated election waits for it too.
+    var termLoaded: EventLoopFuture<Void>?
     private var nextToken: UInt64 = 0
     /// This term's appends not yet durable, failed NOT_COORDINATOR when the term ends: a partition
     /// that stops leading would otherwise leave them (and the responses gated on them) waiting.
@@ -198,5 +200,6 @@ final class GroupShardRunner: @unchecked Sendable {
         shard = GroupCoordinatorShard(config: config)
         pendingTxnOffsets = [:]
         partition = nil
+        termLoaded = nil
     }
 }

@@ -27,14 +27,14 @@ extension TransactionShardRunner {
         return eventLoop.flatSubmit {
             guard partition.replica.isLeader else { return self.resign() }
             guard case .load(let generation, let unloadFirst) = self.lifecycle.elected(leaderEpoch: leaderEpoch) else {
-                return self.eventLoop.makeSucceededVoidFuture()
+                return self.termLoaded ?? self.eventLoop.makeSucceededVoidFuture()
             }
             if unloadFirst { self.endTerm() }
             self.shard = TransactionCoordinatorShard(coordinatorEpoch: leaderEpoch, maxTimeoutMs: self.maxTimeoutMs)
             self.partition = partition
             let offsets = partition.currentOffsets
             // To the log end: as leader, everything in our log stays (followers truncate to it).
-            return partition.replayInternalLog(
+            let loaded = partition.replayInternalLog(
                 from: offsets.logStartOffset, upTo: offsets.logEndOffset, chunkBytes: Self.loadChunkBytes,
                 logName: "transaction state", logger: self.logger,
                 isLoading: { self.lifecycle.isCurrent(generation) && !self.lifecycle.isActive },
@@ -42,6 +42,8 @@ extension TransactionShardRunner {
                     self.lifecycle.isCurrent(generation) ? self.replay(batch, from: chunkStart) : 0
                 }
             ).flatMap { _ in self.activate(generation: generation) }
+            self.termLoaded = loaded
+            return loaded
         }
     }
 

@@ -28,6 +28,8 @@ final class TransactionShardRunner: @unchecked Sendable {
     var partition: Partition?
     var shard: TransactionCoordinatorShard
     var lifecycle = CoordinatorShardLifecycle()
+    /// The current term's replay: a repeated election waits for it too.
+    var termLoaded: EventLoopFuture<Void>?
     /// This term's writes not yet durable, failed NOT_COORDINATOR when the term ends (see
     /// `GroupShardRunner.inFlightWrites`).
     private var inFlightWrites: [UInt64: EventLoopPromise<Void>] = [:]
@@ -194,5 +196,6 @@ final class TransactionShardRunner: @unchecked Sendable {
         for promise in writes { promise.fail(ErrorCode.notCoordinator) }
         shard = TransactionCoordinatorShard(maxTimeoutMs: maxTimeoutMs)
         partition = nil
+        termLoaded = nil
     }
 }
