@@ -63,7 +63,7 @@ struct CoordinatorShardLifecycle: Equatable, Sendable {
     /// Another broker leads the partition now, or none does. Returns whether a term was loading or
     /// serving (its state must be dropped and what it parked answered NOT_COORDINATOR).
     mutating func resigned() -> Bool {
-        guard status != .closed else { return false }
+        guard status != .closed, status != .resigned else { return false }
         let serving = started && (status == .loading || status == .active)
         started = true
         generation &+= 1

@@ -31,8 +31,14 @@ final class ClusteredTestBroker: @unchecked Sendable {
         threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        broker = try await Broker.clustered(config: config, metadataStore: store, group: group, threadPool: threadPool,
-                                            logger: logger)
+        do {
+            broker = try await Broker.clustered(config: config, metadataStore: store, group: group, threadPool: threadPool,
+                                                logger: logger)
+        } catch {
+            try? await group.shutdownGracefully()
+            try? await threadPool.shutdownGracefully()
+            throw error
+        }
         roles = BrokerReplicaRoles(broker: broker)
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = KafkaServer(broker: broker, group: group, logger: logger) { address in

@@ -156,6 +156,15 @@ final class CoordinatorFailoverTests: XCTestCase {
         XCTAssertEqual(again.producerEpoch, 1)
         XCTAssertEqual(try commit(two, offset: 43), 0)
         XCTAssertEqual(try fetchOffset(two).1, 43)
+
+        // Re-elected at a newer epoch: the shard reloads from its log and serves the same state.
+        await two.roles.becomeLeader(offsets, leaderEpoch: 3, isr: [2], replicas: [1, 2], partitionEpoch: 3)
+        try await two.broker.coordinatorRoleChanged(offsets, leaderEpoch: 3)?.get()
+        let runner = two.broker.groups.runners[0]
+        let term = try await runner.eventLoop.submit { (runner.lifecycle.leaderEpoch, runner.lifecycle.generation) }.get()
+        XCTAssertEqual(term.0, 3)
+        XCTAssertEqual(term.1, 3, "the initial resignation, then epochs 2 and 3")
+        XCTAssertEqual(try fetchOffset(two).1, 43)
     }
 
     /// Waits (bounded) until the group's first member is parked in the rebalance.

@@ -29,18 +29,32 @@ extension GroupShardRunner {
             }
             if unloadFirst { self.endTerm() }
             self.partition = partition
-            let offsets = partition.currentOffsets
-            // To the log end: as leader, everything in our log stays (followers truncate to it).
-            let loaded = partition.replayInternalLog(
-                from: offsets.logStartOffset, upTo: offsets.logEndOffset, chunkBytes: Self.loadChunkBytes,
-                logName: "group metadata", logger: self.logger,
-                isLoading: { self.lifecycle.isCurrent(generation) && !self.lifecycle.isActive },
-                apply: { batch, chunkStart in
-                    self.lifecycle.isCurrent(generation) ? self.replay(batch, from: chunkStart) : 0
-                }
-            ).flatMap { records in self.activate(records: records, generation: generation) }
+            let loaded = self.replayToEnd(partition, from: partition.currentOffsets.logStartOffset,
+                                          generation: generation, applied: 0)
             self.termLoaded = loaded
             return loaded
+        }
+    }
+
+    /// Replays to the log end (as leader, everything in our log stays: followers truncate to it),
+    /// then on to where the end moved meanwhile (transaction markers land while a shard loads), and
+    /// activates in the same step that found nothing more to read, so no record is missed.
+    private func replayToEnd(_ partition: Partition, from start: Int64, generation: UInt64,
+                             applied: Int) -> EventLoopFuture<Void> {
+        eventLoop.preconditionInEventLoop()
+        let end = partition.currentOffsets.logEndOffset
+        guard start < end, lifecycle.isCurrent(generation) else {
+            activate(records: applied, generation: generation)
+            return eventLoop.makeSucceededVoidFuture()
+        }
+        return partition.replayInternalLog(
+            from: start, upTo: end, chunkBytes: Self.loadChunkBytes, logName: "group metadata", logger: logger,
+            isLoading: { self.lifecycle.isCurrent(generation) && !self.lifecycle.isActive },
+            apply: { batch, chunkStart in
+                self.lifecycle.isCurrent(generation) ? self.replay(batch, from: chunkStart) : 0
+            }
+        ).flatMap { records in
+            self.replayToEnd(partition, from: end, generation: generation, applied: applied + records)
         }
     }
 
@@ -75,15 +89,13 @@ extension GroupShardRunner {
     /// For log lines (the partition is set by then).
     private var topicPartitionName: String { partition.map { "\($0.topicPartition)" } ?? "?" }
 
-    private func activate(records: Int, generation: UInt64) -> EventLoopFuture<Void> {
-        eventLoop.submit {
-            guard self.lifecycle.loaded(generation: generation) else { return }
-            self.perform(self.shard.loadCompleted(now: self.clock()))
-            if records > 0 {
-                self.logger.info("loaded group metadata", metadata: [
-                    "brook.partition": "\(self.topicPartitionName)", "records": "\(records)",
-                    "groups": "\(self.shard.groups.count)", "consumerGroups": "\(self.shard.consumerGroups.count)"])
-            }
+    private func activate(records: Int, generation: UInt64) {
+        guard lifecycle.loaded(generation: generation) else { return }
+        perform(shard.loadCompleted(now: clock()))
+        if records > 0 {
+            logger.info("loaded group metadata", metadata: [
+                "brook.partition": "\(topicPartitionName)", "records": "\(records)",
+                "groups": "\(shard.groups.count)", "consumerGroups": "\(shard.consumerGroups.count)"])
         }
     }
 }
