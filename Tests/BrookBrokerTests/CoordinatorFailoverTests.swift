@@ -55,9 +55,11 @@ final class CoordinatorFailoverTests: XCTestCase {
                            partitions: [offsets.topic: [routing], state.topic: [routing], "t": [routing]])
     }
 
-    // MARK: Test
+    // MARK: Tests
 
-    func testCoordinatorsServeOnlyOnTheLeaderAndMoveWithIt() async throws {
+    /// Runs `body` on two brokers of one cluster, always stopping both.
+    private func withTwoBrokers(_ body: (ClusteredTestBroker, ClusteredTestBroker, SharedMetadataStore) async throws -> Void)
+        async throws {
         let store = SharedMetadataStore()
         let one = try await ClusteredTestBroker(nodeId: 1, store: store, configure: Self.configure)
         let two: ClusteredTestBroker
@@ -69,7 +71,7 @@ final class CoordinatorFailoverTests: XCTestCase {
         }
         var failure: Error?
         do {
-            try await run(one, two, store)
+            try await body(one, two, store)
         } catch {
             failure = error
         }
@@ -77,6 +79,50 @@ final class CoordinatorFailoverTests: XCTestCase {
         try await two.stop()
         try await one.stop()
         if let failure { throw failure }
+    }
+
+    func testCoordinatorsServeOnlyOnTheLeaderAndMoveWithIt() async throws {
+        try await withTwoBrokers { one, two, store in try await run(one, two, store) }
+    }
+
+    /// acks=all for the coordinator's own writes: with the follower in the ISR, a commit is answered
+    /// only once the follower has copied it, not when the leader's fsync is done.
+    func testAnOffsetCommitWaitsForTheIsr() async throws {
+        try await withTwoBrokers { one, two, store in
+            for broker in [one, two] { await broker.roles.clusterViewChanged(view(one, two, leader: 1, epoch: 1)) }
+            try await one.broker.groups.loadedFuture.get()
+            try await two.broker.groups.loadedFuture.get()
+            try await one.broker.topics.createTopic(name: "t", partitions: 1, replicationFactor: 2, configs: [:], validateOnly: false)
+            await one.roles.becomeLeader(offsets, leaderEpoch: 1, isr: [1, 2], replicas: [1, 2], partitionEpoch: 1)
+            try await one.broker.coordinatorRoleChanged(offsets, leaderEpoch: 1)?.get()
+            let partition = try XCTUnwrap(one.broker.topics.topic(named: offsets.topic)?.partition(0))
+
+            let client = try RawKafkaClient(port: one.port)
+            let (frame, _) = client.frame(OffsetCommitRequest(groupId: "g", topics: [.init(name: "t", partitions: [
+                .init(partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: -1, committedMetadata: nil),
+            ])]), version: 8)
+            client.sendRaw(frame)
+            // The commit is in the leader's log and fsynced there...
+            var appended = false
+            for _ in 0..<500 where !appended {
+                appended = try await partition.offsets().get().logEndOffset > 0
+                if !appended { try await Task.sleep(nanoseconds: 10_000_000) }
+            }
+            XCTAssertTrue(appended, "the commit never reached the leader's log")
+            try await partition.currentFlush().get()
+            // ...but not answered while the follower lacks it.
+            var ready = pollfd(fd: client.fd, events: Int16(POLLIN), revents: 0)
+            XCTAssertEqual(poll(&ready, 1, 300), 0, "answered before the follower had the commit")
+
+            await two.roles.becomeFollower(offsets, leader: 1, endpoint: one.endpoint, leaderEpoch: 1)
+            var body = try XCTUnwrap(client.readFrame())
+            _ = try ResponseHeader(from: &body, headerVersion: ApiKey.offsetCommit.responseHeaderVersion(apiVersion: 8))
+            XCTAssertEqual(try OffsetCommitResponse(from: &body, version: 8).topics.first?.partitions.first?.errorCode, 0)
+            let copy = try XCTUnwrap(two.broker.topics.topic(named: offsets.topic)?.partition(0))
+            let copied = try await copy.offsets().get().logEndOffset
+            let written = try await partition.offsets().get().logEndOffset
+            XCTAssertEqual(copied, written)
+        }
     }
 
     private func run(_ one: ClusteredTestBroker, _ two: ClusteredTestBroker, _ store: SharedMetadataStore) async throws {
