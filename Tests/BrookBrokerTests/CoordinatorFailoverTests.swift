@@ -211,6 +211,13 @@ final class CoordinatorFailoverTests: XCTestCase {
         XCTAssertEqual(term.0, 3)
         XCTAssertEqual(term.1, 3, "the initial resignation, then epochs 2 and 3")
         XCTAssertEqual(try fetchOffset(two).1, 43)
+
+        // A stale announcement (epoch 2 after 3), refused by the partition, leaves the shard's term alone.
+        await two.roles.becomeLeader(offsets, leaderEpoch: 2, isr: [2], replicas: [1, 2], partitionEpoch: 2)
+        try await two.broker.coordinatorRoleChanged(offsets, leaderEpoch: 2)?.get()
+        let after = try await runner.eventLoop.submit { (runner.lifecycle.leaderEpoch, runner.lifecycle.generation) }.get()
+        XCTAssertEqual(after.0, 3)
+        XCTAssertEqual(after.1, 3)
     }
 
     /// Waits (bounded) until the group's first member is parked in the rebalance.

@@ -8,12 +8,14 @@ import NIOCore
 /// has no leader, leaves this broker or is fenced.
 extension Broker {
     /// This broker leads `tp` at `leaderEpoch` from now on, or (nil) no longer leads it. Call after
-    /// the partition took its role (`BrokerReplicaRoles`); calls for one partition apply in the order
-    /// made. Does nothing for other topics, or before the internal topic is open (its shards then
-    /// follow the partitions' roles as it opens). The future completes once the shard replayed (or
-    /// resigned); nobody needs to wait for it.
+    /// the partition took its role (`BrokerReplicaRoles`): the shard then follows the partition's own
+    /// leadership, so an announcement the partition refused as stale changes nothing, and the leader
+    /// epoch the shard serves (its transaction coordinator epoch) is the partition's. Calls for one
+    /// partition apply in the order made. Does nothing for other topics, or before the internal topic
+    /// is open (its shards then follow the partitions' roles as it opens). The future completes once
+    /// the shard replayed (or resigned); nobody needs to wait for it.
     @discardableResult
-    public func coordinatorRoleChanged(_ tp: TopicPartition, leaderEpoch: Int32?) -> EventLoopFuture<Void>? {
+    public func coordinatorRoleChanged(_ tp: TopicPartition, leaderEpoch _: Int32?) -> EventLoopFuture<Void>? {
         let shard: (any CoordinatorShard)?
         switch tp.topic {
         case OffsetsTopic.name:
@@ -24,7 +26,6 @@ extension Broker {
             return nil
         }
         guard let shard, let partition = topics.topic(named: tp.topic)?.partition(tp.partition) else { return nil }
-        guard let leaderEpoch else { return shard.resign() }
-        return shard.load(from: partition, leaderEpoch: leaderEpoch)
+        return shard.follow(partition)
     }
 }
