@@ -168,6 +168,15 @@ final class CoordinatorFailoverTests: XCTestCase {
         XCTAssertEqual(producer.errorCode, 0)
         XCTAssertEqual(producer.producerEpoch, 0)
         XCTAssertEqual(try initProducer(two).errorCode, notCoordinator)
+        // Listing asks every broker: one leading nothing lists nothing, without an error.
+        let follower = try RawKafkaClient(port: two.port)
+        let groups = try follower.request(ListGroupsRequest(), version: 4, as: ListGroupsResponse.self)
+        XCTAssertEqual(groups.errorCode, 0)
+        XCTAssertEqual(groups.groups.count, 0)
+        XCTAssertEqual(try follower.request(ListTransactionsRequest(), version: 0, as: ListTransactionsResponse.self).errorCode, 0)
+        let leaderList = try RawKafkaClient(port: one.port).request(ListTransactionsRequest(), version: 0,
+                                                                     as: ListTransactionsResponse.self)
+        XCTAssertEqual(leaderList.transactionStates.map(\.transactionalId), ["tx"])
 
         // A JoinGroup parked in the initial rebalance delay is answered NOT_COORDINATOR on resignation.
         let joiner = try RawKafkaClient(port: one.port)

@@ -100,6 +100,18 @@ final class GroupShardRunner: @unchecked Sendable {
         }
     }
 
+    /// As `read`, for answers about every shard this broker coordinates (ListGroups,
+    /// ListTransactions): a shard whose partition another broker leads contributes `notLeading`
+    /// instead of an error, as Kafka lists only the partitions it leads.
+    func readIfLeading<T: Sendable>(notLeading: @escaping @Sendable () -> T, unavailable: @escaping @Sendable (ErrorCode) -> T,
+                                    _ body: @escaping @Sendable (GroupCoordinatorShard) -> T) -> EventLoopFuture<T> {
+        eventLoop.submit {
+            if self.lifecycle.status == .resigned { return notLeading() }
+            if let error = self.unavailableError { return unavailable(error) }
+            return body(self.shard)
+        }
+    }
+
     // MARK: Effects
 
     /// Performs effects in order. The returned future completes once every append among them is

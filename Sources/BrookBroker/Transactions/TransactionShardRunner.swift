@@ -81,6 +81,18 @@ final class TransactionShardRunner: @unchecked Sendable {
         }
     }
 
+    /// As `read`, for answers about every shard this broker coordinates (ListGroups,
+    /// ListTransactions): a shard whose partition another broker leads contributes `notLeading`
+    /// instead of an error, as Kafka lists only the partitions it leads.
+    func readIfLeading<T: Sendable>(notLeading: @escaping @Sendable () -> T, unavailable: @escaping @Sendable (ErrorCode) -> T,
+                                    _ body: @escaping @Sendable (TransactionCoordinatorShard, Int64) -> T) -> EventLoopFuture<T> {
+        eventLoop.submit {
+            if self.lifecycle.status == .resigned { return notLeading() }
+            if let error = self.unavailableError { return unavailable(error) }
+            return body(self.shard, self.clock())
+        }
+    }
+
     /// What a client gets when its write failed: NOT_COORDINATOR once the term ended (the client
     /// finds the new coordinator), COORDINATOR_NOT_AVAILABLE otherwise (retriable here).
     private var writeFailedError: ErrorCode {
