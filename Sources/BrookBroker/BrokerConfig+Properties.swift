@@ -89,6 +89,10 @@ extension BrokerConfig {
         case "transactional.id.expiration.ms": transactionalIdExpirationMs = try Self.int64(key, value, min: 1)
         case "transaction.max.timeout.ms": transactionMaxTimeoutMs = try Self.int64(key, value, min: 1)
         case "transaction.state.log.num.partitions": transactionStateLogNumPartitions = try Self.int32(key, value, min: 1)
+        case "offsets.topic.replication.factor":
+            offsetsTopicReplicationFactor = Int16(try Self.int32(key, value, min: 1, max: Int32(Int16.max)))
+        case "transaction.state.log.replication.factor":
+            transactionStateLogReplicationFactor = Int16(try Self.int32(key, value, min: 1, max: Int32(Int16.max)))
         case "log.message.timestamp.type":
             guard value == "CreateTime" || value == "LogAppendTime" else {
                 throw ConfigError("\(key) must be CreateTime or LogAppendTime, not '\(value)'")
@@ -123,7 +127,6 @@ extension BrokerConfig {
 
     /// Kafka settings that are valid but have no effect on a single Brook node; accepted silently.
     static let acceptedButUnused: Set<String> = [
-        "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
         "transaction.state.log.min.isr",
         "zookeeper.connect", "zookeeper.connection.timeout.ms", "num.recovery.threads.per.data.dir",
         "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "process.roles", "controller.quorum.voters",

@@ -84,6 +84,11 @@ public struct BrokerConfig: Sendable {
     public var transactionMaxTimeoutMs: Int64 = 900_000
     /// `transaction.state.log.num.partitions`: partitions of `__transaction_state` (default 50).
     public var transactionStateLogNumPartitions: Int32 = 50
+    /// `offsets.topic.replication.factor`: replicas of each `__consumer_offsets` partition in a
+    /// cluster (default 3); its creation waits until that many brokers are live. A single node ignores it.
+    public var offsetsTopicReplicationFactor: Int16 = 3
+    /// `transaction.state.log.replication.factor`: as above, for `__transaction_state` (default 3).
+    public var transactionStateLogReplicationFactor: Int16 = 3
     /// How this broker, as a follower, fetches from leaders (`replica.fetch.*`, `replica.socket.timeout.ms`).
     public var replicaFetch = ReplicaFetcherSettings()
     /// `broker.rack`: this broker's rack, for rack-aware replica placement (nil: none).
