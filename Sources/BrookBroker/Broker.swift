@@ -44,6 +44,8 @@ public final class Broker: Sendable {
     let logCheckpoints: LogCheckpointTask
     /// Copies the partitions this broker follows from their leaders (issue 12).
     public let replicaFetchers: ReplicaFetcherManager
+    /// Connections to the other brokers of a cluster, for the requests this broker sends them.
+    let interBrokerChannels: InterBrokerChannels
     /// The repeated tasks `run()` started, cancelled when shutdown begins.
     let timers = NIOLockedValueBox(BrokerTimers())
     /// A cluster's store changes, subscribed before start-up read the store, until `followMetadata`.
@@ -130,6 +132,9 @@ public final class Broker: Sendable {
             BrokerEndpoint(nodeId: loaded.identity.nodeId, host: advertised.host, port: Int32(advertised.port),
                            rack: config.rack)))
         self.currentClusterView = view
+        let channels = InterBrokerChannels(group: group, nodeId: config.nodeId,
+                                           timeout: .milliseconds(config.replicaFetch.requestTimeoutMs))
+        self.interBrokerChannels = channels
         do {
             self.topics = TopicRegistry(dataDirectory: dataDirectory, metadataStore: store, config: config, group: group,
                                         threadPool: threadPool, logger: logger, clock: clock,
@@ -150,7 +155,8 @@ public final class Broker: Sendable {
                 settings: .init(maxTimeoutMs: config.transactionMaxTimeoutMs,
                                 idExpirationMs: config.transactionalIdExpirationMs),
                 group: group, logger: logger, clock: clock,
-                writeMarkers: TransactionMarkerWriter.make(topics: topics, groups: groups, group: group))
+                writeMarkers: TransactionMarkerWriter.make(topics: topics, groups: groups, group: group, nodeId: config.nodeId,
+                                                           view: { view.withLockedValue { $0 } }, channels: channels))
             self.internalTopics = InternalTopicsStartup(topics: topics, groups: groups, transactions: transactions,
                                                         threadPool: threadPool, group: group, logger: logger, clock: clock)
         } catch {
@@ -299,6 +305,7 @@ public final class Broker: Sendable {
         let loop = group.next()
         let backgroundDone = internalTopics.stop(on: loop)
         let cleanerDone = cleanerSchedule?.runningPassEnded(on: loop) ?? loop.makeSucceededVoidFuture()
+        interBrokerChannels.closeAll()
         return replicaFetchers.shutdown().hop(to: loop)
             .flatMap { self.transactions.close(on: loop) }.flatMap { self.groups.close(on: loop) }
             .flatMap { backgroundDone }
