@@ -14,7 +14,8 @@ final class CoordinatorLoading: Sendable {
         self.group = group
     }
 
-    /// Replays every shard once `topic` (the open internal topic) arrives, shard i from partition i.
+    /// Replays every shard once `topic` (the open internal topic) arrives, shard i from partition i
+    /// (a shard whose partition has no replica here resigns).
     /// nil (it could not be opened, or shutdown began first) closes the shards, so requests get
     /// NOT_COORDINATOR and FindCoordinator keeps answering COORDINATOR_NOT_AVAILABLE.
     /// `followingLeadership` (a cluster): only the shards whose partitions this broker leads load;
@@ -26,8 +27,10 @@ final class CoordinatorLoading: Sendable {
         let done = topic.flatMap { topic -> EventLoopFuture<Void> in
             let loop = group.next()
             guard let topic else { return EventLoopFuture.andAllComplete(shards.map { $0.close() }, on: loop) }
-            let loads = zip(shards, topic.partitions).map { shard, partition in
-                followingLeadership ? shard.follow(partition) : shard.load(from: partition, leaderEpoch: 0)
+            let loads = shards.enumerated().map { index, shard in
+                // A partition with no replica here (a cluster's sparse internal topic) is led elsewhere.
+                guard let partition = topic.partition(Int32(index)) else { return shard.resign() }
+                return followingLeadership ? shard.follow(partition) : shard.load(from: partition, leaderEpoch: 0)
             }
             return EventLoopFuture.andAllComplete(loads, on: loop)
         }

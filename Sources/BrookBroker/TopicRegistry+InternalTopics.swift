@@ -18,7 +18,7 @@ extension TopicRegistry {
     /// Reserves `name` unless the data directory already holds it (then `loadExisting` reserved it
     /// with its stored size). Returns the partition count the topic will have.
     func reserve(_ name: String, partitions: Int32, configs: [String: String]) -> Int32 {
-        if let open = topic(named: name) { return Int32(open.partitions.count) }
+        if let open = topic(named: name) { return open.partitionCount }
         return reserved.withLockedValue { reserved in
             if let known = reserved[name] { return known.partitions }
             reserved[name] = ReservedTopic(id: nil, partitions: partitions, configs: configs)
@@ -43,8 +43,10 @@ extension TopicRegistry {
             throw TopicCreationError.storage("\(name) is not reserved")
         }
         var created = false
+        // A cluster's broker opens the partitions it holds a replica of; a single node all of them.
+        var hosted = Array(0..<wanted.partitions)
         if assigner.isCluster {
-            created = try await storeInCluster(name, wanted, replicationFactor: replicationFactor)
+            (created, hosted) = try await storeInCluster(name, wanted, replicationFactor: replicationFactor)
         } else if wanted.id == nil {
             created = true
             let id = KafkaUUID.random()
@@ -63,7 +65,7 @@ extension TopicRegistry {
         // should never wait for a whole internal topic.
         var partitions: [Partition] = []
         do {
-            for index in 0..<wanted.partitions {
+            for index in hosted {
                 if isCancelled() {
                     closeUnpublished(partitions)
                     return nil
@@ -82,7 +84,7 @@ extension TopicRegistry {
             closeUnpublished(partitions)
             throw TopicCreationError.storage("\(name) is no longer reserved")
         }
-        let topic = Topic(name: name, id: id, partitions: partitions, configs: wanted.configs)
+        let topic = Topic(name: name, id: id, partitionCount: wanted.partitions, hosted: partitions, configs: wanted.configs)
         dataDirectoryLock.withLock {
             topics.withLockedValue { $0[name] = topic }
             reserved.withLockedValue { $0[name] = nil }
@@ -95,9 +97,10 @@ extension TopicRegistry {
     /// A cluster's internal topic: the stored record, or (absent) a new one with `replicationFactor`
     /// replicas per partition placed over the live brokers; the first broker to store it wins. As
     /// Kafka, creation waits for enough live brokers: `InternalTopicError.notEnoughBrokers` tells
-    /// the caller to try again later. Opens here only when this node holds every partition (a `Topic`
-    /// holds them all). Returns whether this broker created it.
-    private func storeInCluster(_ name: String, _ wanted: ReservedTopic, replicationFactor: Int16) async throws -> Bool {
+    /// the caller to try again later. Returns whether this broker created it, and the partitions it
+    /// holds a replica of.
+    private func storeInCluster(_ name: String, _ wanted: ReservedTopic,
+                                replicationFactor: Int16) async throws -> (created: Bool, hosted: [Int32]) {
         var created = false
         let stored: TopicMetadataRecord
         if let existing = try await metadataStore.loadTopics().first(where: { $0.name == name }) {
@@ -123,10 +126,7 @@ extension TopicRegistry {
             // The shards were laid out for `wanted.partitions`: a group would hash to another shard.
             throw InternalTopicError.partitionCountMismatch(stored: stored.partitionCount, configured: wanted.partitions)
         }
-        guard TopicPlacement.hostedPartitions(of: stored, on: config.nodeId).count == Int(stored.partitionCount) else {
-            throw InternalTopicError.notHostedHere
-        }
-        return created
+        return (created, TopicPlacement.hostedPartitions(of: stored, on: config.nodeId))
     }
 
     private func storedRecord(_ name: String) async throws -> TopicMetadataRecord {
@@ -153,15 +153,12 @@ enum InternalTopicError: Error, Equatable, CustomStringConvertible {
     case notEnoughBrokers(String)
     /// Stored with another partition count than this broker's `*.num.partitions`.
     case partitionCountMismatch(stored: Int32, configured: Int32)
-    /// This node does not hold a replica of every partition (sparse topics come later).
-    case notHostedHere
 
     var description: String {
         switch self {
         case .notEnoughBrokers(let why): return "not enough live brokers: \(why)"
         case .partitionCountMismatch(let stored, let configured):
             return "stored with \(stored) partitions, configured for \(configured)"
-        case .notHostedHere: return "this broker does not hold a replica of every partition"
         }
     }
 }

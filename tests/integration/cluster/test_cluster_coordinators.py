@@ -53,8 +53,10 @@ def group_coordinator(bootstrap: str, group: str) -> int:
 
 
 @pytest.mark.timeout(240)
-def test_group_commits_survive_a_kill_9_of_the_coordinator(brook_cluster, topic):
-    cluster = brook_cluster(size=3)
+@pytest.mark.parametrize("size", [3, 4])
+def test_group_commits_survive_a_kill_9_of_the_coordinator(brook_cluster, topic, size):
+    """With 4 brokers each holds only some partitions of `__consumer_offsets` (replication factor 3)."""
+    cluster = brook_cluster(size=size)
     create_topic(cluster.bootstrap, topic, 1, replication_factor=3, configs={"min.insync.replicas": "2"})
     values = [f"v{i}".encode() for i in range(100)]
     produce_kafka_python(cluster.bootstrap, topic, [{"value": v, "partition": 0} for v in values])
