@@ -42,4 +42,24 @@ final class CreateTopicsAssignmentTests: XCTestCase {
         XCTAssertNil(broker.broker.topics.topic(named: "a"))
         try await broker.stop()
     }
+
+    func testCreatePartitionsTakesExplicitAssignmentsOnRegisteredBrokers() async throws {
+        let broker = try await TestBroker { $0.nodeId = 4 }
+        defer { broker.removeData() }
+        let client = try RawKafkaClient(port: broker.port)
+        XCTAssertEqual(try create(client, "grown", [(0, [4])]).errorCode, 0)
+        func grow(_ count: Int32, _ assignments: [[Int32]]) throws -> CreatePartitionsResponse.CreatePartitionsTopicResult {
+            let request = CreatePartitionsRequest(topics: [.init(name: "grown", count: count,
+                                                                 assignments: assignments.map { .init(brokerIds: $0) })],
+                                                  timeoutMs: 1000, validateOnly: false)
+            return try XCTUnwrap(try client.request(request, version: 3, as: CreatePartitionsResponse.self).results.first)
+        }
+        let unknown = try grow(2, [[7]])
+        XCTAssertEqual(unknown.errorCode, ErrorCode.invalidReplicaAssignment.rawValue)
+        XCTAssertTrue(unknown.errorMessage?.contains("broker 7") == true, unknown.errorMessage ?? "")
+        XCTAssertEqual(try grow(3, [[4]]).errorCode, ErrorCode.invalidReplicaAssignment.rawValue, "one assignment for two partitions")
+        XCTAssertEqual(try grow(3, [[4], [4]]).errorCode, 0)
+        XCTAssertEqual(broker.broker.topics.topic(named: "grown")?.partitionCount, 3)
+        try await broker.stop()
+    }
 }
