@@ -117,6 +117,7 @@ public actor ClusterMember {
             throw error
         }
         tasks.append(Task { for await event in stream { await self.process(event) } })
+        tasks.append(Task { await self.rebalanceLeadersPeriodically() })
         continuation.yield(.retry)
     }
 
