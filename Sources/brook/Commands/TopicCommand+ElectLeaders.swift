@@ -75,12 +75,12 @@ extension TopicCommand {
         static func report(_ results: [TopicPartition: Result<Void, KafkaClientError>], type: Kind) throws {
             var elected: [TopicPartition] = []
             var notNeeded: [TopicPartition] = []
-            var failures: [(TopicPartition, KafkaClientError)] = []
+            var failures: [KafkaClientError] = []
             for (partition, result) in results.sorted(by: { $0.key < $1.key }) {
                 switch result {
                 case .success: elected.append(partition)
                 case .failure(let error) where error.errorCode == .electionNotNeeded: notNeeded.append(partition)
-                case .failure(let error): failures.append((partition, error))
+                case .failure(let error): failures.append(error)
                 }
             }
             if !elected.isEmpty {
@@ -92,7 +92,7 @@ extension TopicCommand {
             if elected.isEmpty && notNeeded.isEmpty && failures.isEmpty {
                 print("no election needed")
             }
-            for (partition, error) in failures { printError("brook: error: \(partition): \(error)") }
+            for error in failures { printError("brook: error: \(error)") }
             if !failures.isEmpty {
                 throw CLIError.failed("\(failures.count) of \(results.count) elections failed")
             }
