@@ -6,6 +6,8 @@ ElectLeaders sees Kafka's per-partition answers."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from confluent_kafka import ElectionType, KafkaError, TopicPartition
 from confluent_kafka.admin import AdminClient
@@ -32,6 +34,11 @@ def leadership_moved_away(cluster, topic: str) -> tuple[int, str]:
              lambda: describe(survivor, topic)[0]["leader"] not in (preferred, -1))
     cluster.restart(preferred)
     cluster.wait_for_full_isr(topic)
+    # The controller decides on its own view: wait until its Metadata shows the full ISR too (a
+    # broker's view is updated after its controller's state, in the same step).
+    controller = json.loads(brook(one, "cluster", "info", "--json"))["controller_id"]
+    wait_for("the controller seeing the full ISR",
+             lambda: sorted(describe(cluster.brokers[controller].bootstrap, topic)[0]["isr"]) == [1, 2, 3])
     return preferred, survivor
 
 
