@@ -93,12 +93,12 @@ final class ElectLeadersHandlerTests: XCTestCase {
             TopicPartition(topic: "t", partition: 0): .elected(leader: 2),
             TopicPartition(topic: "t", partition: 1): .refused(.electionNotNeeded),
             TopicPartition(topic: "u", partition: 0): .refused(.preferredLeaderNotAvailable),
-            TopicPartition(topic: "u", partition: 1): .notStored,
+            TopicPartition(topic: "u", partition: 1): .timedOut,
         ])
         broker.broker.clusterAdmin = admin
 
         let named = Request(electionType: 0, topicPartitions: [.init(topic: "t", partitions: [0, 1]),
-                                                               .init(topic: "u", partitions: [0, 1, 0])])
+                                                               .init(topic: "u", partitions: [0, 1, 0])], timeoutMs: 1234)
         let response = try client.request(named, version: 2, as: Response.self)
         XCTAssertEqual(codes(response), [
             "t-0": 0, "t-1": ErrorCode.electionNotNeeded.rawValue,
@@ -107,6 +107,7 @@ final class ElectLeadersHandlerTests: XCTestCase {
         ])
         XCTAssertEqual(admin.asked.last ?? nil, [TopicPartition(topic: "t", partition: 0), TopicPartition(topic: "t", partition: 1),
                                                  TopicPartition(topic: "u", partition: 1)])
+        XCTAssertEqual(admin.timeouts.last, .milliseconds(1234), "the controller waits as long as the client asked")
 
         // Every partition: the controller is asked for all, and ELECTION_NOT_NEEDED is left out.
         let all = try client.request(Request(electionType: 1, topicPartitions: nil), version: 2, as: Response.self)
@@ -143,7 +144,7 @@ private final class StandInClusterAdmin: ClusterAdmin, @unchecked Sendable {
     private let lock = NSLock()
     private let outcomes: [TopicPartition: LeaderElectionOutcome]
     private let refusal: ClusterMemberError?
-    private var requests: [(ElectionType, [TopicPartition]?)] = []
+    private var requests: [(ElectionType, [TopicPartition]?, Duration)] = []
 
     init(outcomes: [TopicPartition: LeaderElectionOutcome], refusal: ClusterMemberError? = nil) {
         self.outcomes = outcomes
@@ -152,10 +153,11 @@ private final class StandInClusterAdmin: ClusterAdmin, @unchecked Sendable {
 
     var asked: [[TopicPartition]?] { lock.withLock { requests.map(\.1) } }
     var types: [ElectionType] { lock.withLock { requests.map(\.0) } }
+    var timeouts: [Duration] { lock.withLock { requests.map(\.2) } }
 
-    func electLeaders(_ type: ElectionType, partitions: [TopicPartition]?) async throws
+    func electLeaders(_ type: ElectionType, partitions: [TopicPartition]?, timeout: Duration) async throws
         -> [TopicPartition: LeaderElectionOutcome] {
-        lock.withLock { requests.append((type, partitions)) }
+        lock.withLock { requests.append((type, partitions, timeout)) }
         if let refusal { throw refusal }
         guard let partitions else { return outcomes }
         return outcomes.filter { partitions.contains($0.key) }

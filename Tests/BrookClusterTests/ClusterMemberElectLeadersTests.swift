@@ -37,6 +37,11 @@ final class ClusterMemberElectLeadersTests: XCTestCase {
             for partition in setup.preferred { expected[partition] = .elected(leader: setup.victim) }
             for partition in others { expected[partition] = .refused(.electionNotNeeded) }
             XCTAssertEqual(results, expected)
+            // Answered once the controller's own view shows the new leaders, as Kafka's controller does.
+            let view = try expectUnwrap(cluster.delegate(setup.controller).current.view)
+            for partition in setup.preferred {
+                XCTAssertEqual(view.routing(topic: partition.topic, partition: partition.partition)?.leader, setup.victim)
+            }
 
             let after = try await storedStates(all, cluster)
             for partition in setup.preferred {

@@ -39,8 +39,9 @@ enum ElectLeadersHandler {
         }
         let electable = requested.all ? nil : requested.order.filter { !requested.duplicates.contains($0) }
         if let admin = broker.clusterAdmin {
+            let timeout = Duration.milliseconds(max(0, request.timeoutMs))
             do {
-                for (partition, outcome) in try await admin.electLeaders(type, partitions: electable) {
+                for (partition, outcome) in try await admin.electLeaders(type, partitions: electable, timeout: timeout) {
                     answers[partition] = answer(outcome)
                 }
             } catch {
@@ -63,7 +64,7 @@ enum ElectLeadersHandler {
         switch outcome {
         case .elected: return Answer(code: .none)
         case .refused(let error): return Answer(code: ErrorMapping.code(for: error), message: ErrorMapping.message(for: error))
-        case .notStored: return Answer(code: .requestTimedOut, message: "The election was decided but could not be stored.")
+        case .timedOut: return Answer(code: .requestTimedOut)
         }
     }
 

@@ -47,7 +47,7 @@ public actor ClusterMember {
     private var events: AsyncStream<Event>.Continuation?
     private var tasks: [Task<Void, Never>] = []
     private var retryScheduled = false
-    private var roleWatchers: [UUID: AsyncStream<Void>.Continuation] = [:]
+    var roleWatchers: [UUID: AsyncStream<Void>.Continuation] = [:]
     let step = SerialSteps()
 
     enum Event: Sendable {
