@@ -50,6 +50,8 @@ public final class Broker: Sendable {
     let timers = NIOLockedValueBox(BrokerTimers())
     /// A cluster's store changes, subscribed before start-up read the store, until `followMetadata`.
     private let pendingChanges = NIOLockedValueBox<AsyncStream<MetadataChange>?>(nil)
+    /// Set by `ClusterBroker.start` (see `clusterAdmin`).
+    let clusterAdminSlot = NIOLockedValueBox<(any ClusterAdmin)?>(nil)
 
     /// Opens the data directory (taking its lock), recovers every partition except those of the
     /// internal topics, and readies the handlers. Call `startCoordinators()` once the listener is up.
@@ -221,6 +223,7 @@ public final class Broker: Sendable {
             DescribeGroupsHandler.handler,
             ListGroupsHandler.handler,
             DeleteGroupsHandler.handler,
+            ElectLeadersHandler.handler,
             OffsetDeleteHandler.handler,
             ConsumerGroupHeartbeatHandler.handler,
             ConsumerGroupDescribeHandler.handler,

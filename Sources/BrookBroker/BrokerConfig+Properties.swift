@@ -113,6 +113,10 @@ extension BrokerConfig {
             replicaSelector = selector
         case "broker.session.timeout.ms": brokerSessionTimeoutMs = try Self.int64(key, value, min: 1)
         case "replica.lag.time.max.ms": replicaLagTimeMaxMs = try Self.int64(key, value, min: 1)
+        case "auto.leader.rebalance.enable": autoLeaderRebalanceEnable = try Self.bool(key, value)
+        case "leader.imbalance.check.interval.seconds": leaderImbalanceCheckIntervalSeconds = try Self.int64(key, value, min: 1)
+        case "leader.imbalance.per.broker.percentage":
+            leaderImbalancePerBrokerPercentage = try Self.int32(key, value, min: 0, max: 100)
         default:
             if try groupCoordinator.apply(key: key, value: value) { return true }
             if let definition = TopicConfigCatalog.definitions.first(where: { $0.brokerSynonym == key }) {

@@ -102,6 +102,14 @@ public struct BrokerConfig: Sendable {
     public var replicaSelector: ReplicaSelectorClass = .leader
     /// How long a graceful stop of a cluster's broker waits for its leaderships to move away.
     public var controlledShutdownTimeoutMs: Int64 = 30_000
+    /// `auto.leader.rebalance.enable`: a cluster's controller moves leadership back to preferred
+    /// replicas by itself (Kafka's default true).
+    public var autoLeaderRebalanceEnable = true
+    /// `leader.imbalance.check.interval.seconds`: how often it checks (Kafka's default 300).
+    public var leaderImbalanceCheckIntervalSeconds: Int64 = 300
+    /// `leader.imbalance.per.broker.percentage`: the share of its preferred partitions a broker may
+    /// not lead before the check moves them back (Kafka's default 10).
+    public var leaderImbalancePerBrokerPercentage: Int32 = 10
 
     public init() {}
 

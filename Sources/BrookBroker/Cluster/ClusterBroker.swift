@@ -55,9 +55,13 @@ public final class ClusterBroker: Sendable {
             let configuration = ClusterMemberConfiguration(
                 nodeId: config.nodeId, host: advertised.host, port: Int32(advertised.port), rack: config.rack,
                 etcdEndpoints: endpoints, sessionTimeoutMilliseconds: config.brokerSessionTimeoutMs,
-                controlledShutdownTimeout: .milliseconds(config.controlledShutdownTimeoutMs), defaultPolicy: policy)
+                controlledShutdownTimeout: .milliseconds(config.controlledShutdownTimeoutMs), defaultPolicy: policy,
+                autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
+                leaderImbalanceCheckInterval: .seconds(config.leaderImbalanceCheckIntervalSeconds),
+                leaderImbalancePerBrokerPercentage: Int(config.leaderImbalancePerBrokerPercentage))
             let roles = BrokerReplicaRoles(broker: broker)
             let member = ClusterMember(configuration: configuration, delegate: roles, client: client, logger: logger)
+            broker.clusterAdmin = member
             let forwarder = IsrChangeForwarder(broker: broker, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs) { tp, epoch, partitionEpoch, isr in
                 try await member.alterPartition(tp, leaderEpoch: epoch, partitionEpoch: partitionEpoch, newIsr: isr)
             }

@@ -2,12 +2,13 @@ import ArgumentParser
 import BrookClient
 import Foundation
 
-/// `brook topic`: create, list, describe, delete, alter-config, add-partitions.
+/// `brook topic`: create, list, describe, delete, alter-config, add-partitions, elect-leaders.
 struct TopicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topic",
         abstract: "Manage topics.",
-        subcommands: [Create.self, List.self, Describe.self, Delete.self, AlterConfig.self, AddPartitions.self]
+        subcommands: [Create.self, List.self, Describe.self, Delete.self, AlterConfig.self, AddPartitions.self,
+                      ElectLeaders.self]
     )
 
     struct Create: AsyncParsableCommand {
