@@ -331,9 +331,12 @@ public final class Broker: Sendable {
         for partition in topics.allPartitions { partition.flushIfDue() }
     }
 
-    /// Forgets producers idle for `producer.id.expiration.ms` on every partition.
-    public func expireProducers() {
+    /// Forgets producers idle for `producer.id.expiration.ms` on every partition; the future
+    /// completes once every partition has done so.
+    @discardableResult
+    public func expireProducers() -> EventLoopFuture<Void> {
         let expirationMs = config.producerIdExpirationMs
-        for partition in topics.allPartitions { partition.expireProducers(expirationMs: expirationMs) }
+        let expired = topics.allPartitions.map { $0.expireProducers(expirationMs: expirationMs) }
+        return EventLoopFuture.andAllComplete(expired, on: group.next())
     }
 }
