@@ -44,10 +44,14 @@ public final class Broker: Sendable {
     let logCheckpoints: LogCheckpointTask
     /// Copies the partitions this broker follows from their leaders (issue 12).
     public let replicaFetchers: ReplicaFetcherManager
+    /// Connections to the other brokers of a cluster, for the requests this broker sends them.
+    let interBrokerChannels: InterBrokerChannels
     /// The repeated tasks `run()` started, cancelled when shutdown begins.
     let timers = NIOLockedValueBox(BrokerTimers())
     /// A cluster's store changes, subscribed before start-up read the store, until `followMetadata`.
     private let pendingChanges = NIOLockedValueBox<AsyncStream<MetadataChange>?>(nil)
+    /// Set by `ClusterBroker.start` (see `clusterAdmin`).
+    let clusterAdminSlot = NIOLockedValueBox<(any ClusterAdmin)?>(nil)
     /// The controller's partition reassignments (see `Broker+Reassignments.swift`); nil on a single node.
     let reassignmentsSlot = NIOLockedValueBox<(any PartitionReassignments)?>(nil)
 
@@ -132,6 +136,9 @@ public final class Broker: Sendable {
             BrokerEndpoint(nodeId: loaded.identity.nodeId, host: advertised.host, port: Int32(advertised.port),
                            rack: config.rack)))
         self.currentClusterView = view
+        let channels = InterBrokerChannels(group: group, nodeId: config.nodeId,
+                                           timeout: .milliseconds(config.replicaFetch.requestTimeoutMs))
+        self.interBrokerChannels = channels
         do {
             self.topics = TopicRegistry(dataDirectory: dataDirectory, metadataStore: store, config: config, group: group,
                                         threadPool: threadPool, logger: logger, clock: clock,
@@ -152,7 +159,8 @@ public final class Broker: Sendable {
                 settings: .init(maxTimeoutMs: config.transactionMaxTimeoutMs,
                                 idExpirationMs: config.transactionalIdExpirationMs),
                 group: group, logger: logger, clock: clock,
-                writeMarkers: TransactionMarkerWriter.make(topics: topics, groups: groups, group: group))
+                writeMarkers: TransactionMarkerWriter.make(topics: topics, groups: groups, group: group, nodeId: config.nodeId,
+                                                           view: { view.withLockedValue { $0 } }, channels: channels))
             self.internalTopics = InternalTopicsStartup(topics: topics, groups: groups, transactions: transactions,
                                                         threadPool: threadPool, group: group, logger: logger, clock: clock)
         } catch {
@@ -217,6 +225,7 @@ public final class Broker: Sendable {
             DescribeGroupsHandler.handler,
             ListGroupsHandler.handler,
             DeleteGroupsHandler.handler,
+            ElectLeadersHandler.handler,
             OffsetDeleteHandler.handler,
             ConsumerGroupHeartbeatHandler.handler,
             ConsumerGroupDescribeHandler.handler,
@@ -303,6 +312,7 @@ public final class Broker: Sendable {
         let loop = group.next()
         let backgroundDone = internalTopics.stop(on: loop)
         let cleanerDone = cleanerSchedule?.runningPassEnded(on: loop) ?? loop.makeSucceededVoidFuture()
+        interBrokerChannels.closeAll()
         return replicaFetchers.shutdown().hop(to: loop)
             .flatMap { self.transactions.close(on: loop) }.flatMap { self.groups.close(on: loop) }
             .flatMap { backgroundDone }
@@ -325,9 +335,12 @@ public final class Broker: Sendable {
         for partition in topics.allPartitions { partition.flushIfDue() }
     }
 
-    /// Forgets producers idle for `producer.id.expiration.ms` on every partition.
-    public func expireProducers() {
+    /// Forgets producers idle for `producer.id.expiration.ms` on every partition; the future
+    /// completes once every partition has done so.
+    @discardableResult
+    public func expireProducers() -> EventLoopFuture<Void> {
         let expirationMs = config.producerIdExpirationMs
-        for partition in topics.allPartitions { partition.expireProducers(expirationMs: expirationMs) }
+        let expired = topics.allPartitions.map { $0.expireProducers(expirationMs: expirationMs) }
+        return EventLoopFuture.andAllComplete(expired, on: group.next())
     }
 }

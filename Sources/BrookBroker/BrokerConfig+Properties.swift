@@ -89,6 +89,10 @@ extension BrokerConfig {
         case "transactional.id.expiration.ms": transactionalIdExpirationMs = try Self.int64(key, value, min: 1)
         case "transaction.max.timeout.ms": transactionMaxTimeoutMs = try Self.int64(key, value, min: 1)
         case "transaction.state.log.num.partitions": transactionStateLogNumPartitions = try Self.int32(key, value, min: 1)
+        case "offsets.topic.replication.factor":
+            offsetsTopicReplicationFactor = Int16(try Self.int32(key, value, min: 1, max: Int32(Int16.max)))
+        case "transaction.state.log.replication.factor":
+            transactionStateLogReplicationFactor = Int16(try Self.int32(key, value, min: 1, max: Int32(Int16.max)))
         case "log.message.timestamp.type":
             guard value == "CreateTime" || value == "LogAppendTime" else {
                 throw ConfigError("\(key) must be CreateTime or LogAppendTime, not '\(value)'")
@@ -102,8 +106,17 @@ extension BrokerConfig {
         case "replica.fetch.backoff.ms": replicaFetch.backoffMs = Int64(try Self.int32(key, value, min: 0))
         case "replica.socket.timeout.ms": replicaFetch.requestTimeoutMs = Int64(try Self.int32(key, value, min: 1))
         case "broker.rack": rack = value.isEmpty ? nil : value
+        case "replica.selector.class":
+            guard let selector = value.isEmpty ? .leader : ReplicaSelectorClass(rawValue: value) else {
+                throw ConfigError("\(key) must be \(ReplicaSelectorClass.leader.rawValue) or \(ReplicaSelectorClass.rackAware.rawValue), not '\(value)'")
+            }
+            replicaSelector = selector
         case "broker.session.timeout.ms": brokerSessionTimeoutMs = try Self.int64(key, value, min: 1)
         case "replica.lag.time.max.ms": replicaLagTimeMaxMs = try Self.int64(key, value, min: 1)
+        case "auto.leader.rebalance.enable": autoLeaderRebalanceEnable = try Self.bool(key, value)
+        case "leader.imbalance.check.interval.seconds": leaderImbalanceCheckIntervalSeconds = try Self.int64(key, value, min: 1)
+        case "leader.imbalance.per.broker.percentage":
+            leaderImbalancePerBrokerPercentage = try Self.int32(key, value, min: 0, max: 100)
         default:
             if try groupCoordinator.apply(key: key, value: value) { return true }
             if let definition = TopicConfigCatalog.definitions.first(where: { $0.brokerSynonym == key }) {
@@ -118,7 +131,6 @@ extension BrokerConfig {
 
     /// Kafka settings that are valid but have no effect on a single Brook node; accepted silently.
     static let acceptedButUnused: Set<String> = [
-        "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
         "transaction.state.log.min.isr",
         "zookeeper.connect", "zookeeper.connection.timeout.ms", "num.recovery.threads.per.data.dir",
         "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "process.roles", "controller.quorum.voters",

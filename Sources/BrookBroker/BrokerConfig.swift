@@ -84,6 +84,11 @@ public struct BrokerConfig: Sendable {
     public var transactionMaxTimeoutMs: Int64 = 900_000
     /// `transaction.state.log.num.partitions`: partitions of `__transaction_state` (default 50).
     public var transactionStateLogNumPartitions: Int32 = 50
+    /// `offsets.topic.replication.factor`: replicas of each `__consumer_offsets` partition in a
+    /// cluster (default 3); its creation waits until that many brokers are live. A single node ignores it.
+    public var offsetsTopicReplicationFactor: Int16 = 3
+    /// `transaction.state.log.replication.factor`: as above, for `__transaction_state` (default 3).
+    public var transactionStateLogReplicationFactor: Int16 = 3
     /// How this broker, as a follower, fetches from leaders (`replica.fetch.*`, `replica.socket.timeout.ms`).
     public var replicaFetch = ReplicaFetcherSettings()
     /// `broker.rack`: this broker's rack, for rack-aware replica placement (nil: none).
@@ -93,10 +98,27 @@ public struct BrokerConfig: Sendable {
     public var brokerSessionTimeoutMs: Int64 = 1500
     /// `replica.lag.time.max.ms`: a follower that has not caught up for this long leaves the ISR (Kafka's 30000).
     public var replicaLagTimeMaxMs: Int64 = 30_000
+    /// `replica.selector.class`: how a leader picks the replica a consumer reads from (KIP-392).
+    public var replicaSelector: ReplicaSelectorClass = .leader
     /// How long a graceful stop of a cluster's broker waits for its leaderships to move away.
     public var controlledShutdownTimeoutMs: Int64 = 30_000
+    /// `auto.leader.rebalance.enable`: a cluster's controller moves leadership back to preferred
+    /// replicas by itself (Kafka's default true).
+    public var autoLeaderRebalanceEnable = true
+    /// `leader.imbalance.check.interval.seconds`: how often it checks (Kafka's default 300).
+    public var leaderImbalanceCheckIntervalSeconds: Int64 = 300
+    /// `leader.imbalance.per.broker.percentage`: the share of its preferred partitions a broker may
+    /// not lead before the check moves them back (Kafka's default 10).
+    public var leaderImbalancePerBrokerPercentage: Int32 = 10
 
     public init() {}
+
+    /// The `replica.selector.class` values Kafka ships: consumers read from the leader (the default,
+    /// `LeaderSelector`), or from a replica in their `client.rack` (`RackAwareReplicaSelector`).
+    public enum ReplicaSelectorClass: String, Sendable {
+        case leader = "org.apache.kafka.common.replica.LeaderSelector"
+        case rackAware = "org.apache.kafka.common.replica.RackAwareReplicaSelector"
+    }
 
     /// The log settings a newly opened partition gets.
     public var logConfig: LogConfig {

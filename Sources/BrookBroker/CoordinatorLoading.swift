@@ -14,15 +14,24 @@ final class CoordinatorLoading: Sendable {
         self.group = group
     }
 
-    /// Replays every shard once `topic` (the open internal topic) arrives, shard i from partition i.
+    /// Replays every shard once `topic` (the open internal topic) arrives, shard i from partition i
+    /// (a shard whose partition has no replica here resigns).
     /// nil (it could not be opened, or shutdown began first) closes the shards, so requests get
     /// NOT_COORDINATOR and FindCoordinator keeps answering COORDINATOR_NOT_AVAILABLE.
-    func load<Shard: CoordinatorShard>(_ shards: [Shard], from topic: EventLoopFuture<Topic?>) -> EventLoopFuture<Void> {
+    /// `followingLeadership` (a cluster): only the shards whose partitions this broker leads load;
+    /// the others resign, and later leadership changes reach them through
+    /// `Broker.coordinatorRoleChanged`.
+    func load<Shard: CoordinatorShard>(_ shards: [Shard], from topic: EventLoopFuture<Topic?>,
+                                       followingLeadership: Bool = false) -> EventLoopFuture<Void> {
         let group = self.group
         let done = topic.flatMap { topic -> EventLoopFuture<Void> in
             let loop = group.next()
             guard let topic else { return EventLoopFuture.andAllComplete(shards.map { $0.close() }, on: loop) }
-            let loads = zip(shards, topic.partitions).map { shard, partition in shard.load(from: partition) }
+            let loads = shards.enumerated().map { index, shard in
+                // A partition with no replica here (a cluster's sparse internal topic) is led elsewhere.
+                guard let partition = topic.partition(Int32(index)) else { return shard.resign() }
+                return followingLeadership ? shard.follow(partition) : shard.load(from: partition, leaderEpoch: 0)
+            }
             return EventLoopFuture.andAllComplete(loads, on: loop)
         }
         loaded.withLockedValue { $0 = done }
@@ -48,11 +57,16 @@ final class CoordinatorLoading: Sendable {
     }
 }
 
-/// A coordinator shard that rebuilds itself from one internal-topic partition.
+/// A coordinator shard that rebuilds itself from one internal-topic partition while this broker
+/// leads it (see `CoordinatorShardLifecycle`).
 protocol CoordinatorShard: Sendable {
-    /// Replays `partition`, then starts answering requests.
-    func load(from partition: Partition) -> EventLoopFuture<Void>
-    /// Refuses further requests.
+    /// This broker leads `partition` at `leaderEpoch`: replays it, then starts answering requests.
+    func load(from partition: Partition, leaderEpoch: Int32) -> EventLoopFuture<Void>
+    /// Loads when `partition` leads now, resigns otherwise.
+    func follow(_ partition: Partition) -> EventLoopFuture<Void>
+    /// Another broker leads the partition: refuses requests (NOT_COORDINATOR), drops the state.
+    func resign() -> EventLoopFuture<Void>
+    /// Refuses further requests, for good.
     func close() -> EventLoopFuture<Void>
 }
 

@@ -17,6 +17,7 @@ enum ErrorMapping {
             }
         case let e as TopicCreationError: return e.errorCode
         case let e as ReplicaStateError: return code(for: e)
+        case let e as ControllerError: return code(for: e)
         default: return .unknownServerError
         }
     }

@@ -13,6 +13,10 @@ import NIOPosix
 /// COORDINATOR_LOAD_IN_PROGRESS until it has replayed. Transaction shards load only after the group
 /// shards: a loaded transaction shard resumes writing the markers of prepared transactions, and a
 /// marker on `__consumer_offsets` settles transactional offsets the group shard must have replayed.
+///
+/// A cluster's broker creates each topic (unless stored already) with `offsets.topic.replication.factor`
+/// / `transaction.state.log.replication.factor` replicas once that many brokers are live, and its
+/// shards then serve only the partitions this broker leads (`Broker.coordinatorRoleChanged`).
 final class InternalTopicsStartup: Sendable {
     /// The two topics, handed to the coordinators once open (nil: not opened).
     private struct Pending {
@@ -37,6 +41,8 @@ final class InternalTopicsStartup: Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Int64
     private let state = NIOLockedValueBox(State.idle)
+    /// A cluster's broker tries again this often to create an internal topic that lacks live brokers.
+    static let clusterRetryDelay = TimeAmount.milliseconds(250)
     /// Read by the opening job before each partition, so shutdown need not wait for a whole topic.
     private let cancelled = NIOLockedValueBox(false)
 
@@ -58,9 +64,11 @@ final class InternalTopicsStartup: Sendable {
         let pending = state.withLockedValue { state -> Pending? in
             guard case .idle = state else { return nil }
             let pending = Pending(offsets: loop.makePromise(), transactionState: loop.makePromise())
-            let groupsLoaded = groups.load(from: pending.offsets.futureResult)
+            let cluster = topics.assigner.isCluster
+            let groupsLoaded = groups.load(from: pending.offsets.futureResult, followingLeadership: cluster)
             // Groups first: see the type's comment.
-            let done = transactions.load(from: groupsLoaded.flatMap { pending.transactionState.futureResult })
+            let done = transactions.load(from: groupsLoaded.flatMap { pending.transactionState.futureResult },
+                                         followingLeadership: cluster)
             state = .waiting(pending, done: done)
             return pending
         }
@@ -82,9 +90,12 @@ final class InternalTopicsStartup: Sendable {
         let started = clock()
         // The pool opens one topic after the other, leaving its other thread to fsync appends; the
         // transaction topic opens while the group shards replay on their loops.
-        let offsets = open(OffsetsTopic.name, on: loop)
+        let config = topics.config
+        let offsets = open(OffsetsTopic.name, replicationFactor: config.offsetsTopicReplicationFactor, on: loop)
         offsets.cascade(to: pending.offsets)
-        offsets.flatMap { _ in self.open(TransactionStateTopic.name, on: loop) }.cascade(to: pending.transactionState)
+        offsets.flatMap { _ in
+            self.open(TransactionStateTopic.name, replicationFactor: config.transactionStateLogReplicationFactor, on: loop)
+        }.cascade(to: pending.transactionState)
         done.whenComplete { _ in
             if !self.cancelled.withLockedValue({ $0 }) {
                 self.logger.info("group and transaction coordinators loaded", metadata: ["ms": "\(self.clock() - started)"])
@@ -92,10 +103,27 @@ final class InternalTopicsStartup: Sendable {
         }
     }
 
-    /// The open topic, or nil when shutdown began or it could not be opened (logged).
-    private func open(_ name: String, on loop: EventLoop) -> EventLoopFuture<Topic?> {
+    /// The open topic, or nil when shutdown began or it could not be opened (logged). A cluster's
+    /// broker creates it with `replicationFactor` replicas, waiting (retrying every
+    /// `clusterRetryDelay` until shutdown) for that many live brokers, as Kafka does; its
+    /// coordinator stays unavailable meanwhile.
+    private func open(_ name: String, replicationFactor: Int16, on loop: EventLoop) -> EventLoopFuture<Topic?> {
         loop.makeFutureWithTask {
-            try await self.topics.openReserved(name, isCancelled: { self.cancelled.withLockedValue { $0 } })
+            var waiting = false
+            while true {
+                do {
+                    return try await self.topics.openReserved(name, replicationFactor: replicationFactor,
+                                                              isCancelled: { self.cancelled.withLockedValue { $0 } })
+                } catch InternalTopicError.notEnoughBrokers(let why) {
+                    if !waiting {
+                        waiting = true
+                        self.logger.info("waiting for enough live brokers to create an internal topic",
+                                         metadata: ["brook.topic": "\(name)", "reason": "\(why)"])
+                    }
+                }
+                try await Task.sleep(nanoseconds: UInt64(Self.clusterRetryDelay.nanoseconds))
+                if self.cancelled.withLockedValue({ $0 }) { return nil }
+            }
         }.recover { error in
             self.logger.error("could not open internal topic; its coordinator stays unavailable",
                               metadata: ["brook.topic": "\(name)", "error": "\(error)"])

@@ -23,7 +23,8 @@ final class LogCheckpointTask: Sendable {
         let partitions = topics.allPartitions
         let reads = partitions.map { partition in
             partition.eventLoop.submit {
-                (partition, recoveryPoint: partition.log.recoveryPoint, logStartOffset: partition.log.logStartOffset)
+                (partition, recoveryPoint: partition.log.recoveryPoint, logStartOffset: partition.log.logStartOffset,
+                 highWatermark: partition.log.highWatermark)
             }
         }
         let topics = self.topics
@@ -48,17 +49,19 @@ final class LogCheckpointTask: Sendable {
 extension TopicRegistry {
     /// Writes the checkpoints of the partitions still open (a topic deleted meanwhile is left out, so
     /// its entries do not come back), unless the directory is released or offline.
-    func writeLogCheckpoints(_ offsets: [(Partition, recoveryPoint: Int64, logStartOffset: Int64)]) throws {
+    func writeLogCheckpoints(_ offsets: [(Partition, recoveryPoint: Int64, logStartOffset: Int64, highWatermark: Int64)]) throws {
         try dataDirectoryLock.withLock {
             let dir = directory
             guard !dir.isReleased, dir.health.offlineReason == nil else { return }
             var current: [TopicPartition: (recoveryPoint: Int64, logStartOffset: Int64)] = [:]
-            for (partition, recoveryPoint, logStartOffset) in offsets {
+            var watermarks: [TopicPartition: Int64] = [:]
+            for (partition, recoveryPoint, logStartOffset, highWatermark) in offsets {
                 let tp = partition.topicPartition
                 guard topic(named: tp.topic)?.partition(tp.partition) === partition else { continue }
                 current[tp] = (recoveryPoint, logStartOffset)
+                watermarks[tp] = highWatermark
             }
-            try dir.writeCheckpoints(current)
+            try dir.writeCheckpoints(current, highWatermarks: watermarks)
         }
     }
 }

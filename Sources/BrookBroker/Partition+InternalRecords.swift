@@ -3,8 +3,9 @@ import NIOCore
 
 extension Partition {
     /// Appends keyed records written by the broker itself (coordinator state in `__consumer_offsets`
-    /// or `__transaction_state`) as one uncompressed batch, completing once it is fsynced. A failure is
-    /// logged with `writer` naming who wrote, and returned.
+    /// or `__transaction_state`) as one uncompressed batch, completing once acks=all holds (Kafka's
+    /// coordinators append with acks=-1): fsynced here and, in a cluster, on every ISR member (the
+    /// durable ISR offset passed it). A failure is logged with `writer` naming who wrote, and returned.
     func appendInternalRecords(_ records: [(key: ByteBuffer, value: ByteBuffer?)], timestamp: Int64,
                                writer: String) -> EventLoopFuture<Void> {
         var builder = RecordBatchBuilder()

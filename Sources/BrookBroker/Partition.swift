@@ -43,9 +43,11 @@ public final class Partition: @unchecked Sendable {
 
     /// `nodeId`: this broker. `replicated` false (a single node): the partition's sole replica and
     /// leader at epoch 0. True (a cluster): neither leader nor follower until the cluster says which
-    /// (`updateReplica`), so clients are refused (NOT_LEADER_OR_FOLLOWER) until then.
+    /// (`updateReplica`), so clients are refused (NOT_LEADER_OR_FOLLOWER) until then; its high
+    /// watermark starts from `checkpointedHighWatermark` (clamped to the log end).
     init(topicPartition: TopicPartition, log: PartitionLog, eventLoop: EventLoop, threadPool: NIOThreadPool,
-         logger: Logger, clock: @escaping @Sendable () -> Int64, nodeId: Int32, replicated: Bool = false) {
+         logger: Logger, clock: @escaping @Sendable () -> Int64, nodeId: Int32, replicated: Bool = false,
+         checkpointedHighWatermark: Int64? = nil) {
         self.topicPartition = topicPartition
         self.log = log
         self.eventLoop = eventLoop
@@ -56,7 +58,7 @@ public final class Partition: @unchecked Sendable {
         if replicated {
             // The high watermark is learnt from the leader (or, leading, from the followers' fetches).
             replica = PartitionReplicaState(localReplica: nodeId, logEndOffset: log.logEndOffset,
-                                            flushedOffset: log.recoveryPoint, highWatermark: 0)
+                                            flushedOffset: log.recoveryPoint, highWatermark: checkpointedHighWatermark ?? 0)
         } else {
             replica = PartitionReplicaState.singleReplica(nodeId, logEndOffset: log.logEndOffset,
                                                           flushedOffset: log.recoveryPoint, now: clock()).0
@@ -105,7 +107,7 @@ public final class Partition: @unchecked Sendable {
                 return self.answerDuplicate(original, durable: durable)
             }
         } catch {
-            logger.warning("producer batch refused", metadata: [
+            logger.info("producer batch refused", metadata: [
                 "brook.partition": "\(topicPartition)", "brook.error": "\(error)",
                 "brook.logEndOffset": "\(log.logEndOffset)", "brook.leaderEpoch": "\(replica.leaderEpoch)"])
             return self.eventLoop.makeFailedFuture(error.errorCode)
@@ -323,15 +325,24 @@ public final class Partition: @unchecked Sendable {
         var error: Error?
         /// read_committed only: aborted transactions overlapping the range read.
         var abortedTxns: [AbortedTxn] = []
+        /// KIP-392: the leader sends the consumer to this follower instead of answering with records.
+        var preferredReadReplica: Int32?
     }
 
-    func read(from offset: Int64, maxBytes: Int, readCommitted: Bool, minOneBatch: Bool) -> EventLoopFuture<ReadResult> {
+    /// A consumer's read. The leader serves it, or names a follower to read from instead when
+    /// `selectReadReplica` picks one (KIP-392); a follower serves it only when `servesFromFollower`
+    /// (Fetch v11+, as Kafka), up to its own high watermark.
+    func read(from offset: Int64, maxBytes: Int, readCommitted: Bool, minOneBatch: Bool, servesFromFollower: Bool = false,
+              selectReadReplica: (@Sendable (PartitionReplicaState) -> Int32?)? = nil) -> EventLoopFuture<ReadResult> {
         eventLoop.submit {
             let offsets = self.currentOffsets
             // As Kafka answers for a replica on an offline log directory.
             if let offline = self.log.health.offlineError { return ReadResult(offsets: offsets, slice: nil, error: offline) }
-            // Consumers read from the leader (follower fetching, KIP-392, is not served yet).
-            guard self.replica.isLeader else {
+            if self.replica.isLeader {
+                if let follower = selectReadReplica?(self.replica) {
+                    return ReadResult(offsets: offsets, slice: nil, error: nil, preferredReadReplica: follower)
+                }
+            } else if !servesFromFollower || self.replica.leadership.leader == nil {
                 return ReadResult(offsets: offsets, slice: nil, error: ErrorCode.notLeaderOrFollower)
             }
             let upTo = readCommitted ? offsets.lastStableOffset : offsets.highWatermark
@@ -405,7 +416,7 @@ public final class Partition: @unchecked Sendable {
     // MARK: Shutdown
 
     /// Flushes and closes the log; returns what the checkpoints need.
-    func close() -> EventLoopFuture<(recoveryPoint: Int64, logStartOffset: Int64)> {
+    func close() -> EventLoopFuture<(recoveryPoint: Int64, logStartOffset: Int64, highWatermark: Int64)> {
         // A flush still running holds the segments' descriptors: close after it, not under it.
         eventLoop.flatSubmit {
             (self.flushInFlight ?? self.eventLoop.makeSucceededVoidFuture()).flatMapError { _ in
@@ -421,7 +432,7 @@ public final class Partition: @unchecked Sendable {
                 }
             }
             try self.log.close()
-            return (self.log.recoveryPoint, self.log.logStartOffset)
+            return (self.log.recoveryPoint, self.log.logStartOffset, self.log.highWatermark)
         }
     }
 }

@@ -49,6 +49,29 @@ public enum ReplicaAssigner: Sendable {
         }
     }
 
+    /// The brokers replicas may be placed on: this node, or the registered brokers of the view.
+    var liveBrokers: Set<Int32> {
+        switch self {
+        case .singleNode(let node): return [node]
+        case .cluster(let currentView): return Set(currentView().brokers.map(\.nodeId))
+        }
+    }
+
+    /// Explicit replica lists (CreateTopics / CreatePartitions with assignments), checked as Kafka's
+    /// controller checks them: every broker registered and named once, the same count for every
+    /// partition (and as `replicationFactor`, when the topic has one already).
+    func validate(manual: [[Int32]], replicationFactor: Int?) -> Result<[[Int32]], TopicCreationError> {
+        let live = liveBrokers
+        let factor = replicationFactor ?? manual.first?.count
+        for replicas in manual {
+            if let problem = ReplicaAssignmentValidation.check(replicas, liveBrokers: live, replicationFactor: factor),
+               case .invalidReplicaAssignment(let message) = problem {
+                return .failure(.invalidReplicaAssignment(message))
+            }
+        }
+        return .success(manual)
+    }
+
     /// The replica lists of `topic`'s first `partitions` partitions as this broker knows them.
     func currentAssignment(of topic: String, partitions: Int32) -> [[Int32]] {
         switch self {

@@ -18,7 +18,7 @@ extension TopicRegistry {
     /// Reserves `name` unless the data directory already holds it (then `loadExisting` reserved it
     /// with its stored size). Returns the partition count the topic will have.
     func reserve(_ name: String, partitions: Int32, configs: [String: String]) -> Int32 {
-        if let open = topic(named: name) { return Int32(open.partitions.count) }
+        if let open = topic(named: name) { return open.partitionCount }
         return reserved.withLockedValue { reserved in
             if let known = reserved[name] { return known.partitions }
             reserved[name] = ReservedTopic(id: nil, partitions: partitions, configs: configs)
@@ -34,15 +34,21 @@ extension TopicRegistry {
     /// Opens (creating on first start) a reserved topic and makes it visible. The file work runs on
     /// the thread pool, one partition at a time. Checks `isCancelled` before each partition; on
     /// cancellation or failure it closes what it opened and leaves the name reserved. Returns nil
-    /// when cancelled.
-    func openReserved(_ name: String, isCancelled: () -> Bool) async throws -> Topic? {
+    /// when cancelled. A single node creates it with every replica here; a cluster's broker with
+    /// `replicationFactor` replicas placed over the live brokers (see `storeInCluster`).
+    func openReserved(_ name: String, replicationFactor: Int16 = 1, isCancelled: () -> Bool) async throws -> Topic? {
         if let open = topic(named: name) { return open }
         if isCancelled() { return nil }
         guard let wanted = reserved.withLockedValue({ $0[name] }) else {
             throw TopicCreationError.storage("\(name) is not reserved")
         }
-        let created = wanted.id == nil
-        if created {
+        var created = false
+        // A cluster's broker opens the partitions it holds a replica of; a single node all of them.
+        var hosted = Array(0..<wanted.partitions)
+        if assigner.isCluster {
+            (created, hosted) = try await storeInCluster(name, wanted, replicationFactor: replicationFactor)
+        } else if wanted.id == nil {
+            created = true
             let id = KafkaUUID.random()
             let record = TopicMetadataRecord(name: name, topicId: id, replicaAssignment: localAssignment(wanted.partitions),
                                              configs: wanted.configs)
@@ -50,11 +56,7 @@ extension TopicRegistry {
             do {
                 stored = try await metadataStore.createTopic(record)
             } catch MetadataStoreError.topicExists {
-                // Another broker of the cluster created it first: open the one stored.
-                guard let existing = try await metadataStore.loadTopics().first(where: { $0.name == name }) else {
-                    throw MetadataStoreError.topicNotFound(name)
-                }
-                stored = existing
+                stored = try await storedRecord(name)
             }
             // Records the version and id; the topic stays reserved, so its logs are opened below.
             try await apply(.topicCreated(stored)).get()
@@ -63,7 +65,7 @@ extension TopicRegistry {
         // should never wait for a whole internal topic.
         var partitions: [Partition] = []
         do {
-            for index in 0..<wanted.partitions {
+            for index in hosted {
                 if isCancelled() {
                     closeUnpublished(partitions)
                     return nil
@@ -82,7 +84,7 @@ extension TopicRegistry {
             closeUnpublished(partitions)
             throw TopicCreationError.storage("\(name) is no longer reserved")
         }
-        let topic = Topic(name: name, id: id, partitions: partitions, configs: wanted.configs)
+        let topic = Topic(name: name, id: id, partitionCount: wanted.partitions, hosted: partitions, configs: wanted.configs)
         dataDirectoryLock.withLock {
             topics.withLockedValue { $0[name] = topic }
             reserved.withLockedValue { $0[name] = nil }
@@ -92,6 +94,48 @@ extension TopicRegistry {
         return topic
     }
 
+    /// A cluster's internal topic: the stored record, or (absent) a new one with `replicationFactor`
+    /// replicas per partition placed over the live brokers; the first broker to store it wins. As
+    /// Kafka, creation waits for enough live brokers: `InternalTopicError.notEnoughBrokers` tells
+    /// the caller to try again later. Returns whether this broker created it, and the partitions it
+    /// holds a replica of.
+    private func storeInCluster(_ name: String, _ wanted: ReservedTopic,
+                                replicationFactor: Int16) async throws -> (created: Bool, hosted: [Int32]) {
+        var created = false
+        let stored: TopicMetadataRecord
+        if let existing = try await metadataStore.loadTopics().first(where: { $0.name == name }) {
+            stored = existing
+        } else {
+            let assignment: [[Int32]]
+            switch assigner.assign(partitions: wanted.partitions, replicationFactor: replicationFactor) {
+            case .success(let placed): assignment = placed
+            case .failure(let error): throw InternalTopicError.notEnoughBrokers("\(error)")
+            }
+            let record = TopicMetadataRecord(name: name, topicId: KafkaUUID.random(), replicaAssignment: assignment,
+                                             configs: wanted.configs)
+            do {
+                stored = try await metadataStore.createTopic(record)
+                created = true
+            } catch MetadataStoreError.topicExists {
+                stored = try await storedRecord(name)
+            }
+        }
+        // Records the version and id; the topic stays reserved, so its logs are opened next.
+        try await apply(.topicCreated(stored)).get()
+        guard stored.partitionCount == wanted.partitions else {
+            // The shards were laid out for `wanted.partitions`: a group would hash to another shard.
+            throw InternalTopicError.partitionCountMismatch(stored: stored.partitionCount, configured: wanted.partitions)
+        }
+        return (created, TopicPlacement.hostedPartitions(of: stored, on: config.nodeId))
+    }
+
+    private func storedRecord(_ name: String) async throws -> TopicMetadataRecord {
+        guard let existing = try await metadataStore.loadTopics().first(where: { $0.name == name }) else {
+            throw MetadataStoreError.topicNotFound(name)
+        }
+        return existing
+    }
+
     /// Closes logs no one else has seen (they never reached `topics`), so no handle outlives shutdown.
     private func closeUnpublished(_ partitions: [Partition]) {
         for partition in partitions {
@@ -99,6 +143,22 @@ extension TopicRegistry {
                 logger.warning("could not close partition", metadata: [
                     "brook.partition": "\(partition.topicPartition)", "error": "\(error)"])
             }
+        }
+    }
+}
+
+/// Why a cluster's internal topic cannot be opened (yet).
+enum InternalTopicError: Error, Equatable, CustomStringConvertible {
+    /// Fewer live brokers than its replication factor: try again once more have registered.
+    case notEnoughBrokers(String)
+    /// Stored with another partition count than this broker's `*.num.partitions`.
+    case partitionCountMismatch(stored: Int32, configured: Int32)
+
+    var description: String {
+        switch self {
+        case .notEnoughBrokers(let why): return "not enough live brokers: \(why)"
+        case .partitionCountMismatch(let stored, let configured):
+            return "stored with \(stored) partitions, configured for \(configured)"
         }
     }
 }

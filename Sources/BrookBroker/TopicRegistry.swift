@@ -13,6 +13,7 @@ public enum TopicCreationError: Error, Sendable, Equatable {
     case invalidPartitions(String)
     case invalidReplicationFactor(String)
     case invalidConfig(String)
+    case invalidReplicaAssignment(String)
     case storage(String)
 
     public var errorCode: ErrorCode {
@@ -22,6 +23,7 @@ public enum TopicCreationError: Error, Sendable, Equatable {
         case .invalidPartitions: return .invalidPartitions
         case .invalidReplicationFactor: return .invalidReplicationFactor
         case .invalidConfig: return .invalidConfig
+        case .invalidReplicaAssignment: return .invalidReplicaAssignment
         case .storage: return .kafkaStorageError
         }
     }
@@ -29,7 +31,7 @@ public enum TopicCreationError: Error, Sendable, Equatable {
     public var message: String {
         switch self {
         case .alreadyExists(let m), .invalidName(let m), .invalidPartitions(let m), .invalidReplicationFactor(let m),
-             .invalidConfig(let m), .storage(let m):
+             .invalidConfig(let m), .invalidReplicaAssignment(let m), .storage(let m):
             return m
         }
     }
@@ -196,7 +198,8 @@ public final class TopicRegistry: @unchecked Sendable {
                 let log = try dir.openLog(tp, config: logConfig, now: now)
                 partitions.append(Partition(topicPartition: tp, log: log, eventLoop: loop(for: tp), threadPool: threadPool,
                                             logger: logger, clock: clock, nodeId: config.nodeId,
-                                            replicated: assigner.isCluster))
+                                            replicated: assigner.isCluster,
+                                            checkpointedHighWatermark: dir.checkpointedHighWatermark(tp)))
             }
         } catch {
             discard(partitions, removingFolders: created, in: dir)
@@ -228,12 +231,15 @@ public final class TopicRegistry: @unchecked Sendable {
     /// no metadata owns, which the next start-up moves aside.
     @discardableResult
     public func createTopic(name: String, partitions requested: Int32, replicationFactor: Int16,
-                            configs: [String: String], validateOnly: Bool) async throws(TopicCreationError) -> Topic? {
+                            configs: [String: String], validateOnly: Bool,
+                            assignment manual: [[Int32]]? = nil) async throws(TopicCreationError) -> Topic? {
         if let problem = TopicNameValidator.problem(with: name) { throw .invalidName(problem) }
-        let partitionCount = requested == -1 ? config.numPartitions : requested
+        let partitionCount = manual.map { Int32($0.count) } ?? (requested == -1 ? config.numPartitions : requested)
         guard partitionCount > 0 else { throw .invalidPartitions("Number of partitions must be larger than 0.") }
         let factor = replicationFactor == -1 ? config.defaultReplicationFactor : replicationFactor
-        let assignment = try assigner.assign(partitions: partitionCount, replicationFactor: factor).get()
+        let placed: Result<[[Int32]], TopicCreationError> = manual.map { assigner.validate(manual: $0, replicationFactor: nil) }
+            ?? assigner.assign(partitions: partitionCount, replicationFactor: factor)
+        let assignment = try placed.get()
         if let problem = TopicConfigCatalog.problem(with: configs) { throw .invalidConfig(problem) }
         let record = TopicMetadataRecord(name: name, topicId: KafkaUUID.random(),
                                          replicaAssignment: assignment, configs: configs)
@@ -306,10 +312,13 @@ public final class TopicRegistry: @unchecked Sendable {
         let futures = all.map { tp, partition in partition.close().map { (tp, $0) } }
         return EventLoopFuture.whenAllComplete(futures, on: group.next()).flatMapThrowing { results in
             var checkpoints: [TopicPartition: (recoveryPoint: Int64, logStartOffset: Int64)] = [:]
+            var watermarks: [TopicPartition: Int64] = [:]
             var failure: Error?
             for result in results {
                 switch result {
-                case .success(let (tp, value)): checkpoints[tp] = value
+                case .success(let (tp, value)):
+                    checkpoints[tp] = (value.recoveryPoint, value.logStartOffset)
+                    watermarks[tp] = value.highWatermark
                 case .failure(let error): failure = failure ?? error
                 }
             }
@@ -322,7 +331,7 @@ public final class TopicRegistry: @unchecked Sendable {
                     return
                 }
                 if let failure { throw failure }
-                try dir.writeCheckpoints(checkpoints)
+                try dir.writeCheckpoints(checkpoints, highWatermarks: watermarks)
                 try dir.markCleanShutdown()
             }
         }

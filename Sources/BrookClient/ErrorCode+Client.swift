@@ -10,7 +10,8 @@ extension ErrorCode {
             .notCoordinator, .notEnoughReplicas, .notEnoughReplicasAfterAppend, .kafkaStorageError,
             .fetchSessionIdNotFound, .invalidFetchSessionEpoch, .fencedLeaderEpoch, .unknownLeaderEpoch,
             .offsetNotAvailable, .preferredLeaderNotAvailable, .unstableOffsetCommit,
-            .throttlingQuotaExceeded, .concurrentTransactions, .replicaNotAvailable, .brokerNotAvailable:
+            .throttlingQuotaExceeded, .concurrentTransactions, .replicaNotAvailable, .brokerNotAvailable,
+            .notController:
             return true
         default:
             return false

@@ -14,6 +14,10 @@ public final class DataDirectory {
     let logger: Logger
     private var recoveryPoints: [TopicPartition: Int64]
     private var logStartOffsets: [TopicPartition: Int64]
+    /// High watermarks as last checkpointed (Kafka's `replication-offset-checkpoint`): a replicated
+    /// partition starts from it instead of 0, so consumers and ListOffsets keep seeing committed
+    /// data after a restart before the followers have fetched again.
+    private var highWatermarks: [TopicPartition: Int64]
 
     static let cleanShutdownMarker = ".brook_clean_shutdown"
     var recoveryPointFile: OffsetCheckpointFile { Self.recoveryPointFile(in: path) }
@@ -25,6 +29,12 @@ public final class DataDirectory {
 
     static func logStartFile(in path: String) -> OffsetCheckpointFile {
         OffsetCheckpointFile(path: path + "/log-start-offset-checkpoint")
+    }
+
+    var highWatermarkFile: OffsetCheckpointFile { Self.highWatermarkFile(in: path) }
+
+    static func highWatermarkFile(in path: String) -> OffsetCheckpointFile {
+        OffsetCheckpointFile(path: path + "/replication-offset-checkpoint")
     }
 
     /// Creates the directory if needed, takes its lock (`StorageError.dataDirInUse` if held), reads
@@ -42,6 +52,8 @@ public final class DataDirectory {
                                              consequence: "recovering every partition from its first segment")
         logStartOffsets = Self.readTolerantly(Self.logStartFile(in: path), logger: logger,
                                               consequence: "each log starts at its first segment")
+        highWatermarks = Self.readTolerantly(Self.highWatermarkFile(in: path), logger: logger,
+                                             consequence: "replicated partitions learn their high watermark from the leader again")
         do {
             if wasCleanShutdown {
                 try FileSystem.remove(marker)
@@ -100,22 +112,31 @@ public final class DataDirectory {
     /// Merges `logs` into the known checkpoints and rewrites both files atomically. Partitions not
     /// named keep their previous entries (see `forgetPartition`).
     /// Refused once the directory is offline; a failed write takes it offline (as Kafka).
-    public func writeCheckpoints(_ logs: [TopicPartition: (recoveryPoint: Int64, logStartOffset: Int64)]) throws {
+    public func writeCheckpoints(_ logs: [TopicPartition: (recoveryPoint: Int64, logStartOffset: Int64)],
+                                 highWatermarks watermarks: [TopicPartition: Int64] = [:]) throws {
         try health.checkOnline()
         for (tp, offsets) in logs {
             recoveryPoints[tp] = offsets.recoveryPoint
             logStartOffsets[tp] = offsets.logStartOffset
         }
+        for (tp, watermark) in watermarks { highWatermarks[tp] = watermark }
         try health.guarding {
             try recoveryPointFile.write(recoveryPoints)
             try logStartFile.write(logStartOffsets)
+            if !watermarks.isEmpty { try highWatermarkFile.write(highWatermarks) }
         }
+    }
+
+    /// The high watermark last checkpointed for `tp`, if any.
+    public func checkpointedHighWatermark(_ tp: TopicPartition) -> Int64? {
+        highWatermarks[tp]
     }
 
     /// Drops a deleted partition's checkpoint entries (written by the next `writeCheckpoints`).
     public func forgetPartition(_ tp: TopicPartition) {
         recoveryPoints[tp] = nil
         logStartOffsets[tp] = nil
+        highWatermarks[tp] = nil
     }
 
     /// Writes `.brook_clean_shutdown` (fsynced); call after every log is closed. Refused once the

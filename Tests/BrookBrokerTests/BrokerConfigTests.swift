@@ -66,6 +66,22 @@ final class BrokerConfigTests: XCTestCase {
         XCTAssertThrowsError(try c.apply([("replica.fetch.min.bytes", "0")]))
     }
 
+    func testLeaderRebalanceSettingsAreKafkasAndConfigurable() throws {
+        let defaults = BrokerConfig()
+        XCTAssertTrue(defaults.autoLeaderRebalanceEnable)
+        XCTAssertEqual(defaults.leaderImbalanceCheckIntervalSeconds, 300)
+        XCTAssertEqual(defaults.leaderImbalancePerBrokerPercentage, 10)
+        var c = BrokerConfig()
+        let warnings = try c.apply([("auto.leader.rebalance.enable", "false"), ("leader.imbalance.check.interval.seconds", "2"),
+                                    ("leader.imbalance.per.broker.percentage", "25")])
+        XCTAssertEqual(warnings, [])
+        XCTAssertFalse(c.autoLeaderRebalanceEnable)
+        XCTAssertEqual(c.leaderImbalanceCheckIntervalSeconds, 2)
+        XCTAssertEqual(c.leaderImbalancePerBrokerPercentage, 25)
+        XCTAssertThrowsError(try c.apply([("leader.imbalance.check.interval.seconds", "0")]))
+        XCTAssertThrowsError(try c.apply([("leader.imbalance.per.broker.percentage", "101")]))
+    }
+
     func testBadValuesAreErrors() {
         var c = BrokerConfig()
         XCTAssertThrowsError(try c.apply([("num.partitions", "0")]))

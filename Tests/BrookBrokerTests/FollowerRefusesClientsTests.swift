@@ -3,9 +3,10 @@ import BrookProtocol
 import NIOCore
 import XCTest
 
-/// A broker that follows a partition refuses clients' produce and consume there with
-/// NOT_LEADER_OR_FOLLOWER (Kafka's answer, on which clients refresh metadata and go to the leader),
-/// and takes them again once it leads.
+/// A broker that follows a partition refuses clients' produce there, and consume before Fetch v11,
+/// with NOT_LEADER_OR_FOLLOWER (Kafka's answer, on which clients refresh metadata and go to the
+/// leader); v11+ consumer fetches it serves up to its high watermark (KIP-392). It takes writes
+/// again once it leads.
 final class FollowerRefusesClientsTests: XCTestCase {
     func testProduceAndFetchAreRefusedWhileFollowingAndServedOnceLeading() async throws {
         let broker = try await TestBroker()
@@ -28,10 +29,16 @@ final class FollowerRefusesClientsTests: XCTestCase {
             return []
         }.get()
         XCTAssertEqual(try produce().errorCode, ErrorCode.notLeaderOrFollower.rawValue)
+        // Before Fetch v11 consumers read from the leader only.
         let consumerFetch = try ReplicationFetchSupport.fetch(
-            client, ReplicationFetchSupport.fetchRequest("t", replicaId: -1, offset: 0))
+            client, ReplicationFetchSupport.fetchRequest("t", replicaId: -1, offset: 0), version: 10)
         XCTAssertEqual(consumerFetch.errorCode, ErrorCode.notLeaderOrFollower.rawValue)
         XCTAssertEqual(consumerFetch.records?.readableBytes ?? 0, 0)
+        // From v11 a follower serves them up to its high watermark, as Kafka does (KIP-392).
+        let fromFollower = try ReplicationFetchSupport.fetch(
+            client, ReplicationFetchSupport.fetchRequest("t", replicaId: -1, offset: 0))
+        XCTAssertEqual(fromFollower.errorCode, 0)
+        XCTAssertEqual(ReplicationFetchSupport.batches(fromFollower.records).map(\.offset), [0])
 
         try await ReplicationFetchSupport.lead(partition, epoch: 2, replicas: [broker.broker.config.nodeId])
         let produced = try produce()

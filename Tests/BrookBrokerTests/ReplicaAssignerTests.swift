@@ -48,4 +48,15 @@ final class ReplicaAssignerTests: XCTestCase {
         XCTAssertEqual(assigner.currentAssignment(of: "t", partitions: 2), [[2, 3], [3, 1]])
         XCTAssertEqual(assigner.replicationFactor(of: "t"), 2)
     }
+
+    func testRacksGetOneReplicaEachWhenEveryBrokerHasOne() throws {
+        let current = view(brokers: [1, 2, 3, 4, 5, 6], racks: ["a", "a", "b", "b", "c", "c"])
+        let placed = try ReplicaAssigner.cluster { current }.assign(partitions: 12, replicationFactor: 3).get()
+        let rackOf: [Int32: String] = [1: "a", 2: "a", 3: "b", 4: "b", 5: "c", 6: "c"]
+        for replicas in placed {
+            XCTAssertEqual(Set(replicas.compactMap { rackOf[$0] }), ["a", "b", "c"], "\(replicas) spans every rack")
+        }
+        let leaders = Dictionary(grouping: placed.map { $0[0] }, by: { $0 }).mapValues(\.count)
+        XCTAssertEqual(leaders.values.sorted(), [2, 2, 2, 2, 2, 2], "leaders spread evenly: \(leaders)")
+    }
 }

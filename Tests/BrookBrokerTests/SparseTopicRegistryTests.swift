@@ -1,6 +1,7 @@
 @testable import BrookBroker
 import BrookCluster
 import BrookProtocol
+import BrookRecords
 import BrookStorage
 import Foundation
 import Logging
@@ -251,5 +252,26 @@ final class SparseTopicRegistryTests: XCTestCase {
         try await one.apply(.topicUpdated(moved)).get()
         XCTAssertEqual(hosted(one), [1, 2], "the same change again changes nothing")
         try await one.shutdown().get()
+    }
+
+    /// A replicated partition's high watermark is checkpointed (Kafka's `replication-offset-checkpoint`)
+    /// and taken again at start-up, not reset to 0 until the followers fetch.
+    func testRestartKeepsTheCheckpointedHighWatermark() async throws {
+        let created = record(Self.placed, revision: 10)
+        let first = try registry(1)
+        try await first.apply(.topicCreated(created)).get()
+        let partition = try XCTUnwrap(first.topic(named: "orders")?.partition(0))
+        var builder = RecordBatchBuilder(codec: .none)
+        for value in ["a", "b", "c"] { builder.append(key: nil, value: ByteBuffer(string: value), headers: [], timestamp: 1) }
+        // Copied from the leader (offsets 0-2), which has committed the first two.
+        let end = try await partition.appendAsFollower(records: try builder.build(), leaderHighWatermark: 2).get()
+        XCTAssertEqual(end, 3)
+        try await first.shutdown().get()
+
+        let restarted = try registry(1, records: [created])
+        let reopened = try XCTUnwrap(restarted.topic(named: "orders")?.partition(0))
+        let watermark = try await reopened.eventLoop.submit { reopened.log.highWatermark }.get()
+        XCTAssertEqual(watermark, 2)
+        try await restarted.shutdown().get()
     }
 }

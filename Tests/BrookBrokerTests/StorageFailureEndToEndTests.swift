@@ -55,7 +55,7 @@ final class StorageFailureEndToEndTests: XCTestCase {
                 XCTAssertEqual(response.errorCode, 0, "timestamp \(timestamp)")
                 XCTAssertEqual(response.baseOffset, Int64(i))
             }
-            broker.broker.expireProducers()
+            try await broker.broker.expireProducers().get()
             let partition = try XCTUnwrap(broker.broker.topics.topic(named: "x")?.partition(0))
             _ = try await partition.offsetForTimestamp(Int64.min).get()
             _ = try await partition.offsetForTimestamp(Int64.max).get()

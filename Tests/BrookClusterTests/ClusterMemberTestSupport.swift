@@ -108,11 +108,13 @@ final class MemberCluster: @unchecked Sendable {
     }
 
     @discardableResult
-    func start(_ id: Int32) async throws -> (ClusterMember, RecordingMemberDelegate) {
+    func start(_ id: Int32, configure: (inout ClusterMemberConfiguration) -> Void = { _ in })
+        async throws -> (ClusterMember, RecordingMemberDelegate) {
         let delegate = RecordingMemberDelegate()
-        let configuration = ClusterMemberConfiguration(
+        var configuration = ClusterMemberConfiguration(
             nodeId: id, host: "127.0.0.1", port: 9091 + id, etcdEndpoints: try EtcdEndpoints.parse(fixture.etcd.endpoint),
             layout: fixture.layout, controlledShutdownTimeout: .seconds(10))
+        configure(&configuration)
         let member = ClusterMember(configuration: configuration, delegate: delegate, client: fixture.client(),
                                    logger: Logger(label: "brook.member.test"))
         lock.withLock {

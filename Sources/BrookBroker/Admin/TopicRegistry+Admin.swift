@@ -36,7 +36,8 @@ extension TopicRegistry {
 
     /// CreatePartitions: grows `topic` to `count` partitions. All or nothing, as `createTopic`: the
     /// new logs open first, then the store write; when it fails the new logs are closed and removed.
-    func addPartitions(_ topic: Topic, count: Int32, validateOnly: Bool) async throws(AdminError) {
+    func addPartitions(_ topic: Topic, count: Int32, validateOnly: Bool,
+                       assignment manual: [[Int32]]? = nil) async throws(AdminError) {
         let name = topic.name
         let current = topic.partitionCount
         if count == current {
@@ -45,6 +46,10 @@ extension TopicRegistry {
         if count < current {
             throw AdminError(.invalidPartitions,
                 "The topic \(name) currently has \(current) partition(s); \(count) would not be an increase.")
+        }
+        let factor = assigner.replicationFactor(of: name)
+        if let manual, case .failure(let error) = assigner.validate(manual: manual, replicationFactor: Int(factor)) {
+            throw AdminError(error.errorCode, error.message)
         }
         if validateOnly { return }
         let claimed = dataDirectoryLock.withLock {
@@ -59,7 +64,7 @@ extension TopicRegistry {
         }
         let expected = metadataVersion(of: name)
         let added: [[Int32]]
-        switch assigner.assign(partitions: count - current, replicationFactor: assigner.replicationFactor(of: name)) {
+        switch manual.map({ .success($0) }) ?? assigner.assign(partitions: count - current, replicationFactor: factor) {
         case .success(let placed): added = placed
         case .failure(let error):
             releaseClaim(name, id: topic.id)

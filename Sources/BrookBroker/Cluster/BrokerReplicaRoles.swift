@@ -64,6 +64,7 @@ public final class BrokerReplicaRoles: ClusterMemberDelegate {
             await report("stop following", tp) { try await broker.replicaFetchers.stopFollowing(tp).get() }
             guard let partition = partition(tp) else { return }
             await stopLeading(partition, epoch: partition.leaderEpoch)
+            broker.coordinatorRoleChanged(tp, leaderEpoch: nil)
         }
     }
 
@@ -76,6 +77,7 @@ public final class BrokerReplicaRoles: ClusterMemberDelegate {
             for topic in broker.topics.allTopics {
                 for partition in topic.partitions where partition.leadership.leader == broker.config.nodeId {
                     await stopLeading(partition, epoch: partition.leaderEpoch)
+                    broker.coordinatorRoleChanged(partition.topicPartition, leaderEpoch: nil)
                 }
             }
         }
@@ -134,12 +136,15 @@ public final class BrokerReplicaRoles: ClusterMemberDelegate {
                                              isr: isr, logEnd: state.logEndOffset, now: now).get()) ?? []
                 }.get()
             }
+            broker.coordinatorRoleChanged(tp, leaderEpoch: leaderEpoch)
         case .follower(_, let endpoint?, let leaderEpoch):
             await report("follow", tp) { try await broker.replicaFetchers.follow(tp, leader: endpoint, epoch: leaderEpoch).get() }
+            broker.coordinatorRoleChanged(tp, leaderEpoch: nil)
         case .follower(_, nil, let leaderEpoch):
             // No leader anywhere: stop copying and refuse clients until one is elected.
             await report("stop following", tp) { try await broker.replicaFetchers.stopFollowing(tp).get() }
             await stopLeading(partition, epoch: leaderEpoch)
+            broker.coordinatorRoleChanged(tp, leaderEpoch: nil)
         }
     }
 

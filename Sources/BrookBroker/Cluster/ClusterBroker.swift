@@ -35,7 +35,7 @@ public final class ClusterBroker: Sendable {
                              threadPool: NIOThreadPool, logger: Logger) async throws -> ClusterBroker {
         let client = EtcdClient(endpoints: endpoints, eventLoopGroup: group, logger: logger)
         do {
-            let store = try await EtcdMetadataStore.start(client: client, logger: logger)
+            let store = try await connect(client, endpoints: endpoints, logger: logger)
             let broker: Broker
             do {
                 broker = try await Broker.clustered(config: config, metadataStore: store, group: group,
@@ -55,9 +55,13 @@ public final class ClusterBroker: Sendable {
             let configuration = ClusterMemberConfiguration(
                 nodeId: config.nodeId, host: advertised.host, port: Int32(advertised.port), rack: config.rack,
                 etcdEndpoints: endpoints, sessionTimeoutMilliseconds: config.brokerSessionTimeoutMs,
-                controlledShutdownTimeout: .milliseconds(config.controlledShutdownTimeoutMs), defaultPolicy: policy)
+                controlledShutdownTimeout: .milliseconds(config.controlledShutdownTimeoutMs), defaultPolicy: policy,
+                autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
+                leaderImbalanceCheckInterval: .seconds(config.leaderImbalanceCheckIntervalSeconds),
+                leaderImbalancePerBrokerPercentage: Int(config.leaderImbalancePerBrokerPercentage))
             let roles = BrokerReplicaRoles(broker: broker)
             let member = ClusterMember(configuration: configuration, delegate: roles, client: client, logger: logger)
+            broker.clusterAdmin = member
             let forwarder = IsrChangeForwarder(broker: broker, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs) { tp, epoch, partitionEpoch, isr in
                 try await member.alterPartition(tp, leaderEpoch: epoch, partitionEpoch: partitionEpoch, newIsr: isr)
             }
@@ -66,6 +70,34 @@ public final class ClusterBroker: Sendable {
         } catch {
             await client.shutdown()
             throw error
+        }
+    }
+}
+
+extension ClusterBroker {
+    /// How long start-up waits for etcd (Kafka waits `zookeeper.connection.timeout.ms`, 18 s, for
+    /// ZooKeeper): brokers and etcd may be started together.
+    static let etcdStartupWait: Duration = .seconds(30)
+
+    /// The store with its watch running, retrying while etcd cannot be reached (logged once).
+    private static func connect(_ client: EtcdClient, endpoints: [EtcdEndpoint], logger: Logger) async throws -> EtcdMetadataStore {
+        let deadline = ContinuousClock.now + etcdStartupWait
+        var warned = false
+        while true {
+            do {
+                return try await EtcdMetadataStore.start(client: client, logger: logger)
+            } catch {
+                guard ContinuousClock.now < deadline, !Task.isCancelled else {
+                    throw ConfigError("cannot reach etcd at \(endpoints.map(\.description).joined(separator: ",")) "
+                        + "after \(etcdStartupWait): \(error)")
+                }
+                if !warned {
+                    logger.warning("waiting for etcd", metadata: [
+                        "brook.etcd": "\(endpoints.map(\.description).joined(separator: ","))", "brook.error": "\(error)"])
+                    warned = true
+                }
+                try await Task.sleep(for: .milliseconds(250))
+            }
         }
     }
 }

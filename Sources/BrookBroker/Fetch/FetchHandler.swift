@@ -95,6 +95,7 @@ enum FetchHandler {
         let rules = FetchVersionRules(version: version, resolver: broker.topics.resolver)
         let maxDecompressedSize = broker.config.socketRequestMaxBytes
         let follower = request.followerReplicaId(version: version)
+        let followerReads = FollowerReads(request: request, version: version, broker: broker)
         var state = loop.makeSucceededFuture(Accumulator())
         for topicRequest in request.topics {
             let topic = broker.topics.topic(named: topicRequest.topic)
@@ -107,7 +108,7 @@ enum FetchHandler {
                     }
                     guard let rules else {
                         return readOne(partitionRequest, topicName: topicRequest.topic, topic: topic, request: request,
-                                       readCommitted: readCommitted, acc: acc, loop: loop)
+                                       readCommitted: readCommitted, followerReads: followerReads, acc: acc, loop: loop)
                     }
                     return readOld(partitionRequest, topicName: topicRequest.topic, topic: topic, request: request,
                                    rules: rules, maxDecompressedSize: maxDecompressedSize, acc: acc, loop: loop)
@@ -127,7 +128,8 @@ enum FetchHandler {
     }
 
     private static func readOne(_ p: FetchRequest.FetchPartition, topicName: String, topic: Topic?, request: FetchRequest,
-                                readCommitted: Bool, acc: Accumulator, loop: EventLoop) -> EventLoopFuture<Accumulator> {
+                                readCommitted: Bool, followerReads: FollowerReads, acc: Accumulator,
+                                loop: EventLoop) -> EventLoopFuture<Accumulator> {
         func error(_ code: ErrorCode) -> EventLoopFuture<Accumulator> {
             loop.makeSucceededFuture(acc.refusing(p, of: topicName, code))
         }
@@ -138,8 +140,17 @@ enum FetchHandler {
         }
         let remaining = max(0, Int(request.maxBytes) - acc.bytes)
         let limit = min(Int(max(0, p.partitionMaxBytes)), remaining)
-        return partition.read(from: p.fetchOffset, maxBytes: limit, readCommitted: readCommitted, minOneBatch: acc.bytes == 0)
+        return partition.read(from: p.fetchOffset, maxBytes: limit, readCommitted: readCommitted, minOneBatch: acc.bytes == 0,
+                              servesFromFollower: followerReads.servesFromFollower,
+                              selectReadReplica: followerReads.selector(fetchOffset: p.fetchOffset))
             .hop(to: loop).map { result in
+                if let preferred = result.preferredReadReplica {
+                    // Answered at once with no records: the consumer fetches from `preferred` next.
+                    return acc.adding(topicName, .init(
+                        partitionIndex: p.partition, errorCode: 0, highWatermark: result.offsets.highWatermark,
+                        lastStableOffset: result.offsets.lastStableOffset, logStartOffset: result.offsets.logStartOffset,
+                        abortedTransactions: nil, preferredReadReplica: preferred, records: ByteBuffer()), failed: true)
+                }
                 let code = result.error.map { ErrorMapping.code(for: $0) } ?? .none
                 return acc.adding(topicName, .init(
                     partitionIndex: p.partition, errorCode: code.rawValue, highWatermark: result.offsets.highWatermark,

@@ -31,8 +31,9 @@ public final class GroupCoordinator: Sendable {
     }
 
     /// Replays every shard once `topic` (the open `__consumer_offsets`) arrives; see `CoordinatorLoading.load`.
-    func load(from topic: EventLoopFuture<Topic?>) -> EventLoopFuture<Void> {
-        loading.load(runners, from: topic)
+    /// `followingLeadership`: a cluster's broker, whose shards serve only while it leads their partitions.
+    func load(from topic: EventLoopFuture<Topic?>, followingLeadership: Bool = false) -> EventLoopFuture<Void> {
+        loading.load(runners, from: topic, followingLeadership: followingLeadership)
     }
 
     /// Completes once every shard has loaded (tests wait on this); fails if loading never started.

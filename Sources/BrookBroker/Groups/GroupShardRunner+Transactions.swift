@@ -33,7 +33,8 @@ extension GroupShardRunner {
             } catch {
                 return self.eventLoop.makeSucceededFuture(Array(repeating: .unknownServerError, count: count))
             }
-            return partition.append([batch], durable: true, logAppendTime: false).map { _ in
+            // Tracked: a term that ends first fails it (NOT_COORDINATOR), so this never lands in the next term.
+            return self.tracked(partition.append([batch], durable: true, logAppendTime: false).map { _ in }).map {
                 self.pendingTxnOffsets[producerId, default: []].append(contentsOf: records)
                 return errors
             }.recover { error in

@@ -8,21 +8,28 @@ import NIOCore
 ///
 /// The shard value is touched only on that loop. The runner performs the shard's effects: parks
 /// JoinGroup/SyncGroup promises by token, runs timers, and appends records durably (acks=all),
-/// releasing the responses that follow an append only once it is on disk. The runner exists from
-/// start-up; its partition arrives with `load(from:)` once the topic is open in the background.
+/// releasing the responses that follow an append only once it is on disk (in a cluster: on disk on
+/// every ISR member, the partition's acks=all). The runner exists from start-up; it serves while
+/// this broker leads its partition (`load(from:leaderEpoch:)`, `resign()`; see
+/// `CoordinatorShardLifecycle`), each term from a fresh shard replayed from the log.
 final class GroupShardRunner: @unchecked Sendable {
-    enum Status { case loading, active, closed }
-
     let eventLoop: EventLoop
+    let config: GroupCoordinatorConfig
     let logger: Logger
     let clock: @Sendable () -> Int64
 
     // Loop-confined state.
-    /// Set by `load(from:)`; nil until the topic is open (the status is `.loading` until then).
+    /// Set by `load(from:)` for the term being loaded or served; nil otherwise.
     var partition: Partition?
     var shard: GroupCoordinatorShard
-    var status = Status.loading
+    var lifecycle = CoordinatorShardLifecycle()
+    /// The current term's replay: a repeated election waits for it too.
+    var termLoaded: EventLoopFuture<Void>?
     private var nextToken: UInt64 = 0
+    /// This term's appends not yet durable, failed NOT_COORDINATOR when the term ends: a partition
+    /// that stops leading would otherwise leave them (and the responses gated on them) waiting.
+    private var inFlightWrites: [UInt64: EventLoopPromise<Void>] = [:]
+    private var nextWrite: UInt64 = 0
     private var joinWaiters: [RequestToken: EventLoopPromise<JoinGroupResult>] = [:]
     private var syncWaiters: [RequestToken: EventLoopPromise<SyncGroupResult>] = [:]
     private var timers: [GroupTimer: Scheduled<Void>] = [:]
@@ -32,19 +39,14 @@ final class GroupShardRunner: @unchecked Sendable {
     /// `eventLoop` must be the loop that will own the partition (`TopicRegistry.loop(for:)`).
     init(eventLoop: EventLoop, config: GroupCoordinatorConfig, logger: Logger, clock: @escaping @Sendable () -> Int64) {
         self.eventLoop = eventLoop
+        self.config = config
         self.shard = GroupCoordinatorShard(config: config)
         self.logger = logger
         self.clock = clock
     }
 
     /// The error a request gets while the shard cannot serve it.
-    var unavailableError: ErrorCode? {
-        switch status {
-        case .loading: return .coordinatorLoadInProgress
-        case .active: return nil
-        case .closed: return .notCoordinator
-        }
-    }
+    var unavailableError: ErrorCode? { lifecycle.unavailableError }
 
     private func makeToken() -> RequestToken {
         nextToken &+= 1
@@ -98,6 +100,18 @@ final class GroupShardRunner: @unchecked Sendable {
         }
     }
 
+    /// As `read`, for answers about every shard this broker coordinates (ListGroups,
+    /// ListTransactions): a shard whose partition another broker leads contributes `notLeading`
+    /// instead of an error, as Kafka lists only the partitions it leads.
+    func readIfLeading<T: Sendable>(notLeading: @escaping @Sendable () -> T, unavailable: @escaping @Sendable (ErrorCode) -> T,
+                                    _ body: @escaping @Sendable (GroupCoordinatorShard) -> T) -> EventLoopFuture<T> {
+        eventLoop.submit {
+            if self.lifecycle.status == .resigned { return notLeading() }
+            if let error = self.unavailableError { return unavailable(error) }
+            return body(self.shard)
+        }
+    }
+
     // MARK: Effects
 
     /// Performs effects in order. The returned future completes once every append among them is
@@ -141,31 +155,63 @@ final class GroupShardRunner: @unchecked Sendable {
 
     private func fire(_ timer: GroupTimer) {
         timers.removeValue(forKey: timer)
-        guard status == .active else { return }
+        guard lifecycle.isActive else { return }
         perform(shard.timerFired(timer, now: clock()))
     }
 
-    /// Writes records as one uncompressed batch and waits for fsync.
+    /// Writes records as one uncompressed batch and waits until acks=all holds.
     private func append(_ records: [OffsetsTopicRecord]) -> EventLoopFuture<Void> {
         guard let partition else { return eventLoop.makeFailedFuture(ErrorCode.coordinatorNotAvailable) }
-        return partition.appendInternalRecords(records.map { ($0.encodeKey(), $0.encodeValue()) }, timestamp: clock(),
-                                               writer: "group coordinator")
+        return tracked(partition.appendInternalRecords(records.map { ($0.encodeKey(), $0.encodeValue()) },
+                                                       timestamp: clock(), writer: "group coordinator"))
     }
 
-    // MARK: Shutdown
+    /// `write`, unless this term ends first: then it fails NOT_COORDINATOR at once.
+    func tracked(_ write: EventLoopFuture<Void>) -> EventLoopFuture<Void> {
+        eventLoop.preconditionInEventLoop()
+        nextWrite &+= 1
+        let id = nextWrite
+        let promise = eventLoop.makePromise(of: Void.self)
+        inFlightWrites[id] = promise
+        write.hop(to: eventLoop).whenComplete { result in
+            self.inFlightWrites.removeValue(forKey: id)?.completeWith(result)
+        }
+        return promise.futureResult
+    }
 
-    /// Answers every parked request (NOT_COORDINATOR), stops timers, and refuses further requests.
+    // MARK: End of a term, shutdown
+
+    /// Another broker coordinates the partition now (or none does): answers every parked request
+    /// NOT_COORDINATOR, stops timers and writes, forgets the term's state, and refuses requests.
+    func resign() -> EventLoopFuture<Void> {
+        eventLoop.submit {
+            if self.lifecycle.resigned() { self.endTerm() }
+        }
+    }
+
+    /// As `resign`, for good.
     func close() -> EventLoopFuture<Void> {
         eventLoop.submit {
-            guard self.status != .closed else { return }
-            self.status = .closed
-            self.perform(self.shard.unload())
-            for promise in self.joinWaiters.values { promise.succeed(.failure(.notCoordinator)) }
-            for promise in self.syncWaiters.values { promise.succeed(.failure(.notCoordinator)) }
-            self.joinWaiters.removeAll()
-            self.syncWaiters.removeAll()
-            for scheduled in self.timers.values { scheduled.cancel() }
-            self.timers.removeAll()
+            if self.lifecycle.close() { self.endTerm() }
         }
+    }
+
+    /// Drops the term's state; the lifecycle has already moved on, so nothing of it is served again.
+    func endTerm() {
+        eventLoop.preconditionInEventLoop()
+        perform(shard.unload())
+        for promise in joinWaiters.values { promise.succeed(.failure(.notCoordinator)) }
+        for promise in syncWaiters.values { promise.succeed(.failure(.notCoordinator)) }
+        joinWaiters.removeAll()
+        syncWaiters.removeAll()
+        for scheduled in timers.values { scheduled.cancel() }
+        timers.removeAll()
+        let writes = inFlightWrites.values
+        inFlightWrites.removeAll()
+        for promise in writes { promise.fail(ErrorCode.notCoordinator) }
+        shard = GroupCoordinatorShard(config: config)
+        pendingTxnOffsets = [:]
+        partition = nil
+        termLoaded = nil
     }
 }

@@ -34,18 +34,15 @@ enum CreatePartitionsHandler {
         guard let topic = broker.topics.topic(named: requested.name) else {
             throw AdminError(.unknownTopicOrPartition, "This server does not host this topic-partition.")
         }
+        var manual: [[Int32]]?
         if let assignments = requested.assignments {
             let additional = Int(requested.count) - Int(topic.partitionCount)
             if additional > 0 && assignments.count != additional {
                 throw AdminError(.invalidReplicaAssignment,
                     "Attempted to add \(additional) additional partition(s), but only \(assignments.count) assignment(s) were specified.")
             }
-            let node = broker.identity.nodeId
-            if let bad = assignments.first(where: { $0.brokerIds != [node] }) {
-                throw AdminError(.invalidReplicaAssignment,
-                    "Replica assignment \(bad.brokerIds) is not valid: this cluster has only broker \(node).")
-            }
+            manual = assignments.map(\.brokerIds)
         }
-        try await broker.topics.addPartitions(topic, count: requested.count, validateOnly: validateOnly)
+        try await broker.topics.addPartitions(topic, count: requested.count, validateOnly: validateOnly, assignment: manual)
     }
 }

@@ -1,8 +1,9 @@
 import BrookProtocol
 import NIOCore
 
-/// CreateTopics (19), versions 0–7: creates topics with a partition count, replication factor 1
-/// and config overrides; validate_only (v1+) checks without creating. As in Kafka's KRaft controller,
+/// CreateTopics (19), versions 0–7: creates topics with a partition count and replication factor
+/// (placed by `ReplicaAssigner`) or explicit replica assignments, and config overrides;
+/// validate_only (v1+) checks without creating. As in Kafka's KRaft controller,
 /// -1 partitions or replication factor take the broker defaults at every version (clients only send
 /// them from v4).
 enum CreateTopicsHandler {
@@ -32,29 +33,28 @@ enum CreateTopicsHandler {
                     response.topics.append(result)
                     continue
                 }
-                let node = broker.identity.nodeId
-                let valid = requested.assignments.enumerated().allSatisfy { index, a in
-                    a.partitionIndex == Int32(index) && a.brokerIds == [node]
-                }
-                if !valid {
+                let numbered = requested.assignments.enumerated().allSatisfy { index, a in a.partitionIndex == Int32(index) }
+                if !numbered {
+                    // Kafka's wording (ReplicationControlManager).
                     result.errorCode = ErrorCode.invalidReplicaAssignment.rawValue
-                    result.errorMessage = "Replica assignment must place each partition, numbered from 0, on broker \(node) only."
+                    result.errorMessage = "Partitions should be numbered from 0 to n-1 in the replica assignment."
                     response.topics.append(result)
                     continue
                 }
             }
             var configs: [String: String] = [:]
             for c in requested.configs { configs[c.name] = c.value }
-            let partitions = requested.assignments.isEmpty ? requested.numPartitions : Int32(requested.assignments.count)
-            let factor = requested.assignments.isEmpty ? requested.replicationFactor : 1
+            let manual = requested.assignments.isEmpty ? nil : requested.assignments.map(\.brokerIds)
+            let partitions = manual.map { Int32($0.count) } ?? requested.numPartitions
+            let factor = manual.map { Int16(clamping: $0.first?.count ?? 0) } ?? requested.replicationFactor
             do throws(TopicCreationError) {
                 let topic = try await broker.topics.createTopic(name: requested.name, partitions: partitions,
                                                                 replicationFactor: factor, configs: configs,
-                                                                validateOnly: request.validateOnly)
+                                                                validateOnly: request.validateOnly, assignment: manual)
                 result.errorCode = 0
                 result.topicId = topic?.id ?? .zero
                 result.numPartitions = partitions == -1 ? broker.config.numPartitions : partitions
-                result.replicationFactor = 1
+                result.replicationFactor = factor == -1 ? broker.config.defaultReplicationFactor : factor
                 // Every config of the new topic with its source, as DescribeConfigs reports it.
                 result.configs = DescribeConfigsHandler.topicEntries(configs, broker: broker, synonyms: false,
                                                                      documentation: false).map {

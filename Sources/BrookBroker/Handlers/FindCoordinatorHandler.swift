@@ -46,7 +46,7 @@ enum FindCoordinatorHandler {
             }
             guard topic != nil else { return (.invalidRequest, -1, "", -1) }
             guard let internalTopic else { return (.coordinatorNotAvailable, -1, "", -1) }
-            let partition = GroupPartitioner.partition(for: key, partitions: Int32(internalTopic.partitions.count))
+            let partition = GroupPartitioner.partition(for: key, partitions: internalTopic.partitionCount)
             guard let leader = view.leader(topic: internalTopic.name, partition: partition) else {
                 return (.coordinatorNotAvailable, -1, "", -1)
             }

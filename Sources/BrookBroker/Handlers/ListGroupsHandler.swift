@@ -2,14 +2,15 @@ import BrookCoordination
 import BrookProtocol
 import NIOCore
 
-/// ListGroups (16), versions 0–5: every group of every shard, filtered by state (v4+) and type (v5+).
+/// ListGroups (16), versions 0–5: every group of every shard this broker coordinates (in a cluster,
+/// those whose partitions it leads), filtered by state (v4+) and type (v5+).
 enum ListGroupsHandler {
     static let handler = ApiHandler.make(ListGroupsRequest.self, versions: 0...5) { request, context in
         let runners = context.broker.groups.runners
         let states = request.statesFilter
         let types = request.typesFilter
         let futures = runners.map { runner in
-            runner.read(unavailable: { (ErrorCode?.some($0), [ListedGroup]()) }) { shard in
+            runner.readIfLeading(notLeading: { (nil, []) }, unavailable: { (ErrorCode?.some($0), [ListedGroup]()) }) { shard in
                 (nil, shard.listGroups(statesFilter: states, typesFilter: types))
             }
         }

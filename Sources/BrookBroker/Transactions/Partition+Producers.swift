@@ -40,8 +40,9 @@ extension Partition {
     }
 
     /// Forgets producers idle for `expirationMs` (`producer.id.expiration.ms`).
-    func expireProducers(expirationMs: Int64) {
-        eventLoop.execute {
+    @discardableResult
+    func expireProducers(expirationMs: Int64) -> EventLoopFuture<Void> {
+        eventLoop.submit {
             self.producers.removeExpired(now: self.clock(), expirationMs: expirationMs)
         }
     }

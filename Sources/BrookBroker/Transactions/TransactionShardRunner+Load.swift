@@ -2,25 +2,48 @@ import BrookCoordination
 import BrookRecords
 import NIOCore
 
-/// Start-up: rebuild the shard by replaying its `__transaction_state` partition, then resume the
-/// work a previous run left unfinished (aborts after a fence, markers of prepared transactions).
+/// A term begins: rebuild the shard by replaying its `__transaction_state` partition, then resume
+/// the work the previous coordinator left unfinished (aborts after a fence, markers of prepared
+/// transactions), as Kafka's loadTransactionsForTxnTopicPartition does.
 extension TransactionShardRunner {
     static let loadChunkBytes = 5 * 1024 * 1024  // transaction.state.log.load.buffer.size
 
-    /// Takes the shard's partition, replays it, then activates the shard and resumes its unfinished
-    /// work. Requests (EndTxn among them) get COORDINATOR_LOAD_IN_PROGRESS until then. A shard closed
-    /// meanwhile stops loading.
-    func load(from partition: Partition) -> EventLoopFuture<Void> {
+    /// Serves `partition` as it is now: loads when this broker leads it, resigns otherwise.
+    func follow(_ partition: Partition) -> EventLoopFuture<Void> {
+        eventLoop.flatSubmit {
+            guard partition.replica.isLeader else { return self.resign() }
+            return self.load(from: partition, leaderEpoch: partition.replica.leaderEpoch)
+        }
+    }
+
+    /// This broker leads `partition` at `leaderEpoch`: takes it, replays it into a fresh shard whose
+    /// coordinator epoch is `leaderEpoch` (a previous term's state is dropped first), then activates
+    /// the shard and resumes its unfinished work. Requests (EndTxn among them) get
+    /// COORDINATOR_LOAD_IN_PROGRESS until then. Nothing happens when this term is already loading or
+    /// served; a term that ends meanwhile stops loading. A partition that does not lead (any more)
+    /// makes the shard resign instead.
+    func load(from partition: Partition, leaderEpoch: Int32 = 0) -> EventLoopFuture<Void> {
         precondition(partition.eventLoop === eventLoop, "a shard runs on its partition's event loop")
         return eventLoop.flatSubmit {
-            guard self.status == .loading else { return self.eventLoop.makeSucceededVoidFuture() }
+            guard partition.replica.isLeader else { return self.resign() }
+            guard case .load(let generation, let unloadFirst) = self.lifecycle.elected(leaderEpoch: leaderEpoch) else {
+                return self.termLoaded ?? self.eventLoop.makeSucceededVoidFuture()
+            }
+            if unloadFirst { self.endTerm() }
+            self.shard = TransactionCoordinatorShard(coordinatorEpoch: leaderEpoch, maxTimeoutMs: self.maxTimeoutMs)
             self.partition = partition
             let offsets = partition.currentOffsets
-            return partition.replayInternalLog(
-                from: offsets.logStartOffset, upTo: offsets.highWatermark, chunkBytes: Self.loadChunkBytes,
-                logName: "transaction state", logger: self.logger, isLoading: { self.status == .loading },
-                apply: { batch, chunkStart in self.replay(batch, from: chunkStart) }
-            ).flatMap { _ in self.activate() }
+            // To the log end: as leader, everything in our log stays (followers truncate to it).
+            let loaded = partition.replayInternalLog(
+                from: offsets.logStartOffset, upTo: offsets.logEndOffset, chunkBytes: Self.loadChunkBytes,
+                logName: "transaction state", logger: self.logger,
+                isLoading: { self.lifecycle.isCurrent(generation) && !self.lifecycle.isActive },
+                apply: { batch, chunkStart in
+                    self.lifecycle.isCurrent(generation) ? self.replay(batch, from: chunkStart) : 0
+                }
+            ).flatMap { _ in self.activate(generation: generation) }
+            self.termLoaded = loaded
+            return loaded
         }
     }
 
@@ -46,10 +69,9 @@ extension TransactionShardRunner {
     /// For log lines (the partition is set by then).
     private var topicPartitionName: String { partition.map { "\($0.topicPartition)" } ?? "?" }
 
-    private func activate() -> EventLoopFuture<Void> {
+    private func activate(generation: UInt64) -> EventLoopFuture<Void> {
         eventLoop.submit {
-            guard self.status == .loading else { return }
-            self.status = .active
+            guard self.lifecycle.loaded(generation: generation) else { return }
             self.perform(self.shard.resumeEpochFences(now: self.clock()))
             self.perform(self.shard.unfinishedWork())
         }

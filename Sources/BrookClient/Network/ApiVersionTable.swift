@@ -27,6 +27,7 @@ public enum ClientApiVersions {
         .createPartitions: 0...3,
         .describeCluster: 0...1,
         .deleteGroups: 0...2,
+        .electLeaders: 0...2,
         .incrementalAlterConfigs: 0...1,
         .addPartitionsToTxn: 0...3,
         .addOffsetsToTxn: 0...3,

@@ -28,6 +28,7 @@ extension OffsetFetchRequest: KafkaRequest { public typealias Response = OffsetF
 extension DescribeGroupsRequest: KafkaRequest { public typealias Response = DescribeGroupsResponse }
 extension ListGroupsRequest: KafkaRequest { public typealias Response = ListGroupsResponse }
 extension DeleteGroupsRequest: KafkaRequest { public typealias Response = DeleteGroupsResponse }
+extension ElectLeadersRequest: KafkaRequest { public typealias Response = ElectLeadersResponse }
 extension IncrementalAlterConfigsRequest: KafkaRequest { public typealias Response = IncrementalAlterConfigsResponse }
 extension AddPartitionsToTxnRequest: KafkaRequest { public typealias Response = AddPartitionsToTxnResponse }
 extension AddOffsetsToTxnRequest: KafkaRequest { public typealias Response = AddOffsetsToTxnResponse }

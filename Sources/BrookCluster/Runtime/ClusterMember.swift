@@ -47,7 +47,7 @@ public actor ClusterMember {
     private var events: AsyncStream<Event>.Continuation?
     private var tasks: [Task<Void, Never>] = []
     private var retryScheduled = false
-    private var roleWatchers: [UUID: AsyncStream<Void>.Continuation] = [:]
+    var roleWatchers: [UUID: AsyncStream<Void>.Continuation] = [:]
     let step = SerialSteps()
 
     enum Event: Sendable {
@@ -117,6 +117,7 @@ public actor ClusterMember {
             throw error
         }
         tasks.append(Task { for await event in stream { await self.process(event) } })
+        tasks.append(Task { await self.rebalanceLeadersPeriodically() })
         continuation.yield(.retry)
     }
 

@@ -24,11 +24,20 @@ public struct ClusterMemberConfiguration: Sendable {
     /// Election policy of topics without overrides (`unclean.leader.election.enable`,
     /// `min.insync.replicas` broker defaults).
     public var defaultPolicy: TopicElectionPolicy
+    /// `auto.leader.rebalance.enable` (Kafka's default true): the controller moves leadership back
+    /// to preferred replicas by itself.
+    public var autoLeaderRebalanceEnable: Bool
+    /// `leader.imbalance.check.interval.seconds` (Kafka's default 300): how often it checks.
+    public var leaderImbalanceCheckInterval: Duration
+    /// `leader.imbalance.per.broker.percentage` (Kafka's default 10): the share of its preferred
+    /// partitions a broker may not lead before the check moves them back.
+    public var leaderImbalancePerBrokerPercentage: Int
 
     public init(nodeId: Int32, host: String, port: Int32, rack: String? = nil, etcdEndpoints: [EtcdEndpoint],
                 layout: EtcdKeyLayout = EtcdKeyLayout(), sessionTimeoutMilliseconds: Int64 = 1500,
                 incarnation: Int64 = Int64.random(in: 1...Int64.max), controlledShutdownTimeout: Duration = .seconds(30),
-                defaultPolicy: TopicElectionPolicy = TopicElectionPolicy()) {
+                defaultPolicy: TopicElectionPolicy = TopicElectionPolicy(), autoLeaderRebalanceEnable: Bool = true,
+                leaderImbalanceCheckInterval: Duration = .seconds(300), leaderImbalancePerBrokerPercentage: Int = 10) {
         self.nodeId = nodeId
         self.host = host
         self.port = port
@@ -39,6 +48,9 @@ public struct ClusterMemberConfiguration: Sendable {
         self.incarnation = incarnation
         self.controlledShutdownTimeout = controlledShutdownTimeout
         self.defaultPolicy = defaultPolicy
+        self.autoLeaderRebalanceEnable = autoLeaderRebalanceEnable
+        self.leaderImbalanceCheckInterval = leaderImbalanceCheckInterval
+        self.leaderImbalancePerBrokerPercentage = leaderImbalancePerBrokerPercentage
     }
 
     /// The lease TTL asked of etcd: the session timeout rounded up to whole seconds (etcd counts

@@ -23,6 +23,7 @@ from confluent_kafka.admin import AdminClient
 from brook_harness import BrookProcess, brook_binary
 from etcd_fixture import EtcdProcess
 from faults import paused
+from tcp_proxy import TcpProxy
 
 CLUSTER_FLAGS = ("--node-id", "--metadata")
 
@@ -51,18 +52,26 @@ class BrookCluster:
     """Brokers 1..size registered in one etcd; node ids are 1-based like the issue's example."""
 
     def __init__(self, etcd: EtcdProcess, make_broker: Callable[..., BrookProcess], size: int = 3,
-                 settings: dict[str, object] | None = None, racks: list[str] | None = None):
+                 settings: dict[str, object] | None = None, racks: list[str] | None = None,
+                 etcd_proxies: bool = False):
         if racks is not None and len(racks) != size:
             raise ValueError(f"{len(racks)} racks for {size} brokers")
         self.etcd = etcd
         self.brokers: dict[int, BrookProcess] = {}
+        # With etcd_proxies each broker reaches etcd through its own TcpProxy, which a test can cut.
+        self.etcd_proxies: dict[int, TcpProxy] = {}
+        etcd_host, etcd_port = etcd.endpoint.rsplit(":", 1)
         for node_id in range(1, size + 1):
             broker_settings = dict(settings or {})
             if racks is not None:
                 broker_settings["broker.rack"] = racks[node_id - 1]
+            endpoint = etcd.endpoint
+            if etcd_proxies:
+                self.etcd_proxies[node_id] = TcpProxy(etcd_host, int(etcd_port))
+                endpoint = self.etcd_proxies[node_id].endpoint
             self.brokers[node_id] = make_broker(
                 settings=broker_settings, start=False, name=f"brook-node{node_id}",
-                extra_args=["--node-id", str(node_id), "--metadata", f"etcd://{etcd.endpoint}"])
+                extra_args=["--node-id", str(node_id), "--metadata", f"etcd://{endpoint}"])
 
     @property
     def bootstrap(self) -> str:
@@ -142,6 +151,18 @@ class BrookCluster:
                 raise TimeoutError(f"ISR of {topic} not full after {timeout}s: {last}")
             time.sleep(0.2)   # metadata has no push: poll it, bounded by the deadline
 
+    def wait_for(self, check: Callable[[], object], what: str, timeout: float = 30.0) -> object:
+        """Polls `check` (errors from a broker being unreachable count as not yet) until it is truthy."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with contextlib.suppress(KafkaException, LookupError, KeyError):
+                result = check()
+                if result:
+                    return result
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{what}: not reached after {timeout}s")
+            time.sleep(0.1)   # cluster state has no push to clients: poll it, bounded by the deadline
+
     def node_of(self, host_port: str) -> int:
         for node_id, broker in self.brokers.items():
             if broker.bootstrap == host_port:
@@ -151,11 +172,29 @@ class BrookCluster:
 
 @pytest.fixture
 def brook_cluster(etcd, brook_factory):
-    """make(size=3, settings=None, racks=None, start=True) -> BrookCluster on this test's etcd.
+    """make(size=3, settings=None, racks=None, start=True, etcd_proxies=False) -> BrookCluster on
+    this test's etcd (with etcd_proxies, each broker reaches etcd through a TcpProxy it can be cut off by).
 
     `etcd` is requested before `brook_factory`, so teardown stops the brokers before etcd."""
-    def make(size: int = 3, settings=None, racks=None, start: bool = True) -> BrookCluster:
-        cluster = BrookCluster(etcd, brook_factory, size=size, settings=settings, racks=racks)
+    made: list[BrookCluster] = []
+
+    def make(size: int = 3, settings=None, racks=None, start: bool = True, etcd_proxies: bool = False) -> BrookCluster:
+        cluster = BrookCluster(etcd, brook_factory, size=size, settings=settings, racks=racks, etcd_proxies=etcd_proxies)
+        made.append(cluster)
         return cluster.start() if start else cluster
 
-    return make
+    yield make
+    # A broker cut off from etcd is healed and stopped here (brook_factory's teardown, which checks
+    # exit codes, runs after this and skips it), so its proxy can be closed once it has exited.
+    for cluster in made:
+        if not cluster.etcd_proxies:
+            continue
+        for proxy in cluster.etcd_proxies.values():
+            proxy.heal()
+        try:
+            for broker in cluster.brokers.values():
+                if broker.is_running():
+                    broker.stop()
+        finally:
+            for proxy in cluster.etcd_proxies.values():
+                proxy.close()

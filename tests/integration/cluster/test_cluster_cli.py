@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from brook_harness import brook_binary
+from brook_harness import brook_binary, free_port
 from clients import consume_kafka_python, produce_kafka_python
 from cluster_fixture import brook_supports_cluster
 
@@ -86,3 +86,27 @@ def test_replicated_topic_survives_kill_9_of_its_leader(brook_cluster, topic, kc
     records = consume_kafka_python(cluster.brokers[leader].bootstrap, topic, 0, 100)
     assert [r.value for r in records] == [m["value"] for m in first + second]
     assert [r.offset for r in records] == list(range(100))
+
+
+@pytest.mark.timeout(120)
+def test_a_broker_started_before_etcd_waits_for_it(etcd, tmp_path):
+    """Brokers and etcd may come up in any order: a broker whose etcd is not up yet keeps trying
+    (for up to 30 s) instead of exiting, and joins once etcd is there. (Started by hand rather than
+    through the harness, whose start() blocks until the broker is ready.)"""
+    etcd.kill()
+    log = tmp_path / "broker.log"
+    port = free_port("127.0.0.1")
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([str(brook_binary()), "serve", "--node-id", "1", "--listen", f"127.0.0.1:{port}",
+                                 "--data-dir", str(tmp_path / "data"), "--metadata", f"etcd://{etcd.endpoint}"],
+                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        wait_for("the broker waiting for etcd", lambda: b"waiting for etcd" in log.read_bytes())
+        assert proc.poll() is None, log.read_text()
+        etcd.restart()
+        wait_for("the broker registered", lambda: b"registered" in log.read_bytes())
+        info = json.loads(brook(f"127.0.0.1:{port}", "cluster", "info", "--json"))
+        assert [b["id"] for b in info["brokers"]] == [1]
+    finally:
+        proc.terminate()
+        assert proc.wait(30) == 0, log.read_text()

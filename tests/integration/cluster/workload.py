@@ -339,17 +339,27 @@ class Workload:
         finally:
             consumer.close()
 
+    def _high_watermark(self, consumer: Consumer, partition: int) -> int:
+        """The partition's high watermark from its leader. A fresh consumer may not know the topic's
+        partitions yet (librdkafka then answers _UNKNOWN_PARTITION) or may ask a leader that just
+        moved: both are retried until CLIENT_TIMEOUT."""
+        deadline = time.monotonic() + CLIENT_TIMEOUT
+        while True:
+            try:
+                return consumer.get_watermark_offsets(TopicPartition(self.topic, partition),
+                                                      timeout=CLIENT_TIMEOUT, cached=False)[1]
+            except KafkaException:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)   # metadata arrives without a signal to wait on: retry, bounded
+
     def final_read(self, timeout: float = 60.0) -> ReaderSession:
         """Reads every partition from the earliest offset up to its end (high watermark, fetched
         first) as a final session; raises TimeoutError if some partition does not get there."""
         session = self.history.reader("final", final=True)
         consumer = Consumer(self.consumer_config(**{"enable.partition.eof": True}))
         try:
-            ends = {}
-            for p in range(self.partitions):
-                _, high = consumer.get_watermark_offsets(TopicPartition(self.topic, p),
-                                                         timeout=CLIENT_TIMEOUT, cached=False)
-                ends[p] = high
+            ends = {p: self._high_watermark(consumer, p) for p in range(self.partitions)}
             positions = {p: 0 for p in ends}
             consumer.assign([TopicPartition(self.topic, p, OFFSET_BEGINNING) for p in ends])
             deadline = time.monotonic() + timeout

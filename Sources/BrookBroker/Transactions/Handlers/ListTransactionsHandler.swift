@@ -3,9 +3,10 @@ import BrookProtocol
 import NIOCore
 
 /// ListTransactions (66), versions 0–1 (KIP-664, v1 adds KIP-994's duration filter): the transactional
-/// ids on this coordinator matching the state and producer id filters. Unknown state names are echoed
-/// back and match nothing. While any shard is loading the answer is COORDINATOR_LOAD_IN_PROGRESS with
-/// no states, as in Kafka (a partial list would hide transactions).
+/// ids on this coordinator (in a cluster, the shards whose partitions it leads) matching the state and
+/// producer id filters. Unknown state names are echoed back and match nothing. While any shard is
+/// loading the answer is COORDINATOR_LOAD_IN_PROGRESS with no states, as in Kafka (a partial list
+/// would hide transactions).
 enum ListTransactionsHandler {
     static let handler = ApiHandler.make(ListTransactionsRequest.self, versions: 0...1) { request, context in
         let loop = context.eventLoop
@@ -18,7 +19,8 @@ enum ListTransactionsHandler {
         let producerIds = Set(request.producerIdFilters)
         let minDuration = request.durationFilter
         let lists = context.broker.transactions.runners.map { runner in
-            runner.read(unavailable: { (ErrorCode?.some($0), [TransactionMetadata]()) }) { shard, now in
+            runner.readIfLeading(notLeading: { (nil, []) },
+                                 unavailable: { (ErrorCode?.some($0), [TransactionMetadata]()) }) { shard, now in
                 (nil, shard.list(states: states, producerIds: producerIds, minDurationMs: minDuration, now: now))
             }.hop(to: loop)
         }

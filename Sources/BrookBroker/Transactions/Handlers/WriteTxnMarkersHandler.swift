@@ -2,7 +2,8 @@ import BrookProtocol
 import NIOCore
 
 /// WriteTxnMarkers (27), versions 0–1: the inter-broker request a coordinator sends to partition
-/// leaders. A thin shell over `Partition.appendMarker`, the path Brook's own coordinator uses.
+/// leaders (Brook's coordinators send it for partitions led by another broker). A thin shell over
+/// `Partition.appendMarker`, the path a coordinator uses for the partitions it leads.
 enum WriteTxnMarkersHandler {
     static let handler = ApiHandler.make(WriteTxnMarkersRequest.self, versions: 0...1) { request, context in
         let broker = context.broker
@@ -16,8 +17,12 @@ enum WriteTxnMarkersHandler {
                         return loop.makeSucceededFuture(WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult(
                             partitionIndex: index, errorCode: Topic.absentPartitionError(known, index).rawValue))
                     }
-                    return partition.appendMarker(producerId: marker.producerId, producerEpoch: marker.producerEpoch,
-                                                  commit: marker.transactionResult, coordinatorEpoch: marker.coordinatorEpoch)
+                    let written = partition.appendMarker(producerId: marker.producerId, producerEpoch: marker.producerEpoch,
+                                                         commit: marker.transactionResult,
+                                                         coordinatorEpoch: marker.coordinatorEpoch).map { _ in }
+                    // A marker on `__consumer_offsets` settles the group's transactional offset commits.
+                    return TransactionMarkerWriter.settlingGroupOffsets(written, topic.name, index, producerId: marker.producerId,
+                                                                        commit: marker.transactionResult, groups: broker.groups)
                         .hop(to: loop)
                         .map { _ in .init(partitionIndex: index, errorCode: 0) }
                         .recover { .init(partitionIndex: index, errorCode: ErrorMapping.code(for: $0).rawValue) }
