@@ -62,7 +62,10 @@ public final class BrokerReplicaRoles: ClusterMemberDelegate {
             pending.withLockedValue { $0[tp] = nil }
             // Also when the registry closed the partition first (reassigned away): the fetcher stops.
             await report("stop following", tp) { try await broker.replicaFetchers.stopFollowing(tp).get() }
-            guard let partition = partition(tp) else { return }
+            guard let partition = partition(tp) else {
+                broker.coordinatorReplicaRemoved(tp)
+                return
+            }
             await stopLeading(partition, epoch: partition.leaderEpoch)
             broker.coordinatorRoleChanged(tp, leaderEpoch: nil)
         }
