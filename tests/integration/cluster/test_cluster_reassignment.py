@@ -238,3 +238,73 @@ def test_a_replication_throttle_holds_a_move_back_until_it_is_lifted(brook_clust
         assert log_bytes(cluster.brokers[spare].data_dir, topic, 0) == log_bytes(cluster.brokers[current].data_dir, topic, 0)
     finally:
         admin.close()
+
+
+@pytest.mark.timeout(240)
+def test_moving_the_offsets_topic_off_a_broker_moves_its_group_coordinator(brook_cluster, topic):
+    """Every `__consumer_offsets` partition is moved off the group's coordinator: the shards there
+    resign, their new leaders load them, and the group's committed offset is read back."""
+    from confluent_kafka import Consumer
+    from confluent_kafka import TopicPartition as CTopicPartition
+    from kafka import TopicPartition
+    from test_cluster_coordinators import group_coordinator
+    from workload import create_topic
+
+    cluster = brook_cluster(size=3)
+    create_topic(cluster.bootstrap, topic, 1, replication_factor=3)
+    values = [f"v{i}".encode() for i in range(100)]
+    produce_kafka_python(cluster.bootstrap, topic, [{"value": v, "partition": 0} for v in values])
+    group = f"{topic}-group"
+
+    def consumer() -> Consumer:
+        c = Consumer({"bootstrap.servers": cluster.bootstrap, "group.id": group, "enable.auto.commit": False,
+                      "auto.offset.reset": "earliest", "session.timeout.ms": 6000})
+        c.subscribe([topic])
+        return c
+
+    first = consumer()
+    try:
+        got: list[bytes] = []
+        for _ in range(300):
+            msg = first.poll(0.2)
+            if msg is not None and msg.error() is None:
+                got.append(msg.value())
+            if len(got) >= 40:
+                break
+        assert got[:40] == values[:40]
+        first.commit(offsets=[CTopicPartition(topic, 0, 40)], asynchronous=False)
+    finally:
+        first.close()
+
+    coordinator = group_coordinator(cluster.bootstrap, group)
+    offsets = partition_metadata(cluster.bootstrap, "__consumer_offsets")
+    targets = {TopicPartition("__consumer_offsets", p): [r for r in m["replicas"] if r != coordinator]
+               for p, m in offsets.items() if coordinator in m["replicas"]}
+    assert targets
+    admin = admin_client(cluster.bootstrap)
+    try:
+        assert admin.alter_partition_reassignments(targets) == {tp: None for tp in targets}
+        wait_for("every move completed", lambda: admin.list_partition_reassignments() == {})
+    finally:
+        admin.close()
+    wait_for("a new group coordinator", lambda: group_coordinator(cluster.bootstrap, group) != coordinator)
+    data = cluster.brokers[coordinator].data_dir
+    wait_for("the old coordinator's offsets replicas deleted",
+             lambda: not any(p.name.startswith("__consumer_offsets-") and not p.name.endswith("-delete")
+                             for p in data.iterdir()), timeout=30)
+
+    second = consumer()
+    try:
+        committed = wait_for("the commit read back from the new coordinator",
+                             lambda: [tp.offset for tp in second.committed([CTopicPartition(topic, 0)], timeout=5)] == [40])
+        assert committed
+        rest: list[bytes] = []
+        for _ in range(300):
+            msg = second.poll(0.2)
+            if msg is not None and msg.error() is None:
+                rest.append(msg.value())
+            if len(rest) >= 60:
+                break
+        assert rest == values[40:]
+    finally:
+        second.close()
