@@ -7,6 +7,8 @@
 #   benchmarks/cluster.sh                 release build, all scenarios
 #   BROOK_BIN=path benchmarks/cluster.sh  an existing binary
 #   SCALE=0.1 LAG_MB=100 benchmarks/cluster.sh   a quick run
+#   ETCD_ARGS="--heartbeat-interval 50 --election-timeout 500" SESSION_TIMEOUT_MS=1000 benchmarks/cluster.sh
+#                                         a shorter lease (etcd's minimum TTL is 1.5 x its election timeout)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -40,7 +42,7 @@ say "starting etcd on 127.0.0.1:$ETCD_CLIENT"
 etcd --name bench --data-dir "$WORK/etcd" --listen-client-urls "http://127.0.0.1:$ETCD_CLIENT" \
     --advertise-client-urls "http://127.0.0.1:$ETCD_CLIENT" --listen-peer-urls "http://127.0.0.1:$ETCD_PEER" \
     --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER" --initial-cluster "bench=http://127.0.0.1:$ETCD_PEER" \
-    > "$WORK/etcd.log" 2>&1 &
+    ${ETCD_ARGS:-} > "$WORK/etcd.log" 2>&1 &
 ETCD_PID=$!
 until curl -sf "http://127.0.0.1:$ETCD_CLIENT/health" > /dev/null; do sleep 0.05; done
 
@@ -48,7 +50,8 @@ start_node() {
     local node=$1
     [[ -n ${PORTS[$node]:-} ]] || PORTS[$node]=$(free_port)
     "$BROOK_BIN" serve --node-id "$node" --listen "127.0.0.1:${PORTS[$node]}" --data-dir "$WORK/d$node" \
-        --metadata "etcd://127.0.0.1:$ETCD_CLIENT" >> "$WORK/b$node.log" 2>&1 < /dev/null &
+        --metadata "etcd://127.0.0.1:$ETCD_CLIENT" --set "broker.session.timeout.ms=${SESSION_TIMEOUT_MS:-1500}" \
+        >> "$WORK/b$node.log" 2>&1 < /dev/null &
     PIDS[$node]=$!
     until grep -q "accepting connections" "$WORK/b$node.log"; do sleep 0.01; done
 }
@@ -111,7 +114,7 @@ PYEOF
 )
 wait "${PIDS[$victim]}" 2> /dev/null || true
 unset "PIDS[$victim]"
-ROWS+=("| kill -9 of the leader → first acks=all produce acknowledged (session timeout 1500 ms) | | | $FAILOVER_MS ms | |")
+ROWS+=("| kill -9 of the leader → first acks=all produce acknowledged (broker.session.timeout.ms=${SESSION_TIMEOUT_MS:-1500}${ETCD_ARGS:+, etcd $ETCD_ARGS}) | | | $FAILOVER_MS ms | |")
 
 # Rejoin: the killed broker is behind by LAG_MB of 1 KiB records; time from its restart to a full ISR.
 lag_count=$((LAG_MB * 1024))

@@ -137,6 +137,29 @@ final class ElectLeadersHandlerTests: XCTestCase {
         XCTAssertTrue(answered.values.allSatisfy { $0 == ErrorCode.notController.rawValue }, "\(answered)")
         try await broker.stop()
     }
+
+    /// A broker whose view names another controller forwards the request there and relays its
+    /// answer; a request it got forwarded is answered here, never forwarded again (no loops).
+    func testABrokerForwardsToTheControllerItsViewNames() async throws {
+        let (controller, _) = try await startWithTopic()
+        defer { controller.removeData() }
+        controller.broker.clusterAdmin = StandInClusterAdmin(outcomes: [TopicPartition(topic: "t", partition: 1): .elected(leader: 1)])
+        let (other, client) = try await startWithTopic()
+        defer { other.removeData() }
+        other.broker.clusterAdmin = StandInClusterAdmin(outcomes: [:], refusal: .notController(controller: 1))
+        other.broker.replaceClusterView(ClusterView(
+            brokers: [BrokerEndpoint(nodeId: 1, host: "127.0.0.1", port: Int32(controller.port)),
+                      BrokerEndpoint(nodeId: 2, host: "127.0.0.1", port: Int32(other.port))], controllerId: 1))
+
+        let named = Request(electionType: 0, topicPartitions: [.init(topic: "t", partitions: [1])], timeoutMs: 1000)
+        XCTAssertEqual(codes(try client.request(named, version: 2, as: Response.self)), ["t-1": 0], "the controller's answer")
+
+        let forwarded = try RawKafkaClient(port: other.port, clientId: InterBrokerChannels.clientIdPrefix + "9")
+        XCTAssertEqual(codes(try forwarded.request(named, version: 2, as: Response.self)),
+                       ["t-1": ErrorCode.notController.rawValue], "a forwarded request is not forwarded again")
+        try await other.stop()
+        try await controller.stop()
+    }
 }
 
 /// A `ClusterAdmin` answering with fixed outcomes (or refusing), recording what it was asked.

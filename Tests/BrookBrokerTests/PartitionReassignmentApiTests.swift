@@ -1,5 +1,7 @@
-import BrookBroker
+@testable import BrookBroker
+import BrookCluster
 import BrookProtocol
+import BrookStorage
 import XCTest
 
 /// AlterPartitionReassignments and ListPartitionReassignments on a single node: answered as a
@@ -44,5 +46,52 @@ final class PartitionReassignmentApiTests: XCTestCase {
         XCTAssertEqual(listed.errorCode, 0)
         XCTAssertEqual(listed.topics, [])
         try await broker.stop()
+    }
+
+    /// A broker whose view names another controller forwards both APIs there and relays the
+    /// answers; a request another broker forwarded is answered here (NOT_CONTROLLER), never forwarded again.
+    func testABrokerForwardsToTheControllerItsViewNames() async throws {
+        let controller = try await TestBroker()
+        defer { controller.removeData() }
+        let ongoing = OngoingReassignment(partition: TopicPartition(topic: "t", partition: 0), replicas: [1, 2, 3],
+                                          adding: [3], removing: [1])
+        controller.broker.setReassignments(StandInReassignments(ongoing: [ongoing]))
+        let other = try await TestBroker()
+        defer { other.removeData() }
+        other.broker.setReassignments(StandInReassignments(ongoing: [], refusal: .notController(controller: 1)))
+        other.broker.replaceClusterView(ClusterView(
+            brokers: [BrokerEndpoint(nodeId: 1, host: "127.0.0.1", port: Int32(controller.port)),
+                      BrokerEndpoint(nodeId: 2, host: "127.0.0.1", port: Int32(other.port))], controllerId: 1))
+
+        let client = try RawKafkaClient(port: other.port)
+        let answers = try alter(client, "t", [(0, [2, 3])])
+        XCTAssertEqual(answers.map(\.errorCode), [0], "the controller's answer, relayed")
+        let listed = try client.request(ListPartitionReassignmentsRequest(timeoutMs: 1000, topics: nil), version: 0,
+                                        as: ListPartitionReassignmentsResponse.self)
+        XCTAssertEqual(listed.topics.map(\.name), ["t"])
+        XCTAssertEqual(listed.topics.first?.partitions.first?.addingReplicas, [3])
+
+        let forwarded = try RawKafkaClient(port: other.port, clientId: InterBrokerChannels.clientIdPrefix + "9")
+        let refused = try forwarded.request(ListPartitionReassignmentsRequest(timeoutMs: 1000, topics: nil), version: 0,
+                                            as: ListPartitionReassignmentsResponse.self)
+        XCTAssertEqual(refused.errorCode, ErrorCode.notController.rawValue, "a forwarded request is not forwarded again")
+        try await other.stop()
+        try await controller.stop()
+    }
+}
+
+/// Reassignments answering with fixed values (or refusing every call).
+private struct StandInReassignments: PartitionReassignments {
+    var ongoing: [OngoingReassignment]
+    var refusal: ClusterMemberError?
+
+    func alterPartitionReassignments(_ requests: [ReassignmentRequest]) async throws -> [Result<Void, ControllerError>] {
+        if let refusal { throw refusal }
+        return requests.map { _ in .success(()) }
+    }
+
+    func partitionReassignments(_ partitions: [TopicPartition]?) async throws -> [OngoingReassignment] {
+        if let refusal { throw refusal }
+        return ongoing
     }
 }

@@ -93,8 +93,10 @@ final class RawKafkaClient {
     let fd: Int32
     private var correlation: Int32 = 0
     private var inbox = ByteBuffer()
+    private let clientId: String
 
-    init(port: Int) throws {
+    init(port: Int, clientId: String = "test") throws {
+        self.clientId = clientId
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -122,7 +124,7 @@ final class RawKafkaClient {
     /// Encodes a request frame; returns its correlation id.
     func frame<M: KafkaMessage>(_ message: M, version: Int16) -> (ByteBuffer, Int32) {
         correlation += 1
-        let header = RequestHeader(apiKey: M.apiKey.rawValue, apiVersion: version, correlationId: correlation, clientId: "test")
+        let header = RequestHeader(apiKey: M.apiKey.rawValue, apiVersion: version, correlationId: correlation, clientId: clientId)
         var out = ByteBuffer()
         KafkaFrame.write(into: &out) { body in
             header.encode(into: &body, headerVersion: M.apiKey.requestHeaderVersion(apiVersion: version))

@@ -13,9 +13,13 @@ final class InterBrokerChannels: Sendable {
     private let timeout: TimeAmount
     private let connections = NIOLockedValueBox<[Int32: (endpoint: BrokerEndpoint, connection: EventLoopFuture<LeaderConnection>)]>([:])
 
+    /// The client id of a broker's own requests (`brook-broker-<node id>`): a broker does not forward a
+    /// request that another broker forwarded to it.
+    static let clientIdPrefix = "brook-broker-"
+
     init(group: EventLoopGroup, nodeId: Int32, timeout: TimeAmount) {
         self.group = group
-        self.clientId = "broker-\(nodeId)"
+        self.clientId = Self.clientIdPrefix + "\(nodeId)"
         self.timeout = timeout
     }
 

@@ -4,12 +4,34 @@ import BrookStorage
 import NIOCore
 
 /// AlterPartitionReassignments (45), version 0 (KIP-455): moves partitions' replicas to other
-/// brokers, or cancels a move (null replicas). The controller decides; another broker answers
-/// NOT_CONTROLLER (as Kafka with ZooKeeper did; clients send it to Metadata's controller). A single
-/// node answers as a one-broker cluster: only its own id is a valid replica.
+/// brokers, or cancels a move (null replicas). The controller decides; another broker forwards the
+/// request to it and answers NOT_CONTROLLER only when it cannot reach it (clients then retry against
+/// Metadata's controller). A single node answers as a one-broker cluster: only its own id is a valid
+/// replica.
 enum AlterPartitionReassignmentsHandler {
     static let handler = ApiHandler.make(AlterPartitionReassignmentsRequest.self, versions: 0...0) { request, context in
-        context.eventLoop.makeFutureWithTask { await respond(to: request, broker: context.broker) }
+        let broker = context.broker
+        if let controller = broker.reassignmentsController(for: context) {
+            return broker.interBrokerChannels.send(request, version: context.header.apiVersion,
+                                                   as: AlterPartitionReassignmentsResponse.self, to: controller)
+                .hop(to: context.eventLoop)
+                .map { $0 as (any KafkaMessage)? }
+                .recover { _ in notController(request) }
+        }
+        return context.eventLoop.makeFutureWithTask { await respond(to: request, broker: broker) }
+    }
+
+    /// NOT_CONTROLLER for the request and every partition it names.
+    private static func notController(_ request: AlterPartitionReassignmentsRequest) -> AlterPartitionReassignmentsResponse {
+        let failure = ReassignmentErrors.requestError(ClusterMemberError.notController(controller: -1))
+        var response = AlterPartitionReassignmentsResponse(throttleTimeMs: 0, errorCode: failure.code.rawValue,
+                                                           errorMessage: failure.message, responses: [])
+        response.responses = request.topics.map { topic in
+            .init(name: topic.name, partitions: topic.partitions.map {
+                .init(partitionIndex: $0.partitionIndex, errorCode: failure.code.rawValue, errorMessage: failure.message)
+            })
+        }
+        return response
     }
 
     private static func respond(to request: AlterPartitionReassignmentsRequest, broker: Broker) async -> (any KafkaMessage)? {

@@ -5,17 +5,33 @@ import NIOCore
 
 /// ElectLeaders (43), versions 0–2: preferred-replica election, or (v1+, KIP-460) an unclean
 /// election for partitions without a leader. Only the controller decides; another broker of a
-/// cluster answers NOT_CONTROLLER for every partition, as a ZooKeeper-mode Kafka broker does
-/// (clients send the request to the controller Metadata names). A single node leads all it has:
+/// cluster forwards the request to it (as a KRaft broker forwards to the active controller) and
+/// answers NOT_CONTROLLER for every partition only when the controller cannot be reached or the
+/// request was itself forwarded (clients then retry against the controller Metadata names). A
+/// single node leads all it has:
 /// ELECTION_NOT_NEEDED. A null topic list means every partition, and then partitions that needed no
 /// election are left out of the answer (Kafka's rule).
 enum ElectLeadersHandler {
     static let handler = ApiHandler.make(ElectLeadersRequest.self, versions: 0...2) { request, context in
         let version = context.header.apiVersion
+        let broker = context.broker
+        let forwarded = context.header.clientId?.hasPrefix(InterBrokerChannels.clientIdPrefix) == true
+        if !forwarded, broker.clusterAdmin != nil, let controller = broker.clusterView.broker(broker.clusterView.controllerId),
+           controller.nodeId != broker.config.nodeId {
+            return broker.interBrokerChannels.send(request, version: version, as: ElectLeadersResponse.self, to: controller)
+                .hop(to: context.eventLoop)
+                .map { $0 as (any KafkaMessage)? }
+                .recover { _ in notController(request) }
+        }
         // The controller writes to etcd: off the event loop.
         return context.eventLoop.makeFutureWithTask {
-            await respond(to: request, version: version, broker: context.broker)
+            await respond(to: request, version: version, broker: broker)
         }
+    }
+
+    /// NOT_CONTROLLER for every named partition (the controller could not be reached).
+    private static func notController(_ request: ElectLeadersRequest) -> ElectLeadersResponse {
+        response(RequestedPartitions(request.topicPartitions).order.map { ($0, Answer(code: .notController)) })
     }
 
     /// One partition's answer.

@@ -4,10 +4,23 @@ import BrookStorage
 import NIOCore
 
 /// ListPartitionReassignments (46), version 0 (KIP-455): the reassignments in flight, all or those
-/// of the named partitions, from the controller (NOT_CONTROLLER elsewhere). A single node never has one.
+/// of the named partitions, from the controller (another broker forwards the request to it;
+/// NOT_CONTROLLER when it cannot reach it). A single node never has one.
 enum ListPartitionReassignmentsHandler {
     static let handler = ApiHandler.make(ListPartitionReassignmentsRequest.self, versions: 0...0) { request, context in
-        context.eventLoop.makeFutureWithTask { await respond(to: request, broker: context.broker) }
+        let broker = context.broker
+        if let controller = broker.reassignmentsController(for: context) {
+            return broker.interBrokerChannels.send(request, version: context.header.apiVersion,
+                                                   as: ListPartitionReassignmentsResponse.self, to: controller)
+                .hop(to: context.eventLoop)
+                .map { $0 as (any KafkaMessage)? }
+                .recover { _ in
+                    let failure = ReassignmentErrors.requestError(ClusterMemberError.notController(controller: -1))
+                    return ListPartitionReassignmentsResponse(throttleTimeMs: 0, errorCode: failure.code.rawValue,
+                                                              errorMessage: failure.message, topics: [])
+                }
+        }
+        return context.eventLoop.makeFutureWithTask { await respond(to: request, broker: broker) }
     }
 
     private static func respond(to request: ListPartitionReassignmentsRequest, broker: Broker) async -> (any KafkaMessage)? {

@@ -78,11 +78,13 @@ class BrookCluster:
         """Every broker's address, for bootstrap.servers."""
         return ",".join(broker.bootstrap for broker in self.brokers.values())
 
-    def start(self) -> "BrookCluster":
+    def start(self, wait_registered: bool = True) -> "BrookCluster":
+        """Starts every broker; with `wait_registered`, returns once each lists all as registered."""
         for broker in self.brokers.values():
             broker.start()
             broker.fixed_port = broker.port   # a restarted broker comes back on the same address
-        self.wait_for_brokers(set(self.brokers))
+        if wait_registered:
+            self.wait_for_brokers(set(self.brokers))
         return self
 
     def wait_for_brokers(self, node_ids: set[int], timeout: float = 30.0) -> None:
@@ -172,16 +174,17 @@ class BrookCluster:
 
 @pytest.fixture
 def brook_cluster(etcd, brook_factory):
-    """make(size=3, settings=None, racks=None, start=True, etcd_proxies=False) -> BrookCluster on
+    """make(size=3, settings=None, racks=None, start=True, etcd_proxies=False, wait_registered=True) -> BrookCluster on
     this test's etcd (with etcd_proxies, each broker reaches etcd through a TcpProxy it can be cut off by).
 
     `etcd` is requested before `brook_factory`, so teardown stops the brokers before etcd."""
     made: list[BrookCluster] = []
 
-    def make(size: int = 3, settings=None, racks=None, start: bool = True, etcd_proxies: bool = False) -> BrookCluster:
+    def make(size: int = 3, settings=None, racks=None, start: bool = True, etcd_proxies: bool = False,
+             wait_registered: bool = True) -> BrookCluster:
         cluster = BrookCluster(etcd, brook_factory, size=size, settings=settings, racks=racks, etcd_proxies=etcd_proxies)
         made.append(cluster)
-        return cluster.start() if start else cluster
+        return cluster.start(wait_registered) if start else cluster
 
     yield make
     # A broker cut off from etcd is healed and stopped here (brook_factory's teardown, which checks

@@ -56,7 +56,7 @@ def starts(broker) -> list[list[str]]:
 
 def test_brokers_start_with_node_ids_ports_dirs_and_the_etcd_endpoint(fake_brook, etcd, brook_cluster):
     cluster = brook_cluster(size=3, settings={"replica.lag.time.max.ms": 5000},
-                            racks=["a", "b", "c"])
+                            racks=["a", "b", "c"], wait_registered=False)   # a fake brook registers nowhere
     assert cluster.running() == [1, 2, 3]
     ports = {broker.port for broker in cluster.brokers.values()}
     dirs = {broker.data_dir for broker in cluster.brokers.values()}
@@ -73,7 +73,7 @@ def test_brokers_start_with_node_ids_ports_dirs_and_the_etcd_endpoint(fake_brook
 
 
 def test_kill_restart_and_pause_one_broker(fake_brook, brook_cluster):
-    cluster = brook_cluster()
+    cluster = brook_cluster(wait_registered=False)
     port, pid = cluster.brokers[2].port, cluster.brokers[2].pid
     cluster.kill(2)
     assert cluster.running() == [1, 3]

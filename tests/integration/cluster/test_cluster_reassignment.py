@@ -287,7 +287,9 @@ def test_moving_the_offsets_topic_off_a_broker_moves_its_group_coordinator(brook
         wait_for("every move completed", lambda: admin.list_partition_reassignments() == {})
     finally:
         admin.close()
-    wait_for("a new group coordinator", lambda: group_coordinator(cluster.bootstrap, group) != coordinator)
+    # Answers NOT_COORDINATOR while the shards move: the fixture's wait counts that as not yet.
+    cluster.wait_for(lambda: group_coordinator(cluster.bootstrap, group) != coordinator, "a new group coordinator",
+                     timeout=60)
     data = cluster.brokers[coordinator].data_dir
     wait_for("the old coordinator's offsets replicas deleted",
              lambda: not any(p.name.startswith("__consumer_offsets-") and not p.name.endswith("-delete")
@@ -295,8 +297,9 @@ def test_moving_the_offsets_topic_off_a_broker_moves_its_group_coordinator(brook
 
     second = consumer()
     try:
-        committed = wait_for("the commit read back from the new coordinator",
-                             lambda: [tp.offset for tp in second.committed([CTopicPartition(topic, 0)], timeout=5)] == [40])
+        committed = cluster.wait_for(
+            lambda: [tp.offset for tp in second.committed([CTopicPartition(topic, 0)], timeout=5)] == [40],
+            "the commit read back from the new coordinator", timeout=60)
         assert committed
         rest: list[bytes] = []
         for _ in range(300):
