@@ -15,13 +15,9 @@ enum ElectLeadersHandler {
     static let handler = ApiHandler.make(ElectLeadersRequest.self, versions: 0...2) { request, context in
         let version = context.header.apiVersion
         let broker = context.broker
-        let forwarded = context.header.clientId?.hasPrefix(InterBrokerChannels.clientIdPrefix) == true
-        if !forwarded, broker.clusterAdmin != nil, let controller = broker.clusterView.broker(broker.clusterView.controllerId),
-           controller.nodeId != broker.config.nodeId {
-            return broker.interBrokerChannels.send(request, version: version, as: ElectLeadersResponse.self, to: controller)
-                .hop(to: context.eventLoop)
-                .map { $0 as (any KafkaMessage)? }
-                .recover { _ in notController(request) }
+        if let forwarded = ControllerForwarding.forward(request, as: ElectLeadersResponse.self, context: context,
+                                                        unreachable: { notController(request) }) {
+            return forwarded
         }
         // The controller writes to etcd: off the event loop.
         return context.eventLoop.makeFutureWithTask {
