@@ -55,10 +55,14 @@ final class PartitionReassignmentApiTests: XCTestCase {
         defer { controller.removeData() }
         let ongoing = OngoingReassignment(partition: TopicPartition(topic: "t", partition: 0), replicas: [1, 2, 3],
                                           adding: [3], removing: [1])
-        controller.broker.setReassignments(StandInReassignments(ongoing: [ongoing]))
+        let standIn = StandInReassignments(ongoing: [ongoing])
+        controller.broker.setReassignments(standIn)
+        controller.broker.clusterAdmin = standIn
         let other = try await TestBroker()
         defer { other.removeData() }
-        other.broker.setReassignments(StandInReassignments(ongoing: [], refusal: .notController(controller: 1)))
+        let refusing = StandInReassignments(ongoing: [], refusal: .notController(controller: 1))
+        other.broker.setReassignments(refusing)
+        other.broker.clusterAdmin = refusing
         other.broker.replaceClusterView(ClusterView(
             brokers: [BrokerEndpoint(nodeId: 1, host: "127.0.0.1", port: Int32(controller.port)),
                       BrokerEndpoint(nodeId: 2, host: "127.0.0.1", port: Int32(other.port))], controllerId: 1))
@@ -80,8 +84,9 @@ final class PartitionReassignmentApiTests: XCTestCase {
     }
 }
 
-/// Reassignments answering with fixed values (or refusing every call).
-private struct StandInReassignments: PartitionReassignments {
+/// Reassignments answering with fixed values (or refusing every call); as a cluster admin (what
+/// marks a broker as a cluster's) it elects nothing.
+private struct StandInReassignments: PartitionReassignments, ClusterAdmin {
     var ongoing: [OngoingReassignment]
     var refusal: ClusterMemberError?
 
@@ -93,5 +98,10 @@ private struct StandInReassignments: PartitionReassignments {
     func partitionReassignments(_ partitions: [TopicPartition]?) async throws -> [OngoingReassignment] {
         if let refusal { throw refusal }
         return ongoing
+    }
+
+    func electLeaders(_ type: ElectionType, partitions: [TopicPartition]?, timeout: Duration) async throws
+        -> [TopicPartition: LeaderElectionOutcome] {
+        throw refusal ?? .notController(controller: -1)
     }
 }

@@ -10,15 +10,11 @@ import NIOCore
 /// replica.
 enum AlterPartitionReassignmentsHandler {
     static let handler = ApiHandler.make(AlterPartitionReassignmentsRequest.self, versions: 0...0) { request, context in
-        let broker = context.broker
-        if let controller = broker.reassignmentsController(for: context) {
-            return broker.interBrokerChannels.send(request, version: context.header.apiVersion,
-                                                   as: AlterPartitionReassignmentsResponse.self, to: controller)
-                .hop(to: context.eventLoop)
-                .map { $0 as (any KafkaMessage)? }
-                .recover { _ in notController(request) }
+        if let forwarded = ControllerForwarding.forward(request, as: AlterPartitionReassignmentsResponse.self,
+                                                        context: context, unreachable: { notController(request) }) {
+            return forwarded
         }
-        return context.eventLoop.makeFutureWithTask { await respond(to: request, broker: broker) }
+        return context.eventLoop.makeFutureWithTask { await respond(to: request, broker: context.broker) }
     }
 
     /// NOT_CONTROLLER for the request and every partition it names.

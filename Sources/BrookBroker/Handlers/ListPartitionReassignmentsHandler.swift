@@ -8,19 +8,13 @@ import NIOCore
 /// NOT_CONTROLLER when it cannot reach it). A single node never has one.
 enum ListPartitionReassignmentsHandler {
     static let handler = ApiHandler.make(ListPartitionReassignmentsRequest.self, versions: 0...0) { request, context in
-        let broker = context.broker
-        if let controller = broker.reassignmentsController(for: context) {
-            return broker.interBrokerChannels.send(request, version: context.header.apiVersion,
-                                                   as: ListPartitionReassignmentsResponse.self, to: controller)
-                .hop(to: context.eventLoop)
-                .map { $0 as (any KafkaMessage)? }
-                .recover { _ in
-                    let failure = ReassignmentErrors.requestError(ClusterMemberError.notController(controller: -1))
-                    return ListPartitionReassignmentsResponse(throttleTimeMs: 0, errorCode: failure.code.rawValue,
-                                                              errorMessage: failure.message, topics: [])
-                }
+        let forwarded = ControllerForwarding.forward(request, as: ListPartitionReassignmentsResponse.self, context: context) {
+            let failure = ReassignmentErrors.requestError(ClusterMemberError.notController(controller: -1))
+            return ListPartitionReassignmentsResponse(throttleTimeMs: 0, errorCode: failure.code.rawValue,
+                                                      errorMessage: failure.message, topics: [])
         }
-        return context.eventLoop.makeFutureWithTask { await respond(to: request, broker: broker) }
+        if let forwarded { return forwarded }
+        return context.eventLoop.makeFutureWithTask { await respond(to: request, broker: context.broker) }
     }
 
     private static func respond(to request: ListPartitionReassignmentsRequest, broker: Broker) async -> (any KafkaMessage)? {

@@ -23,16 +23,3 @@ extension Broker {
         reassignmentsSlot.withLockedValue { $0 = reassignments }
     }
 }
-
-extension Broker {
-    /// Where a reassignment request received here goes instead (as a KRaft broker forwards to the
-    /// active controller): the controller this broker's view names, when that is another broker and
-    /// the request was not itself forwarded by a broker. Nil: answer here.
-    func reassignmentsController(for context: RequestContext) -> BrokerEndpoint? {
-        guard reassignments != nil,
-              context.header.clientId?.hasPrefix(InterBrokerChannels.clientIdPrefix) != true,
-              let controller = clusterView.broker(clusterView.controllerId),
-              controller.nodeId != config.nodeId else { return nil }
-        return controller
-    }
-}
