@@ -52,6 +52,8 @@ public final class Broker: Sendable {
     private let pendingChanges = NIOLockedValueBox<AsyncStream<MetadataChange>?>(nil)
     /// Set by `ClusterBroker.start` (see `clusterAdmin`).
     let clusterAdminSlot = NIOLockedValueBox<(any ClusterAdmin)?>(nil)
+    /// The controller's partition reassignments (see `Broker+Reassignments.swift`); nil on a single node.
+    let reassignmentsSlot = NIOLockedValueBox<(any PartitionReassignments)?>(nil)
 
     /// Opens the data directory (taking its lock), recovers every partition except those of the
     /// internal topics, and readies the handlers. Call `startCoordinators()` once the listener is up.
@@ -245,6 +247,8 @@ public final class Broker: Sendable {
             TxnOffsetCommitHandler.handler,
             DescribeTransactionsHandler.handler,
             ListTransactionsHandler.handler,
+            AlterPartitionReassignmentsHandler.handler,
+            ListPartitionReassignmentsHandler.handler,
         ]
     }
 

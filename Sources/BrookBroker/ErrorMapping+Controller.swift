@@ -20,6 +20,7 @@ extension ErrorMapping {
         case .preferredLeaderNotAvailable: return .preferredLeaderNotAvailable
         case .eligibleLeadersNotAvailable: return .eligibleLeadersNotAvailable
         case .brokerNotAvailable: return .brokerNotAvailable
+        case .noReassignmentInProgress: return .noReassignmentInProgress
         }
     }
 

@@ -32,6 +32,12 @@ public final class Topic: Sendable {
             for partition in hosted { byIndex[partition.topicPartition.partition] = partition }
             partitions = byIndex.values.sorted { $0.topicPartition.partition < $1.topicPartition.partition }
         }
+
+        mutating func remove(_ indices: [Int32]) -> [Partition] {
+            let removed = indices.compactMap { byIndex.removeValue(forKey: $0) }
+            partitions = byIndex.values.sorted { $0.topicPartition.partition < $1.topicPartition.partition }
+            return removed
+        }
     }
 
     public let name: String
@@ -65,6 +71,16 @@ public final class Topic: Sendable {
             $0.partitionCount = max($0.partitionCount, count)
             $0.add(hosted)
         }
+    }
+
+    /// Starts hosting `added`: replicas a reassignment assigned to this node.
+    func host(_ added: [Partition]) {
+        state.withLockedValue { $0.add(added) }
+    }
+
+    /// Stops hosting partitions `indices` (reassigned away) and returns those that were hosted.
+    func unhost(_ indices: [Int32]) -> [Partition] {
+        state.withLockedValue { $0.remove(indices) }
     }
 
     func replaceConfigs(_ configs: [String: String]) {

@@ -109,6 +109,7 @@ extension TopicRegistry {
             }
             topic.grow(to: record.partitionCount, hosting: added)
         }
+        try applyReplicaChanges(to: topic, record, below: current)
         if topic.configs != record.configs {
             topic.replaceConfigs(record.configs)
             let logConfig = resolver.logConfig(overrides: record.configs)

@@ -212,3 +212,30 @@ final class ReplicaFetcherStateTests: XCTestCase {
         XCTAssertEqual(s.nextRequest(now: 0)?.topics.first?.partitions.first?.currentLeaderEpoch, 2)
     }
 }
+
+/// The follower throttle's seam: partitions held back stay out of the request and ready for the next.
+final class ReplicaFetcherStateThrottleTests: XCTestCase {
+    private let moving = TopicPartition(topic: "orders", partition: 0)
+    private let steady = TopicPartition(topic: "orders", partition: 1)
+
+    func testHeldBackPartitionsAreLeftOutAndStayReady() throws {
+        var s = ReplicaFetcherState(localReplica: 2, settings: ReplicaFetcherSettings())
+        s.follow(moving, leaderEpoch: 1, logEnd: 0, lastEpoch: -1)
+        s.follow(steady, leaderEpoch: 1, logEnd: 0, lastEpoch: -1)
+        let request = try XCTUnwrap(s.nextRequest(now: 0) { tp, _ in tp == self.moving })
+        XCTAssertEqual(request.topics.flatMap { $0.partitions.map(\.partition) }, [1])
+        XCTAssertTrue(s.hasHeldBack(now: 0))
+        XCTAssertNil(s.nextRequest(now: 0) { _, _ in true }, "the only ready partition is held back")
+        XCTAssertEqual(s.nextRequest(now: 0)?.topics.first?.partitions.map(\.partition), [0], "fetched once let go")
+        XCTAssertFalse(s.hasHeldBack(now: 0))
+    }
+
+    func testCaughtUpMeansHavingEverythingBelowTheLeadersHighWatermark() {
+        var followed = ReplicaFetcherState.Followed(leaderEpoch: 1, fetchOffset: 5, lastFetchedEpoch: 1, phase: .fetching)
+        XCTAssertFalse(followed.isCaughtUp, "no high watermark heard yet")
+        followed.leaderHighWatermark = 9
+        XCTAssertFalse(followed.isCaughtUp)
+        followed.leaderHighWatermark = 5
+        XCTAssertTrue(followed.isCaughtUp)
+    }
+}

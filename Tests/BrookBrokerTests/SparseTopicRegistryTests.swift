@@ -236,6 +236,24 @@ final class SparseTopicRegistryTests: XCTestCase {
         try await one.shutdown().get()
     }
 
+    func testAReassignmentOpensNewlyAssignedReplicasAndDeletesThoseMovedAway() async throws {
+        let one = try registry(1)
+        try await one.apply(.topicCreated(record(Self.placed, revision: 10))).get()
+        XCTAssertEqual(hosted(one), [0, 2])
+        // Partition 0 moves to node 2; partition 1 gains a replica on node 1 (a reassignment in flight).
+        let moved = record([[2], [2, 1], [1], [2]], revision: 11)
+        try await one.apply(.topicUpdated(moved)).get()
+        XCTAssertEqual(hosted(one), [1, 2])
+        XCTAssertEqual(one.topic(named: "orders")?.partitionCount, 4)
+        let left = try folders(1)
+        XCTAssertEqual(left.filter { !$0.hasSuffix("-delete") }, ["orders-1", "orders-2"])
+        XCTAssertEqual(left.filter { $0.hasPrefix("orders-0") && $0.hasSuffix("-delete") }.count, 1,
+                       "the replica moved away is renamed for deletion: \(left)")
+        try await one.apply(.topicUpdated(moved)).get()
+        XCTAssertEqual(hosted(one), [1, 2], "the same change again changes nothing")
+        try await one.shutdown().get()
+    }
+
     /// A replicated partition's high watermark is checkpointed (Kafka's `replication-offset-checkpoint`)
     /// and taken again at start-up, not reset to 0 until the followers fetch.
     func testRestartKeepsTheCheckpointedHighWatermark() async throws {

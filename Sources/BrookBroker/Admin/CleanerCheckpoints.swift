@@ -73,6 +73,12 @@ final class CleanerCheckpoints: Sendable {
         }
     }
 
+    /// Drops one partition's entry: its replica moved to other brokers and was deleted here (a
+    /// replica assigned here again later starts from an empty log and is cleaned from its start).
+    func forgetPartition(_ tp: TopicPartition) {
+        state.withLockedValue { _ = $0.entries.removeValue(forKey: tp) }
+    }
+
     /// Rewrites the file with the current entries. Blocking: call on the thread pool. A failure is
     /// logged, not thrown: the only cost of a stale file is some recleaning after a restart.
     func write() {

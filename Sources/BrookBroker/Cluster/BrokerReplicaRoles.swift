@@ -60,8 +60,12 @@ public final class BrokerReplicaRoles: ClusterMemberDelegate {
     public func stopReplica(_ tp: TopicPartition) async {
         await turns.run {
             pending.withLockedValue { $0[tp] = nil }
-            guard let partition = partition(tp) else { return }
+            // Also when the registry closed the partition first (reassigned away): the fetcher stops.
             await report("stop following", tp) { try await broker.replicaFetchers.stopFollowing(tp).get() }
+            guard let partition = partition(tp) else {
+                broker.coordinatorReplicaRemoved(tp)
+                return
+            }
             await stopLeading(partition, epoch: partition.leaderEpoch)
             broker.coordinatorRoleChanged(tp, leaderEpoch: nil)
         }

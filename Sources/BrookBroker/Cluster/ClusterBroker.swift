@@ -65,6 +65,7 @@ public final class ClusterBroker: Sendable {
             let forwarder = IsrChangeForwarder(broker: broker, replicaLagTimeMaxMs: config.replicaLagTimeMaxMs) { tp, epoch, partitionEpoch, isr in
                 try await member.alterPartition(tp, leaderEpoch: epoch, partitionEpoch: partitionEpoch, newIsr: isr)
             }
+            broker.setReassignments(member)
             return ClusterBroker(broker: broker, member: member, roles: roles, forwarder: forwarder, client: client, store: store)
         } catch {
             await client.shutdown()

@@ -15,17 +15,24 @@ extension FetchRequest {
 extension FetchHandler {
     /// `readOne` for a follower broker (`Partition.readForReplica`): records up to the log end,
     /// the leader's high watermark, no aborted transactions (a follower copies the log as is), or
-    /// a diverging epoch with no records, answered at once as an error is.
+    /// a diverging epoch with no records, answered at once as an error is. A throttled replica out
+    /// of sync gets no records while the leader's throttled rate is exceeded (`ReplicationThrottles`).
     static func readForReplica(_ replicaId: Int32, _ p: FetchRequest.FetchPartition, topicName: String, topic: Topic?,
-                               request: FetchRequest, acc: Accumulator, loop: EventLoop) -> EventLoopFuture<Accumulator> {
+                               request: FetchRequest, acc: Accumulator, throttles: ReplicationThrottles, now: Int64,
+                               loop: EventLoop) -> EventLoopFuture<Accumulator> {
         guard let partition = topic?.partition(p.partition) else {
             return loop.makeSucceededFuture(acc.refusing(p, of: topicName, Topic.absentPartitionError(topic, p.partition)))
         }
+        let tp = partition.topicPartition
+        let throttled = throttles.isThrottled(tp, .leader)
+        let held = throttled && !partition.leadership.isr.contains(replicaId) && throttles.isExceeded(.leader, now: now)
         let remaining = max(0, Int(request.maxBytes) - acc.bytes)
-        let limit = min(Int(max(0, p.partitionMaxBytes)), remaining)
+        let limit = held ? 0 : min(Int(max(0, p.partitionMaxBytes)), remaining)
         return partition.readForReplica(replicaId, fetchOffset: p.fetchOffset, currentLeaderEpoch: p.currentLeaderEpoch,
-                                        lastFetchedEpoch: p.lastFetchedEpoch, maxBytes: limit, minOneBatch: acc.bytes == 0)
+                                        lastFetchedEpoch: p.lastFetchedEpoch, maxBytes: limit,
+                                        minOneBatch: !held && acc.bytes == 0)
             .hop(to: loop).map { read in
+                if throttled, let slice = read.slice { throttles.record(slice.length, .leader, now: now) }
                 if let code = read.error { return acc.refusing(p, of: topicName, code) }
                 var data = FetchResponse.PartitionData(
                     partitionIndex: p.partition, errorCode: 0, highWatermark: read.offsets.highWatermark,

@@ -103,7 +103,8 @@ enum FetchHandler {
                 state = state.flatMap { acc in
                     if let follower {
                         return readForReplica(follower, partitionRequest, topicName: topicRequest.topic, topic: topic,
-                                              request: request, acc: acc, loop: loop)
+                                              request: request, acc: acc, throttles: broker.replicaFetchers.throttles,
+                                              now: broker.clock(), loop: loop)
                     }
                     guard let rules else {
                         return readOne(partitionRequest, topicName: topicRequest.topic, topic: topic, request: request,

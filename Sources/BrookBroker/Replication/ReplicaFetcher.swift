@@ -16,6 +16,7 @@ final class ReplicaFetcher: @unchecked Sendable {
     private let clock: @Sendable () -> Int64
     /// The topic's `file.delete.delay.ms`, for segments the leader's log start leaves behind.
     private let fileDeleteDelayMs: @Sendable (TopicPartition) -> Int64
+    private let throttles: ReplicationThrottles
     private let logger: Logger
     private var state: ReplicaFetcherState
     private var partitions: [TopicPartition: Partition] = [:]
@@ -31,11 +32,12 @@ final class ReplicaFetcher: @unchecked Sendable {
 
     init(localReplica: Int32, leader: BrokerEndpoint, settings: ReplicaFetcherSettings, loop: EventLoop,
          clock: @escaping @Sendable () -> Int64, fileDeleteDelayMs: @escaping @Sendable (TopicPartition) -> Int64,
-         logger: Logger) {
+         throttles: ReplicationThrottles, logger: Logger) {
         self.leader = leader
         self.loop = loop
         self.clock = clock
         self.fileDeleteDelayMs = fileDeleteDelayMs
+        self.throttles = throttles
         var logger = logger
         logger[metadataKey: "brook.leader"] = "\(leader.nodeId)"
         self.logger = logger
@@ -43,6 +45,8 @@ final class ReplicaFetcher: @unchecked Sendable {
     }
 
     private var settings: ReplicaFetcherSettings { state.settings }
+    /// How soon partitions held back by the follower throttle are looked at again.
+    static let throttleRecheckMs: Int64 = 100
 
     /// Starts (or goes on) copying `partition` at `epoch`, from its log end.
     func follow(_ partition: Partition, epoch: Int32) -> EventLoopFuture<Void> {
@@ -112,8 +116,15 @@ final class ReplicaFetcher: @unchecked Sendable {
             return
         }
         let now = clock()
-        guard let request = state.nextRequest(now: now) else {
-            if let retry = state.nextRetry { schedulePump(in: max(0, retry - now)) }
+        let throttles = self.throttles
+        let request = state.nextRequest(now: now) { tp, followed in
+            // Kafka's follower throttle: an out-of-sync throttled partition waits while the rate is exceeded.
+            throttles.holdsBack(tp, .follower, inSync: followed.isCaughtUp, now: now)
+        }
+        guard let request else {
+            if state.hasHeldBack(now: now) {
+                schedulePump(in: Self.throttleRecheckMs)
+            } else if let retry = state.nextRetry { schedulePump(in: max(0, retry - now)) }
             return
         }
         busy = true
@@ -167,6 +178,9 @@ final class ReplicaFetcher: @unchecked Sendable {
         for topic in response.responses {
             for data in topic.partitions {
                 let tp = TopicPartition(topic: topic.topic, partition: data.partitionIndex)
+                if let records = data.records, throttles.isThrottled(tp, .follower) {
+                    throttles.record(records.readableBytes, .follower, now: clock())
+                }
                 let action = state.received(tp, data, now: clock())
                 let application = perform(action, tp)
                 applying[tp] = application

@@ -28,6 +28,8 @@ public final class ReplicaFetcherManager: Sendable {
     private let clock: @Sendable () -> Int64
     private let logger: Logger
     private let fetchers = NIOLockedValueBox(Fetchers())
+    /// The replication throttles of this broker, both sides (the leader side is applied by Fetch).
+    public let throttles: ReplicationThrottles
 
     init(localReplica: Int32, topics: TopicRegistry, group: EventLoopGroup, settings: ReplicaFetcherSettings = .init(),
          clock: @escaping @Sendable () -> Int64, logger: Logger) {
@@ -37,6 +39,7 @@ public final class ReplicaFetcherManager: Sendable {
         self.settings = settings
         self.clock = clock
         self.logger = logger
+        self.throttles = ReplicationThrottles(localBroker: localReplica, topics: topics)
     }
 
     /// This broker follows `leader` for `tp` from leader epoch `epoch`: the partition's replica
@@ -74,7 +77,7 @@ public final class ReplicaFetcherManager: Sendable {
                                           topics.topic(named: tp.topic).flatMap {
                                               topics.resolver.int64("file.delete.delay.ms", $0.configs)
                                           } ?? 60_000
-                                      }, logger: logger)
+                                      }, throttles: throttles, logger: logger)
             fetchers.byLeader[leader] = made
             return (made, previous)
         }

@@ -36,6 +36,10 @@ struct ReplicaFetcherState: Sendable {
         var leaderLogStart: Int64 = -1
         /// The leader epoch the request in flight named (new leadership may arrive meanwhile).
         var sentEpoch: Int32 = -1
+
+        /// Whether we have everything below the leader's high watermark (Kafka's follower-side
+        /// "in sync" for throttling).
+        var isCaughtUp: Bool { leaderHighWatermark >= 0 && fetchOffset >= leaderHighWatermark }
     }
 
     /// What the shell does next for one partition.
@@ -92,12 +96,14 @@ struct ReplicaFetcherState: Sendable {
     // MARK: Requests
 
     /// The next Fetch (v12 layout: topic names, CurrentLeaderEpoch, LastFetchedEpoch) for every
-    /// partition ready now; they are in flight until their answer (or `requestFailed`). Nil: none ready.
-    mutating func nextRequest(now: Int64) -> FetchRequest? {
-        var ready = partitions.filter { _, followed in
+    /// partition ready now and not held back (the follower throttle); they are in flight until
+    /// their answer (or `requestFailed`). Nil: none ready.
+    mutating func nextRequest(now: Int64, holdingBack holdBack: (TopicPartition, Followed) -> Bool = { _, _ in false })
+        -> FetchRequest? {
+        var ready = partitions.filter { tp, followed in
             switch followed.phase {
-            case .fetching: return true
-            case .delayed(let until): return until <= now
+            case .fetching: return !holdBack(tp, followed)
+            case .delayed(let until): return until <= now && !holdBack(tp, followed)
             default: return false
             }
         }.keys.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
@@ -124,6 +130,17 @@ struct ReplicaFetcherState: Sendable {
                                    maxBytes: settings.responseMaxBytes, topics: topics)
         request.replicaState = .init(replicaId: localReplica, replicaEpoch: -1)
         return request
+    }
+
+    /// Whether a partition ready to fetch at `now` is not in flight: `nextRequest` held it back.
+    func hasHeldBack(now: Int64) -> Bool {
+        partitions.values.contains { followed in
+            switch followed.phase {
+            case .fetching: return true
+            case .delayed(let until): return until <= now
+            default: return false
+            }
+        }
     }
 
     /// When the earliest delayed partition may be fetched again (nil: none is delayed).

@@ -33,6 +33,8 @@ public enum ClientApiVersions {
         .addOffsetsToTxn: 0...3,
         .endTxn: 0...4,
         .txnOffsetCommit: 0...3,
+        .alterPartitionReassignments: 0...0,
+        .listPartitionReassignments: 0...0,
     ]
 }
 

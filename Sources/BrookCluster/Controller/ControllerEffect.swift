@@ -10,6 +10,11 @@ public enum ControllerEffect: Sendable, Hashable {
     /// topic when `create` is true, otherwise only growing it from `previousPartitionCount`.
     case writeTopicAssignment(topic: String, assignments: [PartitionAssignment], create: Bool,
                               previousPartitionCount: Int)
+    /// A reassignment step: the partition's replica set in the topic record becomes `replicas` and
+    /// its record `state`, in one transaction, only if the stored partition epoch is
+    /// `expectedPartitionEpoch` (the topic record is read and compared as the write runs).
+    case writeReassignment(TopicPartition, replicas: [Int32], state: PartitionLeadershipState,
+                           expectedPartitionEpoch: Int32)
 }
 
 /// What a request to the controller produces: the writes to perform (even for some errors, such as

@@ -22,4 +22,6 @@ public enum ControllerError: Error, Sendable, Hashable {
     case eligibleLeadersNotAvailable
     /// The broker named by the request is not registered.
     case brokerNotAvailable(Int32)
+    /// A reassignment was cancelled where none is in flight.
+    case noReassignmentInProgress
 }

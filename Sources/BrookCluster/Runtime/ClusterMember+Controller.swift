@@ -190,6 +190,11 @@ extension ClusterMember {
         while !queue.isEmpty {
             guard let epoch = active?.claim.epoch, active?.needsRebuild == false else { return }
             let effect = queue.removeFirst()
+            if case .writeReassignment(let partition, let replicas, let state, _) = effect {
+                guard await performReassignmentStep(partition, replicas: replicas, state: state, epoch: epoch,
+                                                    conflicts: &conflicts, queue: &queue) else { return }
+                continue
+            }
             guard case .writePartitionState(let partition, let state, let expected) = effect else {
                 logger.error("controller effect not performed here", metadata: ["effect": "\(effect)"])
                 continue

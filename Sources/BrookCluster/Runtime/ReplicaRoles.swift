@@ -64,7 +64,10 @@ struct ReplicaRoles: Sendable {
         for partition in next.keys.sorted(by: Self.order) {
             guard let role = next[partition], role != roles[partition] else { continue }
             switch (roles[partition], role) {
-            case (.leader(let oldEpoch, _, _, _)?, .leader(let epoch, let isr, _, let partitionEpoch)) where oldEpoch == epoch:
+            // A changed replica set (a reassignment) is announced as leadership again at the same
+            // epoch, so the leader tracks the replicas being added.
+            case (.leader(let oldEpoch, _, let oldReplicas, _)?, .leader(let epoch, let isr, let replicas, let partitionEpoch))
+                where oldEpoch == epoch && oldReplicas == replicas:
                 events.append(.isrChanged(partition, isr: isr, partitionEpoch: partitionEpoch))
             case (_, .leader(let epoch, let isr, let replicas, let partitionEpoch)):
                 events.append(.becomeLeader(partition, leaderEpoch: epoch, isr: isr, replicas: replicas,

@@ -2,13 +2,14 @@ import ArgumentParser
 import BrookClient
 import Foundation
 
-/// `brook topic`: create, list, describe, delete, alter-config, add-partitions, elect-leaders.
+/// `brook topic`: create, list, describe, delete, alter-config, add-partitions, elect-leaders, reassign,
+/// reassignments.
 struct TopicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topic",
         abstract: "Manage topics.",
         subcommands: [Create.self, List.self, Describe.self, Delete.self, AlterConfig.self, AddPartitions.self,
-                      ElectLeaders.self]
+                      ElectLeaders.self, Reassign.self, Reassignments.self]
     )
 
     struct Create: AsyncParsableCommand {
