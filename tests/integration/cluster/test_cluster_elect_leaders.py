@@ -21,11 +21,12 @@ pytestmark = pytest.mark.skipif(not brook_supports_cluster(), reason="brook serv
 def leadership_moved_away(cluster, topic: str) -> tuple[int, str]:
     """Creates `topic` (3 partitions, RF 3), kills -9 the preferred leader of partition 0, waits for
     a new leader, restarts the broker and waits for the full ISR. Returns (preferred, a survivor's
-    address)."""
+    address). (Right after the create a partition may still be listed without replicas, as
+    LEADER_NOT_AVAILABLE, until the broker's view has its record.)"""
     one = cluster.brokers[1].bootstrap
     brook(one, "topic", "create", topic, "-p", "3", "-r", "3")
     partitions = wait_for("every partition led by its preferred replica", lambda: (d := describe(one, topic))
-                          and len(d) == 3 and all(p["leader"] == p["replicas"][0] for p in d.values()) and d)
+                          and len(d) == 3 and all(p["replicas"] and p["leader"] == p["replicas"][0] for p in d.values()) and d)
     preferred = partitions[0]["replicas"][0]
     survivor = next(cluster.brokers[i].bootstrap for i in (1, 2, 3) if i != preferred)
 
