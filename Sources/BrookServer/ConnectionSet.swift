@@ -16,10 +16,13 @@ final class ConnectionSet: Sendable {
         _ = channels.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
-    /// Asks every connection to finish what it has in flight and close.
-    func shutdownAll() {
-        for channel in channels.withLockedValue({ Array($0.values) }) {
-            channel.pipeline.fireUserInboundEventTriggered(ShutdownRequested())
+    /// Asks every connection to finish what it has in flight and close. Completes once each has
+    /// taken the request in (on its own loop), so none starts a new request after that: waiting for
+    /// the in-flight requests then really waits for the last one.
+    func shutdownAll(on loop: EventLoop) -> EventLoopFuture<Void> {
+        let asked = channels.withLockedValue({ Array($0.values) }).map { channel in
+            channel.eventLoop.submit { channel.pipeline.fireUserInboundEventTriggered(ShutdownRequested()) }
         }
+        return EventLoopFuture.andAllComplete(asked, on: loop)
     }
 }

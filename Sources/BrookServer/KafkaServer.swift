@@ -56,7 +56,7 @@ public final class KafkaServer: Service, Sendable {
             channel.close(promise: nil)
         }
         try await broker.beginShutdown().get()  // answers parked JoinGroup/SyncGroup so requests drain
-        connections.shutdownAll()
+        try await connections.shutdownAll(on: group.next()).get()
         try await inFlight.drained(on: group.next()).get()
     }
 
