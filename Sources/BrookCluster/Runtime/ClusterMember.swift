@@ -43,6 +43,8 @@ public actor ClusterMember {
     var keeper: LeaseKeeper?
     var active: ActiveController?
     var wantsShutdown = false
+    /// The etcd revision of this member's latest registration (see `announce`).
+    private var registeredAt: MetadataVersion = .absent
     var stopped = false
     private var events: AsyncStream<Event>.Continuation?
     private var tasks: [Task<Void, Never>] = []
@@ -294,7 +296,7 @@ public actor ClusterMember {
         let deadline = ContinuousClock.now + .seconds(lease.ttlSeconds + 2)
         while true {
             do {
-                try await clusterState.registerBroker(registration, lease: lease.id)
+                registeredAt = try await clusterState.registerBroker(registration, lease: lease.id)
                 break
             } catch EtcdClusterStateError.brokerIdInUse where waitingForPreviousRun && ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(100))
@@ -329,6 +331,11 @@ public actor ClusterMember {
             await delegate.clusterViewChanged(view)
         }
         guard keeper != nil, !stopped else { return }
+        // Roles only from a mirror that has caught up with our latest registration: after a lost
+        // lease the watch may still be delivering what changed meanwhile (other leaders elected),
+        // and announcing from the stale records would make this broker lead again at an old epoch
+        // (KRaft likewise keeps a re-registered broker fenced until it has caught up with the log).
+        guard let own = mirror.brokers[configuration.nodeId], own.version >= registeredAt else { return }
         for event in roles.update(from: mirror) {
             // A lease lost while announcing fenced everything: announce nothing more.
             guard keeper != nil else { break }
