@@ -14,34 +14,9 @@ import pytest
 from brook_harness import brook_binary, free_port
 from clients import consume_kafka_python, produce_kafka_python
 from cluster_fixture import brook_supports_cluster
+from cluster_steps import CLI_TIMEOUT, brook, describe, wait_for
 
 pytestmark = pytest.mark.skipif(not brook_supports_cluster(), reason="brook serve has no --node-id/--metadata")
-
-CLI_TIMEOUT = 60
-
-
-def brook(bootstrap: str, *args: str) -> str:
-    proc = subprocess.run([str(brook_binary()), *args, "--brokers", bootstrap], capture_output=True, text=True,
-                          timeout=CLI_TIMEOUT)
-    assert proc.returncode == 0, f"brook {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}"
-    return proc.stdout
-
-
-def describe(bootstrap: str, topic: str) -> dict[int, dict]:
-    [described] = json.loads(brook(bootstrap, "topic", "describe", topic, "--json"))
-    return {p["partition"]: p for p in described["partitions"]}
-
-
-def wait_for(what: str, check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.2)   # cluster state has no push to clients: poll it, bounded by the deadline
-    raise TimeoutError(f"{what} not reached in {timeout}s (last: {last})")
-
 
 @pytest.mark.timeout(240)
 def test_replicated_topic_survives_kill_9_of_its_leader(brook_cluster, topic, kcat):

@@ -6,10 +6,9 @@ consumer group's committed offsets survive a kill -9 of its coordinator."""
 from __future__ import annotations
 
 import pytest
-from confluent_kafka import Consumer, KafkaException, TopicPartition
-from confluent_kafka.admin import AdminClient
 
 from cluster_fixture import brook_supports_cluster
+from cluster_steps import consume_and_commit, group_coordinator, resume_from_commit
 from clients import produce_kafka_python
 from workload import Workload, create_topic, final_check
 
@@ -46,12 +45,6 @@ def test_transactions_across_leader_failover_stay_all_or_nothing(brook_cluster, 
     assert result.counts["duplicated_expected"] == 0, result.summary()
 
 
-def group_coordinator(bootstrap: str, group: str) -> int:
-    admin = AdminClient({"bootstrap.servers": bootstrap})
-    [description] = admin.describe_consumer_groups([group]).values()
-    return description.result(timeout=30).coordinator.id
-
-
 @pytest.mark.timeout(240)
 @pytest.mark.parametrize("size", [3, 4])
 def test_group_commits_survive_a_kill_9_of_the_coordinator(brook_cluster, topic, size):
@@ -61,45 +54,11 @@ def test_group_commits_survive_a_kill_9_of_the_coordinator(brook_cluster, topic,
     values = [f"v{i}".encode() for i in range(100)]
     produce_kafka_python(cluster.bootstrap, topic, [{"value": v, "partition": 0} for v in values])
     group = f"{topic}-group"
-
-    def consumer() -> Consumer:
-        c = Consumer({"bootstrap.servers": cluster.bootstrap, "group.id": group, "enable.auto.commit": False,
-                      "auto.offset.reset": "earliest", "session.timeout.ms": 6000})
-        c.subscribe([topic])
-        return c
-
-    first = consumer()
-    got: list[bytes] = []
-    try:
-        for _ in range(300):
-            msg = first.poll(0.2)
-            if msg is not None and msg.error() is None:
-                got.append(msg.value())
-            if len(got) >= 40:
-                break
-        assert got[:40] == values[:40]
-        first.commit(offsets=[TopicPartition(topic, 0, 40)], asynchronous=False)
-    finally:
-        first.close()
+    consume_and_commit(cluster.bootstrap, group, topic, values, upto=40)
 
     coordinator = group_coordinator(cluster.bootstrap, group)
     cluster.kill(coordinator)
     cluster.wait_for(lambda: group_coordinator(cluster.bootstrap, group) != coordinator,
                      "a new group coordinator", timeout=60)
 
-    second = consumer()
-    try:
-        committed = cluster.wait_for(
-            lambda: [tp.offset for tp in second.committed([TopicPartition(topic, 0)], timeout=5)] == [40],
-            "the commit read back from the new coordinator", timeout=60)
-        assert committed
-        rest: list[bytes] = []
-        for _ in range(300):
-            msg = second.poll(0.2)
-            if msg is not None and msg.error() is None:
-                rest.append(msg.value())
-            if len(rest) >= 60:
-                break
-        assert rest == values[40:]
-    finally:
-        second.close()
+    resume_from_commit(cluster, group, topic, values, committed=40)

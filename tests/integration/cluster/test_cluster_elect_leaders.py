@@ -13,7 +13,7 @@ from confluent_kafka import ElectionType, KafkaError, TopicPartition
 from confluent_kafka.admin import AdminClient
 
 from cluster_fixture import brook_supports_cluster
-from test_cluster_cli import brook, describe, wait_for
+from cluster_steps import brook, describe, wait_for
 
 pytestmark = pytest.mark.skipif(not brook_supports_cluster(), reason="brook serve has no --node-id/--metadata")
 

@@ -7,35 +7,17 @@ be cancelled."""
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from brook_harness import brook_binary
 from clients import consume_kafka_python, produce_kafka_python
 from cluster_fixture import brook_supports_cluster, partition_metadata
+from cluster_steps import (brook, consume_and_commit, group_coordinator, resume_from_commit,
+                           wait_for)
 
 pytestmark = pytest.mark.skipif(not brook_supports_cluster(), reason="brook serve has no --node-id/--metadata")
-
-
-def wait_for(what: str, check, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.2)   # cluster state has no push to clients: poll it, bounded by the deadline
-    raise TimeoutError(f"{what} not reached in {timeout}s (last: {last})")
-
-
-def brook(bootstrap: str, *args: str) -> str:
-    proc = subprocess.run([str(brook_binary()), *args, "--brokers", bootstrap], capture_output=True, text=True,
-                          timeout=120)
-    assert proc.returncode == 0, f"brook {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}"
-    return proc.stdout
 
 
 def quietly(call):
@@ -67,7 +49,7 @@ def test_reassignment_moves_a_partition_with_its_data_to_other_brokers(brook_clu
     admin = admin_client(cluster.bootstrap)
     try:
         admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=2)])
-        before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p)
+        before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p, timeout=60)
         old = sorted(before["replicas"])
         target = sorted(set(cluster.brokers) - set(old))
         records = [{"value": f"r-{i}".encode() * 20, "partition": 0} for i in range(300)]
@@ -79,7 +61,7 @@ def test_reassignment_moves_a_partition_with_its_data_to_other_brokers(brook_clu
         tp = TopicPartition(topic, 0)
         assert admin.alter_partition_reassignments({tp: target}) == {tp: None}
         wait_for("the reassignment to complete", lambda: admin.list_partition_reassignments() == {}
-                 and sorted(cluster.partitions(topic)[0]["replicas"]) == target)
+                 and sorted(cluster.partitions(topic)[0]["replicas"]) == target, timeout=60)
         after = cluster.wait_for_full_isr(topic)[0]
         assert sorted(after["isr"]) == target and after["leader"] in target, after
 
@@ -110,7 +92,7 @@ def test_reassignment_in_flight_is_listed_and_cancelled_and_bad_targets_are_refu
     admin = admin_client(cluster.bootstrap)
     try:
         admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
-        before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p)
+        before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p, timeout=60)
         [current] = before["replicas"]
         tp = TopicPartition(topic, 0)
         assert admin.alter_partition_reassignments({tp: [current, 99]}) == {tp: InvalidReplicationAssignmentError}
@@ -130,7 +112,7 @@ def test_reassignment_in_flight_is_listed_and_cancelled_and_bad_targets_are_refu
             assert sorted(partition_metadata(awake, topic)[0]["replicas"]) == sorted([current, spare])
             assert admin.alter_partition_reassignments({tp: None}) == {tp: None}
             assert admin.list_partition_reassignments() == {}
-            wait_for("the replica set reverted", lambda: partition_metadata(awake, topic)[0]["replicas"] == [current])
+            wait_for("the replica set reverted", lambda: partition_metadata(awake, topic)[0]["replicas"] == [current], timeout=60)
         # Back from its pause, the spare applies the start and the cancel: its replica is deleted again.
         spare_dir = cluster.brokers[spare].data_dir / f"{topic}-0"
         wait_for("the spare's replica gone", lambda: not spare_dir.exists(), timeout=30)
@@ -142,16 +124,17 @@ def test_reassignment_in_flight_is_listed_and_cancelled_and_bad_targets_are_refu
 def test_brook_cli_moves_a_partition_and_waits_for_it(brook_cluster, topic):
     cluster = brook_cluster(size=3)
     brook(cluster.bootstrap, "topic", "create", topic, "-p", "1", "-r", "1")
-    before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p)
+    before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p, timeout=60)
     [old] = before["replicas"]
     new = next(n for n in sorted(cluster.brokers) if n != old)
     records = [{"value": f"v-{i}".encode(), "partition": 0} for i in range(100)]
     produce_kafka_python(cluster.bootstrap, topic, records)
 
-    out = brook(cluster.bootstrap, "topic", "reassign", topic, "--partition", "0", "--replicas", str(new), "--wait")
+    out = brook(cluster.bootstrap, "topic", "reassign", topic, "--partition", "0", "--replicas", str(new), "--wait",
+                timeout=120)
     assert f"reassigned {topic}-0" in out
     assert brook(cluster.bootstrap, "topic", "reassignments").splitlines()[1:] == []
-    wait_for("the new leader", lambda: cluster.partitions(topic)[0]["leader"] == new)
+    wait_for("the new leader", lambda: cluster.partitions(topic)[0]["leader"] == new, timeout=60)
     assert cluster.partitions(topic)[0]["replicas"] == [new]
     assert [r.value for r in consume_kafka_python(cluster.bootstrap, topic, 0, 100)] == [m["value"] for m in records]
     wait_for("the old replica deleted", lambda: not (cluster.brokers[old].data_dir / f"{topic}-0").exists(), timeout=30)
@@ -168,7 +151,7 @@ def test_a_new_controller_resumes_a_reassignment_in_flight(brook_cluster, topic)
     try:
         admin.create_topics([NewTopic(topic, num_partitions=4, replication_factor=1)])
         layout = wait_for("every partition led", lambda: (m := cluster.partitions(topic)) and len(m) == 4
-                          and all(p["leader"] > 0 for p in m.values()) and m)
+                          and all(p["leader"] > 0 for p in m.values()) and m, timeout=60)
         controller = admin.describe_cluster()["controller_id"]
         # A partition whose replica is not on the controller, and a spare broker that is neither.
         index, current = next((i, p["replicas"][0]) for i, p in sorted(layout.items()) if p["replicas"][0] != controller)
@@ -185,13 +168,13 @@ def test_a_new_controller_resumes_a_reassignment_in_flight(brook_cluster, topic)
         brook(survivors, "topic", "reassign", topic, "--partition", str(index), "--replicas", f"{current},{spare}")
         cluster.kill(controller)
         wait_for("a new controller", lambda: json.loads(brook(survivors, "cluster", "info", "--json"))["controller_id"]
-                 not in (controller, -1))
+                 not in (controller, -1), timeout=60)
         listed = json.loads(brook(survivors, "topic", "reassignments", "--json"))
         assert listed == [{"topic": topic, "partition": index, "replicas": [current, spare], "adding": [spare],
                            "removing": []}]
-    wait_for("the reassignment completed", lambda: json.loads(brook(survivors, "topic", "reassignments", "--json")) == [])
+    wait_for("the reassignment completed", lambda: json.loads(brook(survivors, "topic", "reassignments", "--json")) == [], timeout=60)
     meta = wait_for("the new replica in sync",
-                    lambda: (p := partition_metadata(survivors, topic)[index]) and sorted(p["isr"]) == sorted([current, spare]) and p)
+                    lambda: (p := partition_metadata(survivors, topic)[index]) and sorted(p["isr"]) == sorted([current, spare]) and p, timeout=60)
     assert meta["replicas"] == [current, spare]
     assert log_bytes(cluster.brokers[spare].data_dir, topic, index) == \
         log_bytes(cluster.brokers[current].data_dir, topic, index)
@@ -213,7 +196,7 @@ def test_a_replication_throttle_holds_a_move_back_until_it_is_lifted(brook_clust
     try:
         admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1,
                                       topic_configs={f"{side}.replication.throttled.replicas": "*"})])
-        before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p)
+        before = wait_for("partition 0 led", lambda: (p := cluster.partitions(topic).get(0)) and p["leader"] > 0 and p, timeout=60)
         [current] = before["replicas"]
         spare = next(n for n in sorted(cluster.brokers) if n != current)
         records = [{"value": bytes([65 + i % 26]) * 500, "partition": 0} for i in range(400)]
@@ -234,7 +217,7 @@ def test_a_replication_throttle_holds_a_move_back_until_it_is_lifted(brook_clust
 
         admin.alter_configs([ConfigResource(ConfigResourceType.BROKER, throttled,
                                             configs={rate: (AlterConfigOp.DELETE, None)})])
-        wait_for("the move completed once the throttle is lifted", lambda: admin.list_partition_reassignments() == {})
+        wait_for("the move completed once the throttle is lifted", lambda: admin.list_partition_reassignments() == {}, timeout=60)
         assert log_bytes(cluster.brokers[spare].data_dir, topic, 0) == log_bytes(cluster.brokers[current].data_dir, topic, 0)
     finally:
         admin.close()
@@ -244,10 +227,7 @@ def test_a_replication_throttle_holds_a_move_back_until_it_is_lifted(brook_clust
 def test_moving_the_offsets_topic_off_a_broker_moves_its_group_coordinator(brook_cluster, topic):
     """Every `__consumer_offsets` partition is moved off the group's coordinator: the shards there
     resign, their new leaders load them, and the group's committed offset is read back."""
-    from confluent_kafka import Consumer
-    from confluent_kafka import TopicPartition as CTopicPartition
     from kafka import TopicPartition
-    from test_cluster_coordinators import group_coordinator
     from workload import create_topic
 
     cluster = brook_cluster(size=3)
@@ -255,26 +235,7 @@ def test_moving_the_offsets_topic_off_a_broker_moves_its_group_coordinator(brook
     values = [f"v{i}".encode() for i in range(100)]
     produce_kafka_python(cluster.bootstrap, topic, [{"value": v, "partition": 0} for v in values])
     group = f"{topic}-group"
-
-    def consumer() -> Consumer:
-        c = Consumer({"bootstrap.servers": cluster.bootstrap, "group.id": group, "enable.auto.commit": False,
-                      "auto.offset.reset": "earliest", "session.timeout.ms": 6000})
-        c.subscribe([topic])
-        return c
-
-    first = consumer()
-    try:
-        got: list[bytes] = []
-        for _ in range(300):
-            msg = first.poll(0.2)
-            if msg is not None and msg.error() is None:
-                got.append(msg.value())
-            if len(got) >= 40:
-                break
-        assert got[:40] == values[:40]
-        first.commit(offsets=[CTopicPartition(topic, 0, 40)], asynchronous=False)
-    finally:
-        first.close()
+    consume_and_commit(cluster.bootstrap, group, topic, values, upto=40)
 
     coordinator = group_coordinator(cluster.bootstrap, group)
     offsets = partition_metadata(cluster.bootstrap, "__consumer_offsets")
@@ -284,7 +245,7 @@ def test_moving_the_offsets_topic_off_a_broker_moves_its_group_coordinator(brook
     admin = admin_client(cluster.bootstrap)
     try:
         assert admin.alter_partition_reassignments(targets) == {tp: None for tp in targets}
-        wait_for("every move completed", lambda: admin.list_partition_reassignments() == {})
+        wait_for("every move completed", lambda: admin.list_partition_reassignments() == {}, timeout=60)
     finally:
         admin.close()
     # Answers NOT_COORDINATOR while the shards move: the fixture's wait counts that as not yet.
@@ -295,19 +256,4 @@ def test_moving_the_offsets_topic_off_a_broker_moves_its_group_coordinator(brook
              lambda: not any(p.name.startswith("__consumer_offsets-") and not p.name.endswith("-delete")
                              for p in data.iterdir()), timeout=30)
 
-    second = consumer()
-    try:
-        committed = cluster.wait_for(
-            lambda: [tp.offset for tp in second.committed([CTopicPartition(topic, 0)], timeout=5)] == [40],
-            "the commit read back from the new coordinator", timeout=60)
-        assert committed
-        rest: list[bytes] = []
-        for _ in range(300):
-            msg = second.poll(0.2)
-            if msg is not None and msg.error() is None:
-                rest.append(msg.value())
-            if len(rest) >= 60:
-                break
-        assert rest == values[40:]
-    finally:
-        second.close()
+    resume_from_commit(cluster, group, topic, values, committed=40)
