@@ -57,30 +57,6 @@ final class ReplicaFetcherTests: XCTestCase {
         XCTFail("timed out waiting for \(what)")
     }
 
-    /// Runs `body` with broker 1 and broker 2 started, and always stops them (the follower's first,
-    /// with its fetcher still running) and removes their data, also when `body` fails.
-    private func withBrokers(_ body: (TestBroker, TestBroker) async throws -> Void) async throws {
-        let one = try await TestBroker { $0.nodeId = 1 }
-        defer { one.removeData() }
-        let two: TestBroker
-        do {
-            two = try await TestBroker { $0.nodeId = 2 }
-        } catch {
-            try? await one.stop()
-            throw error
-        }
-        defer { two.removeData() }
-        var failure: Error?
-        do {
-            try await body(one, two)
-        } catch {
-            failure = error
-        }
-        try await two.stop()
-        try await one.stop()
-        if let failure { throw failure }
-    }
-
     /// Awaits `future`, failing after `seconds`: broken replication must not hang the test.
     private func bounded<T: Sendable>(_ future: EventLoopFuture<T>, _ what: String, seconds: Int64 = 15) async throws -> T {
         let loop = future.eventLoop
@@ -106,7 +82,7 @@ final class ReplicaFetcherTests: XCTestCase {
     }
 
     func testFollowerCopiesTheLeadersBatchesAndAcksAllWaitsForItsFsync() async throws {
-        try await withBrokers { one, two in
+        try await TestBroker.withNodesOneAndTwo { one, two in
             let leader = try await createTopic(on: one)
             let follower = try await createTopic(on: two)
             try await Support.lead(leader, epoch: 1, replicas: [1, 2])
@@ -142,7 +118,7 @@ final class ReplicaFetcherTests: XCTestCase {
     }
 
     func testFollowerWithExtraRecordsOfAnOlderEpochTruncatesAtTheDivergenceThenCatchesUp() async throws {
-        try await withBrokers { one, two in
+        try await TestBroker.withNodesOneAndTwo { one, two in
             let p1 = try await createTopic(on: one)
             let p2 = try await createTopic(on: two)
             // Epoch 1: broker 2 leads; broker 1 copies a and b, then stops following.
@@ -212,7 +188,7 @@ final class ReplicaFetcherTests: XCTestCase {
     }
 
     func testStoppingTheFetcherLeavesNoConnectionOrTaskBehind() async throws {
-        try await withBrokers { one, two in
+        try await TestBroker.withNodesOneAndTwo { one, two in
             let leader = try await createTopic(on: one)
             _ = try await createTopic(on: two)
             try await Support.lead(leader, epoch: 1, replicas: [1, 2])
@@ -233,7 +209,7 @@ final class ReplicaFetcherTests: XCTestCase {
     }
 
     func testFollowerBelowTheLeadersLogStartRestartsThereAndFollowsItsLogStart() async throws {
-        try await withBrokers { one, two in
+        try await TestBroker.withNodesOneAndTwo { one, two in
             let leader = try await createTopic(on: one)
             let follower = try await createTopic(on: two)
             // Broker 2 is an assigned replica outside the ISR, so the high watermark (and
@@ -265,7 +241,7 @@ final class ReplicaFetcherTests: XCTestCase {
     }
 
     func testPartitionsOfOneLeaderShareOneFetcher() async throws {
-        try await withBrokers { one, two in
+        try await TestBroker.withNodesOneAndTwo { one, two in
             var leaders: [Partition] = []
             var followers: [Partition] = []
             for (broker, isLeader) in [(one, true), (two, false)] {
@@ -300,7 +276,7 @@ final class ReplicaFetcherTests: XCTestCase {
     }
 
     func testAFollowerWhoseFsyncFailsStopsCopyingThatPartition() async throws {
-        try await withBrokers { one, two in
+        try await TestBroker.withNodesOneAndTwo { one, two in
             defer { StorageFaults.clear(pathContains: two.dataDir) }
             let leader = try await createTopic(on: one)
             let follower = try await createTopic(on: two)

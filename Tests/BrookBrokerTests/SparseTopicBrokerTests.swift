@@ -21,18 +21,7 @@ final class SparseTopicBrokerTests: XCTestCase {
 
     /// Starts nodes 1 and 2, applies the placed topic to both and gives both the routing view.
     private func run(_ body: (TestBroker, TestBroker) async throws -> Void) async throws {
-        let one = try await TestBroker { $0.nodeId = 1 }
-        defer { one.removeData() }
-        let two: TestBroker
-        do {
-            two = try await TestBroker { $0.nodeId = 2 }
-        } catch {
-            try? await one.stop()
-            throw error
-        }
-        defer { two.removeData() }
-        var failure: Error?
-        do {
+        try await TestBroker.withNodesOneAndTwo { one, two in
             let record = TopicMetadataRecord(name: "orders", topicId: .random(), replicaAssignment: Self.placed,
                                              configs: [:], version: MetadataVersion(revision: 1_000))
             for broker in [one, two] {
@@ -40,12 +29,7 @@ final class SparseTopicBrokerTests: XCTestCase {
                 broker.broker.replaceClusterView(view(one, two))
             }
             try await body(one, two)
-        } catch {
-            failure = error
         }
-        try await two.stop()
-        try await one.stop()
-        if let failure { throw failure }
     }
 
     func testEveryBrokerListsEveryPartition() async throws {

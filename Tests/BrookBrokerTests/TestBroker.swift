@@ -86,6 +86,30 @@ final class TestBroker: @unchecked Sendable {
     func removeData() {
         try? FileManager.default.removeItem(atPath: dataDir)
     }
+
+    /// Runs `body` with nodes 1 and 2 started, and always stops them (node 2 first) and removes
+    /// their data, also when `body` fails.
+    static func withNodesOneAndTwo(_ body: (TestBroker, TestBroker) async throws -> Void) async throws {
+        let one = try await TestBroker { $0.nodeId = 1 }
+        defer { one.removeData() }
+        let two: TestBroker
+        do {
+            two = try await TestBroker { $0.nodeId = 2 }
+        } catch {
+            try? await one.stop()
+            throw error
+        }
+        defer { two.removeData() }
+        var failure: Error?
+        do {
+            try await body(one, two)
+        } catch {
+            failure = error
+        }
+        try await two.stop()
+        try await one.stop()
+        if let failure { throw failure }
+    }
 }
 
 /// A blocking loopback client speaking raw Kafka frames, with a receive timeout so tests stay bounded.
