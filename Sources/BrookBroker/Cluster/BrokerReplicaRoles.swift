@@ -96,7 +96,7 @@ public final class BrokerReplicaRoles: ClusterMemberDelegate {
             let ready = pending.withLockedValue { all -> [(TopicPartition, Role, Partition)] in
                 var ready: [(TopicPartition, Role, Partition)] = []
                 for (tp, role) in all {
-                    if let partition = broker.topics.topic(named: tp.topic)?.partition(tp.partition) {
+                    if let partition = partition(tp) {
                         ready.append((tp, role, partition))
                         all[tp] = nil
                     }
@@ -116,7 +116,7 @@ public final class BrokerReplicaRoles: ClusterMemberDelegate {
 
     private func carryOut(_ tp: TopicPartition, _ role: Role) async {
         await turns.run {
-            guard let partition = broker.topics.topic(named: tp.topic)?.partition(tp.partition) else {
+            guard let partition = partition(tp) else {
                 pending.withLockedValue { $0[tp] = role }
                 broker.logger.debug("role for a partition not open yet; kept until it opens", metadata: ["brook.partition": "\(tp)"])
                 startRetrying()

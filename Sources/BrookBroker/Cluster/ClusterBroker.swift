@@ -45,13 +45,8 @@ public final class ClusterBroker: Sendable {
                 throw error
             }
             let advertised = config.advertised
-            var policy = TopicElectionPolicy()
-            if let unclean = config.topicDefaults["unclean.leader.election.enable"] {
-                policy.uncleanLeaderElection = unclean == "true"
-            }
-            if let minInsync = config.topicDefaults["min.insync.replicas"].flatMap(Int.init) {
-                policy.minInsyncReplicas = minInsync
-            }
+            // The broker-level topic defaults, under the same names as a topic's overrides.
+            let policy = TopicElectionPolicy().overridden(by: config.topicDefaults)
             let configuration = ClusterMemberConfiguration(
                 nodeId: config.nodeId, host: advertised.host, port: Int32(advertised.port), rack: config.rack,
                 etcdEndpoints: endpoints, sessionTimeoutMilliseconds: config.brokerSessionTimeoutMs,

@@ -11,6 +11,19 @@ public struct TopicElectionPolicy: Sendable, Hashable {
         self.uncleanLeaderElection = uncleanLeaderElection
         self.minInsyncReplicas = minInsyncReplicas
     }
+
+    /// This policy with the overrides `configs` holds under Kafka's names
+    /// (`unclean.leader.election.enable`, `min.insync.replicas`); others are ignored.
+    public func overridden(by configs: [String: String]) -> TopicElectionPolicy {
+        var policy = self
+        if let unclean = configs["unclean.leader.election.enable"] {
+            policy.uncleanLeaderElection = unclean.lowercased() == "true"
+        }
+        if let minInsync = configs["min.insync.replicas"].flatMap(Int.init) {
+            policy.minInsyncReplicas = minInsync
+        }
+        return policy
+    }
 }
 
 /// A topic as the controller sees it: replica assignments indexed by partition, and its policy.

@@ -78,13 +78,7 @@ struct ClusterMirror: Sendable {
     /// A topic record as the controller reads it: assignments, and the election policy from its
     /// config overrides (Kafka's names), else the broker defaults.
     static func controllerTopic(_ record: TopicMetadataRecord, defaultPolicy: TopicElectionPolicy) -> ControllerTopic {
-        var policy = defaultPolicy
-        if let unclean = record.configs["unclean.leader.election.enable"] {
-            policy.uncleanLeaderElection = unclean.lowercased() == "true"
-        }
-        if let minInsync = record.configs["min.insync.replicas"].flatMap(Int.init) {
-            policy.minInsyncReplicas = minInsync
-        }
+        let policy = defaultPolicy.overridden(by: record.configs)
         return ControllerTopic(assignments: record.replicaAssignment.map(PartitionAssignment.init(replicas:)), policy: policy)
     }
 }
