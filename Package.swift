@@ -86,6 +86,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Schema types (Avro, Protobuf, JSON Schema): parsing, normal forms, compatibility. Sans-IO.
+        .target(name: "BrookSchemas", swiftSettings: strict),
         .target(
             name: "BrookBroker",
             dependencies: [
@@ -143,6 +145,7 @@ let package = Package(
         .testTarget(name: "BrookCLITests", dependencies: ["brook", "BrookClient", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookEtcdTests", dependencies: ["BrookEtcd", "BrookTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "BrookClusterTests", dependencies: ["BrookCluster", "BrookEtcd", "BrookTestSupport", "BrookProtocol", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "BrookSchemasTests", dependencies: ["BrookSchemas", "BrookTestSupport"], swiftSettings: strict),
         .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookTestSupport", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),
     ]
 )
