@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        // The one HTTP framework for every HTTP service (Schema Registry, Connect REST, SQL, console).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
     ],
     targets: [
         // C libraries from Debian -dev packages, found through pkg-config.
@@ -112,6 +114,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Confluent-compatible Schema Registry: registry state, the `_schemas` topic, the REST API.
+        .target(
+            name: "BrookSchemaRegistry",
+            dependencies: [
+                "BrookSchemas", "BrookClient", "BrookProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "BrookClient",
             dependencies: [
@@ -146,6 +160,7 @@ let package = Package(
         .testTarget(name: "BrookEtcdTests", dependencies: ["BrookEtcd", "BrookTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "BrookClusterTests", dependencies: ["BrookCluster", "BrookEtcd", "BrookTestSupport", "BrookProtocol", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "BrookSchemasTests", dependencies: ["BrookSchemas", "BrookTestSupport"], swiftSettings: strict),
+        .testTarget(name: "BrookSchemaRegistryTests", dependencies: ["BrookSchemaRegistry", "BrookSchemas", "BrookTestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookTestSupport", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),
     ]
 )
