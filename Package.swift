@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 "BrookProtocol", "BrookEtcd", "BrookStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

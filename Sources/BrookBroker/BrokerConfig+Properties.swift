@@ -114,6 +114,7 @@ extension BrokerConfig {
         case "broker.session.timeout.ms": brokerSessionTimeoutMs = try Self.int64(key, value, min: 1)
         case "replica.lag.time.max.ms": replicaLagTimeMaxMs = try Self.int64(key, value, min: 1)
         case "auto.leader.rebalance.enable": autoLeaderRebalanceEnable = try Self.bool(key, value)
+        case "broker.connection.failure.detection.enable": connectionFailureDetectionEnable = try Self.bool(key, value)
         case "leader.imbalance.check.interval.seconds": leaderImbalanceCheckIntervalSeconds = try Self.int64(key, value, min: 1)
         case "leader.imbalance.per.broker.percentage":
             leaderImbalancePerBrokerPercentage = try Self.int32(key, value, min: 0, max: 100)

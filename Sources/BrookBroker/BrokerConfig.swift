@@ -105,6 +105,9 @@ public struct BrokerConfig: Sendable {
     /// `auto.leader.rebalance.enable`: a cluster's controller moves leadership back to preferred
     /// replicas by itself (Kafka's default true).
     public var autoLeaderRebalanceEnable = true
+    /// `broker.connection.failure.detection.enable` (Brook's): a broker whose port refuses
+    /// connections after it was reachable has its lease revoked by the others at once (default true).
+    public var connectionFailureDetectionEnable = true
     /// `leader.imbalance.check.interval.seconds`: how often it checks (Kafka's default 300).
     public var leaderImbalanceCheckIntervalSeconds: Int64 = 300
     /// `leader.imbalance.per.broker.percentage`: the share of its preferred partitions a broker may

@@ -82,6 +82,14 @@ final class BrokerConfigTests: XCTestCase {
         XCTAssertThrowsError(try c.apply([("leader.imbalance.per.broker.percentage", "101")]))
     }
 
+    func testConnectionFailureDetectionIsOnByDefaultAndCanBeTurnedOff() throws {
+        XCTAssertTrue(BrokerConfig().connectionFailureDetectionEnable)
+        var c = BrokerConfig()
+        XCTAssertEqual(try c.apply([("broker.connection.failure.detection.enable", "false")]), [])
+        XCTAssertFalse(c.connectionFailureDetectionEnable)
+        XCTAssertThrowsError(try c.apply([("broker.connection.failure.detection.enable", "maybe")]))
+    }
+
     func testBadValuesAreErrors() {
         var c = BrokerConfig()
         XCTAssertThrowsError(try c.apply([("num.partitions", "0")]))

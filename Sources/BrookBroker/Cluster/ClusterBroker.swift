@@ -53,7 +53,8 @@ public final class ClusterBroker: Sendable {
                 controlledShutdownTimeout: .milliseconds(config.controlledShutdownTimeoutMs), defaultPolicy: policy,
                 autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
                 leaderImbalanceCheckInterval: .seconds(config.leaderImbalanceCheckIntervalSeconds),
-                leaderImbalancePerBrokerPercentage: Int(config.leaderImbalancePerBrokerPercentage))
+                leaderImbalancePerBrokerPercentage: Int(config.leaderImbalancePerBrokerPercentage),
+                connectionFailureDetection: config.connectionFailureDetectionEnable)
             let roles = BrokerReplicaRoles(broker: broker)
             let member = ClusterMember(configuration: configuration, delegate: roles, client: client, logger: logger)
             broker.clusterAdmin = member

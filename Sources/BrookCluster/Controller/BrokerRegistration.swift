@@ -10,19 +10,23 @@ public struct BrokerRegistration: Sendable, Hashable, Codable {
     /// The broker asks for a controlled shutdown (Kafka's BrokerHeartbeat `WantShutDown`): the
     /// controller moves its leaderships away. Stored only when true.
     public var wantsShutdown: Bool
+    /// The etcd lease the registration lives under (written by `EtcdClusterState.registerBroker`),
+    /// so another broker that sees this one's process gone can revoke it (`PeerLiveness`).
+    public var lease: Int64?
 
     public init(id: Int32, host: String, port: Int32, rack: String? = nil, incarnation: Int64,
-                wantsShutdown: Bool = false) {
+                wantsShutdown: Bool = false, lease: Int64? = nil) {
         self.id = id
         self.host = host
         self.port = port
         self.rack = rack
         self.incarnation = incarnation
         self.wantsShutdown = wantsShutdown
+        self.lease = lease
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, host, port, rack, incarnation, wantsShutdown
+        case id, host, port, rack, incarnation, wantsShutdown, lease
     }
 
     public init(from decoder: any Decoder) throws {
@@ -33,6 +37,7 @@ public struct BrokerRegistration: Sendable, Hashable, Codable {
         rack = try container.decodeIfPresent(String.self, forKey: .rack)
         incarnation = try container.decode(Int64.self, forKey: .incarnation)
         wantsShutdown = try container.decodeIfPresent(Bool.self, forKey: .wantsShutdown) ?? false
+        lease = try container.decodeIfPresent(Int64.self, forKey: .lease)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -43,5 +48,6 @@ public struct BrokerRegistration: Sendable, Hashable, Codable {
         try container.encodeIfPresent(rack, forKey: .rack)
         try container.encode(incarnation, forKey: .incarnation)
         if wantsShutdown { try container.encode(true, forKey: .wantsShutdown) }
+        try container.encodeIfPresent(lease, forKey: .lease)
     }
 }

@@ -51,6 +51,8 @@ public struct EtcdClusterState: Sendable {
     @discardableResult
     public func registerBroker(_ registration: BrokerRegistration, lease: Int64) async throws -> MetadataVersion {
         let key = layout.broker(registration.id)
+        var registration = registration
+        registration.lease = lease
         let value = try EtcdMetadataCodec.encode(registration)
         for _ in 0..<10 {
             let result = try await etcdCall("registration of broker \(registration.id)") {

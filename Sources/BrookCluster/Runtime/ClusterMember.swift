@@ -50,6 +50,8 @@ public actor ClusterMember {
     private var tasks: [Task<Void, Never>] = []
     private var retryScheduled = false
     var roleWatchers: [UUID: AsyncStream<Void>.Continuation] = [:]
+    /// Revokes the lease of a broker whose process is seen gone (nil when turned off).
+    private var liveness: PeerLivenessProbe?
     let step = SerialSteps()
 
     enum Event: Sendable {
@@ -118,6 +120,17 @@ public actor ClusterMember {
             await close()
             throw error
         }
+        if configuration.connectionFailureDetection {
+            liveness = PeerLivenessProbe(logger: logger) { [client, logger] peer in
+                do {
+                    try await client.revokeLease(peer.lease)
+                } catch EtcdError.leaseNotFound {
+                    // Expired or revoked by another broker already.
+                } catch {
+                    logger.info("could not revoke a gone broker's lease", metadata: [ClusterMemberLogKeys.error: "\(error)"])
+                }
+            }
+        }
         tasks.append(Task { for await event in stream { await self.process(event) } })
         tasks.append(Task { await self.rebalanceLeadersPeriodically() })
         continuation.yield(.retry)
@@ -180,6 +193,8 @@ public actor ClusterMember {
     }
 
     private func close() async {
+        await liveness?.stop()
+        liveness = nil
         for task in tasks { task.cancel() }
         tasks = []
         events?.finish()
@@ -325,6 +340,14 @@ public actor ClusterMember {
 
     /// Tells the delegate what changed: the routing view, then this node's roles (only while registered).
     private func announce() async {
+        if let liveness {
+            let peers = mirror.brokers.values.compactMap { registration -> PeerLiveness.Peer? in
+                let broker = registration.value
+                guard broker.id != configuration.nodeId, let lease = broker.lease else { return nil }
+                return PeerLiveness.Peer(id: broker.id, host: broker.host, port: broker.port, lease: lease)
+            }
+            await liveness.update(peers: Set(peers))
+        }
         let view = mirror.view(defaultPolicy: configuration.defaultPolicy)
         if view != lastView {
             lastView = view
