@@ -132,8 +132,9 @@ final class EtcdClusterStateTests: XCTestCase {
         try await withEtcdStore { fixture in
             let state = fixture.clusterState()
             let lease = try await state.client.grantLease(ttlSeconds: 10)
-            let one = BrokerRegistration(id: 1, host: "127.0.0.1", port: 9092, rack: "a", incarnation: 1)
-            let two = BrokerRegistration(id: 2, host: "127.0.0.1", port: 9093, incarnation: 2)
+            // The registration records the lease it lives under.
+            let one = BrokerRegistration(id: 1, host: "127.0.0.1", port: 9092, rack: "a", incarnation: 1, lease: lease.id)
+            let two = BrokerRegistration(id: 2, host: "127.0.0.1", port: 9093, incarnation: 2, lease: lease.id)
             let version = try await state.registerBroker(one, lease: lease.id)
             try await state.registerBroker(two, lease: lease.id)
             expectEqual(try await state.registerBroker(one, lease: lease.id) > version, true, "a retry of the same life succeeds")
@@ -149,6 +150,7 @@ final class EtcdClusterStateTests: XCTestCase {
             expectEqual(try await state.brokers(), [])
             let next = try await state.client.grantLease(ttlSeconds: 10)
             try await state.registerBroker(impostor, lease: next.id)
+            impostor.lease = next.id
             expectEqual(try await state.brokers().map(\.value), [impostor])
         }
     }
@@ -213,7 +215,7 @@ final class EtcdClusterStateTests: XCTestCase {
             let changes = store.clusterStateChanges()
             let state = fixture.clusterState()
             let lease = try await state.client.grantLease(ttlSeconds: 10)
-            let broker = BrokerRegistration(id: 1, host: "h", port: 9092, incarnation: 1)
+            let broker = BrokerRegistration(id: 1, host: "h", port: 9092, incarnation: 1, lease: lease.id)
             let registered = try await state.registerBroker(broker, lease: lease.id)
             let claim = try expectUnwrap(try await state.claimController(brokerId: 1, lease: lease.id))
             let claimed = try await state.controller()

@@ -187,8 +187,17 @@ extension ClusterMember {
     func perform(_ initial: [ControllerEffect]) async {
         var queue = initial
         var conflicts = 0
+        var batching = true
         while !queue.isEmpty {
             guard let epoch = active?.claim.epoch, active?.needsRebuild == false else { return }
+            if batching {
+                switch await performBatch(&queue, epoch: epoch) {
+                case .written: continue
+                case .notBatchable: break
+                case .conflicted: batching = false   // one at a time from here, each with its own conflict handling
+                case .stop: return
+                }
+            }
             let effect = queue.removeFirst()
             if case .writeReassignment(let partition, let replicas, let state, _) = effect {
                 guard await performReassignmentStep(partition, replicas: replicas, state: state, epoch: epoch,
@@ -233,6 +242,49 @@ extension ClusterMember {
                 failed(error, "write of \(partition)")
                 return
             }
+        }
+    }
+
+    enum BatchOutcome {
+        case written, notBatchable, conflicted, stop
+    }
+
+    /// Up to this many partition states go in one etcd txn (etcd's `--max-txn-ops` default is 128,
+    /// counting compares and puts separately).
+    static let partitionWriteBatch = 64
+
+    /// Writes the partition states at the head of `queue` whose stored versions are known in one
+    /// txn: a broker's death changes every partition it led, and one fsync'd txn each made the
+    /// controller take hundreds of milliseconds before the last new leader was written. On a
+    /// conflict nothing was written and the effects stay queued for the one-at-a-time path.
+    private func performBatch(_ queue: inout [ControllerEffect], epoch: Int64) async -> BatchOutcome {
+        var writes: [EtcdPartitionStateWrite] = []
+        var seen = Set<TopicPartition>()
+        for effect in queue.prefix(Self.partitionWriteBatch) {
+            guard case .writePartitionState(let partition, let state, _) = effect,
+                  let version = active?.partitionVersions[partition], version != .absent,
+                  seen.insert(partition).inserted else { break }
+            writes.append(EtcdPartitionStateWrite(topic: partition.topic, index: partition.partition, state: state,
+                                                  expectedVersion: version))
+        }
+        guard writes.count > 1 else { return .notBatchable }
+        do {
+            let written = try await clusterState.writePartitionStates(writes, controllerEpoch: epoch)
+            for write in writes {
+                active?.partitionVersions[TopicPartition(topic: write.topic, partition: write.index)] = written
+            }
+            queue.removeFirst(writes.count)
+            return .written
+        } catch EtcdClusterStateError.fenced(_, let current) {
+            depose("fenced: controller_epoch is \(current)")
+            return .stop
+        } catch MetadataStoreError.versionConflict {
+            return .conflicted
+        } catch MetadataStoreError.storage {
+            return .conflicted
+        } catch {
+            failed(error, "write of \(writes.count) partition states")
+            return .stop
         }
     }
 
