@@ -53,6 +53,9 @@ public actor ClusterMember {
     /// Revokes the lease of a broker whose process is seen gone (nil when turned off).
     private var liveness: PeerLivenessProbe?
     let step = SerialSteps()
+    private let backlog = EventBacklog()
+    /// Watch changes applied since roles were last announced (bounds how long a burst defers it).
+    private var unannounced = 0
 
     enum Event: Sendable {
         case cluster(EtcdClusterStateChange)
@@ -110,8 +113,19 @@ public actor ClusterMember {
         events = continuation
         let clusterChanges = store.clusterStateChanges()
         let changes = store.changes()
-        tasks.append(Task { for await change in clusterChanges { continuation.yield(.cluster(change)) } })
-        tasks.append(Task { for await change in changes { continuation.yield(.metadata(change)) } })
+        let backlog = self.backlog
+        tasks.append(Task {
+            for await change in clusterChanges {
+                backlog.added()
+                continuation.yield(.cluster(change))
+            }
+        })
+        tasks.append(Task {
+            for await change in changes {
+                backlog.added()
+                continuation.yield(.metadata(change))
+            }
+        })
         do {
             mirror = ClusterMirror(try await readRoot().known)
             try await register(waitingForPreviousRun: true)
@@ -246,6 +260,9 @@ public actor ClusterMember {
     private func process(_ event: Event) async {
         await step.enter()
         defer { step.leave() }
+        var moreQueued = false
+        if case .cluster = event { moreQueued = backlog.taken() > 0 }
+        if case .metadata = event { moreQueued = backlog.taken() > 0 }
         guard !stopped else { return }
         switch event {
         case .cluster(let change):
@@ -261,6 +278,10 @@ public actor ClusterMember {
             retryScheduled = false
             await recover()
         }
+        // The rest of a burst is already queued: announce once it is applied (at most every 64 changes).
+        unannounced += 1
+        if moreQueued, unannounced < 64 { return }
+        unannounced = 0
         await announce()
     }
 
