@@ -52,7 +52,7 @@ public final class TopicRegistry: @unchecked Sendable {
     let logger: Logger
     let clock: @Sendable () -> Int64
     /// Broker configs changed at runtime (AlterConfigs on the broker), applied to every topic.
-    let dynamicConfigs = DynamicBrokerConfigs()
+    let dynamicConfigs: DynamicBrokerConfigs
     /// The log cleaner's first dirty offsets (`cleaner-offset-checkpoint`), dropped with a deleted topic.
     let cleanerCheckpoints: CleanerCheckpoints
     /// Removals of deleted partition folders waiting out `log.segment.delete.delay.ms`, cancelled on shutdown.
@@ -85,6 +85,8 @@ public final class TopicRegistry: @unchecked Sendable {
          group: EventLoopGroup, threadPool: NIOThreadPool, logger: Logger, clock: @escaping @Sendable () -> Int64,
          assigner: ReplicaAssigner? = nil) {
         self.assigner = assigner ?? .singleNode(config.nodeId)
+        // A cluster's brokers share one stored map: each broker's own settings carry its node id.
+        self.dynamicConfigs = DynamicBrokerConfigs(nodeId: self.assigner.isCluster ? config.nodeId : nil)
         self.directory = dataDirectory
         self.metadataStore = metadataStore
         self.config = config
