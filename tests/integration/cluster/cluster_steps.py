@@ -3,6 +3,7 @@ and a consumer group that commits before its coordinator moves and resumes after
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import subprocess
 import time
@@ -42,10 +43,18 @@ def wait_for(what: str, check, timeout: float = 30.0):
 
 
 def group_coordinator(bootstrap: str, group: str) -> int:
-    """The node id DescribeGroups names as the group's coordinator."""
+    """The node id DescribeGroups names as the group's coordinator.
+
+    Raises LookupError when no answer comes within a few seconds: right after a coordinator dies a
+    broker may still name it (FindCoordinator), and librdkafka then waits on the dead broker, so
+    callers polling for the new coordinator treat that as "not yet".
+    """
     admin = AdminClient({"bootstrap.servers": bootstrap})
-    [description] = admin.describe_consumer_groups([group]).values()
-    return description.result(timeout=30).coordinator.id
+    [description] = admin.describe_consumer_groups([group], request_timeout=5).values()
+    try:
+        return description.result(timeout=8).coordinator.id
+    except concurrent.futures.TimeoutError as error:
+        raise LookupError(f"no DescribeGroups answer for {group}") from error
 
 
 def group_consumer(bootstrap: str, group: str, topic: str) -> Consumer:
