@@ -53,6 +53,8 @@ public final class TopicRegistry: @unchecked Sendable {
     let clock: @Sendable () -> Int64
     /// Broker configs changed at runtime (AlterConfigs on the broker), applied to every topic.
     let dynamicConfigs: DynamicBrokerConfigs
+    /// The Schema Registry's id lookup for topics that validate schema ids (installed by `brook serve`).
+    public let schemaIds = SchemaIdSlot()
     /// The log cleaner's first dirty offsets (`cleaner-offset-checkpoint`), dropped with a deleted topic.
     let cleanerCheckpoints: CleanerCheckpoints
     /// Removals of deleted partition folders waiting out `log.segment.delete.delay.ms`, cancelled on shutdown.

@@ -108,7 +108,8 @@ extension TopicRegistry {
     /// settings change).
     func producePolicy(for topic: Topic) -> ProducePolicy {
         topic.producePolicy(brokerGeneration: dynamicConfigs.generation) { overrides in
-            ProducePolicy(resolver: resolver, overrides: overrides, maxDecompressedSize: config.socketRequestMaxBytes)
+            ProducePolicy(resolver: resolver, overrides: overrides, maxDecompressedSize: config.socketRequestMaxBytes,
+                          topic: topic.name, schemaIdSlot: schemaIds)
         }
     }
 

@@ -20,8 +20,11 @@ struct ProducePolicy: Sendable {
     var compression: CompressionCodec?
     /// `min.insync.replicas`.
     var minInsyncReplicas: Int64
+    /// `confluent.key/value.schema.validation`: records must name schemas registered for the topic.
+    var schemaIds: SchemaIdValidation?
 
-    init(resolver: TopicConfigResolver, overrides: [String: String], maxDecompressedSize: Int) {
+    init(resolver: TopicConfigResolver, overrides: [String: String], maxDecompressedSize: Int,
+         topic: String = "", schemaIdSlot: SchemaIdSlot? = nil) {
         let maxBytes = resolver.int64("max.message.bytes", overrides) ?? Int64(resolver.broker.messageMaxBytes)
         maxBatchBytes = Int(clamping: maxBytes)
         self.maxDecompressedSize = maxDecompressedSize
@@ -34,11 +37,15 @@ struct ProducePolicy: Sendable {
             ? nil : TimestampBounds(beforeMaxMs: before, afterMaxMs: after)
         compression = TopicCompression.target(resolver.effective("compression.type", overrides: overrides).value)
         minInsyncReplicas = resolver.int64("min.insync.replicas", overrides) ?? 1
+        let keys = resolver.effective("confluent.key.schema.validation", overrides: overrides).value == "true"
+        let values = resolver.effective("confluent.value.schema.validation", overrides: overrides).value == "true"
+        schemaIds = keys || values
+            ? SchemaIdValidation(keys: keys, values: values, topic: topic, slot: schemaIdSlot ?? SchemaIdSlot()) : nil
     }
 
     /// Whether records may have to be looked at one by one (keys, timestamps that the header alone
     /// cannot vouch for, or a batch claiming LogAppendTime).
-    var checksRecords: Bool { compacted || timestampBounds != nil || logAppendTime }
+    var checksRecords: Bool { compacted || timestampBounds != nil || logAppendTime || schemaIds != nil }
 }
 
 /// The CreateTime range a topic accepts: [now - beforeMaxMs, now + afterMaxMs], Int64.max meaning unbounded.

@@ -32,7 +32,7 @@ struct ProduceRefusal: Error, Sendable, Equatable {
         recordErrors = problems.enumerated().map { n, problem in
             .init(batchIndex: problem.index, batchIndexErrorMessage: n < Self.maxRecordMessages ? problem.message : nil)
         }
-        if problems.contains(where: { $0.rule != .keyRequired }) {
+        if problems.contains(where: { $0.rule == .timestampRange || $0.rule == .timestampType }) {
             code = .invalidTimestamp
             message = "One or more records have been rejected due to invalid timestamp"
         } else {

@@ -9,6 +9,9 @@ struct RecordProblem: Sendable, Equatable {
         case timestampRange
         /// A producer batch claiming LogAppendTime on a LogAppendTime topic (INVALID_TIMESTAMP).
         case timestampType
+        /// A key or value without a schema id registered for the topic (INVALID_RECORD), on a topic
+        /// with `confluent.key/value.schema.validation=true`.
+        case schemaId
     }
 
     /// The record's index among the partition's records in the request. Kafka's `batch_index` is the
@@ -38,19 +41,25 @@ enum ProducedRecordChecks {
         let keyless = "Compacted topic cannot accept message without key in topic partition \(partition)."
         var problems: [RecordProblem] = []
         var first: Int32 = 0
+        let schemaLookup = policy.schemaIds?.slot.current
         for batch in batches where problems.count < limit {
             defer { first &+= batch.header.recordCount }
             // The header's timestamps cannot vouch for the records: deltas may go below the base.
             let bounds = batch.header.timestampType == .createTime ? policy.timestampBounds : nil
             // On a LogAppendTime topic the broker stamps batches; Kafka refuses a producer's claim to.
             let claimsAppendTime = policy.logAppendTime && batch.header.timestampType == .logAppendTime
-            guard policy.compacted || bounds != nil || claimsAppendTime else { continue }
+            guard policy.compacted || bounds != nil || claimsAppendTime || policy.schemaIds != nil else { continue }
             var reader = try BatchRecordReader(batch.buffer, maxDecompressedSize: policy.maxDecompressedSize)
             while problems.count < limit, let record = try reader.next() {
                 let index = first &+ Int32(reader.index - 1)
                 // Kafka reports one problem per record, the key first.
                 if policy.compacted && record.key == nil {
                     problems.append(RecordProblem(index: index, rule: .keyRequired, message: keyless))
+                    continue
+                }
+                if let validation = policy.schemaIds,
+                   let problem = validation.problem(key: record.key, value: record.value, lookup: schemaLookup) {
+                    problems.append(RecordProblem(index: index, rule: .schemaId, message: problem))
                     continue
                 }
                 if claimsAppendTime {
