@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "BrookProtocol", targets: ["BrookProtocol"]),
         .library(name: "BrookRecords", targets: ["BrookRecords"]),
         .library(name: "BrookClient", targets: ["BrookClient"]),
+        .library(name: "BrookRegistryClient", targets: ["BrookRegistryClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -127,6 +128,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Client of a Confluent-compatible Schema Registry (REST) and the registry wire format.
+        .target(
+            name: "BrookRegistryClient",
+            dependencies: [
+                "BrookSchemas",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "BrookClient",
             dependencies: [
@@ -140,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "brook",
             dependencies: [
-                "BrookServer", "BrookBroker", "BrookClient",
+                "BrookServer", "BrookBroker", "BrookClient", "BrookRegistryClient", "BrookSchemas",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -160,6 +172,7 @@ let package = Package(
         .testTarget(name: "BrookCLITests", dependencies: ["brook", "BrookClient", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookEtcdTests", dependencies: ["BrookEtcd", "BrookTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "BrookClusterTests", dependencies: ["BrookCluster", "BrookEtcd", "BrookTestSupport", "BrookProtocol", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "BrookRegistryClientTests", dependencies: ["BrookRegistryClient", "BrookSchemas", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookSchemasTests", dependencies: ["BrookSchemas", "BrookTestSupport"], swiftSettings: strict),
         .testTarget(name: "BrookSchemaRegistryTests", dependencies: ["BrookSchemaRegistry", "BrookSchemas", "BrookTestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookTestSupport", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),
