@@ -1,6 +1,7 @@
 import ArgumentParser
 import BrookClient
 import BrookProtocol
+import BrookRegistryClient
 import Foundation
 
 /// Exit statuses of the client commands (documented in the README):
@@ -32,6 +33,14 @@ struct CLIError: Error, CustomStringConvertible {
         }
         if let error = error as? KafkaClientError {
             self.init(description: error.description, exit: Self.exit(for: error))
+            return
+        }
+        if let error = error as? SchemaRegistryClientError {
+            switch error {
+            case .server(let status, _, _): self.init(description: error.description, exit: status == 404 ? .notFound : .failed)
+            case .transport: self.init(description: error.description, exit: .unreachable)
+            case .invalidResponse: self.init(description: error.description, exit: .failed)
+            }
             return
         }
         self.init(description: String(describing: error), exit: .failed)
