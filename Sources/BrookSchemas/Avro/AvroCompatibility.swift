@@ -80,7 +80,7 @@ struct AvroCompatibilityChecker {
 
     /// Deeper than this (only reachable through long chains of distinct type pairs) is refused
     /// rather than risking the stack.
-    private static let maximumDepth = 2_000
+    private static let maximumDepth = 600
 
     let reader: [AvroType]
     let writer: [AvroType]
