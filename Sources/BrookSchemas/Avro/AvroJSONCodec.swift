@@ -138,7 +138,10 @@ struct AvroJSONCodec {
             if json == .null, let i = branches.firstIndex(where: { types[$0].kind == .primitive(.null) }) {
                 return .union(branch: i, value: .null)
             }
-            guard let members = json.objectMembers, members.count == 1 else { throw mismatch() }
+            guard let members = json.objectMembers, members.count == 1 else {
+                throw AvroDataError("\(json.compactText) is not a union value: give null or {\"<branch>\": value} "
+                    + "with a branch of \(branches.map { types[$0].unionBranchKey })")
+            }
             let key = members[0].0
             var matches = branches.indices.filter { types[branches[$0]].unionBranchKey == key }
             if matches.isEmpty {
