@@ -1,6 +1,6 @@
-/// Entry point for Avro schemas (placeholder until the parser lands).
+/// Entry point for Avro schemas: parses and validates them into an `AvroSchema`.
 public enum AvroFormat {
     public static func parse(_ text: String, references: [ResolvedReference]) throws(InvalidSchemaError) -> any ParsedSchema {
-        throw InvalidSchemaError("Avro schemas are not supported yet")
+        try AvroSchema.parse(text, references: references)
     }
 }
