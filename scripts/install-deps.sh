@@ -13,9 +13,10 @@ APT_PACKAGES=(libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev kcat librdkafka-de
               golang-go golang-github-shopify-sarama-dev golang-github-segmentio-kafka-go-dev
               golang-github-confluentinc-confluent-kafka-go-dev
               etcd-server)   # cluster metadata store; the cluster tests start their own etcd
-PY_PACKAGES=(confluent-kafka kafka-python aiokafka pytest pytest-timeout
+PY_PACKAGES=("confluent-kafka[avro,json,protobuf,schemaregistry]" kafka-python aiokafka pytest pytest-timeout
              cramjam lz4 zstandard python-snappy xxhash)   # codecs for kafka-python / aiokafka (xxhash: its magic-0 lz4)
-PY_MODULES="confluent_kafka kafka aiokafka pytest pytest_timeout cramjam lz4 zstandard snappy xxhash"
+# The Schema Registry serializers' dependencies (fastavro, jsonschema, protobuf, httpx) come with the extras.
+PY_MODULES="confluent_kafka kafka aiokafka pytest pytest_timeout cramjam lz4 zstandard snappy xxhash fastavro jsonschema google.protobuf authlib"
 
 log() { printf '==> %s\n' "$*"; }
 
