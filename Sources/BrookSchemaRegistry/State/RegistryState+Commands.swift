@@ -1,0 +1,298 @@
+import BrookSchemas
+
+/// Writes: each validates against the current state and returns the records to append and the
+/// response, or the `RegistryError` Confluent would answer with. Nothing here changes the state.
+extension RegistryState {
+    /// `POST /subjects/{s}/versions`.
+    public func register(subject: String, request: RegisterRequest, normalize: Bool) throws(RegistryError) -> RegistryWrite<RegisterResult> {
+        try validate(subject: subject)
+        let mode = mode(for: subject)
+        if mode.refusesWrites { throw .operationNotPermitted("Subject '\(subject)' is in read-only mode") }
+        if request.id != nil, mode != .import { throw .operationNotPermitted("Subject '\(subject)' is not in import mode") }
+        let (parsed, candidate) = try prepare(request, normalize: normalize)
+        let existing = versions(of: subject, includeDeleted: true)
+        let live = existing.filter { !$0.deleted }
+
+        // Registering what the subject already has is idempotent: same id, no new version.
+        if let same = try lastMatch(in: live, candidate, normalize: normalize) {
+            if let wanted = request.id, wanted != same.id {
+                throw .idMismatch("Schema already registered with id \(same.id) instead of input id \(wanted)")
+            }
+            return RegistryWrite(records: [], response: RegisterResult(id: same.id, version: same.version))
+        }
+
+        if mode != .import {
+            let level = compatibilityLevel(for: subject)
+            let previous = level.isTransitive ? live : Array(live.suffix(1))
+            let issues = try compatibilityIssues(of: parsed, against: previous, level: level)
+            if !issues.isEmpty {
+                throw .incompatibleSchema(subject, issues.map(\.description) + ["{compatibility: '\(level.rawValue)'}"])
+            }
+        }
+
+        let id: Int
+        if let wanted = request.id {
+            guard wanted >= 1, wanted <= Int(Int32.max) else { throw .idMismatch("Invalid id \(wanted)") }
+            if let taken = schemasByID[wanted], taken.identity != candidate.identity {
+                throw .idMismatch("Overwrite new schema with id \(wanted) is not permitted.")
+            }
+            id = wanted
+        } else {
+            id = self.id(for: candidate) ?? nextID
+        }
+
+        let next = (existing.last?.version ?? 0) + 1
+        var version = next
+        if let wanted = request.version {
+            if mode == .import {
+                guard wanted >= 1, wanted <= Int(Int32.max) else { throw .invalidVersion(String(wanted)) }
+                if subjects[subject]?[wanted] != nil {
+                    throw .idMismatch("Version \(wanted) of subject '\(subject)' already exists with another schema")
+                }
+                version = wanted
+            } else if wanted != next {
+                throw .invalidVersion(String(wanted))
+            }
+        }
+
+        let value = SchemaRecordValue(
+            subject: subject, version: version, id: id, schemaType: candidate.schemaType, references: candidate.references,
+            schema: candidate.schema, deleted: false, otherMembers: candidate.dataContractMembers)
+        return RegistryWrite(records: [.schema(subject: subject, version: version, value: value)],
+                             response: RegisterResult(id: id, version: version))
+    }
+
+    /// `POST /subjects/{s}`: the version of `subject` holding this schema.
+    public func lookup(subject: String, request: RegisterRequest, normalize: Bool, includeDeleted: Bool) throws(RegistryError) -> SchemaRecordValue {
+        try validate(subject: subject)
+        let candidates = versions(of: subject, includeDeleted: includeDeleted)
+        guard !candidates.isEmpty else { throw .subjectNotFound(subject) }
+        let (_, candidate) = try prepare(request, normalize: normalize)
+        guard let found = try lastMatch(in: candidates, candidate, normalize: normalize) else {
+            throw .schemaNotFound()
+        }
+        return found
+    }
+
+    /// `DELETE /subjects/{s}/versions/{v}[?permanent=true]`: a soft delete, or the permanent
+    /// delete of a version soft-deleted before.
+    public func deleteVersion(subject: String, version selector: VersionSelector, permanent: Bool) throws(RegistryError) -> RegistryWrite<Int> {
+        try validate(subject: subject)
+        if mode(for: subject).refusesWrites { throw .operationNotPermitted("Subject '\(subject)' is in read-only mode") }
+        let all = versions(of: subject, includeDeleted: true)
+        guard !all.isEmpty else { throw .subjectNotFound(subject) }
+        let target: SchemaRecordValue
+        switch selector {
+        case .latest:
+            guard let latest = permanent ? all.last : all.last(where: { !$0.deleted }) else { throw .subjectNotFound(subject) }
+            target = latest
+        case let .number(n):
+            guard let found = subjects[subject]?[n] else { throw .versionNotFound(n) }
+            target = found
+        }
+        if !permanent, target.deleted { throw .versionSoftDeleted(subject, target.version) }
+        if permanent, !target.deleted { throw .versionNotSoftDeleted(subject, target.version) }
+        if !referrers(of: subject, version: target.version).isEmpty { throw .referenceExists(subject, target.version) }
+        var deleted = target
+        deleted.deleted = true
+        return RegistryWrite(records: [.schema(subject: subject, version: target.version, value: permanent ? nil : deleted)],
+                             response: target.version)
+    }
+
+    /// `DELETE /subjects/{s}[?permanent=true]`: the versions deleted.
+    public func deleteSubject(subject: String, permanent: Bool) throws(RegistryError) -> RegistryWrite<[Int]> {
+        try validate(subject: subject)
+        if mode(for: subject).refusesWrites { throw .operationNotPermitted("Subject '\(subject)' is in read-only mode") }
+        let all = versions(of: subject, includeDeleted: true)
+        guard !all.isEmpty else { throw .subjectNotFound(subject) }
+        let live = all.filter { !$0.deleted }
+        if !permanent, live.isEmpty { throw .subjectSoftDeleted(subject) }
+        if permanent, !live.isEmpty { throw .subjectNotSoftDeleted(subject) }
+        for value in all where referrers(of: subject, version: value.version).contains(where: { $0.subject != subject }) {
+            throw .referenceExists(subject, value.version)
+        }
+        if !permanent {
+            // The DELETE_SUBJECT record is what Confluent reads; the re-emitted versions keep the
+            // deletion when compaction or another reader sees only the SCHEMA keys.
+            var records: [SchemaRegistryRecord] = [.deleteSubject(subject: subject, version: all.last!.version)]
+            for var value in live {
+                value.deleted = true
+                records.append(.schema(subject: subject, version: value.version, value: value))
+            }
+            return RegistryWrite(records: records, response: live.map(\.version))
+        }
+        var records: [SchemaRegistryRecord] = all.map { .schema(subject: subject, version: $0.version, value: nil) }
+        records.append(.deleteSubject(subject: subject, version: nil))
+        if subjectConfigs[subject] != nil { records.append(.config(subject: subject, value: nil)) }
+        if subjectModes[subject] != nil { records.append(.mode(subject: subject, value: nil)) }
+        return RegistryWrite(records: records, response: all.map(\.version))
+    }
+
+    /// `PUT /config[/{s}]`: sets the level and keeps any other settings given (or set before).
+    public func setConfig(subject: String?, compatibility: CompatibilityLevel?, otherMembers: JSONValue) throws(RegistryError) -> RegistryWrite<ConfigRecordValue> {
+        if let subject { try validate(subject: subject) }
+        let previous = subject.map { subjectConfigs[$0] } ?? globalConfig
+        var members = previous?.otherMembers.objectMembers ?? []
+        for (name, value) in otherMembers.objectMembers ?? [] {
+            members.removeAll { $0.0 == name }
+            if !value.isNull { members.append((name, value)) }
+        }
+        let value = ConfigRecordValue(compatibilityLevel: compatibility ?? previous?.compatibilityLevel ?? (subject == nil ? .backward : nil),
+                                      otherMembers: .object(members))
+        return RegistryWrite(records: [.config(subject: subject, value: value)], response: value)
+    }
+
+    /// `DELETE /config[/{s}]`: removes the setting and returns what it was.
+    public func deleteConfig(subject: String?) throws(RegistryError) -> RegistryWrite<ConfigRecordValue> {
+        guard let subject else {
+            let previous = globalConfig ?? ConfigRecordValue(compatibilityLevel: .backward)
+            return RegistryWrite(records: [.config(subject: nil, value: nil)], response: previous)
+        }
+        try validate(subject: subject)
+        guard let previous = subjectConfigs[subject] else {
+            throw subjects[subject] == nil ? .subjectNotFound(subject) : .subjectCompatibilityNotConfigured(subject)
+        }
+        return RegistryWrite(records: [.config(subject: subject, value: nil)], response: previous)
+    }
+
+    /// `PUT /mode[/{s}]`: IMPORT needs no schemas where it applies, unless forced.
+    public func setMode(subject: String?, mode: RegistryMode, force: Bool) throws(RegistryError) -> RegistryWrite<RegistryMode> {
+        if let subject { try validate(subject: subject) }
+        if mode == .import, !force {
+            let occupied = subject.map { subjects[$0] != nil } ?? !subjects.isEmpty
+            if occupied { throw .operationNotPermitted("Cannot import since found existing subjects") }
+        }
+        return RegistryWrite(records: [.mode(subject: subject, value: mode)], response: mode)
+    }
+
+    /// `DELETE /mode/{s}`: removes the subject's mode and returns what it was.
+    public func deleteMode(subject: String) throws(RegistryError) -> RegistryWrite<RegistryMode> {
+        try validate(subject: subject)
+        guard let previous = subjectModes[subject] else {
+            throw subjects[subject] == nil ? .subjectNotFound(subject) : .subjectModeNotConfigured(subject)
+        }
+        return RegistryWrite(records: [.mode(subject: subject, value: nil)], response: previous)
+    }
+
+    /// `POST /compatibility/subjects/{s}/versions[/{v}]`: against one version (`latest` when the
+    /// subject has none is compatible), or against every live version when `version` is nil.
+    public func checkCompatibility(subject: String, version selector: VersionSelector?, request: RegisterRequest, normalize: Bool) throws(RegistryError) -> CompatibilityResult {
+        try validate(subject: subject)
+        let (parsed, _) = try prepare(request, normalize: normalize)
+        let live = versions(of: subject, includeDeleted: false)
+        var level = compatibilityLevel(for: subject)
+        let previous: [SchemaRecordValue]
+        switch selector {
+        case nil:
+            previous = live
+            level = level.transitive
+        case .latest?:
+            previous = Array(live.suffix(1))
+        case let .number(n)?:
+            guard subjects[subject] != nil else { throw .subjectNotFound(subject) }
+            guard let found = subjects[subject]?[n] else { throw .versionNotFound(n) }
+            previous = [found]
+        }
+        let issues = try compatibilityIssues(of: parsed, against: previous, level: level)
+        return CompatibilityResult(isCompatible: issues.isEmpty,
+                                   messages: issues.isEmpty ? [] : issues.map(\.description) + ["{compatibility: '\(level.rawValue)'}"])
+    }
+
+    // MARK: Helpers
+
+    /// Confluent refuses empty names, control characters and its reserved names.
+    func validate(subject: String) throws(RegistryError) {
+        if subject.isEmpty || subject == "__GLOBAL" || subject == "__EMPTY"
+            || subject.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw .invalidSubject(subject)
+        }
+    }
+
+    /// Parses a request's schema with its references resolved; returns the parsed schema and the
+    /// schema as it would be stored (canonical text, or the normalized one when asked).
+    func prepare(_ request: RegisterRequest, normalize: Bool) throws(RegistryError) -> (any ParsedSchema, RegisteredSchema) {
+        guard !request.schema.isEmpty else { throw .invalidSchema("Empty schema") }
+        let parsed = try parsedSchema(text: request.schema, type: request.schemaType, references: request.references)
+        let text = normalize ? parsed.normalized() : parsed.canonicalString
+        return (parsed, RegisteredSchema(schemaType: request.schemaType, schema: text, references: request.references,
+                                         metadata: request.metadata, ruleSet: request.ruleSet))
+    }
+
+    func parsedSchema(text: String, type: SchemaType, references: [SchemaReference]) throws(RegistryError) -> any ParsedSchema {
+        let resolved = try resolve(references)
+        do {
+            return try parse(text, type, resolved)
+        } catch {
+            throw .invalidSchema(error.message)
+        }
+    }
+
+    /// Every schema `references` depends on, directly or not, each once, dependencies first.
+    func resolve(_ references: [SchemaReference]) throws(RegistryError) -> [ResolvedReference] {
+        var resolved: [ResolvedReference] = []
+        var seen = Set<SubjectVersionReference>()
+        try resolve(references, into: &resolved, seen: &seen)
+        return resolved
+    }
+
+    private func resolve(_ references: [SchemaReference], into resolved: inout [ResolvedReference], seen: inout Set<SubjectVersionReference>) throws(RegistryError) {
+        for reference in references {
+            let target: SchemaRecordValue?
+            if reference.version == -1 {
+                target = versions(of: reference.subject, includeDeleted: false).last
+            } else {
+                target = subjects[reference.subject]?[reference.version]
+            }
+            guard let target else {
+                throw .invalidSchema("Invalid reference \(reference.name): subject '\(reference.subject)' version \(reference.version) not found")
+            }
+            guard seen.insert(SubjectVersionReference(subject: target.subject, version: target.version)).inserted else { continue }
+            try resolve(target.references, into: &resolved, seen: &seen)
+            resolved.append(ResolvedReference(reference: reference, schema: target.schema))
+        }
+    }
+
+    private func lastMatch(in values: [SchemaRecordValue], _ candidate: RegisteredSchema, normalize: Bool) throws(RegistryError) -> SchemaRecordValue? {
+        for value in values.reversed() where try isSame(value, as: candidate, normalize: normalize) {
+            return value
+        }
+        return nil
+    }
+
+    /// Whether a stored version holds the candidate: equal as stored, or equal once both are
+    /// parsed (text from another registry may be formatted differently).
+    private func isSame(_ value: SchemaRecordValue, as candidate: RegisteredSchema, normalize: Bool) throws(RegistryError) -> Bool {
+        let stored = RegisteredSchema(value)
+        if stored.identity == candidate.identity { return true }
+        var other = stored
+        other.schema = candidate.schema
+        guard other.identity == candidate.identity,
+              let parsed = try? parsedSchema(text: value.schema, type: value.schemaType, references: value.references) else { return false }
+        return (normalize ? parsed.normalized() : parsed.canonicalString) == candidate.schema
+    }
+
+    private func compatibilityIssues(of parsed: any ParsedSchema, against previous: [SchemaRecordValue], level: CompatibilityLevel) throws(RegistryError) -> [CompatibilityIssue] {
+        guard level != .none, !previous.isEmpty else { return [] }
+        var old: [any ParsedSchema] = []
+        for value in previous {
+            do {
+                old.append(try parsedSchema(text: value.schema, type: value.schemaType, references: value.references))
+            } catch {
+                throw .invalidSchema("Version \(value.version) of subject '\(value.subject)' does not parse: \(error.message)")
+            }
+        }
+        return CompatibilityChecker.issues(new: parsed, previous: old, level: level)
+    }
+}
+
+extension CompatibilityLevel {
+    /// The level that checks the same directions against every version.
+    var transitive: CompatibilityLevel {
+        switch self {
+        case .backward: .backwardTransitive
+        case .forward: .forwardTransitive
+        case .full: .fullTransitive
+        default: self
+        }
+    }
+}
