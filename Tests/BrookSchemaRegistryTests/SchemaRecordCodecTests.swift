@@ -43,7 +43,7 @@ final class SchemaRecordCodecTests: XCTestCase {
             .schema(subject: "s", version: 1, value: SchemaRecordValue(subject: "s", version: 1, id: 1, schemaType: .json, references: [],
                                                                       schema: "{}", deleted: false, otherMembers: .object([("ruleSet", .object([]))]))),
             .schema(subject: "s", version: 1, value: nil),
-            .config(subject: "s", value: ConfigRecordValue(compatibilityLevel: .none, otherMembers: .object([("normalize", .bool(true))]))),
+            .config(subject: "s", value: ConfigRecordValue(compatibilityLevel: CompatibilityLevel.none, otherMembers: .object([("normalize", .bool(true))]))),
             .config(subject: nil, value: nil), .mode(subject: nil, value: .readOnly), .mode(subject: "x", value: nil),
             .deleteSubject(subject: "s", version: 3), .deleteSubject(subject: "s", version: nil), .noop,
         ]
@@ -68,6 +68,11 @@ final class SchemaRecordCodecTests: XCTestCase {
                        .config(subject: nil, value: ConfigRecordValue(compatibilityLevel: .forward)))
         XCTAssertEqual(try decode(#"{"keytype":"CLEAR_SUBJECT","subject":"s","magic":0}"#, #"{"subject":"s"}"#), .other(keytype: "CLEAR_SUBJECT"))
         XCTAssertEqual(try decode(#"{"keytype":"NOOP","magic":0}"#, nil), .noop)
+        // Redpanda: extra key members (seq, node) and a DELETE_SUBJECT value without a version.
+        XCTAssertEqual(try decode(#"{"keytype":"DELETE_SUBJECT","subject":"s","magic":0,"seq":42,"node":2}"#, #"{"subject":"s"}"#),
+                       .deleteSubject(subject: "s", version: Int(Int32.max)))
+        XCTAssertEqual(try decode(#"{"keytype":"CONFIG","subject":"s","magic":0,"seq":1,"node":0}"#, #"{"subject":"s","compatibilityLevel":"FULL"}"#),
+                       .config(subject: "s", value: ConfigRecordValue(compatibilityLevel: .full, otherMembers: .object([("subject", .string("s"))]))))
     }
 
     func testMalformedRecordsAreErrorsNotCrashes() {
@@ -78,7 +83,7 @@ final class SchemaRecordCodecTests: XCTestCase {
             (#"{"keytype":"SCHEMA","subject":"s","version":1}"#, #"{"subject":"s","version":1,"id":1,"schema":"x","schemaType":"XML"}"#),
             (#"{"keytype":"CONFIG","subject":"s"}"#, #"{"compatibilityLevel":"SIDEWAYS"}"#),
             (#"{"keytype":"MODE","subject":"s"}"#, #"{"mode":"SOMETIMES"}"#),
-            (#"{"keytype":"DELETE_SUBJECT","subject":"s"}"#, #"{"subject":"s"}"#),
+            (#"{"keytype":"DELETE_SUBJECT","subject":"s"}"#, #"{"subject":"s","version":"x"}"#),
             (#"{"keytype":"CONFIG","subject":1}"#, nil),
         ]
         for (key, value) in bad {

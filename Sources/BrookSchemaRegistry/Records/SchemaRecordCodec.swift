@@ -90,8 +90,10 @@ public enum SchemaRecordCodec {
         case "DELETE_SUBJECT":
             guard let subject = key["subject"]?.stringValue else { throw Failure(reason: "DELETE_SUBJECT key without subject") }
             guard let value else { return .deleteSubject(subject: subject, version: nil) }
-            guard let version = value["version"]?.intValue else { throw Failure(reason: "DELETE_SUBJECT value without version") }
-            return .deleteSubject(subject: subject, version: version)
+            // Redpanda writes no version: the whole subject.
+            guard let version = value["version"] else { return .deleteSubject(subject: subject, version: Int(Int32.max)) }
+            guard let number = version.intValue else { throw Failure(reason: "DELETE_SUBJECT value with a non-integer version") }
+            return .deleteSubject(subject: subject, version: number)
         case "NOOP":
             return .noop
         default:
