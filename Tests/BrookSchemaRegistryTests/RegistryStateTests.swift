@@ -29,6 +29,18 @@ final class RegistryStateTests: XCTestCase {
         XCTAssertEqual(try h.register("c", schema(["x"]), type: .json).id, 3)
     }
 
+    func testTextFormattedByAnotherRegistryMatchesByCanonicalForm() throws {
+        var h = StateHarness()
+        h.state.apply(.schema(subject: "a", version: 1, value: SchemaRecordValue(
+            subject: "a", version: 1, id: 5, schemaType: .avro, references: [], schema: #"{ "fields" : [ "x" ] }"#, deleted: false)))
+        let records = h.log.count
+        XCTAssertEqual(try h.register("a", schema(["x"])), RegisterResult(id: 5, version: 1), "already registered")
+        XCTAssertEqual(h.log.count, records)
+        XCTAssertEqual(try h.register("b", schema(["x"])), RegisterResult(id: 5, version: 1), "same id under another subject")
+        XCTAssertEqual(try h.state.lookup(subject: "a", request: RegisterRequest(schema: schema(["x"])), normalize: false, includeDeleted: false).id, 5)
+        XCTAssertEqual(try h.state.schema(id: 5).schema, #"{ "fields" : [ "x" ] }"#, "returned as stored")
+    }
+
     func testInvalidSchemasAndSubjectsAreRefused() {
         var h = StateHarness()
         assertRegistryError(42201) { () throws(RegistryError) in try h.register("a", "not json") }

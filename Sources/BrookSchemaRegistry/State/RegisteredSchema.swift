@@ -24,17 +24,21 @@ public struct RegisteredSchema: Sendable, Hashable {
                   ruleSet: value.otherMembers["ruleSet"].flatMap { $0.isNull ? nil : $0 })
     }
 
-    /// What decides "the same schema": metadata compared without regard to member order.
+    /// What decides "the same schema": the schema's canonical text (so text formatted differently
+    /// by another registry still matches), references, and metadata compared without regard to
+    /// member order.
     struct Identity: Hashable {
         var schemaType: SchemaType
-        var schema: String
+        var canonicalText: String
         var references: [SchemaReference]
         var metadata: String?
         var ruleSet: String?
     }
 
-    var identity: Identity {
-        Identity(schemaType: schemaType, schema: schema, references: references, metadata: metadata?.sortedText, ruleSet: ruleSet?.sortedText)
+    /// The identity, given the canonical form of `schema` (the text itself when it does not parse).
+    func identity(canonicalText: String) -> Identity {
+        Identity(schemaType: schemaType, canonicalText: canonicalText, references: references,
+                 metadata: metadata?.sortedText, ruleSet: ruleSet?.sortedText)
     }
 
     /// `metadata` and `ruleSet` as the members a SCHEMA record carries besides the ones it defines.

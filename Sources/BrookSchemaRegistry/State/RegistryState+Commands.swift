@@ -9,12 +9,12 @@ extension RegistryState {
         let mode = mode(for: subject)
         if mode.refusesWrites { throw .operationNotPermitted("Subject '\(subject)' is in read-only mode") }
         if request.id != nil, mode != .import { throw .operationNotPermitted("Subject '\(subject)' is not in import mode") }
-        let (parsed, candidate) = try prepare(request, normalize: normalize)
+        let candidate = try prepare(request, normalize: normalize)
         let existing = versions(of: subject, includeDeleted: true)
         let live = existing.filter { !$0.deleted }
 
         // Registering what the subject already has is idempotent: same id, no new version.
-        if let same = try lastMatch(in: live, candidate, normalize: normalize) {
+        if let same = lastMatch(in: live, candidate) {
             if let wanted = request.id, wanted != same.id {
                 throw .idMismatch("Schema already registered with id \(same.id) instead of input id \(wanted)")
             }
@@ -24,7 +24,7 @@ extension RegistryState {
         if mode != .import {
             let level = compatibilityLevel(for: subject)
             let previous = level.isTransitive ? live : Array(live.suffix(1))
-            let issues = try compatibilityIssues(of: parsed, against: previous, level: level)
+            let issues = try compatibilityIssues(of: candidate.parsed, against: previous, level: level)
             if !issues.isEmpty {
                 throw .incompatibleSchema(subject, issues.map(\.description) + ["{compatibility: '\(level.rawValue)'}"])
             }
@@ -33,12 +33,12 @@ extension RegistryState {
         let id: Int
         if let wanted = request.id {
             guard wanted >= 1, wanted <= Int(Int32.max) else { throw .idMismatch("Invalid id \(wanted)") }
-            if let taken = schemasByID[wanted], taken.identity != candidate.identity {
+            if let taken = identity(ofID: wanted), taken != candidate.identity {
                 throw .idMismatch("Overwrite new schema with id \(wanted) is not permitted.")
             }
             id = wanted
         } else {
-            id = self.id(for: candidate) ?? nextID
+            id = self.id(for: candidate.identity) ?? nextID
         }
 
         let next = (existing.last?.version ?? 0) + 1
@@ -55,9 +55,12 @@ extension RegistryState {
             }
         }
 
+        var schema = candidate.schema
+        // An id names one text: reusing an id (same canonical form) stores the text it already has.
+        if let existing = schemasByID[id], identity(ofID: id) == candidate.identity { schema.schema = existing.schema }
         let value = SchemaRecordValue(
-            subject: subject, version: version, id: id, schemaType: candidate.schemaType, references: candidate.references,
-            schema: candidate.schema, deleted: false, otherMembers: candidate.dataContractMembers)
+            subject: subject, version: version, id: id, schemaType: schema.schemaType, references: schema.references,
+            schema: schema.schema, deleted: false, otherMembers: schema.dataContractMembers)
         return RegistryWrite(records: [.schema(subject: subject, version: version, value: value)],
                              response: RegisterResult(id: id, version: version))
     }
@@ -67,8 +70,8 @@ extension RegistryState {
         try validate(subject: subject)
         let candidates = versions(of: subject, includeDeleted: includeDeleted)
         guard !candidates.isEmpty else { throw .subjectNotFound(subject) }
-        let (_, candidate) = try prepare(request, normalize: normalize)
-        guard let found = try lastMatch(in: candidates, candidate, normalize: normalize) else {
+        let candidate = try prepare(request, normalize: normalize)
+        guard let found = lastMatch(in: candidates, candidate) else {
             throw .schemaNotFound()
         }
         return found
@@ -178,7 +181,7 @@ extension RegistryState {
     /// subject has none is compatible), or against every live version when `version` is nil.
     public func checkCompatibility(subject: String, version selector: VersionSelector?, request: RegisterRequest, normalize: Bool) throws(RegistryError) -> CompatibilityResult {
         try validate(subject: subject)
-        let (parsed, _) = try prepare(request, normalize: normalize)
+        let parsed = try prepare(request, normalize: normalize).parsed
         let live = versions(of: subject, includeDeleted: false)
         var level = compatibilityLevel(for: subject)
         let previous: [SchemaRecordValue]
@@ -208,14 +211,30 @@ extension RegistryState {
         }
     }
 
-    /// Parses a request's schema with its references resolved; returns the parsed schema and the
-    /// schema as it would be stored (canonical text, or the normalized one when asked).
-    func prepare(_ request: RegisterRequest, normalize: Bool) throws(RegistryError) -> (any ParsedSchema, RegisteredSchema) {
+    /// A submitted schema, parsed, as it would be stored, and its identity.
+    struct Candidate {
+        var parsed: any ParsedSchema
+        var schema: RegisteredSchema
+        var identity: RegisteredSchema.Identity
+        /// The normalized text, when the request asked for `normalize`.
+        var normalizedText: String?
+    }
+
+    /// Parses a request's schema with its references resolved; the text to store is the canonical
+    /// one, or the normalized one when asked.
+    func prepare(_ request: RegisterRequest, normalize: Bool) throws(RegistryError) -> Candidate {
         guard !request.schema.isEmpty else { throw .invalidSchema("Empty schema") }
         let parsed = try parsedSchema(text: request.schema, type: request.schemaType, references: request.references)
-        let text = normalize ? parsed.normalized() : parsed.canonicalString
-        return (parsed, RegisteredSchema(schemaType: request.schemaType, schema: text, references: request.references,
-                                         metadata: request.metadata, ruleSet: request.ruleSet))
+        var schema = RegisteredSchema(schemaType: request.schemaType, schema: parsed.canonicalString, references: request.references,
+                                      metadata: request.metadata, ruleSet: request.ruleSet)
+        guard normalize else {
+            return Candidate(parsed: parsed, schema: schema, identity: schema.identity(canonicalText: parsed.canonicalString))
+        }
+        schema.schema = parsed.normalized()
+        // Stored normalized, it will be identified by the canonical form of that text once applied.
+        let canonical = (try? parsedSchema(text: schema.schema, type: schema.schemaType, references: schema.references))?.canonicalString
+        return Candidate(parsed: parsed, schema: schema, identity: schema.identity(canonicalText: canonical ?? schema.schema),
+                         normalizedText: schema.schema)
     }
 
     func parsedSchema(text: String, type: SchemaType, references: [SchemaReference]) throws(RegistryError) -> any ParsedSchema {
@@ -252,29 +271,26 @@ extension RegistryState {
         }
     }
 
-    private func lastMatch(in values: [SchemaRecordValue], _ candidate: RegisteredSchema, normalize: Bool) throws(RegistryError) -> SchemaRecordValue? {
-        for value in values.reversed() where try isSame(value, as: candidate, normalize: normalize) {
-            return value
-        }
-        return nil
+    private func lastMatch(in values: [SchemaRecordValue], _ candidate: Candidate) -> SchemaRecordValue? {
+        values.last { isSame($0, as: candidate) }
     }
 
-    /// Whether a stored version holds the candidate: equal as stored, or equal once both are
-    /// parsed (text from another registry may be formatted differently).
-    private func isSame(_ value: SchemaRecordValue, as candidate: RegisteredSchema, normalize: Bool) throws(RegistryError) -> Bool {
-        let stored = RegisteredSchema(value)
-        if stored.identity == candidate.identity { return true }
-        var other = stored
-        other.schema = candidate.schema
-        guard other.identity == candidate.identity,
-              let parsed = try? parsedSchema(text: value.schema, type: value.schemaType, references: value.references) else { return false }
-        return (normalize ? parsed.normalized() : parsed.canonicalString) == candidate.schema
+    /// Whether a stored version holds the candidate: the same canonical form (text from another
+    /// registry may be formatted differently), or with `normalize` the same normalized form.
+    private func isSame(_ value: SchemaRecordValue, as candidate: Candidate) -> Bool {
+        if identity(ofID: value.id) == candidate.identity { return true }
+        guard let normalizedText = candidate.normalizedText, let parsed = parsedByID[value.id] else { return false }
+        return RegisteredSchema(value).identity(canonicalText: parsed.normalized()) == candidate.schema.identity(canonicalText: normalizedText)
     }
 
     private func compatibilityIssues(of parsed: any ParsedSchema, against previous: [SchemaRecordValue], level: CompatibilityLevel) throws(RegistryError) -> [CompatibilityIssue] {
         guard level != .none, !previous.isEmpty else { return [] }
         var old: [any ParsedSchema] = []
         for value in previous {
+            if let parsed = parsedByID[value.id] {
+                old.append(parsed)
+                continue
+            }
             do {
                 old.append(try parsedSchema(text: value.schema, type: value.schemaType, references: value.references))
             } catch {

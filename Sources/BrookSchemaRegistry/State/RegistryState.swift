@@ -16,6 +16,11 @@ public struct RegistryState: Sendable {
     private(set) var schemasByID: [Int: RegisteredSchema] = [:]
     private var usersOfID: [Int: Set<SubjectVersionReference>] = [:]
     private var idsByIdentity: [RegisteredSchema.Identity: Int] = [:]
+    private var identityByID: [Int: RegisteredSchema.Identity] = [:]
+    /// Each id's schema, parsed once when its first record is applied, for compatibility checks and
+    /// for matching a submitted schema by canonical form; absent when the text does not parse
+    /// (e.g. a type whose parser is missing), then parsed on demand.
+    private(set) var parsedByID: [Int: any ParsedSchema] = [:]
     /// The id the next new schema gets: one more than any id ever seen, so ids are never reused
     /// (a hard delete does not lower it).
     public private(set) var nextID = 1
@@ -56,11 +61,15 @@ public struct RegistryState: Sendable {
             let schema = RegisteredSchema(value)
             let user = SubjectVersionReference(subject: subject, version: version)
             usersOfID[value.id, default: []].insert(user)
-            if let previous = schemasByID[value.id], previous.identity != schema.identity {
-                idsByIdentity[previous.identity] = nil
+            if schemasByID[value.id] != schema {
+                if let previous = identityByID[value.id], idsByIdentity[previous] == value.id { idsByIdentity[previous] = nil }
+                let parsed = try? parsedSchema(text: value.schema, type: value.schemaType, references: value.references)
+                parsedByID[value.id] = parsed
+                let identity = schema.identity(canonicalText: parsed?.canonicalString ?? value.schema)
+                identityByID[value.id] = identity
+                schemasByID[value.id] = schema
+                if idsByIdentity[identity] == nil { idsByIdentity[identity] = value.id }
             }
-            schemasByID[value.id] = schema
-            if idsByIdentity[schema.identity] == nil { idsByIdentity[schema.identity] = value.id }
             nextID = max(nextID, value.id + 1)
         case let .schema(subject, version, nil):
             remove(subject: subject, version: version)
@@ -93,8 +102,10 @@ public struct RegistryState: Sendable {
         usersOfID[old.id]?.remove(SubjectVersionReference(subject: subject, version: version))
         if usersOfID[old.id]?.isEmpty == true {
             usersOfID[old.id] = nil
-            if let schema = schemasByID.removeValue(forKey: old.id), idsByIdentity[schema.identity] == old.id {
-                idsByIdentity[schema.identity] = nil
+            schemasByID[old.id] = nil
+            parsedByID[old.id] = nil
+            if let identity = identityByID.removeValue(forKey: old.id), idsByIdentity[identity] == old.id {
+                idsByIdentity[identity] = nil
             }
         }
     }
@@ -106,7 +117,9 @@ public struct RegistryState: Sendable {
         (subjects[subject] ?? [:]).values.filter { includeDeleted || !$0.deleted }.sorted { $0.version < $1.version }
     }
 
-    func id(for schema: RegisteredSchema) -> Int? { idsByIdentity[schema.identity] }
+    func id(for identity: RegisteredSchema.Identity) -> Int? { idsByIdentity[identity] }
+
+    func identity(ofID id: Int) -> RegisteredSchema.Identity? { identityByID[id] }
 
     func users(of id: Int) -> Set<SubjectVersionReference> { usersOfID[id] ?? [] }
 
