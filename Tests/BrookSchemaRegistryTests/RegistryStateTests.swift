@@ -59,7 +59,7 @@ final class RegistryStateTests: XCTestCase {
             _ = try h.register("a", schema(["x", "y"], required: ["y"]))
         } catch {
             XCTAssertTrue(error.message.contains("READER_FIELD_MISSING_DEFAULT_VALUE"), error.message)
-            XCTAssertTrue(error.message.contains("{compatibility: 'BACKWARD'}"), error.message)
+            XCTAssertTrue(error.message.contains("{oldSchemaVersion: 1}, {oldSchema: '{\"fields\":[\"x\"]}'}, {validateFields: 'false', compatibility: 'BACKWARD'}]"), error.message)
             XCTAssertTrue(error.message.hasPrefix("Schema being registered is incompatible with an earlier schema for subject \"a\""))
         }
         try h.run { s throws(RegistryError) in try s.setConfig(subject: nil, compatibility: CompatibilityLevel.none, otherMembers: .object([])) }
@@ -156,12 +156,17 @@ final class RegistryStateTests: XCTestCase {
     func testReadOnlyAndImportModes() throws {
         var h = StateHarness()
         try h.run { s throws(RegistryError) in try s.setMode(subject: nil, mode: .import, force: false) }
+        assertRegistryError(42205) { () throws(RegistryError) in try h.register("a", schema(["x"])) }
         XCTAssertEqual(try h.run { s throws(RegistryError) in
             try s.register(subject: "a", request: RegisterRequest(schema: schema(["x"]), id: 42, version: 5), normalize: false)
         }, RegisterResult(id: 42, version: 5))
-        // IMPORT skips compatibility; a taken id with another schema is 42207.
-        assertRegistryError(42207) { () throws(RegistryError) in
+        // IMPORT skips compatibility. Taking another schema's id is 42205 (Confluent's "Overwrite ...
+        // not permitted"); the same schema under another id is 42207.
+        assertRegistryError(42205) { () throws(RegistryError) in
             try h.run { s throws(RegistryError) in try s.register(subject: "a", request: RegisterRequest(schema: schema(["y"]), id: 42), normalize: false) }
+        }
+        assertRegistryError(42207) { () throws(RegistryError) in
+            try h.run { s throws(RegistryError) in try s.register(subject: "a", request: RegisterRequest(schema: schema(["x"]), id: 43), normalize: false) }
         }
         XCTAssertEqual(try h.run { s throws(RegistryError) in
             try s.register(subject: "b", request: RegisterRequest(schema: schema(["y"], required: ["q"]), id: 7), normalize: false)
@@ -178,12 +183,24 @@ final class RegistryStateTests: XCTestCase {
             try h.run { s throws(RegistryError) in try s.register(subject: "b", request: RegisterRequest(schema: schema(["z"]), id: 9), normalize: false) }
         }
         XCTAssertEqual(try h.register("b", schema(["z"])).id, 43)
+        assertRegistryError(42205) { () throws(RegistryError) in try h.register("a", schema(["z"])) }
         try h.run { s throws(RegistryError) in try s.setMode(subject: "b", mode: .readOnly, force: false) }
         assertRegistryError(42205) { () throws(RegistryError) in try h.register("b", schema(["w"])) }
         assertRegistryError(42205) { () throws(RegistryError) in try h.run { s throws(RegistryError) in try s.deleteSubject(subject: "b", permanent: false) } }
         XCTAssertEqual(try h.run { s throws(RegistryError) in try s.deleteMode(subject: "b") }, .readOnly)
         assertRegistryError(40409) { () throws(RegistryError) in try h.state.mode(subject: "b") }
         XCTAssertEqual(try h.state.mode(subject: "b", defaultToGlobal: true), .readWrite)
+    }
+
+    func testEnteringImportModeDeletesSoftDeletedLeftoversPermanently() throws {
+        var h = StateHarness()
+        try h.register("a", schema(["x"]))
+        try h.run { s throws(RegistryError) in try s.deleteSubject(subject: "a", permanent: false) }
+        try h.run { s throws(RegistryError) in try s.setMode(subject: nil, mode: .import, force: false) }
+        XCTAssertEqual(h.state.subjectNames(includeDeleted: true), [])
+        XCTAssertEqual(try h.run { s throws(RegistryError) in
+            try s.register(subject: "a", request: RegisterRequest(schema: schema(["y"]), id: 1, version: 1), normalize: false)
+        }, RegisterResult(id: 1, version: 1))
     }
 
     func testNormalizeStoresTheNormalizedFormAndLookupFindsIt() throws {
@@ -221,10 +238,15 @@ final class RegistryStateTests: XCTestCase {
         XCTAssertTrue(try h.state.checkCompatibility(subject: "a", version: .latest, request: needsY, normalize: false).isCompatible)
         let againstOne = try h.state.checkCompatibility(subject: "a", version: .number(1), request: needsY, normalize: false)
         XCTAssertFalse(againstOne.isCompatible)
-        XCTAssertEqual(againstOne.messages.last, "{compatibility: 'BACKWARD'}")
-        XCTAssertFalse(try h.state.checkCompatibility(subject: "a", version: nil, request: needsY, normalize: false).isCompatible, "all versions")
+        XCTAssertEqual(againstOne.messages.suffix(2), ["{oldSchema: '{\"fields\":[\"x\"]}'}", "{validateFields: 'false', compatibility: 'BACKWARD'}"])
+        XCTAssertTrue(try h.state.checkCompatibility(subject: "a", version: nil, request: needsY, normalize: false).isCompatible,
+                      "BACKWARD looks at the latest only, also on the all-versions endpoint")
+        try h.run { s throws(RegistryError) in try s.setConfig(subject: "a", compatibility: .backwardTransitive, otherMembers: .object([])) }
+        XCTAssertFalse(try h.state.checkCompatibility(subject: "a", version: nil, request: needsY, normalize: false).isCompatible)
+        let invalid = try h.state.checkCompatibility(subject: "a", version: .latest, request: RegisterRequest(schema: "x"), normalize: false, verbose: true)
+        XCTAssertEqual(invalid, CompatibilityResult(isCompatible: false, messages: ["not a test schema: x"]))
         XCTAssertTrue(try h.state.checkCompatibility(subject: "new", version: .latest, request: needsY, normalize: false).isCompatible)
-        assertRegistryError(40401) { () throws(RegistryError) in try h.state.checkCompatibility(subject: "new", version: .number(1), request: needsY, normalize: false) }
+        assertRegistryError(40402) { () throws(RegistryError) in try h.state.checkCompatibility(subject: "new", version: .number(1), request: needsY, normalize: false) }
         assertRegistryError(40402) { () throws(RegistryError) in try h.state.checkCompatibility(subject: "a", version: .number(9), request: needsY, normalize: false) }
         assertRegistryError(42201) { () throws(RegistryError) in try h.state.checkCompatibility(subject: "a", version: .latest, request: RegisterRequest(schema: "x"), normalize: false) }
     }

@@ -224,7 +224,7 @@ public struct RegistryAPI: Sendable {
         let body = try RegistryRequestBodies.register(call.body)
         let state = try await service.currentState()
         let result = try state.checkCompatibility(subject: s[2], version: selector, request: body,
-                                                  normalize: call.flag("normalize") || state.normalizesByDefault(s[2]))
+                                                  normalize: call.flag("normalize") || state.normalizesByDefault(s[2]), verbose: call.flag("verbose"))
         var members: [(String, JSONValue?)] = [("is_compatible", .bool(result.isCompatible))]
         if call.flag("verbose") { members.append(("messages", .array(result.messages.map(JSONValue.string)))) }
         return .json(.members(members))

@@ -55,20 +55,24 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
     }
     static func invalidCompatibilityLevel(_ text: String) -> Self {
         .init(httpStatus: 422, errorCode: 42203,
-              message: "Invalid compatibility level '\(text)'. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive")
+              message: "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive")
     }
     static func invalidMode(_ text: String) -> Self {
         .init(httpStatus: 422, errorCode: 42204,
-              message: "Invalid mode '\(text)'. Valid values are READWRITE, READONLY, READONLY_OVERRIDE, and IMPORT")
+              message: "Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT")
     }
     static func operationNotPermitted(_ message: String) -> Self { .init(httpStatus: 422, errorCode: 42205, message: message) }
+    static func readOnly(_ subject: String) -> Self { operationNotPermitted("Subject \(subject) in context . is in read-only mode") }
+    static func notImportMode(_ subject: String) -> Self { operationNotPermitted("Subject \(subject) in context . is not in import mode") }
+    static func notReadWriteMode(_ subject: String) -> Self { operationNotPermitted("Subject \(subject) in context . is not in read-write mode") }
     static func referenceExists(_ subject: String, _ version: Int) -> Self {
         .init(httpStatus: 422, errorCode: 42206,
               message: "One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=\(subject),version=\(version)}.")
     }
     static func idMismatch(_ message: String) -> Self { .init(httpStatus: 422, errorCode: 42207, message: message) }
     static func invalidSubject(_ subject: String) -> Self {
-        .init(httpStatus: 422, errorCode: 42208, message: "The specified subject '\(subject)' is not valid.")
+        // Confluent's wording, typo included: clients may match on it.
+        .init(httpStatus: 422, errorCode: 42208, message: "The specified subject '\(subject)' is not a valid.")
     }
 
     // 500

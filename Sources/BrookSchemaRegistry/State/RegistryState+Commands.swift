@@ -6,9 +6,11 @@ extension RegistryState {
     /// `POST /subjects/{s}/versions`.
     public func register(subject: String, request: RegisterRequest, normalize: Bool) throws(RegistryError) -> RegistryWrite<RegisterResult> {
         try validate(subject: subject)
+        // Confluent: a client-chosen id needs IMPORT mode, and without one the mode must be READWRITE.
         let mode = mode(for: subject)
-        if mode.refusesWrites { throw .operationNotPermitted("Subject '\(subject)' is in read-only mode") }
-        if request.id != nil, mode != .import { throw .operationNotPermitted("Subject '\(subject)' is not in import mode") }
+        if mode.refusesWrites { throw .readOnly(subject) }
+        if request.id != nil, mode != .import { throw .notImportMode(subject) }
+        if request.id == nil, mode != .readWrite { throw .notReadWriteMode(subject) }
         let candidate = try prepare(request, normalize: normalize)
         let existing = versions(of: subject, includeDeleted: true)
         let live = existing.filter { !$0.deleted }
@@ -23,18 +25,15 @@ extension RegistryState {
 
         if mode != .import {
             let level = compatibilityLevel(for: subject)
-            let previous = level.isTransitive ? live : Array(live.suffix(1))
-            let issues = try compatibilityIssues(of: candidate.parsed, against: previous, level: level)
-            if !issues.isEmpty {
-                throw .incompatibleSchema(subject, issues.map(\.description) + ["{compatibility: '\(level.rawValue)'}"])
-            }
+            let messages = try compatibilityMessages(of: candidate.parsed, against: live, level: level)
+            if !messages.isEmpty { throw .incompatibleSchema(subject, messages) }
         }
 
         let id: Int
         if let wanted = request.id {
             guard wanted >= 1, wanted <= Int(Int32.max) else { throw .idMismatch("Invalid id \(wanted)") }
             if let taken = identity(ofID: wanted), taken != candidate.identity {
-                throw .idMismatch("Overwrite new schema with id \(wanted) is not permitted.")
+                throw .operationNotPermitted("Overwrite new schema with id \(wanted) in context . is not permitted.")
             }
             id = wanted
         } else {
@@ -81,7 +80,7 @@ extension RegistryState {
     /// delete of a version soft-deleted before.
     public func deleteVersion(subject: String, version selector: VersionSelector, permanent: Bool) throws(RegistryError) -> RegistryWrite<Int> {
         try validate(subject: subject)
-        if mode(for: subject).refusesWrites { throw .operationNotPermitted("Subject '\(subject)' is in read-only mode") }
+        if mode(for: subject).refusesWrites { throw .readOnly(subject) }
         let all = versions(of: subject, includeDeleted: true)
         guard !all.isEmpty else { throw .subjectNotFound(subject) }
         let target: SchemaRecordValue
@@ -105,7 +104,7 @@ extension RegistryState {
     /// `DELETE /subjects/{s}[?permanent=true]`: the versions deleted.
     public func deleteSubject(subject: String, permanent: Bool) throws(RegistryError) -> RegistryWrite<[Int]> {
         try validate(subject: subject)
-        if mode(for: subject).refusesWrites { throw .operationNotPermitted("Subject '\(subject)' is in read-only mode") }
+        if mode(for: subject).refusesWrites { throw .readOnly(subject) }
         let all = versions(of: subject, includeDeleted: true)
         guard !all.isEmpty else { throw .subjectNotFound(subject) }
         let live = all.filter { !$0.deleted }
@@ -152,53 +151,60 @@ extension RegistryState {
             return RegistryWrite(records: [.config(subject: nil, value: nil)], response: previous)
         }
         try validate(subject: subject)
-        guard let previous = subjectConfigs[subject] else {
-            throw subjects[subject] == nil ? .subjectNotFound(subject) : .subjectCompatibilityNotConfigured(subject)
-        }
+        guard let previous = subjectConfigs[subject] else { throw .subjectNotFound(subject) }
         return RegistryWrite(records: [.config(subject: subject, value: nil)], response: previous)
     }
 
-    /// `PUT /mode[/{s}]`: IMPORT needs no schemas where it applies, unless forced.
+    /// `PUT /mode[/{s}]`. Entering IMPORT needs no live subject where it applies, unless forced;
+    /// soft-deleted versions left there are then deleted permanently, as Confluent does, so
+    /// imported ids and versions cannot collide with them.
     public func setMode(subject: String?, mode: RegistryMode, force: Bool) throws(RegistryError) -> RegistryWrite<RegistryMode> {
         if let subject { try validate(subject: subject) }
-        if mode == .import, !force {
-            let occupied = subject.map { subjects[$0] != nil } ?? !subjects.isEmpty
-            if occupied { throw .operationNotPermitted("Cannot import since found existing subjects") }
+        var records: [SchemaRegistryRecord] = []
+        if mode == .import, self.mode(for: subject) != .import, !force {
+            let scope = subject.map { [$0] } ?? Array(subjects.keys)
+            if scope.contains(where: { !versions(of: $0, includeDeleted: false).isEmpty }) {
+                throw .operationNotPermitted("Cannot import since found existing subjects")
+            }
+            for name in scope.sorted() {
+                records += versions(of: name, includeDeleted: true).map { .schema(subject: name, version: $0.version, value: nil) }
+            }
         }
-        return RegistryWrite(records: [.mode(subject: subject, value: mode)], response: mode)
+        records.append(.mode(subject: subject, value: mode))
+        return RegistryWrite(records: records, response: mode)
     }
 
     /// `DELETE /mode/{s}`: removes the subject's mode and returns what it was.
     public func deleteMode(subject: String) throws(RegistryError) -> RegistryWrite<RegistryMode> {
         try validate(subject: subject)
-        guard let previous = subjectModes[subject] else {
-            throw subjects[subject] == nil ? .subjectNotFound(subject) : .subjectModeNotConfigured(subject)
-        }
+        guard let previous = subjectModes[subject] else { throw .subjectNotFound(subject) }
         return RegistryWrite(records: [.mode(subject: subject, value: nil)], response: previous)
     }
 
     /// `POST /compatibility/subjects/{s}/versions[/{v}]`: against one version (`latest` when the
-    /// subject has none is compatible), or against every live version when `version` is nil.
-    public func checkCompatibility(subject: String, version selector: VersionSelector?, request: RegisterRequest, normalize: Bool) throws(RegistryError) -> CompatibilityResult {
+    /// subject has none is compatible), or against the live versions the level looks at when
+    /// `version` is nil. With `verbose`, an invalid schema is an incompatible answer, not 42201.
+    public func checkCompatibility(
+        subject: String, version selector: VersionSelector?, request: RegisterRequest, normalize: Bool, verbose: Bool = false
+    ) throws(RegistryError) -> CompatibilityResult {
         try validate(subject: subject)
-        let parsed = try prepare(request, normalize: normalize).parsed
         let live = versions(of: subject, includeDeleted: false)
-        var level = compatibilityLevel(for: subject)
         let previous: [SchemaRecordValue]
         switch selector {
-        case nil:
-            previous = live
-            level = level.transitive
-        case .latest?:
-            previous = Array(live.suffix(1))
+        case nil: previous = live
+        case .latest?: previous = Array(live.suffix(1))
         case let .number(n)?:
-            guard subjects[subject] != nil else { throw .subjectNotFound(subject) }
-            guard let found = subjects[subject]?[n] else { throw .versionNotFound(n) }
+            guard let found = live.first(where: { $0.version == n }) else { throw .versionNotFound(n) }
             previous = [found]
         }
-        let issues = try compatibilityIssues(of: parsed, against: previous, level: level)
-        return CompatibilityResult(isCompatible: issues.isEmpty,
-                                   messages: issues.isEmpty ? [] : issues.map(\.description) + ["{compatibility: '\(level.rawValue)'}"])
+        let parsed: any ParsedSchema
+        do {
+            parsed = try prepare(request, normalize: normalize).parsed
+        } catch where verbose && error.errorCode == 42201 {
+            return CompatibilityResult(isCompatible: false, messages: [error.message])
+        }
+        let messages = try compatibilityMessages(of: parsed, against: previous, level: compatibilityLevel(for: subject))
+        return CompatibilityResult(isCompatible: messages.isEmpty, messages: messages)
     }
 
     // MARK: Helpers
@@ -283,32 +289,30 @@ extension RegistryState {
         return RegisteredSchema(value).identity(canonicalText: parsed.normalized()) == candidate.schema.identity(canonicalText: normalizedText)
     }
 
-    private func compatibilityIssues(of parsed: any ParsedSchema, against previous: [SchemaRecordValue], level: CompatibilityLevel) throws(RegistryError) -> [CompatibilityIssue] {
-        guard level != .none, !previous.isEmpty else { return [] }
-        var old: [any ParsedSchema] = []
-        for value in previous {
-            if let parsed = parsedByID[value.id] {
-                old.append(parsed)
-                continue
+    /// Confluent's verbose messages for a new schema against live versions (oldest first), empty
+    /// when compatible: the issues with the newest version that breaks, that version and its
+    /// text, then the level applied. Non-transitive levels look at the latest version only.
+    func compatibilityMessages(of parsed: any ParsedSchema, against live: [SchemaRecordValue], level: CompatibilityLevel) throws(RegistryError) -> [String] {
+        guard level != .none else { return [] }
+        for value in (level.isTransitive ? live : Array(live.suffix(1))).reversed() {
+            let old: any ParsedSchema
+            if let cached = parsedByID[value.id] {
+                old = cached
+            } else {
+                do {
+                    old = try parsedSchema(text: value.schema, type: value.schemaType, references: value.references)
+                } catch {
+                    throw .invalidSchema("Version \(value.version) of subject '\(value.subject)' does not parse: \(error.message)")
+                }
             }
-            do {
-                old.append(try parsedSchema(text: value.schema, type: value.schemaType, references: value.references))
-            } catch {
-                throw .invalidSchema("Version \(value.version) of subject '\(value.subject)' does not parse: \(error.message)")
+            let issues = CompatibilityChecker.issues(new: parsed, previous: [old], level: level)
+            if !issues.isEmpty {
+                return issues.map(\.description) + [
+                    "{oldSchemaVersion: \(value.version)}", "{oldSchema: '\(value.schema)'}",
+                    "{validateFields: 'false', compatibility: '\(level.rawValue)'}",
+                ]
             }
         }
-        return CompatibilityChecker.issues(new: parsed, previous: old, level: level)
-    }
-}
-
-extension CompatibilityLevel {
-    /// The level that checks the same directions against every version.
-    var transitive: CompatibilityLevel {
-        switch self {
-        case .backward: .backwardTransitive
-        case .forward: .forwardTransitive
-        case .full: .fullTransitive
-        default: self
-        }
+        return []
     }
 }
