@@ -306,6 +306,23 @@ final class RegistryHTTPTests: XCTestCase {
         }
     }
 
+    func testServesOverARealSocket() async throws {
+        let service = SchemaRegistryService(log: InMemoryRegistryLog(), parse: TestSchema.parse)
+        let app = SchemaRegistryServer.makeApplication(host: "127.0.0.1", port: 0, service: service, kafkaClusterID: "c",
+                                                       logger: Logger(label: "test"))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/subjects/s%2Fx/versions", method: .post, headers: [.contentType: Self.vnd],
+                                     body: ByteBuffer(string: Self.body(["a"]))) { response in
+                XCTAssertEqual(response.status, .ok)
+                XCTAssertEqual(response.headers[.contentType], Self.vnd)
+                XCTAssertEqual(String(buffer: response.body), #"{"id":1}"#)
+            }
+            try await client.execute(uri: "/subjects", method: .get) { response in
+                XCTAssertEqual(String(buffer: response.body), #"["s/x"]"#)
+            }
+        }
+    }
+
     func testStoreFailureIs50001AndNothingIsApplied() async throws {
         let log = InMemoryRegistryLog()
         await log.failNextAppend(with: CancellationError())
