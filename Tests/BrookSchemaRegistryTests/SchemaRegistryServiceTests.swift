@@ -72,6 +72,35 @@ final class SchemaRegistryServiceTests: XCTestCase {
         XCTAssertEqual(count, 2)
     }
 
+    /// A log whose first read fails, as a Kafka fetch does while a partition moves.
+    private actor FlakyLog: RegistryLog {
+        let inner: InMemoryRegistryLog
+        var failedOnce = false
+        init(_ inner: InMemoryRegistryLog) { self.inner = inner }
+        func append(_ records: [RegistryLogRecord]) async throws -> Int64 { try await inner.append(records) }
+        func endOffset() async throws -> Int64 { try await inner.endOffset() }
+        func read(from offset: Int64) async throws -> RegistryLogBatch {
+            if !failedOnce {
+                failedOnce = true
+                throw CancellationError()
+            }
+            return try await inner.read(from: offset)
+        }
+    }
+
+    func testFollowingAppliesAnotherRegistrysWritesAndSurvivesAFailedRead() async throws {
+        let log = InMemoryRegistryLog()
+        let writer = SchemaRegistryService(log: log, parse: TestSchema.parse)
+        let follower = SchemaRegistryService(log: FlakyLog(log), parse: TestSchema.parse)
+        let following = Task { try await follower.run() }
+        defer { following.cancel() }
+        _ = try await Self.register(writer, "s", ["a"])
+        _ = try await Self.register(writer, "t", ["b"])
+        await follower.waitUntilApplied(offset: 2)
+        let state = try await follower.currentState()
+        XCTAssertEqual(state.subjectNames(), ["s", "t"])
+    }
+
     func testFollowingStopsOnCancellation() async throws {
         let log = InMemoryRegistryLog()
         let service = SchemaRegistryService(log: log, parse: TestSchema.parse)

@@ -1,4 +1,5 @@
 import BrookSchemas
+import Logging
 import ServiceLifecycle
 
 /// Owns the registry state and its log: replays the log at start-up, follows records other
@@ -10,15 +11,20 @@ import ServiceLifecycle
 /// and writes also work without it (they replay on first use), which is how tests drive it.
 public actor SchemaRegistryService: Service {
     private let log: any RegistryLog
+    private let logger: Logger
     private var state: RegistryState
     /// The next log offset to apply.
     private var appliedOffset: Int64 = 0
     private var replayed = false
     private var writing = false
     private var writersWaiting: [CheckedContinuation<Void, Never>] = []
+    private var appliedWaiters: [(offset: Int64, continuation: CheckedContinuation<Void, Never>)] = []
 
-    public init(log: any RegistryLog, parse: SchemaParser? = nil) {
+    /// - Parameters:
+    ///   - parse: how schema text is parsed; nil means `SchemaFormats.parse` (tests inject a stand-in).
+    public init(log: any RegistryLog, parse: SchemaParser? = nil, logger: Logger = Logger(label: "brook.schema-registry")) {
         self.log = log
+        self.logger = logger
         self.state = parse.map { RegistryState(parse: $0) } ?? RegistryState()
     }
 
@@ -47,6 +53,13 @@ public actor SchemaRegistryService: Service {
         return write.response
     }
 
+    /// Returns once every record before `offset` is applied (by `run()` following the log, or by a
+    /// write): how a caller that appended through another registry waits to read its write here.
+    public func waitUntilApplied(offset: Int64) async {
+        if appliedOffset >= offset { return }
+        await withCheckedContinuation { appliedWaiters.append((offset, $0)) }
+    }
+
     /// Follows the log, applying what other registries write, until graceful shutdown.
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
@@ -54,16 +67,18 @@ public actor SchemaRegistryService: Service {
         }
     }
 
+    /// A failing log (broker restarting, partition moving) must not stop `brook serve`: the error
+    /// is logged and the read retried; reads keep being served from memory meanwhile.
     private func follow() async throws {
-        if !replayed { try await replay() }
         while !Task.isCancelled {
-            let batch: RegistryLogBatch
             do {
-                batch = try await log.read(from: appliedOffset)
-            } catch is CancellationError {
-                return
+                if !replayed { try await replay() }
+                apply(try await log.read(from: appliedOffset))
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("Reading the schema registry log failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
             }
-            apply(batch)
         }
     }
 
@@ -87,6 +102,9 @@ public actor SchemaRegistryService: Service {
             appliedOffset = entry.offset + 1
         }
         appliedOffset = max(appliedOffset, batch.nextOffset)
+        let ready = appliedWaiters.filter { $0.offset <= appliedOffset }
+        appliedWaiters.removeAll { $0.offset <= appliedOffset }
+        for waiter in ready { waiter.continuation.resume() }
     }
 
     private func logCall<T: Sendable>(_ call: @Sendable () async throws -> T) async throws(RegistryError) -> T {
