@@ -323,7 +323,7 @@ final class RegistryHTTPTests: XCTestCase {
         }
     }
 
-    func testStoreFailureIs50001AndNothingIsApplied() async throws {
+    func testStoreFailureIs50001AndTimeoutIs50002AndNothingIsApplied() async throws {
         let log = InMemoryRegistryLog()
         await log.failNextAppend(with: CancellationError())
         try await withRegistry(log: log) { call in
@@ -334,6 +334,10 @@ final class RegistryHTTPTests: XCTestCase {
             XCTAssertEqual(r.body, "[]")
             r = try await call("POST", "/subjects/s/versions", Self.body(["a"]), nil)
             XCTAssertEqual(r.body, #"{"id":1}"#)
+            await log.failNextAppend(with: RegistryLogError.timedOut("no acks in 30 s"))
+            r = try await call("POST", "/subjects/s/versions", Self.body(["b"]), nil)
+            XCTAssertEqual(r.status, 500)
+            XCTAssertEqual(r.errorCode, 50002)
         }
     }
 }

@@ -11,7 +11,8 @@ final class SchemaRecordCodecTests: XCTestCase {
     func testWritesKeysInConfluentsCanonicalForm() {
         XCTAssertEqual(text(SchemaRecordCodec.encode(key: .schema(subject: "s", version: 3))),
                        #"{"keytype":"SCHEMA","subject":"s","version":3,"magic":1}"#)
-        XCTAssertEqual(text(SchemaRecordCodec.encode(key: .config(subject: nil))), #"{"keytype":"CONFIG","subject":null,"magic":0}"#)
+        XCTAssertEqual(text(SchemaRecordCodec.encode(key: .config(subject: nil))), #"{"keytype":"CONFIG","magic":0}"#, "Confluent omits a null subject")
+        XCTAssertEqual(text(SchemaRecordCodec.encode(key: .mode(subject: nil))), #"{"keytype":"MODE","magic":0}"#)
         XCTAssertEqual(text(SchemaRecordCodec.encode(key: .config(subject: "s"))), #"{"keytype":"CONFIG","subject":"s","magic":0}"#)
         XCTAssertEqual(text(SchemaRecordCodec.encode(key: .mode(subject: "s"))), #"{"keytype":"MODE","subject":"s","magic":0}"#)
         XCTAssertEqual(text(SchemaRecordCodec.encode(key: .deleteSubject(subject: "s"))),
@@ -34,7 +35,10 @@ final class SchemaRecordCodecTests: XCTestCase {
     func testWritesConfigModeAndDeleteSubjectValues() {
         XCTAssertEqual(text(SchemaRecordCodec.encode(.config(subject: nil, value: ConfigRecordValue(compatibilityLevel: .full))).value),
                        #"{"compatibilityLevel":"FULL"}"#)
-        XCTAssertEqual(text(SchemaRecordCodec.encode(.mode(subject: "s", value: .import)).value), #"{"mode":"IMPORT"}"#)
+        XCTAssertEqual(text(SchemaRecordCodec.encode(.mode(subject: "s", value: .import)).value), #"{"subject":"s","mode":"IMPORT"}"#)
+        XCTAssertEqual(text(SchemaRecordCodec.encode(.mode(subject: nil, value: .readOnly)).value), #"{"mode":"READONLY"}"#)
+        XCTAssertEqual(text(SchemaRecordCodec.encode(.config(subject: "s", value: ConfigRecordValue(compatibilityLevel: CompatibilityLevel.none))).value),
+                       #"{"subject":"s","compatibilityLevel":"NONE"}"#)
         XCTAssertEqual(text(SchemaRecordCodec.encode(.deleteSubject(subject: "s", version: 4)).value), #"{"subject":"s","version":4}"#)
     }
 
@@ -72,7 +76,9 @@ final class SchemaRecordCodecTests: XCTestCase {
         XCTAssertEqual(try decode(#"{"keytype":"DELETE_SUBJECT","subject":"s","magic":0,"seq":42,"node":2}"#, #"{"subject":"s"}"#),
                        .deleteSubject(subject: "s", version: Int(Int32.max)))
         XCTAssertEqual(try decode(#"{"keytype":"CONFIG","subject":"s","magic":0,"seq":1,"node":0}"#, #"{"subject":"s","compatibilityLevel":"FULL"}"#),
-                       .config(subject: "s", value: ConfigRecordValue(compatibilityLevel: .full, otherMembers: .object([("subject", .string("s"))]))))
+                       .config(subject: "s", value: ConfigRecordValue(compatibilityLevel: .full)))
+        XCTAssertEqual(try decode(#"{"keytype":"CONFIG","subject":null,"magic":0}"#, #"{"compatibilityLevel":"FULL"}"#),
+                       .config(subject: nil, value: ConfigRecordValue(compatibilityLevel: .full)), "Karapace's global key")
     }
 
     func testMalformedRecordsAreErrorsNotCrashes() {

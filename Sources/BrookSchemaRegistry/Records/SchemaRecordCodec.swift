@@ -17,8 +17,9 @@ public enum SchemaRecordCodec {
     public static func encode(_ record: SchemaRegistryRecord) -> RegistryLogRecord {
         let value: JSONValue? = switch record {
         case let .schema(_, _, value): value.map(json(schema:))
-        case let .config(_, value): value.map(json(config:))
-        case let .mode(_, value): value.map { .members([("mode", .string($0.rawValue))]) }
+        // Confluent's values repeat the subject (it rebuilds the key from them); global ones have none.
+        case let .config(subject, value): value.map { json(config: $0, subject: subject) }
+        case let .mode(subject, value): value.map { .members([("subject", subject.map(JSONValue.string)), ("mode", .string($0.rawValue))]) }
         case let .deleteSubject(subject, version):
             version.map { .members([("subject", .string(subject)), ("version", .int($0))]) }
         case .noop, .other: nil
@@ -32,7 +33,8 @@ public enum SchemaRecordCodec {
         case let .schema(subject, version):
             .members([keytype, ("subject", .string(subject)), ("version", .int(version)), ("magic", .int(1))])
         case let .config(subject), let .mode(subject):
-            .members([keytype, ("subject", subject.map(JSONValue.string) ?? .null), ("magic", .int(0))])
+            // Confluent omits a null subject (global setting); Karapace writes null; both read either.
+            .members([keytype, ("subject", subject.map(JSONValue.string)), ("magic", .int(0))])
         case let .deleteSubject(subject):
             .members([keytype, ("subject", .string(subject)), ("magic", .int(0))])
         case .noop, .other:
@@ -53,8 +55,10 @@ public enum SchemaRecordCodec {
         return .members(members)
     }
 
-    private static func json(config value: ConfigRecordValue) -> JSONValue {
-        var members: [(String, JSONValue?)] = [("compatibilityLevel", value.compatibilityLevel.map { .string($0.rawValue) })]
+    private static func json(config value: ConfigRecordValue, subject: String?) -> JSONValue {
+        var members: [(String, JSONValue?)] = [
+            ("subject", subject.map(JSONValue.string)), ("compatibilityLevel", value.compatibilityLevel.map { .string($0.rawValue) }),
+        ]
         members += (value.otherMembers.objectMembers ?? []).map { ($0.0, $0.1) }
         return .members(members)
     }
@@ -164,7 +168,7 @@ public enum SchemaRecordCodec {
             guard let known = CompatibilityLevel(rawValue: text) else { throw Failure(reason: "unknown compatibilityLevel \(text)") }
             level = known
         }
-        let others = (json.objectMembers ?? []).filter { $0.0 != "compatibilityLevel" }
+        let others = (json.objectMembers ?? []).filter { $0.0 != "compatibilityLevel" && $0.0 != "subject" }
         return ConfigRecordValue(compatibilityLevel: level, otherMembers: .object(others))
     }
 }

@@ -39,3 +39,9 @@ public struct RegistryLogBatch: Sendable {
         self.nextOffset = nextOffset
     }
 }
+
+/// Errors a `RegistryLog` may throw to choose Confluent's code: a timeout answers 50002; any other
+/// error answers 50001.
+public enum RegistryLogError: Error, Sendable {
+    case timedOut(String)
+}

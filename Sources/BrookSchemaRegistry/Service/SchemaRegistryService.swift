@@ -112,6 +112,8 @@ public actor SchemaRegistryService: Service {
             return try await call()
         } catch let error as RegistryError {
             throw error
+        } catch let RegistryLogError.timedOut(detail) {
+            throw .storeTimeout(detail)
         } catch {
             throw .storeError(String(describing: error))
         }

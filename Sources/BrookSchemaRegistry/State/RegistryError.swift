@@ -76,7 +76,7 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     // 500
-    static func storeError(_ detail: String) -> Self { .init(httpStatus: 500, errorCode: 50001, message: "Error while storing a record: \(detail)") }
+    static func storeError(_ detail: String) -> Self { .init(httpStatus: 500, errorCode: 50001, message: "Error in the schema registry store: \(detail)") }
     static func storeTimeout(_ detail: String) -> Self { .init(httpStatus: 500, errorCode: 50002, message: "Timed out storing a record: \(detail)") }
 
     // Request bodies (Confluent's REST layer: 400 for unreadable JSON, 422 for unknown members).
