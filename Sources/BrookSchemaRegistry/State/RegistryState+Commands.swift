@@ -12,11 +12,10 @@ extension RegistryState {
         if request.id != nil, mode != .import { throw .notImportMode(subject) }
         if request.id == nil, mode != .readWrite { throw .notReadWriteMode(subject) }
         let candidate = try prepare(request, normalize: normalize)
-        let existing = versions(of: subject, includeDeleted: true)
-        let live = existing.filter { !$0.deleted }
+        let history = subjects[subject] ?? SubjectVersions()
 
         // Registering what the subject already has is idempotent: same id, no new version.
-        if let same = lastMatch(in: live, candidate) {
+        if let same = lastMatch(subject: subject, includeDeleted: false, candidate) {
             if let wanted = request.id, wanted != same.id {
                 throw .idMismatch("Schema already registered with id \(same.id) instead of input id \(wanted)")
             }
@@ -25,7 +24,8 @@ extension RegistryState {
 
         if mode != .import {
             let level = compatibilityLevel(for: subject)
-            let messages = try compatibilityMessages(of: candidate.parsed, against: live, level: level)
+            let previous = level.isTransitive ? versions(of: subject, includeDeleted: false) : history.latest(includeDeleted: false).map { [$0] } ?? []
+            let messages = try compatibilityMessages(of: candidate.parsed, against: previous, level: level)
             if !messages.isEmpty { throw .incompatibleSchema(subject, messages) }
         }
 
@@ -40,7 +40,7 @@ extension RegistryState {
             id = self.id(for: candidate.identity) ?? nextID
         }
 
-        let next = (existing.last?.version ?? 0) + 1
+        let next = (history.latest(includeDeleted: true)?.version ?? 0) + 1
         var version = next
         if let wanted = request.version {
             if mode == .import {
@@ -70,7 +70,7 @@ extension RegistryState {
         let candidates = versions(of: subject, includeDeleted: includeDeleted)
         guard !candidates.isEmpty else { throw .subjectNotFound(subject) }
         let candidate = try prepare(request, normalize: normalize)
-        guard let found = lastMatch(in: candidates, candidate) else {
+        guard let found = lastMatch(subject: subject, includeDeleted: includeDeleted, candidate) else {
             throw .schemaNotFound()
         }
         return found
@@ -277,8 +277,17 @@ extension RegistryState {
         }
     }
 
-    private func lastMatch(in values: [SchemaRecordValue], _ candidate: Candidate) -> SchemaRecordValue? {
-        values.last { isSame($0, as: candidate) }
+    /// The latest version of `subject` (live ones only unless `includeDeleted`) holding the
+    /// candidate. Every applied schema's identity is indexed, so without `normalize` this is a
+    /// lookup of the identity's id among the id's users, not a scan of the subject.
+    private func lastMatch(subject: String, includeDeleted: Bool, _ candidate: Candidate) -> SchemaRecordValue? {
+        let history = subjects[subject] ?? SubjectVersions()
+        if candidate.normalizedText == nil {
+            guard let id = id(for: candidate.identity) else { return nil }
+            return users(of: id).filter { $0.subject == subject }.compactMap { history[$0.version] }
+                .filter { includeDeleted || !$0.deleted }.max { $0.version < $1.version }
+        }
+        return history.values.last { (includeDeleted || !$0.deleted) && isSame($0, as: candidate) }
     }
 
     /// Whether a stored version holds the candidate: the same canonical form (text from another
@@ -294,7 +303,7 @@ extension RegistryState {
     /// text, then the level applied. Non-transitive levels look at the latest version only.
     func compatibilityMessages(of parsed: any ParsedSchema, against live: [SchemaRecordValue], level: CompatibilityLevel) throws(RegistryError) -> [String] {
         guard level != .none else { return [] }
-        for value in (level.isTransitive ? live : Array(live.suffix(1))).reversed() {
+        for value in (level.isTransitive ? live[...] : live.suffix(1)).reversed() {
             let old: any ParsedSchema
             if let cached = parsedByID[value.id] {
                 old = cached

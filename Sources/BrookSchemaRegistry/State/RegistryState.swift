@@ -10,8 +10,8 @@ public typealias SchemaParser = @Sendable (String, SchemaType, [ResolvedReferenc
 /// records to append; the state changes only when those records come back through `apply`, so a
 /// replay and a live registry reach the same state by the same path.
 public struct RegistryState: Sendable {
-    /// subject → version → the version as its record holds it (soft-deleted ones included).
-    private(set) var subjects: [String: [Int: SchemaRecordValue]] = [:]
+    /// subject → its versions as their records hold them (soft-deleted ones included).
+    private(set) var subjects: [String: SubjectVersions] = [:]
     /// id → schema, for ids some version still uses.
     private(set) var schemasByID: [Int: RegisteredSchema] = [:]
     private var usersOfID: [Int: Set<SubjectVersionReference>] = [:]
@@ -57,7 +57,7 @@ public struct RegistryState: Sendable {
                 return
             }
             remove(subject: subject, version: version)
-            subjects[subject, default: [:]][version] = value
+            subjects[subject, default: SubjectVersions()].set(value)
             let schema = RegisteredSchema(value)
             let user = SubjectVersionReference(subject: subject, version: version)
             usersOfID[value.id, default: []].insert(user)
@@ -74,12 +74,7 @@ public struct RegistryState: Sendable {
         case let .schema(subject, version, nil):
             remove(subject: subject, version: version)
         case let .deleteSubject(subject, version?):
-            guard var versions = subjects[subject] else { return }
-            for (number, var value) in versions where number <= version {
-                value.deleted = true
-                versions[number] = value
-            }
-            subjects[subject] = versions
+            subjects[subject]?.markDeleted(through: version)
         case .deleteSubject(_, nil):
             break
         case let .config(subject?, value):
@@ -96,8 +91,7 @@ public struct RegistryState: Sendable {
     }
 
     private mutating func remove(subject: String, version: Int) {
-        guard let old = subjects[subject]?[version] else { return }
-        subjects[subject]?[version] = nil
+        guard let old = subjects[subject]?.remove(version: version) else { return }
         if subjects[subject]?.isEmpty == true { subjects[subject] = nil }
         usersOfID[old.id]?.remove(SubjectVersionReference(subject: subject, version: version))
         if usersOfID[old.id]?.isEmpty == true {
@@ -114,7 +108,8 @@ public struct RegistryState: Sendable {
 
     /// Versions of a subject, oldest first; soft-deleted ones only when asked.
     func versions(of subject: String, includeDeleted: Bool) -> [SchemaRecordValue] {
-        (subjects[subject] ?? [:]).values.filter { includeDeleted || !$0.deleted }.sorted { $0.version < $1.version }
+        guard let values = subjects[subject]?.values else { return [] }
+        return includeDeleted ? values : values.filter { !$0.deleted }
     }
 
     func id(for identity: RegisteredSchema.Identity) -> Int? { idsByIdentity[identity] }
@@ -136,7 +131,7 @@ public struct RegistryState: Sendable {
     /// Live versions that reference `subject` version `version` (a reference to -1 counts when
     /// `version` is the subject's latest live version).
     func referrers(of subject: String, version: Int) -> [SchemaRecordValue] {
-        let latest = versions(of: subject, includeDeleted: false).last?.version
+        let latest = subjects[subject]?.latest(includeDeleted: false)?.version
         var found: [SchemaRecordValue] = []
         for versions in subjects.values {
             for value in versions.values where !value.deleted {
