@@ -193,6 +193,28 @@ final class RegistryHTTPTests: XCTestCase {
         }
     }
 
+    func testNormalizeByQueryOrBySubjectConfig() async throws {
+        try await withRegistry { call in
+            let unsorted = #"{"schema":"{\"required\":[],\"fields\":[\"a\"]}"}"#
+            var r = try await call("POST", "/subjects/q/versions?normalize=true", unsorted, nil)
+            XCTAssertEqual(r.body, #"{"id":1}"#)
+            r = try await call("GET", "/subjects/q/versions/1/schema", nil, nil)
+            XCTAssertEqual(r.body, #"{"fields":["a"],"required":[]}"#, "stored in normalized form")
+            _ = try await call("PUT", "/config/c", #"{"normalize":true}"#, nil)
+            r = try await call("POST", "/subjects/c/versions", unsorted, nil)
+            XCTAssertEqual(r.body, #"{"id":1}"#, "the subject's config normalizes: the same schema as q's")
+            r = try await call("POST", "/subjects/plain/versions", unsorted, nil)
+            XCTAssertEqual(r.body, #"{"id":2}"#, "without normalize the member order is kept: another schema")
+            r = try await call("GET", "/schemas/ids/1/versions", nil, nil)
+            XCTAssertEqual(r.body, #"[{"subject":"c","version":1},{"subject":"q","version":1}]"#)
+            _ = try await call("DELETE", "/subjects/c", nil, nil)
+            r = try await call("GET", "/schemas/ids/1/subjects", nil, nil)
+            XCTAssertEqual(r.body, #"["q"]"#)
+            r = try await call("GET", "/schemas/ids/1/subjects?deleted=true", nil, nil)
+            XCTAssertEqual(r.body, #"["c","q"]"#)
+        }
+    }
+
     func testModeEndpointsAndImport() async throws {
         try await withRegistry { call in
             var r = try await call("GET", "/mode", nil, nil)
