@@ -1,0 +1,35 @@
+import Hummingbird
+
+/// Hummingbird's side of `RegistryAPI`: collects the body, hands the request over, and writes the
+/// answer with Confluent's content type.
+public struct SchemaRegistryResponder: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    /// Confluent caps request bodies too; schemas larger than this are refused with 413.
+    public static let maximumBodySize = 16 * 1024 * 1024
+
+    public let api: RegistryAPI
+
+    public init(api: RegistryAPI) {
+        self.api = api
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: Self.maximumBodySize)
+        } catch {
+            return Self.response(RegistryHTTPResponse(status: 413, body: #"{"error_code":413,"message":"Request body too large"}"#))
+        }
+        let answer = await api.respond(to: RegistryHTTPRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+            contentType: request.headers[.contentType], body: Array(buffer: body)))
+        return Self.response(answer)
+    }
+
+    private static func response(_ answer: RegistryHTTPResponse) -> Response {
+        Response(status: .init(code: answer.status), headers: [.contentType: RegistryHTTPResponse.contentType],
+                 body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+    }
+}

@@ -1,0 +1,137 @@
+import BrookSchemas
+import Logging
+import ServiceLifecycle
+
+/// Owns the registry state and its log: replays the log at start-up, follows records other
+/// registries append, serves reads from memory and runs writes one at a time (single writer per
+/// process). A write returns only after its records came back from the log and were applied, so a
+/// client reads its own writes from any endpoint.
+///
+/// As a swift-service-lifecycle `Service`, `run()` follows the log until graceful shutdown; reads
+/// and writes also work without it (they replay on first use), which is how tests drive it.
+public actor SchemaRegistryService: Service {
+    private let log: any RegistryLog
+    private let logger: Logger
+    private var state: RegistryState
+    /// The next log offset to apply.
+    private var appliedOffset: Int64 = 0
+    private var replayed = false
+    private var writing = false
+    private var writersWaiting: [CheckedContinuation<Void, Never>] = []
+    private var appliedWaiters: [(offset: Int64, continuation: CheckedContinuation<Void, Never>)] = []
+
+    /// - Parameters:
+    ///   - parse: how schema text is parsed; nil means `SchemaFormats.parse` (tests inject a stand-in).
+    public init(log: any RegistryLog, parse: SchemaParser? = nil, logger: Logger = Logger(label: "brook.schema-registry")) {
+        self.log = log
+        self.logger = logger
+        self.state = parse.map { RegistryState(parse: $0) } ?? RegistryState()
+    }
+
+    /// The state as of the latest applied record (after the start-up replay). Queries run on this
+    /// copy, off the actor.
+    public func currentState() async throws(RegistryError) -> RegistryState {
+        if !replayed { try await replay() }
+        return state
+    }
+
+    /// Runs a command against the caught-up state, appends its records, waits until they are
+    /// applied, and returns the command's response.
+    public func write<Response: Sendable>(
+        _ command: @Sendable (RegistryState) throws(RegistryError) -> RegistryWrite<Response>
+    ) async throws(RegistryError) -> Response {
+        await acquireWriter()
+        defer { releaseWriter() }
+        // Catch up with everything in the log, including other registries' writes, before deciding.
+        try await catchUp(to: try await logCall { try await self.log.endOffset() })
+        replayed = true
+        let write = try command(state)
+        guard !write.records.isEmpty else { return write.response }
+        let records = write.records.map(SchemaRecordCodec.encode)
+        let end = try await logCall { try await self.log.append(records) }
+        try await catchUp(to: end)
+        return write.response
+    }
+
+    /// Returns once every record before `offset` is applied (by `run()` following the log, or by a
+    /// write): how a caller that appended through another registry waits to read its write here.
+    public func waitUntilApplied(offset: Int64) async {
+        if appliedOffset >= offset { return }
+        await withCheckedContinuation { appliedWaiters.append((offset, $0)) }
+    }
+
+    /// Follows the log, applying what other registries write, until graceful shutdown.
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await self.follow()
+        }
+    }
+
+    /// A failing log (broker restarting, partition moving) must not stop `brook serve`: the error
+    /// is logged and the read retried; reads keep being served from memory meanwhile.
+    private func follow() async throws {
+        while !Task.isCancelled {
+            do {
+                if !replayed { try await replay() }
+                apply(try await log.read(from: appliedOffset))
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("Reading the schema registry log failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    private func replay() async throws(RegistryError) {
+        try await catchUp(to: try await logCall { try await self.log.endOffset() })
+        replayed = true
+    }
+
+    private func catchUp(to target: Int64) async throws(RegistryError) {
+        while appliedOffset < target {
+            let from = appliedOffset
+            let batch = try await logCall { try await self.log.read(from: from) }
+            apply(batch)
+        }
+    }
+
+    /// Applies a batch, skipping entries another concurrent read already applied.
+    private func apply(_ batch: RegistryLogBatch) {
+        for entry in batch.entries where entry.offset >= appliedOffset {
+            state.apply(entry.record)
+            appliedOffset = entry.offset + 1
+        }
+        appliedOffset = max(appliedOffset, batch.nextOffset)
+        let ready = appliedWaiters.filter { $0.offset <= appliedOffset }
+        appliedWaiters.removeAll { $0.offset <= appliedOffset }
+        for waiter in ready { waiter.continuation.resume() }
+    }
+
+    private func logCall<T: Sendable>(_ call: @Sendable () async throws -> T) async throws(RegistryError) -> T {
+        do {
+            return try await call()
+        } catch let error as RegistryError {
+            throw error
+        } catch let RegistryLogError.timedOut(detail) {
+            throw .storeTimeout(detail)
+        } catch {
+            throw .storeError(String(describing: error))
+        }
+    }
+
+    private func acquireWriter() async {
+        if !writing {
+            writing = true
+            return
+        }
+        await withCheckedContinuation { writersWaiting.append($0) }
+    }
+
+    private func releaseWriter() {
+        if writersWaiting.isEmpty {
+            writing = false
+        } else {
+            writersWaiting.removeFirst().resume()
+        }
+    }
+}
