@@ -120,8 +120,9 @@ let package = Package(
         .target(
             name: "BrookSchemaRegistry",
             dependencies: [
-                "BrookSchemas", "BrookClient", "BrookProtocol",
+                "BrookSchemas", "BrookClient", "BrookProtocol", "BrookBroker",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -152,7 +153,7 @@ let package = Package(
         .executableTarget(
             name: "brook",
             dependencies: [
-                "BrookServer", "BrookBroker", "BrookClient", "BrookRegistryClient", "BrookSchemas",
+                "BrookServer", "BrookBroker", "BrookClient", "BrookRegistryClient", "BrookSchemas", "BrookSchemaRegistry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

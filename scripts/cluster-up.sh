@@ -4,7 +4,8 @@
 #
 #   scripts/cluster-up.sh [N=3] [DIR=./brook-cluster]
 #
-# Broker i listens on 127.0.0.1:(9091+i) with data in DIR/broker-i; etcd serves 127.0.0.1:2379 with
+# Broker i listens on 127.0.0.1:(9091+i) with data in DIR/broker-i and serves the Schema Registry on
+# 127.0.0.1:(8080+100*i+1) (8181, 8281, ...: every broker serves the same registry); etcd serves 127.0.0.1:2379 with
 # data in DIR/etcd (ports: BROOK_FIRST_PORT, ETCD_CLIENT_PORT, ETCD_PEER_PORT). Needs `etcd`
 # (Debian: etcd-server) and a built brook (BROOK_BIN, default .build/release/brook or .build/debug/brook).
 set -euo pipefail
@@ -54,12 +55,13 @@ bootstrap=()
 for i in $(seq 1 "$count"); do
     port=$((first_port + i - 1))
     "$brook" serve --node-id "$i" --listen "127.0.0.1:$port" --data-dir "$dir/broker-$i" \
-        --metadata "etcd://127.0.0.1:$etcd_client" > "$dir/broker-$i.log" 2>&1 &
+        --metadata "etcd://127.0.0.1:$etcd_client" --registry-listen "127.0.0.1:$((8080 + 100 * i + 1))" \
+        > "$dir/broker-$i.log" 2>&1 &
     pids+=($!)
     bootstrap+=("127.0.0.1:$port")
 done
 list=$(IFS=,; echo "${bootstrap[*]}")
-echo "etcd on 127.0.0.1:$etcd_client, $count brokers on $list (logs in $dir)"
+echo "etcd on 127.0.0.1:$etcd_client, $count brokers on $list (logs in $dir); Schema Registry on http://127.0.0.1:8181 (and 8281, ...)"
 echo "try:  $brook topic create orders -p 6 -r $(( count < 3 ? count : 3 )) --brokers $list"
 echo "      $brook topic describe orders --brokers $list"
 echo "Ctrl-C stops the cluster."

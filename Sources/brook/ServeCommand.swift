@@ -1,6 +1,8 @@
 import ArgumentParser
 import BrookBroker
+import BrookClient
 import BrookEtcd
+import BrookSchemaRegistry
 import BrookServer
 import Foundation
 import Logging
@@ -29,6 +31,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Address advertised to clients in Metadata, HOST:PORT (default: the listen address).")
     var advertise: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Schema Registry address, HOST:PORT, or none (default 127.0.0.1:8081; a busy default port is skipped with a warning).",
+        valueName: "host:port|none"))
+    var registryListen: String?
 
     @Option(name: .long, help: "Directory holding the logs (default ./brook-data).")
     var dataDir: String?
@@ -76,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
     private func serve(config brokerConfig: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
                        logger: Logger) async throws {
         try await ListenCheck.probe(host: brokerConfig.listenHost, port: brokerConfig.listenPort, group: group)
+        let registryAddress = try await registryAddress(group: group, logger: logger)
         let broker: Broker
         var cluster: ClusterBroker?
         if let metadata {
@@ -99,6 +107,12 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("brook ready, accepting connections on \(address.ipAddress ?? "?"):\(address.port ?? 0) (advertised \(advertised.host):\(advertised.port), data dir \(dataDir), \(mode))")
         }
         var members: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: broker), .init(service: server)]
+        // After the listener, so that it stops before the broker it reaches through it.
+        if let (host, port) = registryAddress {
+            let registry = try await SchemaRegistryWiring.start(
+                host: host, port: port, broker: broker, brokerAddress: advertised, logger: logger)
+            members.append(.init(service: registry))
+        }
         // Last, so that it shuts down first: leadership moves away while the broker still serves.
         if let cluster { members.append(.init(service: cluster)) }
         let services = ServiceGroup(configuration: .init(
@@ -108,6 +122,25 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger
         ))
         try await services.run()
+    }
+
+    /// Where the Schema Registry listens; nil when it is off (`none`, or the default port is taken:
+    /// several brokers on one machine should not fail to start over an optional service).
+    private func registryAddress(group: EventLoopGroup, logger: Logger) async throws -> (host: String, port: Int)? {
+        if registryListen == "none" { return nil }
+        let explicit = registryListen != nil
+        let text = registryListen ?? "127.0.0.1:\(SchemaRegistry.defaultPort)"
+        guard let (host, port) = BrokerConfig.parseHostPort(text) else {
+            throw ConfigError("--registry-listen expects HOST:PORT or none, got '\(text)'")
+        }
+        do {
+            try await ListenCheck.probe(host: host, port: port, group: group)
+        } catch {
+            if explicit { throw error }
+            logger.warning("Schema Registry not started: \(error); pass --registry-listen HOST:PORT or none")
+            return nil
+        }
+        return (host, port)
     }
 
     private func makeConfig(logger: Logger) throws -> BrokerConfig {

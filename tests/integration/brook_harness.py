@@ -84,7 +84,7 @@ class BrookProcess:
     def __init__(self, binary: Path | str, data_dir: Path | str, *, host: str = "127.0.0.1",
                  port: int | None = None, settings: dict[str, object] | None = None,
                  extra_args: list[str] | None = None, env: dict[str, str] | None = None,
-                 start_timeout: float = DEFAULT_START_TIMEOUT, name: str = "brook"):
+                 start_timeout: float = DEFAULT_START_TIMEOUT, name: str = "brook", registry: bool = False):
         self.binary = Path(binary)
         self.data_dir = Path(data_dir)
         self.host = host
@@ -92,6 +92,9 @@ class BrookProcess:
         self.port: int | None = None
         self.settings = dict(settings or {})
         self.extra_args = list(extra_args or [])
+        # The Schema Registry is on by default on 8081; tests turn it on, on a free port, when they use it.
+        self.registry = registry
+        self.registry_port: int | None = None
         self.env = env
         self.start_timeout = start_timeout
         self.name = name
@@ -132,9 +135,16 @@ class BrookProcess:
         with self._lock:
             return "\n".join(self._lines[-lines:])
 
+    @property
+    def registry_url(self) -> str:
+        if self.registry_port is None:
+            raise RuntimeError(f"{self.name} runs no Schema Registry (start it with registry=True)")
+        return f"http://{self.host}:{self.registry_port}"
+
     def command(self) -> list[str]:
         args = [str(self.binary), "serve", "--listen", f"{self.host}:{self.port}",
-                "--data-dir", str(self.data_dir)]
+                "--data-dir", str(self.data_dir),
+                "--registry-listen", f"{self.host}:{self.registry_port}" if self.registry else "none"]
         for key, value in self.settings.items():
             args += ["--set", f"{key}={value}"]
         return args + self.extra_args
@@ -148,6 +158,8 @@ class BrookProcess:
             raise BrookError(f"brook binary not found at {self.binary} (set BROOK_BIN or run swift build)")
         self.generation += 1
         self.port = self.fixed_port or free_port(self.host)
+        if self.registry and self.registry_port is None:
+            self.registry_port = free_port(self.host)   # kept across restarts, like the Kafka port
         self._ready = threading.Event()
         self._exit_expected = False
         with self._lock:

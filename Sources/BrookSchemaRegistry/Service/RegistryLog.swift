@@ -44,4 +44,7 @@ public struct RegistryLogBatch: Sendable {
 /// error answers 50001.
 public enum RegistryLogError: Error, Sendable {
     case timedOut(String)
+    /// Another registry became the log's writer after this one caught up: nothing of this append
+    /// was written (or ever becomes visible); the registry catches up and decides again.
+    case fenced
 }

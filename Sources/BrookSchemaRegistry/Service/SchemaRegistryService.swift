@@ -22,6 +22,8 @@ public actor SchemaRegistryService: Service {
 
     /// - Parameters:
     ///   - parse: how schema text is parsed; nil means `SchemaFormats.parse` (tests inject a stand-in).
+    private var observers: [@Sendable (RegistryState) -> Void] = []
+
     public init(log: any RegistryLog, parse: SchemaParser? = nil, logger: Logger = Logger(label: "brook.schema-registry")) {
         self.log = log
         self.logger = logger
@@ -42,16 +44,31 @@ public actor SchemaRegistryService: Service {
     ) async throws(RegistryError) -> Response {
         await acquireWriter()
         defer { releaseWriter() }
-        // Catch up with everything in the log, including other registries' writes, before deciding.
-        try await catchUp(to: try await logCall { try await self.log.endOffset() })
-        replayed = true
-        let write = try command(state)
-        guard !write.records.isEmpty else { return write.response }
-        let records = write.records.map(SchemaRecordCodec.encode)
-        let end = try await logCall { try await self.log.append(records) }
-        try await catchUp(to: end)
-        return write.response
+        var attempt = 0
+        while true {
+            attempt += 1
+            // Catch up with everything in the log, including other registries' writes, before deciding.
+            try await catchUp(to: try await logCall { try await self.log.endOffset() })
+            replayed = true
+            let write = try command(state)
+            guard !write.records.isEmpty else { return write.response }
+            let records = write.records.map(SchemaRecordCodec.encode)
+            let end: Int64
+            do {
+                end = try await log.append(records)
+            } catch RegistryLogError.fenced where attempt < Self.fencedAttempts {
+                // Another registry wrote since this one caught up: nothing of ours landed; decide again.
+                continue
+            } catch {
+                throw Self.registryError(error)
+            }
+            try await catchUp(to: end)
+            return write.response
+        }
     }
+
+    /// How often a write is decided again after another registry took over the log meanwhile.
+    static let fencedAttempts = 10
 
     /// Returns once every record before `offset` is applied (by `run()` following the log, or by a
     /// write): how a caller that appended through another registry waits to read its write here.
@@ -95,12 +112,22 @@ public actor SchemaRegistryService: Service {
         }
     }
 
+    /// Calls `observer` with the state now and after every batch of records applied (the broker's
+    /// schema id validation keeps the latest state this way, to answer without waiting).
+    public func observe(_ observer: @escaping @Sendable (RegistryState) -> Void) {
+        observers.append(observer)
+        observer(state)
+    }
+
     /// Applies a batch, skipping entries another concurrent read already applied.
     private func apply(_ batch: RegistryLogBatch) {
+        var changed = false
         for entry in batch.entries where entry.offset >= appliedOffset {
             state.apply(entry.record)
             appliedOffset = entry.offset + 1
+            changed = true
         }
+        if changed { for observer in observers { observer(state) } }
         appliedOffset = max(appliedOffset, batch.nextOffset)
         let ready = appliedWaiters.filter { $0.offset <= appliedOffset }
         appliedWaiters.removeAll { $0.offset <= appliedOffset }
@@ -110,12 +137,16 @@ public actor SchemaRegistryService: Service {
     private func logCall<T: Sendable>(_ call: @Sendable () async throws -> T) async throws(RegistryError) -> T {
         do {
             return try await call()
-        } catch let error as RegistryError {
-            throw error
-        } catch let RegistryLogError.timedOut(detail) {
-            throw .storeTimeout(detail)
         } catch {
-            throw .storeError(String(describing: error))
+            throw Self.registryError(error)
+        }
+    }
+
+    private static func registryError(_ error: any Error) -> RegistryError {
+        switch error {
+        case let error as RegistryError: error
+        case RegistryLogError.timedOut(let detail): .storeTimeout(detail)
+        default: .storeError(String(describing: error))
         }
     }
 

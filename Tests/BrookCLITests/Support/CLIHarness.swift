@@ -30,7 +30,7 @@ final class CLIHarness: @unchecked Sendable {
         dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("brook-cli-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
         server.executableURL = Self.binary
-        server.arguments = ["serve", "--listen", bootstrap, "--data-dir", dataDir.path, "--log-level", "error"]
+        server.arguments = ["serve", "--listen", bootstrap, "--data-dir", dataDir.path, "--registry-listen", "none", "--log-level", "error"]
             + settings.sorted { $0.key < $1.key }.flatMap { ["--set", "\($0.key)=\($0.value)"] }
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice

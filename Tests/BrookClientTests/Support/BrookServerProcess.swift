@@ -33,7 +33,7 @@ final class BrookServerProcess: @unchecked Sendable {
         dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("brook-client-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
         process.executableURL = binary
-        var arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data-dir", dataDir.path, "--log-level", "warning"]
+        var arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data-dir", dataDir.path, "--registry-listen", "none", "--log-level", "warning"]
         for (key, value) in settings.sorted(by: { $0.key < $1.key }) { arguments += ["--set", "\(key)=\(value)"] }
         process.arguments = arguments
         let pipe = Pipe()

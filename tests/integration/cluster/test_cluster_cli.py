@@ -73,7 +73,8 @@ def test_a_broker_started_before_etcd_waits_for_it(etcd, tmp_path):
     port = free_port("127.0.0.1")
     with open(log, "wb") as out:
         proc = subprocess.Popen([str(brook_binary()), "serve", "--node-id", "1", "--listen", f"127.0.0.1:{port}",
-                                 "--data-dir", str(tmp_path / "data"), "--metadata", f"etcd://{etcd.endpoint}"],
+                                 "--data-dir", str(tmp_path / "data"), "--metadata", f"etcd://{etcd.endpoint}",
+                                 "--registry-listen", "none"],
                                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         wait_for("the broker waiting for etcd", lambda: b"waiting for etcd" in log.read_bytes())
