@@ -16,6 +16,16 @@ public protocol RegistryLog: Sendable {
 
     /// The offset one past the last record now in the log (Kafka's high watermark).
     func endOffset() async throws -> Int64
+
+    /// Called before each write's catch-up: a log shared by several registries makes this one the
+    /// writer here (everything it decides after catching up is then fenced if another registry
+    /// becomes the writer before it appends).
+    func prepareWrite() async throws
+
+}
+
+extension RegistryLog {
+    public func prepareWrite() async throws {}
 }
 
 /// Records read from a `RegistryLog`.

@@ -47,7 +47,10 @@ public actor SchemaRegistryService: Service {
         var attempt = 0
         while true {
             attempt += 1
-            // Catch up with everything in the log, including other registries' writes, before deciding.
+            // Become the writer first, then catch up with everything in the log (including other
+            // registries' writes) and decide: a registry that becomes the writer after this point
+            // fences this one's append, so a decision on a stale state never lands.
+            try await logCall { try await self.log.prepareWrite() }
             try await catchUp(to: try await logCall { try await self.log.endOffset() })
             replayed = true
             let write = try command(state)

@@ -13,7 +13,8 @@ import NIOCore
 /// fences the previous writer (InitProducerId bumps the epoch and aborts its open transaction), and
 /// a fenced writer's records never become visible to the read_committed readers. A write decided on
 /// a state that a newer writer changed meanwhile is therefore refused (`RegistryLogError.fenced`) and the
-/// registry decides again after catching up — so two brokers can never hand out the same id.
+/// registry decides again after catching up — so two brokers can never hand out the same id. The
+/// order matters: `prepareWrite` (InitProducerId) comes before the catch-up and the decision.
 public actor SchemasTopicLog: RegistryLog {
     /// Confluent's default topic name.
     public static let defaultTopic = SchemaRegistry.defaultTopic
@@ -80,9 +81,15 @@ public actor SchemasTopicLog: RegistryLog {
         }
     }
 
-    public func append(_ records: [RegistryLogRecord]) async throws -> Int64 {
+    public func prepareWrite() async throws {
         try await ensureTopic()
-        let producer = try await writer()
+        _ = try await writer()
+    }
+
+    public func append(_ records: [RegistryLogRecord]) async throws -> Int64 {
+        // The producer prepareWrite initialised; without it (dropped after an error since) the
+        // caller's decision is not covered by this registry's writer epoch: decide again.
+        guard let producer else { throw RegistryLogError.fenced }
         do {
             try producer.beginTransaction()
             var next: Int64 = 0

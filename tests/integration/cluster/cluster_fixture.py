@@ -53,7 +53,7 @@ class BrookCluster:
 
     def __init__(self, etcd: EtcdProcess, make_broker: Callable[..., BrookProcess], size: int = 3,
                  settings: dict[str, object] | None = None, racks: list[str] | None = None,
-                 etcd_proxies: bool = False):
+                 etcd_proxies: bool = False, registry: bool = False):
         if racks is not None and len(racks) != size:
             raise ValueError(f"{len(racks)} racks for {size} brokers")
         self.etcd = etcd
@@ -70,7 +70,7 @@ class BrookCluster:
                 self.etcd_proxies[node_id] = TcpProxy(etcd_host, int(etcd_port))
                 endpoint = self.etcd_proxies[node_id].endpoint
             self.brokers[node_id] = make_broker(
-                settings=broker_settings, start=False, name=f"brook-node{node_id}",
+                settings=broker_settings, start=False, name=f"brook-node{node_id}", registry=registry,
                 extra_args=["--node-id", str(node_id), "--metadata", f"etcd://{endpoint}"])
 
     @property
@@ -174,15 +174,16 @@ class BrookCluster:
 
 @pytest.fixture
 def brook_cluster(etcd, brook_factory):
-    """make(size=3, settings=None, racks=None, start=True, etcd_proxies=False, wait_registered=True) -> BrookCluster on
+    """make(size=3, settings=None, racks=None, start=True, etcd_proxies=False, wait_registered=True, registry=False) -> BrookCluster on
     this test's etcd (with etcd_proxies, each broker reaches etcd through a TcpProxy it can be cut off by).
 
     `etcd` is requested before `brook_factory`, so teardown stops the brokers before etcd."""
     made: list[BrookCluster] = []
 
     def make(size: int = 3, settings=None, racks=None, start: bool = True, etcd_proxies: bool = False,
-             wait_registered: bool = True) -> BrookCluster:
-        cluster = BrookCluster(etcd, brook_factory, size=size, settings=settings, racks=racks, etcd_proxies=etcd_proxies)
+             wait_registered: bool = True, registry: bool = False) -> BrookCluster:
+        cluster = BrookCluster(etcd, brook_factory, size=size, settings=settings, racks=racks, etcd_proxies=etcd_proxies,
+                               registry=registry)
         made.append(cluster)
         return cluster.start(wait_registered) if start else cluster
 
