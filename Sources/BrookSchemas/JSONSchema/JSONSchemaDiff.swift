@@ -22,33 +22,49 @@ struct JSONSchemaDiff {
     private var inProgress = Set<Pair>()
     private var seed: [Pair: [JSONSchemaDifference]] = [:]
     private var usedOptimism = false
+    private var stepsLeft: Int
 
     static let maximumPasses = 16
+    /// Pair comparisons allowed in one check; wide unions compared with wide unions cost their
+    /// product, so a hostile pair of schemas is refused instead of occupying a core.
+    static let maximumSteps = 2_000_000
 
-    /// Every difference between the two schemas, compatible or not.
-    static func differences(original: JSONSchemaGraph, update: JSONSchemaGraph) -> [JSONSchemaDifference] {
-        var diff = JSONSchemaDiff(graphs: [original, update])
+    /// Every difference between the two schemas, compatible or not; `complete` is false when the
+    /// step budget ran out first.
+    static func differences(
+        original: JSONSchemaGraph, update: JSONSchemaGraph, budget: Int = maximumSteps
+    ) -> (differences: [JSONSchemaDifference], complete: Bool) {
+        var diff = JSONSchemaDiff(graphs: [original, update], budget: budget)
         var result: [JSONSchemaDifference] = []
         for _ in 0..<maximumPasses {
             diff.memo = [:]
             diff.usedOptimism = false
             result = diff.compare(Ref(side: 0, id: original.root), Ref(side: 1, id: update.root))
+            if diff.stepsLeft <= 0 { return (result, false) }
             let incompatible = diff.memo.filter { !$0.value.allSatisfy(\.isCompatible) }
             if !diff.usedOptimism || Set(incompatible.keys) == Set(diff.seed.keys) { break }
             diff.seed = incompatible
         }
-        return result
+        return (result, true)
     }
 
     /// The breaking differences as the registry reports them.
-    static func incompatibilities(original: JSONSchemaGraph, update: JSONSchemaGraph) -> [CompatibilityIssue] {
-        differences(original: original, update: update).filter { !$0.isCompatible }.map {
+    static func incompatibilities(
+        original: JSONSchemaGraph, update: JSONSchemaGraph, budget: Int = maximumSteps
+    ) -> [CompatibilityIssue] {
+        let (found, complete) = differences(original: original, update: update, budget: budget)
+        guard complete else {
+            return [CompatibilityIssue(errorType: "COMPATIBILITY_CHECK_TOO_COMPLEX", path: "#/",
+                                       detail: "Comparing these schemas needs more than \(budget) steps; the change is refused")]
+        }
+        return found.filter { !$0.isCompatible }.map {
             CompatibilityIssue(errorType: $0.kind.rawValue, path: $0.jsonPath, detail: $0.detail)
         }
     }
 
-    private init(graphs: [JSONSchemaGraph]) {
+    private init(graphs: [JSONSchemaGraph], budget: Int) {
         self.graphs = graphs
+        self.stepsLeft = budget
     }
 
     func node(_ ref: Ref) -> JSONSchemaNode { graphs[ref.side][ref.id] }
@@ -71,6 +87,8 @@ struct JSONSchemaDiff {
         }
         let pair = Pair(original: dereferenced(original), update: dereferenced(update))
         if let known = memo[pair] { return known }
+        stepsLeft -= 1
+        guard stepsLeft > 0 else { return [] }
         guard inProgress.insert(pair).inserted else {
             if let known = seed[pair] { return known }
             usedOptimism = true

@@ -41,12 +41,13 @@ public struct JSONSchemaDocument: ParsedSchema {
         }
     }
 
-    /// Compact JSON in the submitted member order, as Confluent stores Jackson's compact writing of it.
-    public var canonicalString: String { document.compactText }
+    /// Compact JSON in the submitted member order, numbers written as Jackson writes them: what
+    /// Confluent stores for a JSON Schema.
+    public var canonicalString: String { document.jacksonText(sortingKeys: false) }
 
     /// Members sorted by name at every level: Confluent's JSON Schema normalisation (a re-read
     /// through a sorting node factory) does exactly that and nothing more.
-    public func normalized() -> String { document.sortedText }
+    public func normalized() -> String { document.jacksonText(sortingKeys: true) }
 
     public func compatibilityIssues(readingDataWrittenWith writer: any ParsedSchema) -> [CompatibilityIssue] {
         guard let writer = writer as? JSONSchemaDocument else {

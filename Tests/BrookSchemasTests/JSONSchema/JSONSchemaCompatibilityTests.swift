@@ -226,10 +226,13 @@ final class JSONSchemaCompatibilityTests: XCTestCase {
 
     private func differences(old: String, new: String) throws -> [JSONSchemaDifference] {
         let writer = try JSONSchemaDocument(old), reader = try JSONSchemaDocument(new)
-        return JSONSchemaDiff.differences(original: writer.graph, update: reader.graph)
+        return JSONSchemaDiff.differences(original: writer.graph, update: reader.graph).differences
     }
 
     func testConfluentDifferenceTable() throws {
+        XCTAssertGreaterThan(rows.count, 120)
+        XCTAssertGreaterThan(rows.filter(\.backwardCompatible).count, 40)
+        XCTAssertGreaterThan(rows.filter { !$0.backwardCompatible }.count, 40)
         for row in rows {
             let found = try differences(old: row.old, new: row.new)
             let kinds = Set(found.map(\.kind.rawValue))
@@ -305,6 +308,14 @@ final class JSONSchemaCompatibilityTests: XCTestCase {
         let old = try JSONSchemaDocument(root, references: address("integer"))
         let new = try JSONSchemaDocument(root, references: address("string"))
         XCTAssertEqual(new.compatibilityIssues(readingDataWrittenWith: old).map(\.path), ["#/properties/home/properties/zip"])
+    }
+
+    func testComparisonsBeyondTheStepBudgetAreRefused() throws {
+        let branches = (0..<30).map { #"{"type":"object","properties":{"k":{"const":\#($0)}}}"# }.joined(separator: ",")
+        let wide = try JSONSchemaDocument(#"{"oneOf":[\#(branches)]}"#)
+        let issues = JSONSchemaDiff.incompatibilities(original: wide.graph, update: wide.graph, budget: 100)
+        XCTAssertEqual(issues.map(\.errorType), ["COMPATIBILITY_CHECK_TOO_COMPLEX"])
+        XCTAssertTrue(JSONSchemaDiff.incompatibilities(original: wide.graph, update: wide.graph).isEmpty)
     }
 
     func testWideCombinationsStayFast() throws {

@@ -206,6 +206,9 @@ final class JSONSchemaParsingTests: XCTestCase {
         XCTAssertEqual(schema.normalized(), #"{"properties":{"a":{},"b":{"maximum":1.50,"type":"number"}},"type":"object"}"#)
         XCTAssertEqual(try parse(schema.normalized()).normalized(), schema.normalized())
         XCTAssertEqual(try SchemaFormats.parse("true", type: .json).canonicalString, "true")
+        // Numbers as Jackson (reading exact BigDecimals) writes them back, which Confluent stores.
+        let numbers = try parse(#"{"enum":[1e2,-0,0.0000001,1.50,-1.5e-3,123.0e5,12345678901234567890,0.5]}"#)
+        XCTAssertEqual(numbers.canonicalString, #"{"enum":[1E+2,0,1E-7,1.50,-0.0015,1.230E+7,12345678901234567890,0.5]}"#)
     }
 
     func testRandomMutationsTruncationsAndDeepNestingNeverCrash() {
