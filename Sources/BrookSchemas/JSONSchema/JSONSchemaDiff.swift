@@ -23,11 +23,15 @@ struct JSONSchemaDiff {
     private var seed: [Pair: [JSONSchemaDifference]] = [:]
     private var usedOptimism = false
     private var stepsLeft: Int
+    private var depth = 0
 
     static let maximumPasses = 16
     /// Pair comparisons allowed in one check; wide unions compared with wide unions cost their
     /// product, so a hostile pair of schemas is refused instead of occupying a core.
     static let maximumSteps = 2_000_000
+    /// Nested pair comparisons on the stack (a chain of distinct `$ref`s can be long); beyond it the
+    /// check is refused like one over budget.
+    static let maximumDepth = 400
 
     /// Every difference between the two schemas, compatible or not; `complete` is false when the
     /// step budget ran out first.
@@ -88,13 +92,18 @@ struct JSONSchemaDiff {
         let pair = Pair(original: dereferenced(original), update: dereferenced(update))
         if let known = memo[pair] { return known }
         stepsLeft -= 1
-        guard stepsLeft > 0 else { return [] }
+        guard stepsLeft > 0, depth < Self.maximumDepth else {
+            stepsLeft = 0
+            return []
+        }
         guard inProgress.insert(pair).inserted else {
             if let known = seed[pair] { return known }
             usedOptimism = true
             return []
         }
+        depth += 1
         let result = compareTypes(pair.original, pair.update)
+        depth -= 1
         inProgress.remove(pair)
         memo[pair] = result
         return result
@@ -192,6 +201,7 @@ struct JSONSchemaDiff {
         var edges: [[(Int, [JSONSchemaDifference])]] = Array(repeating: [], count: before.count)
         for (i, member) in before.enumerated() {
             for (j, candidate) in after.enumerated() {
+                guard stepsLeft > 0 else { return out }
                 let sub = compare(Ref(side: original.side, id: member), Ref(side: update.side, id: candidate))
                 if Self.compatible(sub) { edges[i].append((j, sub.map { $0.prefixed([a.rawValue, String(i)]) })) }
             }

@@ -318,6 +318,17 @@ final class JSONSchemaCompatibilityTests: XCTestCase {
         XCTAssertTrue(JSONSchemaDiff.incompatibilities(original: wide.graph, update: wide.graph).isEmpty)
     }
 
+    func testLongReferenceChainsAreRefusedNotOverflowed() throws {
+        let count = 3000
+        let definitions = (0..<count).map { i in
+            i + 1 < count ? ##""d\##(i)":{"type":"object","properties":{"x":{"$ref":"#/definitions/d\##(i + 1)"}}}"##
+                : ##""d\##(i)":{"type":"string"}"##
+        }.joined(separator: ",")
+        let chain = try JSONSchemaDocument(##"{"definitions":{\##(definitions)},"$ref":"#/definitions/d0"}"##)
+        XCTAssertEqual(chain.compatibilityIssues(readingDataWrittenWith: chain).map(\.errorType), ["COMPATIBILITY_CHECK_TOO_COMPLEX"])
+        XCTAssertTrue(chain.violations(of: .object([])).isEmpty)
+    }
+
     func testWideCombinationsStayFast() throws {
         let branches = (0..<40).map { #"{"type":"object","properties":{"k":{"const":\#($0)}},"required":["k"]}"# }.joined(separator: ",")
         let schema = ##"{"definitions":{"u":{"oneOf":[\##(branches),{"$ref":"#/definitions/u"}]}},"$ref":"#/definitions/u"}"##
