@@ -20,6 +20,9 @@ struct JSONSchemaLoader {
     private var referenceNames: [String: Int] = [:]
     private var memo: [Location: Int] = [:]
     private var pendingReferences: [(node: Int, ref: String, at: Location)] = []
+    /// Name → member position for the large objects pointers walk through (`definitions` with
+    /// thousands of entries), so resolving every subschema stays linear in the document.
+    private var memberIndex: [Location: [String: Int]] = [:]
     private var graph = JSONSchemaGraph()
 
     /// Loads `root` (already checked) with `references` (each already parsed and checked).
@@ -121,7 +124,7 @@ struct JSONSchemaLoader {
     private mutating func resolvePendingReferences() throws(InvalidSchemaError) {
         while let (node, ref, location) = pendingReferences.popLast() {
             let target: Int
-            if let found = try resolve(ref, from: location) {
+            if let found = resolve(ref, from: location) {
                 target = try self.node(at: found)
             } else if JSONSchemaDraft.isMetaSchemaURL(JSONSchemaURI.resolve(ref, against: base(of: location))) {
                 // Confluent bundles the meta-schemas; a schema about schemas is taken as "any JSON".
@@ -136,7 +139,7 @@ struct JSONSchemaLoader {
         }
     }
 
-    private func resolve(_ ref: String, from location: Location) throws(InvalidSchemaError) -> Location? {
+    private mutating func resolve(_ ref: String, from location: Location) -> Location? {
         let absolute = JSONSchemaURI.resolve(ref, against: base(of: location))
         if let anchored = anchors[absolute] { return anchored }
         let (uri, fragment) = JSONSchemaURI.splitFragment(absolute)
@@ -146,24 +149,45 @@ struct JSONSchemaLoader {
         }
         guard let start else { return nil }
         guard let tokens = JSONPointer.tokens(ofFragment: fragment ?? "") else { return nil }
-        let document = documents[start.document].value
-        guard let here = JSONPointer.resolve(start.tokens, in: document) else { return nil }
-        if JSONPointer.resolve(tokens, in: here) != nil {
-            return Location(document: start.document, tokens: start.tokens + tokens)
-        }
+        let target = Location(document: start.document, tokens: start.tokens + tokens)
+        if memo[target] != nil || value(at: target) != nil { return target }
         // Confluent lets `#/$defs/X` find a top-level `definitions` entry (and so do we).
         if start.tokens.isEmpty, tokens.first == "$defs" {
-            let bridged = ["definitions"] + tokens.dropFirst()
-            if JSONPointer.resolve(bridged, in: document) != nil { return Location(document: start.document, tokens: bridged) }
+            let bridged = Location(document: start.document, tokens: ["definitions"] + tokens.dropFirst())
+            if value(at: bridged) != nil { return bridged }
         }
         return nil
+    }
+
+    /// The JSON at a location, walking large objects through `memberIndex`.
+    private mutating func value(at location: Location) -> JSONValue? {
+        var current = documents[location.document].value
+        var walked: [String] = []
+        for token in location.tokens {
+            switch current {
+            case let .object(members) where members.count > 16:
+                let container = Location(document: location.document, tokens: walked)
+                if memberIndex[container] == nil {
+                    var index: [String: Int] = [:]
+                    for (position, member) in members.enumerated() { index[member.0] = position }
+                    memberIndex[container] = index
+                }
+                guard let position = memberIndex[container]?[token] else { return nil }
+                current = members[position].1
+            default:
+                guard let next = JSONPointer.resolve([token], in: current) else { return nil }
+                current = next
+            }
+            walked.append(token)
+        }
+        return current
     }
 
     // MARK: - Nodes
 
     private mutating func node(at location: Location) throws(InvalidSchemaError) -> Int {
         if let known = memo[location] { return known }
-        guard let value = JSONPointer.resolve(location.tokens, in: documents[location.document].value) else {
+        guard let value = value(at: location) else {
             throw InvalidSchemaError("Invalid JSON Schema: nothing at \(JSONPointer.fragment(location.tokens))")
         }
         let id = graph.nodes.count

@@ -209,6 +209,7 @@ final class JSONSchemaParsingTests: XCTestCase {
         // Numbers as Jackson (reading exact BigDecimals) writes them back, which Confluent stores.
         let numbers = try parse(#"{"enum":[1e2,-0,0.0000001,1.50,-1.5e-3,123.0e5,12345678901234567890,0.5]}"#)
         XCTAssertEqual(numbers.canonicalString, #"{"enum":[1E+2,0,1E-7,1.50,-0.0015,1.230E+7,12345678901234567890,0.5]}"#)
+        XCTAssertEqual(try parse(#"{"title":"a\u001f\n\u00e9\\u001f"}"#).canonicalString, #"{"title":"a\u001F\né\\u001f"}"#)
     }
 
     func testRandomMutationsTruncationsAndDeepNestingNeverCrash() {
