@@ -217,6 +217,21 @@ final class JSONSchemaCompatibilityTests: XCTestCase {
             // not
             row(#"{"not":{"type":"string"}}"#, #"{"not":{"type":["string","null"]}}"#, ["NOT_TYPE_EXTENDED"], false),
             row(#"{"not":{"type":["string","null"]}}"#, #"{"not":{"type":"string"}}"#, ["NOT_TYPE_NARROWED"], true),
+            // Draft specifics: draft 4's boolean exclusiveMinimum qualifies minimum and is not compared
+            // (everit keeps no limit for it); 2019-09 applies keywords beside $ref.
+            row(#"{"$schema":"http://json-schema.org/draft-04/schema#","type":"number","minimum":0}"#,
+                #"{"$schema":"http://json-schema.org/draft-04/schema#","type":"number","minimum":0,"exclusiveMinimum":true}"#, [], true),
+            row(#"{"$schema":"http://json-schema.org/draft-04/schema#","type":"number","minimum":0}"#,
+                #"{"$schema":"http://json-schema.org/draft-04/schema#","type":"number","minimum":1}"#, ["MINIMUM_INCREASED"], false),
+            row(##"{"definitions":{"s":{"type":"string"}},"properties":{"p":{"$ref":"#/definitions/s"}}}"##,
+                ##"{"definitions":{"s":{"type":"string"}},"properties":{"p":{"$ref":"#/definitions/s","maxLength":3}}}"##, [], true),
+            row(##"{"$schema":"https://json-schema.org/draft/2019-09/schema","$defs":{"s":{"type":"string"}},"properties":{"p":{"$ref":"#/$defs/s"}}}"##,
+                ##"{"$schema":"https://json-schema.org/draft/2019-09/schema","$defs":{"s":{"type":"string"}},"properties":{"p":{"$ref":"#/$defs/s","maxLength":3}}}"##,
+                ["TYPE_CHANGED"], false),
+            // Type inferred from keywords when `type` is absent
+            row(#"{"maxLength":3}"#, #"{"maxLength":2}"#, ["MAX_LENGTH_DECREASED"], false),
+            row(#"{"maxLength":3}"#, #"{"type":"string","maxLength":3}"#, [], true),
+            row(#"{"properties":{"a":{}},"additionalProperties":false}"#, #"{"properties":{"a":{}}}"#, ["ADDITIONAL_PROPERTIES_ADDED"], true),
             // Nested paths and references
             row(obj(##""a":{"$ref":"#/definitions/s"}"##, extra: ##","definitions":{"s":{"type":"string"}}"##),
                 obj(##""a":{"$ref":"#/definitions/s"}"##, extra: ##","definitions":{"s":{"type":"string","maxLength":2}}"##), ["MAX_LENGTH_ADDED"], false),
