@@ -19,7 +19,9 @@ struct JSONSchemaLoader {
     private var bases: [Location: String] = [:]
     private var referenceNames: [String: Int] = [:]
     private var memo: [Location: Int] = [:]
-    private var pendingReferences: [(node: Int, ref: String, at: Location)] = []
+    /// `$ref`s to resolve once the node holding them exists; `dynamic` marks `$dynamicRef` /
+    /// `$recursiveRef`, resolved statically (their usual target) and taken as "any" when that fails.
+    private var pendingReferences: [(node: Int, ref: String, at: Location, dynamic: Bool)] = []
     /// Name → member position for the large objects pointers walk through (`definitions` with
     /// thousands of entries), so resolving every subschema stays linear in the document.
     private var memberIndex: [Location: [String: Int]] = [:]
@@ -122,12 +124,13 @@ struct JSONSchemaLoader {
     // MARK: - References
 
     private mutating func resolvePendingReferences() throws(InvalidSchemaError) {
-        while let (node, ref, location) = pendingReferences.popLast() {
+        while let (node, ref, location, dynamic) = pendingReferences.popLast() {
             let target: Int
             if let found = resolve(ref, from: location) {
                 target = try self.node(at: found)
-            } else if JSONSchemaDraft.isMetaSchemaURL(JSONSchemaURI.resolve(ref, against: base(of: location))) {
+            } else if dynamic || JSONSchemaDraft.isMetaSchemaURL(JSONSchemaURI.resolve(ref, against: base(of: location))) {
                 // Confluent bundles the meta-schemas; a schema about schemas is taken as "any JSON".
+                // So is a dynamic reference whose target depends on the evaluation path.
                 target = graph.nodes.count
                 graph.nodes.append(JSONSchemaNode(kind: .empty, source: .object([])))
             } else {
@@ -217,13 +220,18 @@ struct JSONSchemaLoader {
 
         var parts: [(JSONSchemaNode.Kind, [String])] = []
         var consumed = Set<String>()
-        if let ref = value["$ref"]?.stringValue {
+        var dynamicReference = false
+        if draft.isModern, value["$ref"] == nil, value["$dynamicRef"] != nil || value["$recursiveRef"] != nil {
+            dynamicReference = true
+        }
+        if let ref = value["$ref"]?.stringValue
+            ?? (dynamicReference ? value["$dynamicRef"]?.stringValue ?? value["$recursiveRef"]?.stringValue : nil) {
             // The target is filled in once every document is scanned; until then it points at itself.
             parts.append((.reference(-1, ref), ["$ref"]))
             if !draft.isModern {
                 // Drafts 4 to 7: keywords beside `$ref` are ignored.
                 node.kind = parts[0].0
-                pendingReferences.append((memo[location]!, ref, location))
+                pendingReferences.append((memo[location]!, ref, location, false))
                 return node
             }
             consumed.insert("$ref")
@@ -296,13 +304,13 @@ struct JSONSchemaLoader {
             node.kind = .empty
         case 1:
             node.kind = parts[0].0
-            if case let .reference(_, ref) = parts[0].0 { pendingReferences.append((selfID, ref, location)) }
+            if case let .reference(_, ref) = parts[0].0 { pendingReferences.append((selfID, ref, location, dynamicReference)) }
         default:
             var children: [Int] = []
             for (kind, group) in parts {
                 let source = JSONValue.object(members.filter { group.contains($0.0) })
                 let id = append(JSONSchemaNode(kind: kind, source: source))
-                if case let .reference(_, ref) = kind { pendingReferences.append((id, ref, location)) }
+                if case let .reference(_, ref) = kind { pendingReferences.append((id, ref, location, dynamicReference)) }
                 children.append(id)
             }
             node.kind = .combined(.allOf, children, synthetic: true)

@@ -184,6 +184,15 @@ final class JSONSchemaParsingTests: XCTestCase {
         }
     }
 
+    func testDynamicReferencesResolveStaticallyOrMeanAnything() throws {
+        let tree = try parse(##"{"$schema":"https://json-schema.org/draft/2020-12/schema","$dynamicAnchor":"node","type":"object","properties":{"kids":{"type":"array","items":{"$dynamicRef":"#node"}}}}"##)
+        XCTAssertTrue(tree.violations(of: try JSONParser.parse(#"{"kids":[{"kids":[]}]}"#)).isEmpty)
+        XCTAssertFalse(tree.violations(of: try JSONParser.parse(#"{"kids":[{"kids":5}]}"#)).isEmpty)
+        let recursive = try parse(##"{"$schema":"https://json-schema.org/draft/2019-09/schema","$recursiveAnchor":true,"properties":{"next":{"$recursiveRef":"#"}},"required":["v"]}"##)
+        XCTAssertFalse(recursive.violations(of: try JSONParser.parse(#"{"v":1,"next":{}}"#)).isEmpty)
+        XCTAssertNoThrow(try parse(##"{"$schema":"https://json-schema.org/draft/2020-12/schema","items":{"$dynamicRef":"#elsewhere"}}"##))
+    }
+
     func testMetaSchemaReferencesNeedNoRegistration() {
         XCTAssertNoThrow(try parse(#"{"properties":{"s":{"$ref":"http://json-schema.org/draft-07/schema#"}}}"#))
     }
