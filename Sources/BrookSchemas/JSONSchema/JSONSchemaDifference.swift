@@ -114,8 +114,11 @@ struct JSONSchemaDifference: Hashable, Sendable {
         case .SCHEMA_ADDED:
             return "The reader schema adds a subschema at '\(at)' that the writer schema lacks"
         default:
-            if name.hasSuffix("_ADDED") || name.hasSuffix("_REMOVED") {
-                return "The keyword at '\(at)' is in one of the reader and writer schemas but not the other (\(name))"
+            if name.hasSuffix("_ADDED") {
+                return "The reader schema has the keyword at '\(at)', which the writer schema lacks"
+            }
+            if name.hasSuffix("_REMOVED") {
+                return "The reader schema lacks the keyword at '\(at)', which the writer schema has"
             }
             if name.hasSuffix("_INCREASED") || name.hasSuffix("_EXPANDED") {
                 return "The value at '\(at)' is larger in the reader than in the writer schema"

@@ -271,6 +271,9 @@ final class JSONSchemaCompatibilityTests: XCTestCase {
         XCTAssertEqual(issues.map(\.errorType).sorted(), ["ADDITIONAL_PROPERTIES_REMOVED", "TYPE_CHANGED"])
         XCTAssertEqual(issues.first { $0.errorType == "TYPE_CHANGED" }?.path, "#/properties/b")
         XCTAssertTrue(issues.allSatisfy { $0.detail.contains($0.path) })
+        let added = try JSONSchemaDocument(#"{"type":"string","maxLength":3}"#).compatibilityIssues(readingDataWrittenWith: try JSONSchemaDocument(#"{"type":"string"}"#))
+        XCTAssertEqual(added.map(\.description),
+                       ["{errorType:'MAX_LENGTH_ADDED', description:'The reader schema has the keyword at '#/maxLength', which the writer schema lacks', path:'#/maxLength'}"])
     }
 
     func testLevelsThroughTheChecker() throws {
