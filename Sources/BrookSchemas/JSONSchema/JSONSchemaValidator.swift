@@ -10,8 +10,8 @@ public struct JSONSchemaViolation: Sendable, Hashable, CustomStringConvertible {
 extension JSONSchemaDocument {
     /// The ways `value` breaks this schema; empty when it conforms. Checks types, properties,
     /// required, additional and pattern properties, dependencies, items, enum/const, numeric and
-    /// string limits, combinations, `not`, `if`/`then`/`else` and `$ref`s. `format`, `unevaluated*`
-    /// and `contentSchema` are not checked. A schema that would need more than `budget` steps (or
+    /// string limits, combinations, `not`, `if`/`then`/`else`, `$ref`s and `unevaluatedProperties`.
+    /// `format`, `unevaluatedItems` and `contentSchema` are not checked. A schema that would need more than `budget` steps (or
     /// nests references deeper than 256 on one value) yields a violation rather than running on.
     public func violations(of value: JSONValue, budget: Int = 1_000_000) -> [JSONSchemaViolation] {
         var validator = JSONSchemaValidator(graph: graph, stepsLeft: budget)
@@ -28,10 +28,23 @@ struct JSONSchemaValidator {
     let graph: JSONSchemaGraph
     var stepsLeft: Int
     var exhausted = false
+    /// Nodes made from one keyword group of a schema object; its other groups share their
+    /// `unevaluatedProperties`, so that is checked once, on the synthetic `allOf` holding them.
+    let syntheticParts: Set<Int>
+
+    init(graph: JSONSchemaGraph, stepsLeft: Int) {
+        self.graph = graph
+        self.stepsLeft = stepsLeft
+        var parts = Set<Int>()
+        for node in graph.nodes {
+            if case let .combined(_, members, synthetic: true) = node.kind { parts.formUnion(members) }
+        }
+        syntheticParts = parts
+    }
 
     static let maximumDepth = 256
 
-    private func violation(_ path: [String], _ message: String) -> JSONSchemaViolation {
+    func violation(_ path: [String], _ message: String) -> JSONSchemaViolation {
         JSONSchemaViolation(instancePath: JSONPointer.fragment(path), message: message)
     }
 
@@ -41,6 +54,10 @@ struct JSONSchemaValidator {
             exhausted = true
             return []
         }
+        return checkKeywords(id, value, path: path, depth: depth) + checkUnevaluatedProperties(id, value, path: path, depth: depth)
+    }
+
+    private mutating func checkKeywords(_ id: Int, _ value: JSONValue, path: [String], depth: Int) -> [JSONSchemaViolation] {
         let node = graph[graph.dereferenced(id)]
         switch node.kind {
         case .empty:

@@ -81,6 +81,22 @@ final class JSONSchemaValidatorTests: XCTestCase {
         }
     }
 
+    func testUnevaluatedPropertiesSeeWhatSiblingBranchesEvaluated() throws {
+        let base = ##"{"$schema":"https://json-schema.org/draft/2019-09/schema","$defs":{"named":{"properties":{"name":{"type":"string"}}}},"##
+        let table: [(String, String, Bool)] = [
+            (base + ##""allOf":[{"$ref":"#/$defs/named"}],"properties":{"age":{"type":"integer"}},"unevaluatedProperties":false}"##, #"{"name":"a","age":1}"#, true),
+            (base + ##""allOf":[{"$ref":"#/$defs/named"}],"properties":{"age":{"type":"integer"}},"unevaluatedProperties":false}"##, #"{"name":"a","x":1}"#, false),
+            (base + ##""anyOf":[{"properties":{"a":{"const":1}},"required":["a"]},{"properties":{"b":{}}}],"unevaluatedProperties":false}"##, #"{"a":2,"b":1}"#, false),
+            (base + ##""anyOf":[{"properties":{"a":{"const":1}},"required":["a"]},{"properties":{"b":{}}}],"unevaluatedProperties":false}"##, #"{"a":1,"b":1}"#, true),
+            (base + ##""if":{"properties":{"k":{"const":"x"}}},"then":{"properties":{"x":{}}},"unevaluatedProperties":{"type":"number"}}"##, #"{"k":"x","x":"s"}"#, true),
+            (base + ##""if":{"properties":{"k":{"const":"x"}}},"then":{"properties":{"x":{}}},"unevaluatedProperties":{"type":"number"}}"##, #"{"k":"y","x":"s"}"#, false),
+            (base + ##""type":"object","patternProperties":{"^n_":{}},"unevaluatedProperties":false}"##, #"{"n_1":1}"#, true),
+        ]
+        for (schema, value, valid) in table {
+            XCTAssertEqual(try violations(schema, value).isEmpty, valid, "\(schema) ← \(value)")
+        }
+    }
+
     func testRunawaySchemasAreRefusedNotHung() throws {
         // A self-reference that never consumes the value: depth limit.
         let loop = try violations(##"{"allOf":[{"$ref":"#"}]}"##, "1")
