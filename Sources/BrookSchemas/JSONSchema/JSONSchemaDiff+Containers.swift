@@ -175,7 +175,7 @@ extension JSONSchemaDiff {
 
     /// The schema a partially open object applies to an undeclared property `name`, if any.
     private func partialSchema(_ rules: ObjectRules, side: Int, property name: String) -> Ref? {
-        for (pattern, schema) in rules.patternProperties where JSONSchemaPattern.matches(pattern, name) {
+        for (pattern, schema) in rules.patternProperties where JSONSchemaPattern.matches(pattern, name) == true {
             return Ref(side: side, id: schema)
         }
         if let schema = rules.additionalPropertiesSchema { return Ref(side: side, id: schema) }

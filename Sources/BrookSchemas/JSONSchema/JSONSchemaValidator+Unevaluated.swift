@@ -45,7 +45,7 @@ extension JSONSchemaValidator {
                 return Set(names)
             }
             var evaluated = Set(names.filter { name in
-                rules.property(name) != nil || rules.patternProperties.contains { JSONSchemaPattern.matches($0.0, name) }
+                rules.property(name) != nil || rules.patternProperties.contains { JSONSchemaPattern.matches($0.0, name) == true }
             })
             for (name, schema) in rules.schemaDependencies where names.contains(name) {
                 evaluated.formUnion(evaluatedProperties(schema, value, depth: depth + 1, top: false))

@@ -122,8 +122,12 @@ struct JSONSchemaValidator {
         let length = text.unicodeScalars.count
         if let min = rules.minLength, length < min { found.append(violation(path, "shorter than \(min) characters")) }
         if let max = rules.maxLength, length > max { found.append(violation(path, "longer than \(max) characters")) }
-        if let pattern = rules.pattern, !JSONSchemaPattern.matches(pattern, text) {
-            found.append(violation(path, "does not match the pattern \(pattern)"))
+        if let pattern = rules.pattern {
+            switch JSONSchemaPattern.matches(pattern, text) {
+            case true?: break
+            case false?: found.append(violation(path, "does not match the pattern \(pattern)"))
+            case nil: found.append(violation(path, "cannot be checked against the pattern \(pattern) safely (pattern too complex or text too long); refused"))
+            }
         }
         return found
     }
@@ -169,9 +173,16 @@ struct JSONSchemaValidator {
                 covered = true
                 found += check(schema, member, path: memberPath, depth: depth + 1)
             }
-            for (pattern, schema) in rules.patternProperties where JSONSchemaPattern.matches(pattern, name) {
-                covered = true
-                found += check(schema, member, path: memberPath, depth: depth + 1)
+            for (pattern, schema) in rules.patternProperties {
+                switch JSONSchemaPattern.matches(pattern, name) {
+                case true?:
+                    covered = true
+                    found += check(schema, member, path: memberPath, depth: depth + 1)
+                case false?: break
+                case nil:
+                    covered = true
+                    found.append(violation(memberPath, "the name cannot be checked against the pattern \(pattern) safely; refused"))
+                }
             }
             if !covered {
                 if !rules.additionalPropertiesAllowed {

@@ -158,3 +158,67 @@ enum RegexSyntax {
         return (i, low, high)
     }
 }
+
+extension RegexSyntax {
+    /// Whether a backtracking engine can run `pattern` without exploding: no quantified group that
+    /// itself contains a quantifier or alternation (`(a+)+`, `(a|aa)*`), no backreferences, and at
+    /// most three unbounded quantifiers. Patterns failing this are valid but never executed.
+    static func isSafeToRun(_ pattern: String) -> Bool {
+        let chars = Array(pattern.unicodeScalars)
+        var groupRisky: [Bool] = []  // per open group: contains a quantifier or '|'
+        var lastGroupWasRisky = false
+        var previousWasGroupEnd = false
+        var unbounded = 0
+        var i = 0
+        func quantified(unboundedQuantifier: Bool) -> Bool {
+            if unboundedQuantifier { unbounded += 1 }
+            if previousWasGroupEnd && lastGroupWasRisky { return false }
+            if !groupRisky.isEmpty { groupRisky[groupRisky.count - 1] = true }
+            return true
+        }
+        while i < chars.count {
+            let c = chars[i]
+            var groupEnded = false
+            switch c {
+            case "\\":
+                if i + 1 < chars.count {
+                    let next = chars[i + 1]
+                    if ("1"..."9").contains(next) || next == "k" { return false }
+                }
+                i += 1
+            case "[":
+                var j = i + 1
+                while j < chars.count, chars[j] != "]" || j == i + 1 {
+                    if chars[j] == "\\" { j += 1 }
+                    j += 1
+                }
+                i = j
+            case "(":
+                groupRisky.append(false)
+            case ")":
+                lastGroupWasRisky = groupRisky.popLast() ?? false
+                if lastGroupWasRisky, !groupRisky.isEmpty { groupRisky[groupRisky.count - 1] = true }
+                groupEnded = true
+            case "|":
+                if !groupRisky.isEmpty { groupRisky[groupRisky.count - 1] = true }
+            case "*", "+":
+                guard quantified(unboundedQuantifier: true) else { return false }
+            case "?":
+                guard quantified(unboundedQuantifier: false) else { return false }
+            case "{":
+                var j = i + 1
+                while j < chars.count, ("0"..."9").contains(chars[j]) || chars[j] == "," { j += 1 }
+                if j < chars.count, chars[j] == "}", j > i + 1 {
+                    let body = String(String.UnicodeScalarView(chars[(i + 1)..<j]))
+                    guard quantified(unboundedQuantifier: body.hasSuffix(",")) else { return false }
+                    i = j
+                }
+            default:
+                break
+            }
+            previousWasGroupEnd = groupEnded
+            i += 1
+        }
+        return unbounded <= 3
+    }
+}

@@ -97,6 +97,21 @@ final class JSONSchemaValidatorTests: XCTestCase {
         }
     }
 
+    func testPatternsThatCouldBacktrackForeverAreNotRun() throws {
+        for risky in ["(a+)+$", "(a|aa)*b", "(x*)*", "(a{1,})+", "(.*a){2,}", "(a)\\1", "a*b*c*d*"] {
+            XCTAssertFalse(RegexSyntax.isSafeToRun(risky), risky)
+            XCTAssertNil(RegexSyntax.problem(in: risky), "\(risky) is still a valid pattern")
+        }
+        for safe in ["^[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}$", "^(ab)+$", "^[A-Z]{3}-[0-9]+$", "(a|b)", "[(+*]+"] {
+            XCTAssertTrue(RegexSyntax.isSafeToRun(safe), safe)
+        }
+        let found = try violations(#"{"type":"string","pattern":"(a+)+$"}"#, #""aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab""#)
+        XCTAssertTrue(found.contains { $0.message.contains("refused") })
+        let long = "\"" + String(repeating: "a", count: 5000) + "\""
+        XCTAssertTrue(try violations(#"{"pattern":"^a+$"}"#, long).contains { $0.message.contains("refused") })
+        XCTAssertEqual(try violations(#"{"pattern":"^a+$"}"#, #""aaa""#), [])
+    }
+
     func testRunawaySchemasAreRefusedNotHung() throws {
         // A self-reference that never consumes the value: depth limit.
         let loop = try violations(##"{"allOf":[{"$ref":"#"}]}"##, "1")
