@@ -75,9 +75,10 @@ struct JSONSchemaValidator {
         case .number(let rules):
             return checkNumber(rules, value, path)
         case .enumeration(let allowed):
-            return allowed.contains(value) ? [] : [violation(path, "\(value.compactText) is not one of the enum values")]
+            let key = value.schemaEqualityKey
+            return allowed.contains { $0.schemaEqualityKey == key } ? [] : [violation(path, "\(value.compactText) is not one of the enum values")]
         case .constant(let allowed):
-            return allowed == value ? [] : [violation(path, "expected the constant \(allowed.compactText)")]
+            return allowed.schemaEqualityKey == value.schemaEqualityKey ? [] : [violation(path, "expected the constant \(allowed.compactText)")]
         case .not(let negated):
             return check(negated, value, path: path, depth: depth + 1).isEmpty ? [violation(path, "the value matches a schema under 'not'")] : []
         case let .combined(combination, members, _):
@@ -213,7 +214,7 @@ struct JSONSchemaValidator {
         var found: [JSONSchemaViolation] = []
         if let min = rules.minItems, items.count < min { found.append(violation(path, "fewer than \(min) items")) }
         if let max = rules.maxItems, items.count > max { found.append(violation(path, "more than \(max) items")) }
-        if rules.uniqueItems, Set(items).count != items.count { found.append(violation(path, "the items are not unique")) }
+        if rules.uniqueItems, Set(items.map(\.schemaEqualityKey)).count != items.count { found.append(violation(path, "the items are not unique")) }
         for (index, item) in items.enumerated() {
             let itemPath = path + [String(index)]
             if let tuple = rules.tupleItems {
@@ -235,5 +236,40 @@ struct JSONSchemaValidator {
             if let most = rules.maxContains, matches > most { found.append(violation(path, "more than \(most) items match 'contains'")) }
         }
         return found
+    }
+}
+
+extension JSONValue {
+    /// A key equal for values JSON Schema calls equal: object members in any order, numbers by
+    /// value (`1` and `1.0`), for `enum`, `const` and `uniqueItems`.
+    var schemaEqualityKey: String {
+        var out = ""
+        appendEqualityKey(to: &out)
+        return out
+    }
+
+    private func appendEqualityKey(to out: inout String) {
+        switch self {
+        case let .number(text):
+            out += Double(text).map { "\($0)" } ?? text
+        case let .array(items):
+            out += "["
+            for item in items {
+                item.appendEqualityKey(to: &out)
+                out += ","
+            }
+            out += "]"
+        case let .object(members):
+            out += "{"
+            for (name, value) in members.sorted(by: { $0.0 < $1.0 }) {
+                JSONValue.writeString(name, to: &out)
+                out += ":"
+                value.appendEqualityKey(to: &out)
+                out += ","
+            }
+            out += "}"
+        default:
+            out += compactText
+        }
     }
 }

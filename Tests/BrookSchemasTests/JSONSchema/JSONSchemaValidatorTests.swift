@@ -45,6 +45,10 @@ final class JSONSchemaValidatorTests: XCTestCase {
         let table: [(String, String, Bool)] = [
             (#"{"const":{"a":[1,2]}}"#, #"{"a":[1,2.0]}"#, true),
             (#"{"const":1}"#, "2", false),
+            (#"{"enum":[{"a":1,"b":[2]}]}"#, #"{"b":[2.0],"a":1}"#, true),
+            (#"{"const":{"a":1,"b":2}}"#, #"{"b":2,"a":1}"#, true),
+            (#"{"uniqueItems":true}"#, #"[{"a":1,"b":2},{"b":2,"a":1}]"#, false),
+            (#"{"uniqueItems":true}"#, #"[{"a":1},{"a":"1"}]"#, true),
             (#"{"not":{"type":"string"}}"#, "1", true),
             (#"{"not":{"type":"string"}}"#, #""x""#, false),
             (#"{"anyOf":[{"type":"string"},{"minimum":5}]}"#, "7", true),
