@@ -1,6 +1,7 @@
-/// Entry point for JSONSchema schemas (placeholder until the parser lands).
+/// Entry point for JSON Schema schemas: parses the text, checks it against its draft's rules,
+/// resolves its `$ref`s (with the referenced schemas) and returns a `JSONSchemaDocument`.
 public enum JSONSchemaFormat {
     public static func parse(_ text: String, references: [ResolvedReference]) throws(InvalidSchemaError) -> any ParsedSchema {
-        throw InvalidSchemaError("JSONSchema schemas are not supported yet")
+        try JSONSchemaDocument(text, references: references)
     }
 }
