@@ -70,7 +70,8 @@ public struct ProtobufSchema: ParsedSchema, Hashable {
     }
 
     public static func == (lhs: ProtobufSchema, rhs: ProtobufSchema) -> Bool {
-        lhs.canonicalString == rhs.canonicalString && lhs.files == rhs.files
+        // Where things were written (lines, columns) does not matter; what was imported does.
+        lhs.canonicalString == rhs.canonicalString && lhs.files.table.entries == rhs.files.table.entries
     }
 
     public func hash(into hasher: inout Hasher) {
