@@ -13,7 +13,7 @@ enum ProtoLoader {
     static let maximumFiles = 1_000
 
     static func load(_ text: String, references: [ResolvedReference]) throws(InvalidSchemaError) -> ProtoFileSet {
-        var main = try ProtoParser.parse(text)
+        var main = try parseTextOrDescriptor(text)
         let byName = Dictionary(references.map { ($0.reference.name, $0) }, uniquingKeysWith: { _, last in last })
 
         var loaded: [(path: String, reference: SchemaReference?, file: ProtoFile)] = []
@@ -26,7 +26,7 @@ enum ProtoLoader {
             let file: ProtoFile
             let reference: SchemaReference?
             if let resolved = byName[path] {
-                file = try inImport(path) { () throws(InvalidSchemaError) in try ProtoParser.parse(resolved.schema) }
+                file = try inImport(path) { () throws(InvalidSchemaError) in try parseTextOrDescriptor(resolved.schema) }
                 reference = resolved.reference
             } else if let builtIn = WellKnownProtos.text(forImport: path) {
                 file = try inImport(path) { () throws(InvalidSchemaError) in try ProtoParser.parse(builtIn) }
@@ -53,6 +53,17 @@ enum ProtoLoader {
         try ProtoValidator.resolveAndValidate(&main, table: table, importPath: nil)
         table.storeResolved(main)
         return ProtoFileSet(main: main, table: table, dependencies: dependencies)
+    }
+
+    /// `.proto` text, or else a base64 `FileDescriptorProto` (as confluent-kafka-python registers
+    /// schemas); a text error is reported when the input is neither.
+    static func parseTextOrDescriptor(_ text: String) throws(InvalidSchemaError) -> ProtoFile {
+        do {
+            return try ProtoParser.parse(text)
+        } catch {
+            guard let file = try? ProtoDescriptorReader.read(base64: text) else { throw error }
+            return file
+        }
     }
 
     /// Runs `body`, naming the imported file in any error it throws.

@@ -1,5 +1,6 @@
 import BrookSchemas
 import BrookTestSupport
+import Foundation
 import XCTest
 
 /// Hostile or broken input is an error, never a crash: schema text and message bytes alike.
@@ -50,6 +51,24 @@ final class ProtobufFuzzTests: XCTestCase {
                 _ = schema.normalized()
             } catch {
                 XCTAssertTrue(error.message.hasPrefix("Invalid Protobuf schema: "), error.message)
+            }
+        }
+    }
+
+    func testMutatedDescriptorsParseOrThrow() throws {
+        let schema = try ProtobufSchema(text: valid)
+        let descriptor = Array(Data(base64Encoded: schema.serializedDescriptor())!)
+        var rng = SeededRNG(seed: 5)
+        for end in stride(from: 0, to: descriptor.count, by: 3) {
+            _ = try? ProtobufSchema(text: Data(descriptor[0..<end]).base64EncodedString())
+        }
+        for _ in 0..<3_000 {
+            var mutated = descriptor
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                mutated[Int.random(in: 0..<mutated.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            if let parsed = try? ProtobufSchema(text: Data(mutated).base64EncodedString()) {
+                XCTAssertNoThrow(try ProtobufSchema(text: parsed.canonicalString), parsed.canonicalString)
             }
         }
     }
