@@ -322,11 +322,8 @@ struct ProtoPrinter {
         var merged: [(String, ProtoOptionValue)] = []
         for (key, value) in members {
             if let i = merged.firstIndex(where: { $0.0 == key }) {
-                if case let .list(values) = merged[i].1 {
-                    merged[i].1 = .list(values + [value])
-                } else {
-                    merged[i].1 = .list([merged[i].1, value])
-                }
+                func elements(_ v: ProtoOptionValue) -> [ProtoOptionValue] { if case let .list(values) = v { values } else { [v] } }
+                merged[i].1 = .list(elements(merged[i].1) + elements(value))
             } else {
                 merged.append((key, value))
             }

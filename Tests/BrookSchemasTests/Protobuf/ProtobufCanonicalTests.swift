@@ -177,4 +177,185 @@ final class ProtobufCanonicalTests: XCTestCase {
             """)
         XCTAssertEqual(try ProtobufSchema(text: schema.normalized()).normalized(), schema.normalized())
     }
+
+    /// Input and expected text of a case in Confluent's ProtobufSchemaTest (custom options with
+    /// lists and aggregates; imports after the options; single-quoted strings).
+    func testCustomOptionsPrintAsConfluentPrintsThem() throws {
+        let extensions = ResolvedReference(
+            reference: SchemaReference(name: "common/extensions.proto", subject: "extensions", version: 1),
+            schema: """
+                syntax = "proto3";
+                package com.custom;
+                import "google/protobuf/descriptor.proto";
+                message Map { string subject = 1; Mode compatibility_mode = 2; }
+                enum Mode { NONE = 0; FULL = 1; }
+                extend google.protobuf.FileOptions { Map map = 50000; }
+                """)
+        let text = """
+            syntax = "proto3";
+
+            import "common/extensions.proto";
+            import "confluent/meta.proto";
+
+            package com.custom.example.v0;
+
+            option go_package = "example/v0;example";
+            option java_multiple_files = true;
+            option (com.custom.map).subject = 'user-value';
+            option (com.custom.map).compatibility_mode = FULL;
+            option (.confluent.file_meta).doc = "file meta";
+            option (confluent.file_meta).params = [
+                  {
+                    value: "my_value",
+                    key: "my_key"
+                  }
+                ];
+            option (confluent.file_meta).tags = ["PII", "PRIVATE"];
+            message User {
+              string first_name = 1;
+              string last_name = 2;
+            }
+            """
+        let schema = try ProtobufSchema(text: text, references: [extensions])
+        XCTAssertEqual(schema.canonicalString, """
+            syntax = "proto3";
+            package com.custom.example.v0;
+
+            import "common/extensions.proto";
+            import "confluent/meta.proto";
+
+            option go_package = "example/v0;example";
+            option java_multiple_files = true;
+            option (com.custom.map).subject = "user-value";
+            option (com.custom.map).compatibility_mode = FULL;
+            option (.confluent.file_meta).doc = "file meta";
+            option (confluent.file_meta).params = [{
+              value: "my_value",
+              key: "my_key"
+            }];
+            option (confluent.file_meta).tags = [
+              "PII",
+              "PRIVATE"
+            ];
+
+            message User {
+              string first_name = 1;
+              string last_name = 2;
+            }
+
+            """)
+        XCTAssertEqual(try ProtobufSchema(text: schema.canonicalString, references: [extensions]).canonicalString, schema.canonicalString)
+    }
+
+    /// Another case of Confluent's ProtobufSchemaTest: repeated custom options on fields, kept as
+    /// written in the stored text and merged into one aggregate when normalized.
+    func testRepeatedCustomFieldOptionsMergeWhenNormalized() throws {
+        let text = """
+            syntax = "proto3";
+            package com.example.mynamespace;
+            import "confluent/meta.proto";
+            import "confluent/type/decimal.proto";
+            option java_package = "io.confluent.kafka.serializers.protobuf.test";
+            option java_outer_classname = "ComplexProto";
+            message SampleRecord {
+              int32 my_field1 = 1 [
+                (confluent.field_meta).tags = "foo"
+              ];
+              double my_field2 = 2 [(confluent.field_meta) = {
+                tags: [
+                  "bar"
+                ]
+              }];
+              int32 my_field3 = 3 [
+                (confluent.field_meta).tags = "foo",
+                (confluent.field_meta).tags = "bar"
+              ];
+              string my_field5 = 5 [
+                (confluent.field_meta) = {
+                  tags: ["foo"]
+                },
+                (confluent.field_meta).tags = "bar"
+              ];
+              string my_field6 = 6 [
+                (confluent.field_meta).tags = "foo",
+                (confluent.field_meta).tags = ["bar"]
+              ];
+            }
+            """
+        let schema = try ProtobufSchema(text: text)
+        XCTAssertEqual(schema.canonicalString, """
+            syntax = "proto3";
+            package com.example.mynamespace;
+
+            import "confluent/meta.proto";
+            import "confluent/type/decimal.proto";
+
+            option java_package = "io.confluent.kafka.serializers.protobuf.test";
+            option java_outer_classname = "ComplexProto";
+
+            message SampleRecord {
+              int32 my_field1 = 1 [(confluent.field_meta).tags = "foo"];
+              double my_field2 = 2 [(confluent.field_meta) = {
+                tags: [
+                  "bar"
+                ]
+              }];
+              int32 my_field3 = 3 [
+                (confluent.field_meta).tags = "foo",
+                (confluent.field_meta).tags = "bar"
+              ];
+              string my_field5 = 5 [
+                (confluent.field_meta) = {
+                  tags: [
+                    "foo"
+                  ]
+                },
+                (confluent.field_meta).tags = "bar"
+              ];
+              string my_field6 = 6 [
+                (confluent.field_meta).tags = "foo",
+                (confluent.field_meta).tags = ["bar"]
+              ];
+            }
+
+            """)
+        XCTAssertEqual(schema.normalized(), """
+            syntax = "proto3";
+            package com.example.mynamespace;
+
+            import "confluent/meta.proto";
+            import "confluent/type/decimal.proto";
+
+            option java_outer_classname = "ComplexProto";
+            option java_package = "io.confluent.kafka.serializers.protobuf.test";
+
+            message SampleRecord {
+              int32 my_field1 = 1 [(confluent.field_meta) = {
+                tags: "foo"
+              }];
+              double my_field2 = 2 [(confluent.field_meta) = {
+                tags: "bar"
+              }];
+              int32 my_field3 = 3 [(confluent.field_meta) = {
+                tags: [
+                  "foo",
+                  "bar"
+                ]
+              }];
+              string my_field5 = 5 [(confluent.field_meta) = {
+                tags: [
+                  "foo",
+                  "bar"
+                ]
+              }];
+              string my_field6 = 6 [(confluent.field_meta) = {
+                tags: [
+                  "foo",
+                  "bar"
+                ]
+              }];
+            }
+
+            """)
+    }
 }
