@@ -4,4 +4,8 @@ public enum ProtobufFormat {
     public static func parse(_ text: String, references: [ResolvedReference]) throws(InvalidSchemaError) -> any ParsedSchema {
         try ProtobufSchema(text: text, references: references)
     }
+
+    /// Import paths every schema may use without a reference (google/protobuf/*, google/type/*,
+    /// confluent/*), as Confluent's registry resolves them.
+    public static var builtInImportPaths: [String] { WellKnownProtos.files.keys.sorted() }
 }

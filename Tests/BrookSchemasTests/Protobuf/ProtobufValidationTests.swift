@@ -176,6 +176,22 @@ final class ProtobufValidationTests: XCTestCase {
         XCTAssertTrue(error("import \"bad.proto\";", [broken]).hasPrefix("Invalid Protobuf schema: in \"bad.proto\": 1:9:"))
     }
 
+    func testEveryBuiltInFileParsesAndCanBeImported() throws {
+        XCTAssertEqual(ProtobufFormat.builtInImportPaths.count, 30)
+        XCTAssertTrue(ProtobufFormat.builtInImportPaths.contains("google/type/postal_address.proto"))
+        for path in ProtobufFormat.builtInImportPaths {
+            XCTAssertNoThrow(try parse("syntax = \"proto3\"; import \"\(path)\"; message M {}"), path)
+        }
+        XCTAssertNoThrow(try parse("""
+            syntax = "proto3";
+            import "google/type/datetime.proto";
+            import "google/type/money.proto";
+            import "google/type/dayofweek.proto";
+            import "google/protobuf/api.proto";
+            message M { google.type.DateTime at = 1; google.type.Money price = 2; google.type.DayOfWeek day = 3; google.protobuf.Api api = 4; }
+            """))
+    }
+
     func testMessageIndexesFollowDeclarationOrder() throws {
         let schema = try parse("""
             syntax = "proto3";
