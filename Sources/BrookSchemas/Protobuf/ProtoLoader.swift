@@ -28,8 +28,8 @@ enum ProtoLoader {
             if let resolved = byName[path] {
                 file = try inImport(path) { () throws(InvalidSchemaError) in try parseTextOrDescriptor(resolved.schema) }
                 reference = resolved.reference
-            } else if let builtIn = WellKnownProtos.text(forImport: path) {
-                file = try inImport(path) { () throws(InvalidSchemaError) in try ProtoParser.parse(builtIn) }
+            } else if let builtIn = WellKnownProtos.parsed[path] {
+                file = builtIn
                 reference = nil
             } else {
                 throw InvalidSchemaError("Invalid Protobuf schema: import \"\(path)\" is neither among the schema's references nor a well-known type")

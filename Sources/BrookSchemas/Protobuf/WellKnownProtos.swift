@@ -5,9 +5,9 @@
 /// Written here from the published message layouts (names, field numbers and types). The
 /// descriptor file declares only the option messages, so custom options can `extend` them.
 enum WellKnownProtos {
-    static func text(forImport path: String) -> String? {
-        files[path]
-    }
+    /// The built-in files parsed once (every schema importing google/protobuf/timestamp.proto
+    /// would otherwise parse it again).
+    static let parsed: [String: ProtoFile] = files.compactMapValues { try? ProtoParser.parse($0) }
 
     static let files: [String: String] = [
         "google/protobuf/any.proto": """
