@@ -171,6 +171,7 @@ enum ProtoDescriptorReader {
         let entries = Dictionary(nested.filter { $0.options.contains { $0.name == "map_entry" && $0.value == .identifier("true") } }.map { ($0.name, $0) },
                                  uniquingKeysWith: { first, _ in first })
         message.messages = nested.filter { entries[$0.name] == nil }
+        message.nestedOrder = nested.map(\.name)
         let syntheticOneofs = Set(fieldEntries.filter(\.proto3Optional).compactMap(\.oneofIndex))
         for (var field, oneofIndex, proto3Optional) in fieldEntries {
             let entryName = field.typeName.split(separator: ".").last.map(String.init) ?? ""

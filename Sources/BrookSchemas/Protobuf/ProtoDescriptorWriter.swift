@@ -2,7 +2,7 @@
 /// google/protobuf/descriptor.proto): what Confluent's `format=serialized` returns and what
 /// confluent-kafka-python's Protobuf deserializer loads into its descriptor pool.
 ///
-/// Map fields get their synthetic `XxxEntry` messages (after the declared nested messages), proto3
+/// Map fields get their synthetic `XxxEntry` messages (where the map field was declared), proto3
 /// `optional` fields their synthetic oneofs; type names are written
 /// as full names with a leading dot. Only the built-in options of `ProtoDescriptorOptions` are kept.
 struct ProtoDescriptorWriter {
@@ -63,7 +63,7 @@ struct ProtoDescriptorWriter {
     private func message(_ message: ProtoMessage, fullName: String, isProto3: Bool) -> [UInt8] {
         var out: [UInt8] = []
         string(1, message.name, &out)
-        var entries: [[UInt8]] = []
+        var entries: [String: [UInt8]] = [:]
         var syntheticOneofs: [String] = []
         for field in message.fields {
             var written = field
@@ -79,7 +79,7 @@ struct ProtoDescriptorWriter {
                 bytes(2, self.field(keyField, isProto3: false, extendee: nil, oneofIndex: nil), &entryBytes)
                 bytes(2, self.field(valueField, isProto3: false, extendee: nil, oneofIndex: nil), &entryBytes)
                 bytes(7, ProtoDescriptorOptions.write([ProtoOption(name: "map_entry", value: .identifier("true"))], kind: .message) ?? [], &entryBytes)
-                entries.append(entryBytes)
+                entries[entry] = entryBytes
             } else if isProto3, field.label == .optional {
                 oneofIndex = message.oneofs.count + syntheticOneofs.count
                 syntheticOneofs.append("_" + field.name)
@@ -91,8 +91,15 @@ struct ProtoDescriptorWriter {
         for (index, oneof) in message.oneofs.enumerated() {
             for field in oneof.fields { bytes(2, self.field(field, isProto3: isProto3, extendee: nil, oneofIndex: index), &out) }
         }
-        for nested in message.messages { bytes(3, self.message(nested, fullName: fullName + "." + nested.name, isProto3: isProto3), &out) }
-        for entry in entries { bytes(3, entry, &out) }
+        // Nested types in declaration order, entries where their map fields stand, as protoc
+        // orders them: clients count message indexes over this list.
+        var nestedTypes = entries
+        for nested in message.messages { nestedTypes[nested.name] = self.message(nested, fullName: fullName + "." + nested.name, isProto3: isProto3) }
+        for name in message.nestedOrder {
+            if let nested = nestedTypes.removeValue(forKey: name) { bytes(3, nested, &out) }
+        }
+        for nested in message.messages { if let rest = nestedTypes.removeValue(forKey: nested.name) { bytes(3, rest, &out) } }
+        for name in nestedTypes.keys.sorted() { bytes(3, nestedTypes[name] ?? [], &out) }
         for declaration in message.enums { bytes(4, enumeration(declaration), &out) }
         for range in message.extensionRanges {
             for numbers in range.ranges {

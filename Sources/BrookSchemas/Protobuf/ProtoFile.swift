@@ -82,6 +82,9 @@ struct ProtoMessage: Sendable, Hashable {
     var extends: [ProtoExtend] = []
     var messages: [ProtoMessage] = []
     var enums: [ProtoEnum] = []
+    /// Nested messages and map fields' entry messages (`FooEntry`) by name, in declaration order:
+    /// the order of a descriptor's nested types, which message indexes count.
+    var nestedOrder: [String] = []
     var line: Int
     var column: Int
 

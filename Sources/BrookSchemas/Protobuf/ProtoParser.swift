@@ -292,7 +292,9 @@ struct ProtoParser {
             let followedByBlockName = peek(1)?.kind == .identifier && (isSymbol("{", at: 2))
             switch token.text {
             case "message" where followedByBlockName:
-                message.messages.append(try self.message(depth: depth + 1))
+                let nested = try self.message(depth: depth + 1)
+                message.nestedOrder.append(nested.name)
+                message.messages.append(nested)
             case "enum" where followedByBlockName:
                 message.enums.append(try enumDeclaration())
             case "oneof" where followedByBlockName:
@@ -308,7 +310,9 @@ struct ProtoParser {
             case "group":
                 throw error("groups are not supported; use a nested message")
             default:
-                message.fields.append(try field(inOneof: false))
+                let field = try field(inOneof: false)
+                if field.isMap { message.nestedOrder.append(ProtoDescriptorWriter.entryName(field.name)) }
+                message.fields.append(field)
             }
         }
         return message

@@ -1,4 +1,5 @@
 import BrookSchemas
+import Foundation
 import XCTest
 
 /// Schemas sent as base64 `FileDescriptorProto` (confluent-kafka-python registers them so) and
@@ -121,5 +122,19 @@ final class ProtobufDescriptorTests: XCTestCase {
             XCTAssertTrue((error as? InvalidSchemaError)?.message.hasPrefix("Invalid Protobuf schema: 1:") == true, "\(error)")
         }
         XCTAssertThrowsError(try ProtobufSchema(text: "CgV2YWx1ZRgBIAEoDA"))
+    }
+
+    func testMapEntriesKeepTheirPlaceAmongNestedTypes() throws {
+        // protoc: nested types of Outer are [Before, MEntry, After]; a client computes the message
+        // index of After as [0, 2] from that list, so the served descriptor must list them so too.
+        let schema = try ProtobufSchema(text: "syntax = \"proto3\"; message Outer { message Before {} map<string, int32> m = 1; message After {} }")
+        let fromDescriptor = try ProtobufSchema(text: schema.serializedDescriptor())
+        XCTAssertEqual(fromDescriptor.serializedDescriptor(), schema.serializedDescriptor())
+        let bytes = Array(Data(base64Encoded: schema.serializedDescriptor())!)
+        let text = String(decoding: bytes, as: UTF8.self)
+        // Each nested DescriptorProto starts with its name (tag 1, length).
+        let before = try XCTUnwrap(text.range(of: "\n\u{06}Before")), entry = try XCTUnwrap(text.range(of: "\n\u{06}MEntry"))
+        let after = try XCTUnwrap(text.range(of: "\n\u{05}After"))
+        XCTAssertTrue(before.lowerBound < entry.lowerBound && entry.lowerBound < after.lowerBound)
     }
 }
