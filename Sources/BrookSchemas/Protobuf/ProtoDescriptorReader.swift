@@ -8,7 +8,7 @@
 enum ProtoDescriptorReader {
     static func read(base64 text: String) throws(InvalidSchemaError) -> ProtoFile {
         let trimmed = text.filter { !$0.isWhitespace }
-        guard !trimmed.isEmpty, let bytes = Base64.decode(trimmed) else {
+        guard !trimmed.isEmpty, let bytes = ProtoBase64.decode(trimmed) else {
             throw InvalidSchemaError("Invalid Protobuf schema: neither .proto text nor a base64 FileDescriptorProto")
         }
         do {

@@ -1,15 +1,3 @@
-/// Bytes that are not a valid message of the schema (truncated, bad lengths, wrong wire types),
-/// or JSON that does not fit the message when encoding.
-public struct ProtobufDataError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var message: String
-
-    public init(_ message: String) {
-        self.message = message
-    }
-
-    public var description: String { message }
-}
-
 /// Reads the protobuf wire format (varints, fixed-width values, length-delimited slices), never
 /// reading past `end`.
 struct ProtoWireReader {
@@ -99,70 +87,5 @@ struct ProtoWireReader {
                 try skip(innerType, number: inner, depth: depth + 1)
             }
         }
-    }
-}
-
-/// Confluent's framing of a Protobuf payload after the magic byte and schema id: the message
-/// indexes as a zigzag-varint count followed by zigzag-varint indexes (`[0]` written as one `0`).
-public enum ConfluentProtobufFraming {
-    /// The message indexes at the start of `payload` and where the message bytes begin.
-    public static func readMessageIndexes(_ payload: [UInt8]) throws(ProtobufDataError) -> (indexes: [Int], messageStart: Int) {
-        var reader = ProtoWireReader(bytes: payload)
-        let count = zigzag(try reader.varint())
-        guard count >= 0, count <= 1_000 else { throw ProtobufDataError("invalid message index count \(count)") }
-        if count == 0 { return ([0], reader.index) }
-        var indexes: [Int] = []
-        for _ in 0..<count {
-            let index = zigzag(try reader.varint())
-            guard index >= 0, index <= Int64(Int32.max) else { throw ProtobufDataError("invalid message index \(index)") }
-            indexes.append(Int(index))
-        }
-        return (indexes, reader.index)
-    }
-
-    /// The bytes Confluent's serializer writes for `indexes`.
-    public static func messageIndexBytes(_ indexes: [Int]) -> [UInt8] {
-        if indexes == [0] { return [0] }
-        var out: [UInt8] = []
-        ProtoWireWriter.appendVarint(zigzagEncode(Int64(indexes.count)), to: &out)
-        for index in indexes { ProtoWireWriter.appendVarint(zigzagEncode(Int64(index)), to: &out) }
-        return out
-    }
-
-    static func zigzag(_ value: UInt64) -> Int64 {
-        Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1)))
-    }
-
-    static func zigzagEncode(_ value: Int64) -> UInt64 {
-        UInt64(bitPattern: (value << 1) ^ (value >> 63))
-    }
-}
-
-/// Appends protobuf wire-format values.
-enum ProtoWireWriter {
-    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(v & 0x7F) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-    }
-
-    static func appendTag(_ number: Int64, _ wireType: ProtoWireReader.WireType, to out: inout [UInt8]) {
-        appendVarint(UInt64(number) << 3 | wireType.rawValue, to: &out)
-    }
-
-    static func appendFixed32(_ value: UInt32, to out: inout [UInt8]) {
-        for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: value >> (8 * UInt32(i)))) }
-    }
-
-    static func appendFixed64(_ value: UInt64, to out: inout [UInt8]) {
-        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
-    }
-
-    static func appendLengthDelimited(_ bytes: [UInt8], to out: inout [UInt8]) {
-        appendVarint(UInt64(bytes.count), to: &out)
-        out += bytes
     }
 }

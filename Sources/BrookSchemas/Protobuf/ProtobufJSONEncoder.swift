@@ -167,7 +167,7 @@ struct ProtobufJSONEncoder {
             guard let s = value.stringValue else { throw ProtobufDataError("field \(field.name) needs a string") }
             ProtoWireWriter.appendLengthDelimited(Array(s.utf8), to: &out)
         case .bytes:
-            guard let s = value.stringValue, let bytes = Base64.decode(s) else { throw ProtobufDataError("field \(field.name) needs base64 text") }
+            guard let s = value.stringValue, let bytes = ProtoBase64.decode(s) else { throw ProtobufDataError("field \(field.name) needs base64 text") }
             ProtoWireWriter.appendLengthDelimited(bytes, to: &out)
         }
     }

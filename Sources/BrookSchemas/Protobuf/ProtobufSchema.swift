@@ -19,7 +19,7 @@ public struct ProtobufSchema: ParsedSchema, Hashable {
     /// The schema as a base64 serialized `FileDescriptorProto`: Confluent's `format=serialized`,
     /// which confluent-kafka-python's Protobuf serializer and deserializer ask for.
     public func serializedDescriptor(fileName: String? = nil) -> String {
-        Base64.encode(ProtoDescriptorWriter(table: files.table).write(files.main, name: fileName))
+        ProtoBase64.encode(ProtoDescriptorWriter(table: files.table).write(files.main, name: fileName))
     }
 
     /// The file's package, if it declares one.
