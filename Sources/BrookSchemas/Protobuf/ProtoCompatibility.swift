@@ -118,8 +118,8 @@ enum ProtoCompatibility {
             for name in Set(originalIndex.keys).union(updateIndex.keys).sorted() {
                 path.append(name)
                 switch (originalIndex[name], updateIndex[name]) {
-                case (_?, nil): add(.messageRemoved)
-                case (nil, _?): add(.messageAdded)
+                case (_?, nil): if self.original.table.mapEntry(originalPrefix + name) == nil { add(.messageRemoved) }
+                case (nil, _?): if self.update.table.mapEntry(updatePrefix + name) == nil { add(.messageAdded) }
                 case let (o?, u?):
                     compareMessages(original[o], originalFullName: originalPrefix + name, update[u], updateFullName: updatePrefix + name)
                     if o != u { add(.messageMoved) }
@@ -282,7 +282,14 @@ enum ProtoCompatibility {
         private mutating func compareField(_ original: ProtoField, _ update: ProtoField) {
             if original.name != update.name { add(.fieldNameChanged) }
             guard let originalType = original.resolved, let updateType = update.resolved else { return }
-            compareTypes(original.label, update.label, originalType, updateType)
+            // A map written as map<K, V> and one written as a repeated entry message are one map.
+            let o = self.original.table.effectiveType(originalType, label: original.label)
+            let u = self.update.table.effectiveType(updateType, label: update.label)
+            compareTypes(Self.isMap(o) ? nil : original.label, Self.isMap(u) ? nil : update.label, o, u)
+        }
+
+        private static func isMap(_ type: ProtoResolvedType) -> Bool {
+            if case .map = type { true } else { false }
         }
 
         private mutating func compareTypes(_ originalLabel: ProtoField.Label?, _ updateLabel: ProtoField.Label?,

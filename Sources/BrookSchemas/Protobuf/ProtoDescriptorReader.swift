@@ -1,8 +1,9 @@
 /// Reads a schema sent as a base64 `FileDescriptorProto` (what confluent-kafka-python's
 /// ProtobufSerializer registers) into a `ProtoFile`, as Confluent's registry accepts it.
 ///
-/// Field numbers are those of google/protobuf/descriptor.proto. Map entry messages become
-/// `map<K, V>` fields again and proto3 `optional` synthetic oneofs become `optional` labels.
+/// Field numbers are those of google/protobuf/descriptor.proto. Map entry messages stay nested
+/// messages with `option map_entry = true` (as Confluent prints them); proto3 `optional`
+/// synthetic oneofs become `optional` labels.
 /// Of the options, the built-in ones listed in `ProtoDescriptorOptions` are kept; custom options
 /// (extensions) are not, because their types are not known here.
 enum ProtoDescriptorReader {
@@ -167,21 +168,12 @@ enum ProtoDescriptorReader {
             default: break
             }
         }
-        // Map entries (option map_entry = true) fold back into map<K, V> fields.
-        let entries = Dictionary(nested.filter { $0.options.contains { $0.name == "map_entry" && $0.value == .identifier("true") } }.map { ($0.name, $0) },
-                                 uniquingKeysWith: { first, _ in first })
-        message.messages = nested.filter { entries[$0.name] == nil }
+        // Map entry messages stay explicit (`option map_entry = true`), as Confluent's registry
+        // prints descriptors: clients count them in message indexes.
+        message.messages = nested
         message.nestedOrder = nested.map(\.name)
         let syntheticOneofs = Set(fieldEntries.filter(\.proto3Optional).compactMap(\.oneofIndex))
         for (var field, oneofIndex, proto3Optional) in fieldEntries {
-            let entryName = field.typeName.split(separator: ".").last.map(String.init) ?? ""
-            if field.label == .repeated, let entry = entries[entryName],
-               field.typeName.hasSuffix("." + message.name + "." + entryName) || field.typeName == entryName,
-               let key = entry.fields.first(where: { $0.number == 1 }), let value = entry.fields.first(where: { $0.number == 2 }) {
-                field.label = nil
-                field.mapTypes = (key.typeName, value.typeName)
-                field.typeName = "map<\(key.typeName), \(value.typeName)>"
-            }
             if let oneofIndex, !syntheticOneofs.contains(oneofIndex), oneofs.indices.contains(Int(oneofIndex)) {
                 field.label = nil
                 oneofs[Int(oneofIndex)].fields.append(field)

@@ -101,9 +101,11 @@ struct ProtoPrinter {
             out += "\n"
             for extend in extends(message.extends) { indent(print(extend, scope: fullName), into: &out) }
         }
-        if !message.messages.isEmpty || !message.enums.isEmpty {
+        // Normalizing drops map entry messages: their fields print as map<K, V>.
+        let nestedMessages = normalize ? message.messages.filter { table.mapEntry(fullName + "." + $0.name) == nil } : message.messages
+        if !nestedMessages.isEmpty || !message.enums.isEmpty {
             out += "\n"
-            for nested in message.messages { indent(print(nested, fullName: fullName + "." + nested.name), into: &out) }
+            for nested in nestedMessages { indent(print(nested, fullName: fullName + "." + nested.name), into: &out) }
             for nested in message.enums { indent(print(nested, scope: fullName), into: &out) }
         }
         return out + "}\n"
@@ -130,10 +132,13 @@ struct ProtoPrinter {
     private func print(_ field: ProtoField, scope: String) -> String {
         var out = ""
         var typeText = field.typeName
+        var isMap = field.isMap
         if normalize, let resolved = field.resolved {
-            typeText = normalizedTypeText(resolved, written: field.typeName)
+            let effective = table.effectiveType(resolved, label: field.label)
+            if case .map = effective { isMap = true }
+            typeText = normalizedTypeText(effective, written: field.typeName)
         }
-        if let label = field.label, !(normalize && field.isMap) { out += label.rawValue + " " }
+        if let label = field.label, !(normalize && isMap) { out += label.rawValue + " " }
         out += "\(typeText) \(field.name) = \(field.number)"
         var options = field.options
         if let value = field.defaultValue { options.append(ProtoOption(name: "default", value: value)) }

@@ -60,6 +60,23 @@ struct ProtoTypeTable: Sendable, Hashable {
         for extend in file.extends { for field in extend.fields { extensionFields[file.packagePrefix + field.name] = field } }
     }
 
+    /// The key and value types of a map entry message (`option map_entry = true`, as descriptors
+    /// spell map fields); nil for other messages.
+    func mapEntry(_ fullName: String) -> (key: ProtoScalar, value: ProtoResolvedType)? {
+        guard let message = messages[fullName],
+              message.options.contains(where: { $0.name == "map_entry" && $0.value == .identifier("true") }),
+              case let .scalar(key)? = message.fields.first(where: { $0.number == 1 })?.resolved,
+              let value = message.fields.first(where: { $0.number == 2 })?.resolved
+        else { return nil }
+        return (key, value)
+    }
+
+    /// `type`, with a repeated field of a map entry message read as the map it stands for.
+    func effectiveType(_ type: ProtoResolvedType, label: ProtoField.Label?) -> ProtoResolvedType {
+        if label == .repeated, case let .message(name) = type, let entry = mapEntry(name) { return .map(key: entry.key, value: entry.value) }
+        return type
+    }
+
     /// The full name `name` refers to from inside `scope` (a package or message full name), per
     /// protobuf's rules: a leading dot is absolute; otherwise the innermost enclosing scope that
     /// declares the name wins.

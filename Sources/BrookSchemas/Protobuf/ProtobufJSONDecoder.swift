@@ -24,10 +24,11 @@ struct ProtobufJSONDecoder {
         var maps: [Int64: [(String, JSONValue)]] = [:]
         while !reader.isAtEnd {
             let (number, wireType) = try reader.tag()
-            guard let field = fields[number], let type = field.resolved else {
+            guard let field = fields[number], let resolved = field.resolved else {
                 try reader.skip(wireType, number: number, depth: depth)
                 continue
             }
+            let type = table.effectiveType(resolved, label: field.label)
             switch type {
             case let .map(keyType, valueType):
                 guard wireType == .lengthDelimited else { throw wrongWireType(field, wireType) }

@@ -35,9 +35,10 @@ struct ProtobufJSONEncoder {
         var setOneofs: [String: String] = [:]
         let fields = message.allFields
         for (name, value) in members {
-            guard let field = fields.first(where: { ProtobufJSONDecoder.jsonName($0) == name || $0.name == name }), let type = field.resolved else {
+            guard let field = fields.first(where: { ProtobufJSONDecoder.jsonName($0) == name || $0.name == name }), let resolved = field.resolved else {
                 throw ProtobufDataError("\(fullName) has no field \"\(name)\"")
             }
+            let type = table.effectiveType(resolved, label: field.label)
             if value == .null, type != .enumeration("google.protobuf.NullValue"), type != .message("google.protobuf.Value") { continue }
             if let oneof = message.oneofs.first(where: { $0.fields.contains { $0.number == field.number } }) {
                 if let other = setOneofs[oneof.name] { throw ProtobufDataError("fields \(other) and \(field.name) of oneof \(oneof.name) are both set") }

@@ -48,9 +48,16 @@ final class ProtobufDescriptorTests: XCTestCase {
 
             message Meta {
               string doc = 1;
-              map<string, string> params = 2;
+              repeated .confluent.Meta.ParamsEntry params = 2;
               repeated string tags = 3;
               repeated .confluent.Rule rules = 4;
+
+              message ParamsEntry {
+                option map_entry = true;
+              
+                string key = 1;
+                string value = 2;
+              }
             }
             message Rule {
               string name = 1;
@@ -76,8 +83,17 @@ final class ProtobufDescriptorTests: XCTestCase {
             }
 
             """)
-        // Text and descriptor forms of one schema are the same schema once normalized.
-        XCTAssertEqual(meta.normalized(), try ProtobufSchema(text: metaText).normalized())
+        // Map entries stay explicit, as Confluent prints descriptors, but text and descriptor forms
+        // of one schema are the same schema once normalized, and compatible both ways.
+        let fromText = try ProtobufSchema(text: metaText)
+        XCTAssertEqual(meta.normalized(), fromText.normalized())
+        XCTAssertEqual(meta.compatibilityIssues(readingDataWrittenWith: fromText), [])
+        XCTAssertEqual(fromText.compatibilityIssues(readingDataWrittenWith: meta), [])
+        // Message indexes count the entry message, as the client's descriptor does.
+        let withEntryFirst = try ProtobufSchema(text: try ProtobufSchema(text: "syntax = \"proto3\"; message O { map<string, int32> m = 1; message After { int32 x = 1; } }").serializedDescriptor())
+        XCTAssertEqual(withEntryFirst.messageIndexes(forFullName: "O.After"), [0, 1])
+        let payload = try withEntryFirst.encodeJSON(.object([("m", .object([("a", .number("1"))]))]), messageFullName: "O")
+        XCTAssertEqual(try withEntryFirst.decodeJSON(payload, messageFullName: "O"), .object([("m", .object([("a", .number("1"))]))]))
         XCTAssertEqual(meta.serializedDescriptor(fileName: "confluent/meta.proto"), metaDescriptor)
         XCTAssertEqual(try ProtobufSchema(text: decimalDescriptor).messageIndexes(forFullName: "confluent.type.Decimal"), [0])
     }
