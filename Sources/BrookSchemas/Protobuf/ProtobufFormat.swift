@@ -1,6 +1,11 @@
-/// Entry point for Protobuf schemas (placeholder until the parser lands).
+/// Entry point for Protobuf schemas: `.proto` text (proto2, proto3, editions) whose imports are
+/// the registry's references or the built-in well-known files.
 public enum ProtobufFormat {
     public static func parse(_ text: String, references: [ResolvedReference]) throws(InvalidSchemaError) -> any ParsedSchema {
-        throw InvalidSchemaError("Protobuf schemas are not supported yet")
+        try ProtobufSchema(text: text, references: references)
     }
+
+    /// Import paths every schema may use without a reference (google/protobuf/*, google/type/*,
+    /// confluent/*), as Confluent's registry resolves them.
+    public static var builtInImportPaths: [String] { WellKnownProtos.files.keys.sorted() }
 }
