@@ -195,8 +195,22 @@ class BrookProcess:
                 raise BrookError(
                     f"{self.name} printed no '{READY_MARKER}' line within {self.start_timeout}s\n"
                     f"{self.output_tail()}")
+        if self.registry:
+            self._await_registry(deadline)
         self.startup_seconds = time.monotonic() - started
         return self
+
+    def _await_registry(self, deadline: float) -> None:
+        """The registry's HTTP server comes up beside the Kafka listener, a moment after the ready line."""
+        while True:
+            try:
+                socket.create_connection((self.host, self.registry_port), timeout=1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise BrookError(f"{self.name}'s Schema Registry is not listening on {self.registry_port}\n"
+                                     f"{self.output_tail()}")
+                time.sleep(0.02)   # the port has no readiness event to wait on; bounded by the deadline
 
     def _join_pumps(self, timeout: float) -> None:
         for pump in self._pumps:

@@ -108,7 +108,9 @@ public struct RegistryAPI: Sendable {
             switch call.method {
             case "GET":
                 let state = try await service.currentState()
-                return .json(RegistryResponseBodies.version(try state.version(subject: subject, selector, includeDeleted: call.flag("deleted"))))
+                var value = try state.version(subject: subject, selector, includeDeleted: call.flag("deleted"))
+                value.schema = Self.rendered(value.schema, id: value.id, type: value.schemaType, state: state, format: call.query["format"])
+                return .json(RegistryResponseBodies.version(value))
             case "DELETE":
                 let permanent = call.flag("permanent")
                 let version = try await service.write { state throws(RegistryError) in
@@ -153,7 +155,9 @@ public struct RegistryAPI: Sendable {
         guard let id = Int(s[2]) else { throw .schemaIDNotFound(s[2]) }
         if s.count == 3 {
             if let subject = call.query["subject"], !subject.isEmpty { try state.validate(subject: subject) }
-            return .json(RegistryResponseBodies.schema(try state.schema(id: id)))
+            var schema = try state.schema(id: id)
+            schema.schema = Self.rendered(schema.schema, id: id, type: schema.schemaType, state: state, format: call.query["format"])
+            return .json(RegistryResponseBodies.schema(schema))
         }
         switch s[3] {
         case "schema":
@@ -167,6 +171,14 @@ public struct RegistryAPI: Sendable {
         default:
             throw .routeNotFound
         }
+    }
+
+    /// `?format=serialized` on a Protobuf schema: the base64 `FileDescriptorProto` Confluent's
+    /// clients ask for (confluent-kafka-python's Protobuf deserializer always does); the stored text
+    /// otherwise (other formats are accepted and answered with the stored text, as for Avro and JSON).
+    static func rendered(_ text: String, id: Int, type: SchemaType, state: RegistryState, format: String?) -> String {
+        guard format == "serialized", type == .protobuf, let proto = state.parsedByID[id] as? ProtobufSchema else { return text }
+        return proto.serializedDescriptor()
     }
 
     // MARK: /config and /mode
