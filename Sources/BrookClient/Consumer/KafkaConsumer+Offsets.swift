@@ -113,14 +113,49 @@ extension KafkaConsumer {
 
 /// ListOffsets against partition leaders, shared by the consumer and the admin client.
 enum OffsetLookup {
+    /// Retries (with fresh metadata) while a leader is unreachable or has moved: right after a
+    /// broker dies the cached leader refuses connections until the metadata names the new one.
     static func listOffsets(_ specs: [TopicPartition: OffsetSpec], isolation: IsolationLevel,
                             cluster: KafkaCluster) async throws -> [TopicPartition: Int64] {
         guard !specs.isEmpty else { return [:] }
+        let topics = Array(Set(specs.keys.map(\.topic))).sorted()
+        let deadline = ContinuousClock.now + cluster.config.defaultApiTimeout
+        var attempt = 0
+        while true {
+            do {
+                return try await listOffsetsOnce(specs, isolation: isolation, cluster: cluster)
+            } catch let error as KafkaClientError where leaderMoved(error) {
+                let delay = cluster.backoff.delay(attempt: attempt)
+                guard ContinuousClock.now + delay < deadline else { throw error }
+                attempt += 1
+                _ = try? await cluster.refreshMetadata(topics: topics)
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    /// Errors that a fresh look at the metadata can cure (not an unknown topic: that answer stands).
+    private static func leaderMoved(_ error: KafkaClientError) -> Bool {
+        switch error {
+        case .connectionFailed, .connectionClosed:
+            return true
+        case .server(let code, _, _):
+            return [.notLeaderOrFollower, .leaderNotAvailable, .fencedLeaderEpoch, .unknownLeaderEpoch].contains(code)
+        default:
+            return false
+        }
+    }
+
+    private static func listOffsetsOnce(_ specs: [TopicPartition: OffsetSpec], isolation: IsolationLevel,
+                                        cluster: KafkaCluster) async throws -> [TopicPartition: Int64] {
         let metadata = try await cluster.metadata(for: Array(Set(specs.keys.map(\.topic))).sorted())
         var byLeader: [Int32: [TopicPartition]] = [:]
         for partition in specs.keys {
             guard let leader = metadata.leader(for: partition) else {
-                let code = metadata.topics[partition.topic]?.errorCode ?? .unknownTopicOrPartition
+                // A known topic whose partition has no leader right now is between leaders.
+                let known = metadata.topics[partition.topic]
+                let code = known.map { $0.errorCode == .none && $0.partitions.contains { $0.id == partition.partition }
+                    ? .leaderNotAvailable : $0.errorCode } ?? .unknownTopicOrPartition
                 throw KafkaClientError.server(code == .none ? .unknownTopicOrPartition : code, message: nil, context: "list offsets of \(partition)")
             }
             byLeader[leader, default: []].append(partition)
@@ -149,8 +184,8 @@ enum OffsetLookup {
                 }
             }
             if !needEnd.isEmpty {
-                let ends = try await listOffsets(Dictionary(uniqueKeysWithValues: needEnd.map { ($0, OffsetSpec.latest) }),
-                                                 isolation: isolation, cluster: cluster)
+                let ends = try await listOffsetsOnce(Dictionary(uniqueKeysWithValues: needEnd.map { ($0, OffsetSpec.latest) }),
+                                                     isolation: isolation, cluster: cluster)
                 out.merge(ends) { $1 }
             }
         }
