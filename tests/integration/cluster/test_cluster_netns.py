@@ -16,6 +16,7 @@ from cluster_fixture import BrookCluster, brook_supports_cluster, partition_meta
 from cluster_steps import brook, wait_for
 from netns import netns_cluster, netns_etcd, netns_network  # noqa: F401  (pytest fixtures)
 from test_cluster_faults import under_load
+from workload import Workload
 
 pytestmark = pytest.mark.skipif(not brook_supports_cluster(), reason="brook serve has no --node-id/--metadata")
 
@@ -41,6 +42,10 @@ def isr_in_etcd(cluster: BrookCluster, topic: str, partition: int) -> list[int]:
 
 def bootstrap_of(cluster: BrookCluster, nodes) -> str:
     return ",".join(cluster.brokers[node].bootstrap for node in sorted(nodes))
+
+
+def acks_on(load: Workload, partition: int) -> int:
+    return sum(1 for op in load.history.ops if op.kind == "ack" and op.partition == partition)
 
 
 def view_of(cluster: BrookCluster, node: int, topic: str) -> dict[int, dict]:
@@ -91,7 +96,11 @@ def test_partitioned_leader_is_replaced_and_rejoins_as_follower(netns_cluster, t
         new_leader = cluster.wait_for(
             lambda: (p := partition_metadata(survivors, topic)[0]["leader"]) not in (leader, -1) and p,
             f"a leader for {topic}-0 other than {leader}", timeout=STEP_TIMEOUT)
-        load.wait_for_more_acks(ACKS_PER_STEP, timeout=STEP_TIMEOUT)   # the load carries on
+        # The load carries on, on the failed-over partition too.
+        before = acks_on(load, 0)
+        wait_for(f"acks on {topic}-0 from its new leader",
+                 lambda: acks_on(load, 0) >= before + ACKS_PER_STEP // PARTITIONS, timeout=STEP_TIMEOUT)
+        load.wait_for_more_acks(ACKS_PER_STEP, timeout=STEP_TIMEOUT)
         network.heal(leader)
         wait_for(f"broker {leader} registered again", lambda: registered(cluster, leader), timeout=STEP_TIMEOUT)
         view = wait_for_full_isr_everywhere(cluster, topic, PARTITIONS)
