@@ -11,10 +11,10 @@ client at once, and TCP sees silence (no reset), as in a real partition. `heal(I
 Brokers are started with `ip netns exec NS brook serve ...`, which execs brook in place, so the pid
 the harness holds, its signals and PR_SET_PDEATHSIG are brook's own.
 
-Names carry the creating process's pid (<owner>, base 36 to fit IFNAMSIZ) and a per-process
-network number <k>, so `remove_leftovers()` can delete what a crashed run left
-behind (its pid no longer exists) without touching a concurrent run's network. The subnet's third
-octet N is chosen under a file lock among those no interface uses.
+Names carry the creating process's pid (<owner>, base 36 to fit IFNAMSIZ) and a per-process network
+number <k>, so `remove_leftovers()` can delete what a crashed run left behind (its pid no longer
+exists) without touching a concurrent run's network. The subnet's third octet N is chosen under a
+file lock among those no interface in the root namespace uses.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ VETH_PREFIX = "bkv"
 IFNAMSIZ = 16                       # including the terminating NUL
 LOCK_PATH = Path("/run/lock/brook-netns.lock")
 IP_TIMEOUT = 15
+PID_MAX_LIMIT = 1 << 22             # the kernel's ceiling for pid_max on 64-bit
 CAP_NET_ADMIN = 12
 CAP_SYS_ADMIN = 21                  # `ip netns add/exec` mount a namespace file and /sys
 
@@ -87,7 +88,10 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-_OWNER = re.compile(rf"^(?:{NETNS_PREFIX}|{BRIDGE_PREFIX}|{VETH_PREFIX})([0-9a-z]+)-")
+# Exactly the names this module makes (owner: a pid in base 36, at most 5 digits up to 2^22), so that
+# another interface that happens to share a prefix is not taken for a leftover.
+_OWNED = re.compile(rf"^(?:{NETNS_PREFIX}([0-9a-z]{{1,5}})-\d+-\d+|{BRIDGE_PREFIX}([0-9a-z]{{1,5}})-\d+"
+                    rf"|{VETH_PREFIX}([0-9a-z]{{1,5}})-\d+-\d+)$")
 
 
 def _base36(number: int) -> str:
@@ -100,9 +104,13 @@ def _base36(number: int) -> str:
             return text
 
 
-def _owner_alive(name: str) -> bool:
-    match = _OWNER.match(name)
-    return match is None or _pid_alive(int(match.group(1), 36))
+def _leftover(name: str) -> bool:
+    """Whether `name` is one this module made for a process that no longer exists."""
+    match = _OWNED.match(name)
+    if match is None:
+        return False
+    owner = int(next(group for group in match.groups() if group is not None), 36)
+    return owner <= PID_MAX_LIMIT and not _pid_alive(owner)
 
 
 def remove_leftovers() -> list[str]:
@@ -111,13 +119,13 @@ def remove_leftovers() -> list[str]:
     removed = []
     for line in ip("netns", "list").stdout.splitlines():
         name = line.split()[0] if line.strip() else ""
-        if name.startswith(NETNS_PREFIX) and not _owner_alive(name):
+        if _leftover(name):
             ip("netns", "del", name, check=False)
             removed.append(name)
     for line in ip("-o", "link", "show").stdout.splitlines():
         # "7: bkv2hwhs-1-2@if6: <...>" -> bkv2hwhs-1-2
         name = line.split(":", 2)[1].strip().split("@", 1)[0]
-        if name.startswith((BRIDGE_PREFIX, VETH_PREFIX)) and not _owner_alive(name):
+        if _leftover(name):
             ip("link", "del", name, check=False)
             removed.append(name)
     return removed
@@ -126,7 +134,7 @@ def remove_leftovers() -> list[str]:
 @contextlib.contextmanager
 def _allocation_lock() -> Iterator[None]:
     # Choosing a free subnet and claiming it (putting it on the bridge) must not interleave with
-    # another run doing the same: the kernel accepts one subnet on two bridges.
+    # another run doing the same: the kernel would let two bridges have the same subnet.
     LOCK_PATH.parent.mkdir(parents=True, exist_ok=True)
     with open(LOCK_PATH, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
