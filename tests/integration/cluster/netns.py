@@ -248,7 +248,7 @@ class BridgedNamespaces:
             raise RuntimeError("netns teardown: " + "; ".join(problems))
 
 
-# -- pytest fixtures (a test module imports `netns_cluster`; the other two come with it) ----------
+# -- pytest fixtures (a test module imports all three: pytest finds fixtures in its namespace) ------
 
 
 @pytest.fixture
