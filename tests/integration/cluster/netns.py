@@ -94,7 +94,7 @@ _OWNED = re.compile(rf"^(?:{NETNS_PREFIX}([0-9a-z]{{1,5}})-\d+-\d+|{BRIDGE_PREFI
                     rf"|{VETH_PREFIX}([0-9a-z]{{1,5}})-\d+-\d+)$")
 
 
-def _base36(number: int) -> str:
+def base36(number: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     text = ""
     while True:
@@ -156,7 +156,7 @@ class BridgedNamespaces:
     `close()` it (the pytest fixture does): namespaces, veths and the bridge are deleted."""
 
     def __init__(self) -> None:
-        self.tag = f"{_base36(os.getpid())}-{next(_networks)}"
+        self.tag = f"{base36(os.getpid())}-{next(_networks)}"
         self.bridge = f"{BRIDGE_PREFIX}{self.tag}"
         self.nodes: dict[int, str] = {}          # node -> namespace name
         self.host_ends: dict[int, str] = {}      # node -> bridge-side veth name

@@ -3,18 +3,23 @@ cut off by setting its veth down, so it loses etcd, its peers and every client a
 Under the acks=all idempotent workload of test_cluster_faults.py: a partitioned leader is replaced
 and rejoins as a follower; a partitioned follower leaves the ISR and comes back; a partitioned
 controller is replaced and metadata changes carry on. After each, the checker finds nothing lost or
-duplicated, no read offset changed, and the ISR is full again."""
+duplicated, no read offset changed, and the ISR is full again. Two quick tests check the namespace
+fixture itself: a cut isolates exactly one node, and leftovers of a dead run are cleaned up."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from confluent_kafka.admin import AdminClient
 
 from cluster_fixture import BrookCluster, brook_supports_cluster, partition_metadata
 from cluster_steps import brook, wait_for
-from netns import netns_cluster, netns_etcd, netns_network  # noqa: F401  (pytest fixtures)
+from netns import (BRIDGE_PREFIX, BROKER_PORT, NETNS_PREFIX, base36, ip, netns_cluster,  # noqa: F401  (fixtures)
+                   netns_etcd, netns_network, remove_leftovers, unavailable_reason)
 from test_cluster_faults import under_load
 from workload import Workload
 
@@ -164,3 +169,73 @@ def test_partitioned_controller_is_replaced_and_metadata_changes_go_on(netns_clu
                          f"broker {controller} seeing {created} as the survivors placed it", timeout=STEP_TIMEOUT)
         assert controller_of(cluster) == new_controller   # no flapping back
         load.wait_for_more_acks(ACKS_PER_STEP, timeout=STEP_TIMEOUT)
+
+
+# -- the namespace fixture itself -----------------------------------------------------------------
+
+LISTENER = """
+import socket, sys
+server = socket.create_server((sys.argv[1], int(sys.argv[2])))
+print("listening", flush=True)
+while True:
+    server.accept()[0].close()
+"""
+CONNECT = """
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=1).close()
+except OSError:
+    sys.exit(1)
+"""
+
+
+@pytest.mark.timeout(60)
+def test_a_cut_isolates_one_namespace_from_the_host_and_its_peers(netns_network):
+    network = netns_network
+    for node in (1, 2, 3):
+        network.add_node(node)
+    listeners = [subprocess.Popen([*network.exec_prefix(node), sys.executable, "-c", LISTENER, network.address(node),
+                                   str(BROKER_PORT)], stdout=subprocess.PIPE, text=True) for node in (1, 2)]
+    try:
+        for listener in listeners:
+            assert listener.stdout.readline().strip() == "listening"
+
+        def connects(source: int, target: int) -> bool:
+            return subprocess.run([*network.exec_prefix(source), sys.executable, "-c", CONNECT,
+                                   network.address(target), str(BROKER_PORT)], timeout=30).returncode == 0
+
+        assert network.reachable(1) and network.reachable(2) and connects(3, 1)
+        network.cut(1)
+        assert not network.reachable(1) and not connects(3, 1)
+        assert network.reachable(2) and connects(3, 2)   # only node 1 is cut off
+        network.heal(1)
+        wait_for("node 1 reachable again", lambda: network.reachable(1), timeout=10)
+        assert connects(3, 1)
+    finally:
+        for listener in listeners:
+            listener.kill()
+            listener.wait(10)
+
+
+def test_leftovers_of_a_dead_run_are_removed_and_those_of_a_live_one_kept():
+    """Names owned by a pid that no longer exists go; names of a running process (this one) stay."""
+    if (reason := unavailable_reason()) is not None:
+        pytest.skip(reason)
+    child = subprocess.Popen(["true"])
+    child.wait()
+    dead, alive = base36(child.pid), base36(os.getpid())
+    dead_bridge, dead_namespace = f"{BRIDGE_PREFIX}{dead}-1", f"{NETNS_PREFIX}{dead}-1-1"
+    live_bridge = f"{BRIDGE_PREFIX}{alive}-9999"
+    try:
+        ip("link", "add", dead_bridge, "type", "bridge")
+        ip("netns", "add", dead_namespace)
+        ip("link", "add", live_bridge, "type", "bridge")
+        removed = remove_leftovers()
+        assert dead_bridge in removed and dead_namespace in removed
+        assert live_bridge not in removed
+        assert ip("link", "show", live_bridge, check=False).returncode == 0
+        assert ip("link", "show", dead_bridge, check=False).returncode != 0
+    finally:
+        for name in (dead_bridge, live_bridge):
+            ip("link", "del", name, check=False)
+        ip("netns", "del", dead_namespace, check=False)
