@@ -12,7 +12,8 @@ APT_PACKAGES=(libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev kcat librdkafka-de
               # Go and the Go clients built offline by tests/integration/test_go_clients.py
               golang-go golang-github-shopify-sarama-dev golang-github-segmentio-kafka-go-dev
               golang-github-confluentinc-confluent-kafka-go-dev
-              etcd-server)   # cluster metadata store; the cluster tests start their own etcd
+              etcd-server    # cluster metadata store; the cluster tests start their own etcd
+              iproute2)      # ip netns / ip link: the network-partition tests (test_cluster_netns.py)
 PY_PACKAGES=("confluent-kafka[avro,json,protobuf,schemaregistry]" kafka-python aiokafka pytest pytest-timeout
              cramjam lz4 zstandard python-snappy xxhash)   # codecs for kafka-python / aiokafka (xxhash: its magic-0 lz4)
 # The Schema Registry serializers' dependencies (fastavro, jsonschema, protobuf, httpx) come with the extras.

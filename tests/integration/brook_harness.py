@@ -84,7 +84,8 @@ class BrookProcess:
     def __init__(self, binary: Path | str, data_dir: Path | str, *, host: str = "127.0.0.1",
                  port: int | None = None, settings: dict[str, object] | None = None,
                  extra_args: list[str] | None = None, env: dict[str, str] | None = None,
-                 start_timeout: float = DEFAULT_START_TIMEOUT, name: str = "brook", registry: bool = False):
+                 start_timeout: float = DEFAULT_START_TIMEOUT, name: str = "brook",
+                 command_prefix: list[str] | None = None, registry: bool = False):
         self.binary = Path(binary)
         self.data_dir = Path(data_dir)
         self.host = host
@@ -98,6 +99,9 @@ class BrookProcess:
         self.env = env
         self.start_timeout = start_timeout
         self.name = name
+        # Runs brook under a wrapper that execs it in place, e.g. `ip netns exec NS` (so the pid,
+        # PR_SET_PDEATHSIG and signals still reach brook itself).
+        self.command_prefix = list(command_prefix or [])
         self.proc: subprocess.Popen | None = None
         self.startup_seconds: float | None = None
         self.generation = 0
@@ -142,7 +146,7 @@ class BrookProcess:
         return f"http://{self.host}:{self.registry_port}"
 
     def command(self) -> list[str]:
-        args = [str(self.binary), "serve", "--listen", f"{self.host}:{self.port}",
+        args = [*self.command_prefix, str(self.binary), "serve", "--listen", f"{self.host}:{self.port}",
                 "--data-dir", str(self.data_dir),
                 "--registry-listen", f"{self.host}:{self.registry_port}" if self.registry else "none"]
         for key, value in self.settings.items():

@@ -53,7 +53,10 @@ class BrookCluster:
 
     def __init__(self, etcd: EtcdProcess, make_broker: Callable[..., BrookProcess], size: int = 3,
                  settings: dict[str, object] | None = None, racks: list[str] | None = None,
-                 etcd_proxies: bool = False, registry: bool = False):
+                 etcd_proxies: bool = False, broker_options: Callable[[int], dict] | None = None,
+                 registry: bool = False):
+        """`broker_options(node_id)` gives extra keyword arguments for that broker's BrookProcess
+        (e.g. host, port and command_prefix to run it in a network namespace)."""
         if racks is not None and len(racks) != size:
             raise ValueError(f"{len(racks)} racks for {size} brokers")
         self.etcd = etcd
@@ -71,7 +74,8 @@ class BrookCluster:
                 endpoint = self.etcd_proxies[node_id].endpoint
             self.brokers[node_id] = make_broker(
                 settings=broker_settings, start=False, name=f"brook-node{node_id}", registry=registry,
-                extra_args=["--node-id", str(node_id), "--metadata", f"etcd://{endpoint}"])
+                extra_args=["--node-id", str(node_id), "--metadata", f"etcd://{endpoint}"],
+                **(broker_options(node_id) if broker_options else {}))
 
     @property
     def bootstrap(self) -> str:

@@ -37,11 +37,12 @@ class EtcdProcess:
     """One etcd member. Ports and the data directory stay the same across kill()/restart()."""
 
     def __init__(self, binary: str = ETCD_BINARY, start_timeout: float = DEFAULT_START_TIMEOUT,
-                 base_dir: Path | str | None = None, name: str = "etcd"):
+                 base_dir: Path | str | None = None, name: str = "etcd", host: str = "127.0.0.1"):
         self.binary = binary
+        self.host = host   # the client address (peers stay on loopback); netns tests use a bridge's
         self.start_timeout = start_timeout
         self.name = name
-        self.client_port = free_port()
+        self.client_port = free_port(host)
         self.peer_port = free_port()
         while self.peer_port == self.client_port:
             self.peer_port = free_port()
@@ -53,8 +54,8 @@ class EtcdProcess:
 
     @property
     def endpoint(self) -> str:
-        """`127.0.0.1:<client port>`, the form `brook serve --metadata etcd://...` takes."""
-        return f"127.0.0.1:{self.client_port}"
+        """`<host>:<client port>`, the form `brook serve --metadata etcd://...` takes."""
+        return f"{self.host}:{self.client_port}"
 
     @property
     def url(self) -> str:
@@ -82,7 +83,7 @@ class EtcdProcess:
     # -- lifecycle --------------------------------------------------------------------------------
 
     def command(self) -> list[str]:
-        client = f"http://127.0.0.1:{self.client_port}"
+        client = f"http://{self.endpoint}"
         peer = f"http://127.0.0.1:{self.peer_port}"
         return [self.binary, "--name", self.name, "--data-dir", str(self.directory / "data"),
                 "--listen-client-urls", client, "--advertise-client-urls", client,
