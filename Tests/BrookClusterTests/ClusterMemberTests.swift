@@ -196,6 +196,29 @@ final class ClusterMemberTests: XCTestCase {
         try await controlledShutdown(ofController: true)
     }
 
+    /// The last broker standing has nobody to hand leadership to, and no controller (a broker asking
+    /// to shut down does not campaign): its controlled shutdown must not wait out the whole timeout.
+    func testTheLastBrokersControlledShutdownEndsAtOnce() async throws {
+        try await withMemberCluster { cluster in
+            for id: Int32 in [1, 2] { try await cluster.start(id) { $0.controlledShutdownTimeout = .seconds(60) } }
+            let controller = try await cluster.awaitController(brokers: [1, 2])
+            _ = try await cluster.member(controller).createTopic("solo", partitions: 2, replicationFactor: 1)
+            let last: Int32 = controller == 1 ? 2 : 1
+            try await cluster.delegate(last).wait("member \(last) leads its replica") { !$0.led.isEmpty }
+            // The last one starts shutting down first (its replicas have nowhere to go), then the
+            // controller leaves: nobody is left to take over as controller.
+            let started = ContinuousClock.now
+            let lastMember = cluster.member(last)
+            let leaving = Task { await lastMember.shutdown() }
+            try await cluster.delegate(controller).wait("the controller sees \(last) asking to shut down") { _ in true }
+            await cluster.member(controller).shutdown()
+            cluster.forget(controller)
+            await leaving.value
+            cluster.forget(last)
+            XCTAssertLessThan(ContinuousClock.now - started, .seconds(30), "waited for a controller that will never come")
+        }
+    }
+
     private func controlledShutdown(ofController: Bool) async throws {
         try await withMemberCluster { cluster in
             for id in Self.everyone { try await cluster.start(id) }

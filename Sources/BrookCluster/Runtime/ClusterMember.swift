@@ -408,11 +408,18 @@ public actor ClusterMember {
             continuation.finish()
         }
         defer { deadline.cancel() }
-        if roles.ledPartitions.isEmpty { return true }
-        for await _ in changes where roles.ledPartitions.isEmpty {
-            return true
+        // With no other broker registered there is nobody to move leadership to (and nobody to be
+        // controller: a broker asking to shut down does not campaign): waiting would only time out.
+        if roles.ledPartitions.isEmpty || isAlone { return roles.ledPartitions.isEmpty }
+        for await _ in changes where roles.ledPartitions.isEmpty || isAlone {
+            return roles.ledPartitions.isEmpty
         }
         return roles.ledPartitions.isEmpty
+    }
+
+    /// No other broker is registered.
+    private var isAlone: Bool {
+        mirror.brokers.keys.allSatisfy { $0 == configuration.nodeId }
     }
 }
 
