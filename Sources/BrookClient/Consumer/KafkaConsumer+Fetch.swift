@@ -57,6 +57,9 @@ extension KafkaConsumer {
                 logger.debug("fetch failed", metadata: ["brook.node": "\(fetch.node)", "error": "\(error)"])
                 if let clientError = error as? KafkaClientError, !clientError.isRetriable { throw clientError }
                 await cluster.dropConnection(to: fetch.node)
+                // The leader may be gone for good (killed, its partitions moved): ask who leads now,
+                // or every poll would go on knocking at the dead broker until the metadata ages out.
+                _ = try? await cluster.refreshMetadata(topics: Array(Set(fetch.positions.keys.map(\.topic))).sorted())
             }
         }
         if records.isEmpty, failures > 0 || !leaderless.isEmpty {
