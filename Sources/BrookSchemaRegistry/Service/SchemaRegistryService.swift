@@ -65,7 +65,16 @@ public actor SchemaRegistryService: Service {
             } catch {
                 throw Self.registryError(error)
             }
-            try await catchUp(to: end)
+            let first = end - Int64(records.count)
+            if first == appliedOffset {
+                // Nothing came between the catch-up and these records (the log is append-only and
+                // they are consecutive right after it): apply them as read back, without waiting
+                // for the log to deliver them.
+                apply(RegistryLogBatch(entries: records.enumerated().map { .init(offset: first + Int64($0), record: $1) },
+                                       nextOffset: end))
+            } else {
+                try await catchUp(to: end)
+            }
             return write.response
         }
     }

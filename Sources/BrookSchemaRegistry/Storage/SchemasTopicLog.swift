@@ -142,16 +142,25 @@ public actor SchemasTopicLog: RegistryLog {
             try await consumer.seek(partition, to: offset)
             position = offset
         }
-        let polled = try await consumer.poll(timeout: .milliseconds(500))
-        var entries: [RegistryLogBatch.Entry] = []
-        for record in polled where record.topicPartition == partition {
-            let key = record.key.map { Array($0.readableBytesView) } ?? []
-            entries.append(.init(offset: record.offset, record: RegistryLogRecord(
-                key: key, value: record.value.map { Array($0.readableBytesView) })))
-            position = record.offset + 1
+        // Short polls: a read that only passes transaction markers (every write ends with one) has
+        // no records to wait for, and must return as soon as the position moved past them.
+        let deadline = ContinuousClock.now + .milliseconds(500)
+        while true {
+            let polled = try await consumer.poll(timeout: .milliseconds(20))
+            var entries: [RegistryLogBatch.Entry] = []
+            for record in polled where record.topicPartition == partition {
+                let key = record.key.map { Array($0.readableBytesView) } ?? []
+                entries.append(.init(offset: record.offset, record: RegistryLogRecord(
+                    key: key, value: record.value.map { Array($0.readableBytesView) })))
+                position = record.offset + 1
+            }
+            if !entries.isEmpty { return RegistryLogBatch(entries: entries, nextOffset: position) }
+            let now = try await consumer.position(partition)
+            if now > offset || ContinuousClock.now >= deadline {
+                position = now
+                return RegistryLogBatch(entries: [], nextOffset: now)
+            }
         }
-        if entries.isEmpty { position = try await consumer.position(partition) }
-        return RegistryLogBatch(entries: entries, nextOffset: position)
     }
 
     /// The last stable offset: records of transactions still open are not counted.
