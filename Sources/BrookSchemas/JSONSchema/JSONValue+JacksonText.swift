@@ -5,59 +5,7 @@ extension JSONValue {
     /// `1.50` stays `1.50`) and other control characters escaped with upper-case hex (`\u001F`).
     /// Members are sorted by name when `sortingKeys`, as its normalisation does.
     func jacksonText(sortingKeys: Bool) -> String {
-        var out = ""
-        writeJackson(to: &out, sortingKeys: sortingKeys)
-        return out
-    }
-
-    private func writeJackson(to out: inout String, sortingKeys: Bool) {
-        switch self {
-        case let .number(literal):
-            out += JacksonNumber.text(literal)
-        case let .array(items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                item.writeJackson(to: &out, sortingKeys: sortingKeys)
-            }
-            out += "]"
-        case let .object(members):
-            out += "{"
-            let ordered = sortingKeys ? members.sorted { $0.0 < $1.0 } : members
-            for (i, (name, value)) in ordered.enumerated() {
-                if i > 0 { out += "," }
-                Self.writeJacksonString(name, to: &out)
-                out += ":"
-                value.writeJackson(to: &out, sortingKeys: sortingKeys)
-            }
-            out += "}"
-        case let .string(text):
-            Self.writeJacksonString(text, to: &out)
-        default:
-            out += compactText
-        }
-    }
-
-    private static func writeJacksonString(_ text: String, to out: inout String) {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 && !"\n\r\t\u{08}\u{0C}".unicodeScalars.contains($0) }) else {
-            writeString(text, to: &out)
-            return
-        }
-        var escaped = ""
-        writeString(text, to: &escaped)
-        // writeString escapes the remaining control characters as \u00xx with lower-case hex.
-        var result = ""
-        var scalars = escaped.unicodeScalars[...]
-        while let scalar = scalars.popFirst() {
-            result.unicodeScalars.append(scalar)
-            if scalar == "\\", let next = scalars.first {
-                result.unicodeScalars.append(scalars.removeFirst())
-                if next == "u" {
-                    for _ in 0..<4 { if let hex = scalars.popFirst() { result += String(hex).uppercased() } }
-                }
-            }
-        }
-        out += result
+        text(sortingKeys: sortingKeys, numberText: JacksonNumber.text, uppercaseEscapes: true)
     }
 }
 
