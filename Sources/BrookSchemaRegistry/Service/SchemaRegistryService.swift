@@ -22,7 +22,7 @@ public actor SchemaRegistryService: Service {
 
     /// - Parameters:
     ///   - parse: how schema text is parsed; nil means `SchemaFormats.parse` (tests inject a stand-in).
-    private var observers: [@Sendable (RegistryState) -> Void] = []
+    private var observers: [@Sendable (RegistryState, Set<String>?) -> Void] = []
 
     public init(log: any RegistryLog, parse: SchemaParser? = nil, logger: Logger = Logger(label: "brook.schema-registry")) {
         self.log = log
@@ -124,22 +124,29 @@ public actor SchemaRegistryService: Service {
         }
     }
 
-    /// Calls `observer` with the state now and after every batch of records applied (the broker's
-    /// schema id validation keeps the latest state this way, to answer without waiting).
-    public func observe(_ observer: @escaping @Sendable (RegistryState) -> Void) {
+    /// Calls `observer` with the state now (all subjects changed: nil) and after every batch of
+    /// records applied, with the subjects the batch touched (the broker's schema id validation keeps
+    /// its own index this way, to answer without waiting). The observer must not keep the state:
+    /// a copy held outside the actor makes the next write copy the whole state (copy-on-write).
+    public func observe(_ observer: @escaping @Sendable (RegistryState, _ changedSubjects: Set<String>?) -> Void) {
         observers.append(observer)
-        observer(state)
+        observer(state, nil)
     }
 
     /// Applies a batch, skipping entries another concurrent read already applied.
     private func apply(_ batch: RegistryLogBatch) {
-        var changed = false
+        var changedSubjects = Set<String>()
         for entry in batch.entries where entry.offset >= appliedOffset {
             state.apply(entry.record)
             appliedOffset = entry.offset + 1
-            changed = true
+            if !observers.isEmpty, let record = try? SchemaRecordCodec.decode(entry.record) {
+                switch record {
+                case let .schema(subject, _, _), let .deleteSubject(subject, _): changedSubjects.insert(subject)
+                default: break
+                }
+            }
         }
-        if changed { for observer in observers { observer(state) } }
+        if !changedSubjects.isEmpty { for observer in observers { observer(state, changedSubjects) } }
         appliedOffset = max(appliedOffset, batch.nextOffset)
         let ready = appliedWaiters.filter { $0.offset <= appliedOffset }
         appliedWaiters.removeAll { $0.offset <= appliedOffset }

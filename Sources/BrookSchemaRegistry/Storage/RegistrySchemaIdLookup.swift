@@ -1,27 +1,44 @@
 import BrookBroker
 import NIOConcurrencyHelpers
 
-/// The broker's `SchemaIdLookup` answered from the registry's latest state (kept current through
-/// `SchemaRegistryService.observe`), so Produce validates schema ids from memory without waiting
-/// on the registry's actor. Answers are cached per id until the state changes.
+/// The broker's `SchemaIdLookup`, answered from an index of live subjects per schema id that follows
+/// the registry's state (`SchemaRegistryService.observe`), so Produce validates schema ids from
+/// memory without waiting on the registry's actor. Only the subjects a batch touched are looked at
+/// again; the state itself is never kept (a kept copy would make every write copy it).
 public final class RegistrySchemaIdLookup: SchemaIdLookup {
-    private let current = NIOLockedValueBox<(state: RegistryState, cache: [Int32: Set<String>?])>((RegistryState(), [:]))
+    private struct Index {
+        var subjectsByID: [Int32: Set<String>] = [:]
+        var idsBySubject: [String: Set<Int32>] = [:]
+
+        mutating func update(_ subject: String, liveIDs: Set<Int32>) {
+            let old = idsBySubject[subject] ?? []
+            for id in old.subtracting(liveIDs) {
+                subjectsByID[id]?.remove(subject)
+                if subjectsByID[id]?.isEmpty == true { subjectsByID[id] = nil }
+            }
+            for id in liveIDs.subtracting(old) { subjectsByID[id, default: []].insert(subject) }
+            idsBySubject[subject] = liveIDs.isEmpty ? nil : liveIDs
+        }
+    }
+
+    private let index = NIOLockedValueBox(Index())
 
     public init() {}
 
     /// Follows `service`'s state from now on.
     public func follow(_ service: SchemaRegistryService) async {
-        await service.observe { [current] state in
-            current.withLockedValue { $0 = (state, [:]) }
+        await service.observe { [index] state, changed in
+            let subjects = changed ?? Set(state.subjectNames(includeDeleted: true))
+            let live = subjects.map { subject in
+                (subject, Set(state.versions(of: subject, includeDeleted: false).compactMap { Int32(exactly: $0.id) }))
+            }
+            index.withLockedValue { index in
+                for (subject, ids) in live { index.update(subject, liveIDs: ids) }
+            }
         }
     }
 
     public func subjects(ofSchemaId id: Int32) -> Set<String>? {
-        current.withLockedValue { current in
-            if let cached = current.cache[id] { return cached }
-            let subjects = (try? current.state.subjectNames(id: Int(id))).map(Set.init)
-            current.cache[id] = .some(subjects)
-            return subjects
-        }
+        index.withLockedValue { $0.subjectsByID[id] }
     }
 }
