@@ -138,8 +138,11 @@ public actor ClusterMember {
             liveness = PeerLivenessProbe(logger: logger) { [client, logger] peer in
                 do {
                     try await client.revokeLease(peer.lease)
+                    logger.warning("broker refuses connections after its process was reachable: revoked its lease", metadata: [
+                        "brook.broker": "\(peer.id)", ClusterMemberLogKeys.lease: "\(peer.lease)",
+                    ])
                 } catch EtcdError.leaseNotFound {
-                    // Expired or revoked by another broker already.
+                    // Gone already: it left (a controlled shutdown revokes its own lease) or another broker was first.
                 } catch {
                     logger.info("could not revoke a gone broker's lease", metadata: [ClusterMemberLogKeys.error: "\(error)"])
                 }

@@ -60,9 +60,6 @@ actor PeerLivenessProbe {
             case .disconnect(let peer):
                 channels.removeValue(forKey: peer)?.close(promise: nil)
             case .revoke(let peer):
-                logger.warning("broker refuses connections after its process was reachable: revoking its lease", metadata: [
-                    "brook.broker": "\(peer.id)", ClusterMemberLogKeys.lease: "\(peer.lease)",
-                ])
                 let revoke = self.revoke
                 Task { await revoke(peer) }
             }
