@@ -60,7 +60,10 @@ final class ClusterMemberLivenessTests: XCTestCase {
     }
 
     private func startPair(_ cluster: MemberCluster, listener: FakeListener) async throws -> Int64 {
-        try await cluster.start(1) { $0.sessionTimeoutMilliseconds = 10_000 }
+        try await cluster.start(1) {
+            $0.sessionTimeoutMilliseconds = 10_000
+            $0.connectionFailureDetection = true
+        }
         let (two, _) = try await cluster.start(2) {
             $0.sessionTimeoutMilliseconds = 10_000
             $0.port = listener.port

@@ -114,6 +114,10 @@ final class MemberCluster: @unchecked Sendable {
         var configuration = ClusterMemberConfiguration(
             nodeId: id, host: "127.0.0.1", port: 9091 + id, etcdEndpoints: try EtcdEndpoints.parse(fixture.etcd.endpoint),
             layout: fixture.layout, controlledShutdownTimeout: .seconds(10))
+        // The registered ports (9092...) are not these members' listeners: whatever else on the
+        // machine listens there must not look like a broker that died. ClusterMemberLivenessTests
+        // turn detection on with a listener of their own.
+        configuration.connectionFailureDetection = false
         configure(&configuration)
         let member = ClusterMember(configuration: configuration, delegate: delegate, client: fixture.client(),
                                    logger: Logger(label: "brook.member.test"))
