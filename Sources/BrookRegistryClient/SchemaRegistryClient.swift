@@ -93,7 +93,9 @@ public struct SchemaRegistryClient: Sendable {
 
     // MARK: JSON shapes
 
-    static func schemaBody(_ schema: String, type: SchemaType, references: [SchemaReference]) -> JSONValue {
+    /// The request body Confluent's API takes for a schema (register, lookup, compatibility):
+    /// `schemaType` left out for Avro, `references` only when there are some.
+    public static func schemaBody(_ schema: String, type: SchemaType, references: [SchemaReference]) -> JSONValue {
         var members: [(String, JSONValue)] = [("schema", .string(schema))]
         if type != .avro { members.append(("schemaType", .string(type.rawValue))) }
         if !references.isEmpty {

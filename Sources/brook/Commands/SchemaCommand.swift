@@ -58,14 +58,7 @@ struct SchemaCommand: AsyncParsableCommand {
                 references.append(SchemaReference(name: String(item[..<eq]),
                                                   subject: String(item[item.index(after: eq)..<colon]), version: version))
             }
-            var members: [(String, JSONValue)] = [("schema", .string(text))]
-            if type != .avro { members.append(("schemaType", .string(type.rawValue))) }
-            if !references.isEmpty {
-                members.append(("references", .array(references.map {
-                    .object([("name", .string($0.name)), ("subject", .string($0.subject)), ("version", JSONValue(integer: Int64($0.version)))])
-                })))
-            }
-            return .object(members)
+            return SchemaRegistryClient.schemaBody(text, type: type, references: references)
         }
     }
 
