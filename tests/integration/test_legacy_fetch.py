@@ -10,6 +10,7 @@ import pytest
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from clients import produce_confluent, wait_for_topic
+import legacy_wire
 from kafka_wire import Connection, parse_batches
 from legacy_fetch_wire import decode_message_set, fetch_legacy, lz4_frame_checksum_ok
 
@@ -77,15 +78,20 @@ def test_every_codec_is_down_converted(brook, topic):
             assert lz4_frame_checksum_ok(records[value_at:]) is spec_checksum
 
         # Fetch v4+ returns the stored v2 batches untouched.
-        stored = conn.fetch(topic, 0, 0, version=4)
-        assert [b.compression for b in parse_batches(stored.records)] == CODECS
+        # (librdkafka may split a call's messages over batches on a loaded machine: codecs in runs.)
+        stored = [b.compression for b in parse_batches(conn.fetch(topic, 0, 0, version=4).records)]
+        assert [c for i, c in enumerate(stored) if i == 0 or stored[i - 1] != c] == CODECS
 
 
 def test_limits_keep_the_first_message_whole(brook, topic):
     create_topic(brook.bootstrap, topic)
     big = b"x" * 1000
-    produce_batch(brook.bootstrap, topic, "none", [{"value": big} for _ in range(4)])
     with Connection(brook.bootstrap) as conn:
+        # One stored batch of four, sent as one raw request: librdkafka's linger may split a batch
+        # on a loaded machine, and the limits below are about cutting inside one stored batch.
+        produced = legacy_wire.produce(conn, 2, topic, legacy_wire.message_set(1, [(None, big, BASE_TS)] * 4))
+        assert (produced["error"], produced["base_offset"]) == (0, 0)
+        assert [b.record_count for b in parse_batches(conn.fetch(topic, 0, 0, version=4).records)] == [4]
         for version in range(4):
             one = decode_message_set(fetch_legacy(conn, topic, 0, version, partition_max_bytes=1).records)
             assert [(m.offset, m.value) for m in one] == [(0, big)], f"v{version}"
