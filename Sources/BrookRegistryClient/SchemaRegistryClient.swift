@@ -20,6 +20,15 @@ public struct SchemaRegistryClient: Sendable {
         public var schemaType: SchemaType
         public var schema: String
         public var references: [SchemaReference]
+
+        public init(subject: String, id: Int32, version: Int, schemaType: SchemaType, schema: String, references: [SchemaReference]) {
+            self.subject = subject
+            self.id = id
+            self.version = version
+            self.schemaType = schemaType
+            self.schema = schema
+            self.references = references
+        }
     }
 
     private let http: RegistryHTTPClient

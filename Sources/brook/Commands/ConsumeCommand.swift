@@ -1,5 +1,6 @@
 import ArgumentParser
 import BrookClient
+import BrookRegistryClient
 import Foundation
 
 /// `brook consume TOPIC`: prints records as they arrive.
@@ -16,6 +17,10 @@ struct ConsumeCommand: AsyncParsableCommand {
             @<ISO-8601 time>, @-1h (an hour ago; units ms s m h d).
             Format (-f): %t topic, %p partition, %o offset, %k key, %v value, %h headers, %T timestamp, \
             %K/%S key/value length, %%, \\n \\t; default "%v\\n".
+            Schemas (--key-schema/--value-schema TYPE, or kcat's -s key=TYPE / -s value=TYPE / -s TYPE): \
+            keys/values in the Schema Registry wire format are decoded through the registry (-r) by the \
+            schema id they carry and printed as JSON; TYPE is avro, protobuf, json or any. A record that \
+            cannot be decoded is reported on stderr and skipped (exit status 1).
             """
     )
 
@@ -29,11 +34,17 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Only read committed transactional records.") var readCommitted = false
     @Option(name: [.short, .long], help: "Output format.") var format: String?
     @Flag(name: .long, help: "Print each record as a JSON object on one line.") var json = false
+    @Option(name: .long, help: ArgumentHelp("Decode keys through the Schema Registry.", valueName: "type")) var keySchema: String?
+    @Option(name: .long, help: ArgumentHelp("Decode values through the Schema Registry.", valueName: "type")) var valueSchema: String?
+    @Option(name: .customShort("s"), help: ArgumentHelp("kcat-style schema decoding (repeatable).", valueName: "key=type|value=type|type"))
+    var schemaTypes: [String] = []
+    @OptionGroup var registryOption: RecordRegistryOption
 
     func validate() throws {
         if group != nil, !partition.isEmpty { throw ValidationError("-p cannot be used with -g (the group assigns partitions)") }
         if json, format != nil { throw ValidationError("use either --json or -f") }
         if let count, count < 0 { throw ValidationError("-n must not be negative") }
+        _ = try ConsumeSchemaChoice(key: keySchema, value: valueSchema, kcatStyle: schemaTypes)
     }
 
     func run() async throws {
@@ -46,6 +57,9 @@ struct ConsumeCommand: AsyncParsableCommand {
         // One default with or without a group, as rpk: the start, unless -o says otherwise.
         let start = try offset.map(StartOffset.parse) ?? .start
         let formatter = try RecordFormatter(format ?? "%v\\n")
+        let choice = try ConsumeSchemaChoice(key: keySchema, value: valueSchema, kcatStyle: schemaTypes)
+        let decoder = choice.isEmpty ? nil
+            : ConsumedRecordDecoder(deserializer: SchemaRegistryDeserializer(registry: try registryOption.client()), choice: choice)
         var config = try client.consumerConfig()
         if readCommitted { config.isolationLevel = .readCommitted }
         if let group {
@@ -65,7 +79,7 @@ struct ConsumeCommand: AsyncParsableCommand {
             } else {
                 try await assign(consumer, start: start)
             }
-            try await readLoop(consumer, formatter: formatter)
+            try await readLoop(consumer, formatter: formatter, decoder: decoder)
         } catch {
             // Closing commits and leaves the group; run it outside this (possibly cancelled) task.
             await Task { await consumer.close() }.value
@@ -101,29 +115,43 @@ struct ConsumeCommand: AsyncParsableCommand {
         }
     }
 
-    private func readLoop(_ consumer: KafkaConsumer, formatter: RecordFormatter) async throws {
+    private func readLoop(_ consumer: KafkaConsumer, formatter: RecordFormatter, decoder: ConsumedRecordDecoder?) async throws {
         var limit = CountLimit(count)
         guard !limit.isReached else { return }
         let stdout = FileHandle.standardOutput
+        var undecodable = 0
+        func finish() throws {
+            if undecodable > 0 { throw CLIError.failed("\(undecodable) record(s) could not be decoded") }
+        }
         while !Task.isCancelled {
             let records = try await consumer.poll(timeout: .milliseconds(500))
             let (printed, resume) = limit.take(records)
             var out: [UInt8] = []
             for record in printed {
+                var decoded = ConsumedRecordDecoder.Decoded(record: record)
+                if let decoder {
+                    do {
+                        decoded = try await decoder.decode(record)
+                    } catch {
+                        undecodable += 1
+                        printError("brook: error: \(record.topic)/\(record.partition)@\(record.offset): \(CLIError(error).description)")
+                        continue
+                    }
+                }
                 if json {
-                    out.append(contentsOf: try JSONOutput.string(RecordJSON.object(record)).utf8)
+                    out.append(contentsOf: try JSONOutput.string(RecordJSON.object(decoded)).utf8)
                     out.append(0x0A)
                 } else {
-                    formatter.render(record, into: &out)
+                    formatter.render(decoded.record, into: &out)
                 }
             }
             if !out.isEmpty { stdout.write(Data(out)) }
             if limit.isReached {
                 // Closing commits the positions: bring back those that went past unprinted records.
                 for (partition, offset) in resume { try await consumer.seek(partition, to: offset) }
-                return
+                return try finish()
             }
-            if exitAtEnd, await consumer.reachedEndOfAllPartitions { return }
+            if exitAtEnd, await consumer.reachedEndOfAllPartitions { return try finish() }
         }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import BrookClient
 import BrookRecords
+import BrookRegistryClient
+import BrookSchemas
 import Foundation
 import NIOCore
 
@@ -15,6 +17,12 @@ struct ProduceCommand: AsyncParsableCommand {
             reported on stderr with its number ("line 7: ...") and the others are still sent, unless \
             --stop-on-error; the exit status is 1 if any line failed. An error that every later line \
             would meet too (no broker, no such partition) stops at once.
+            With --value-schema (and --key-schema, with -K) each value (key) is a JSON document written \
+            in the Schema Registry wire format under the subject <topic>-value (<topic>-key): SPEC is \
+            [avro:|protobuf:|json:]FILE[#Message] (registered on first use; type from the prefix or the \
+            extension .avsc, .proto, .json; #Message picks a Protobuf message), id:N, latest or version:N. \
+            Avro values use Avro's JSON encoding (a union branch as {"type": value}); Protobuf values the \
+            proto3 JSON mapping; JSON values are checked against the JSON Schema.
             """
     )
 
@@ -29,6 +37,13 @@ struct ProduceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Acknowledgements: 0, 1 or all.") var acks: String?
     @Flag(name: [.short, .long], help: "Print topic, partition and offset of each record on stdout.") var verbose = false
     @Flag(name: .long, help: "Stop reading at the first line that fails (default: report it and go on).") var stopOnError = false
+    @Option(name: .long, help: ArgumentHelp("Write keys with this schema (see below; needs -K).", valueName: "spec")) var keySchema: String?
+    @Option(name: .long, help: ArgumentHelp("Write values with this schema (see below).", valueName: "spec")) var valueSchema: String?
+    @OptionGroup var registryOption: RecordRegistryOption
+
+    func validate() throws {
+        if keySchema != nil, keySeparator == nil { throw ValidationError("--key-schema needs -K (the key is the text before the separator)") }
+    }
 
     func run() async throws {
         try await runClientCommand {
@@ -53,6 +68,7 @@ struct ProduceCommand: AsyncParsableCommand {
             } else {
                 input = FileHandle.standardInput
             }
+            let (keySerializer, valueSerializer) = try await serializers()
             let producer = try KafkaProducer(config: config)
             let tally = ProduceTally()
             let verbose = self.verbose
@@ -77,13 +93,25 @@ struct ProduceCommand: AsyncParsableCommand {
                     unsent = lineNumber
                     break
                 }
-                var key: ByteBuffer?
+                var keyBytes: ArraySlice<UInt8>?
                 var valueBytes = line[...]
                 if let separator, let range = Self.firstRange(of: separator, in: line) {
-                    key = ByteBuffer(bytes: line[..<range.lowerBound])
+                    keyBytes = line[..<range.lowerBound]
                     valueBytes = line[range.upperBound...]
                 }
-                let value: ByteBuffer? = tombstone && valueBytes.isEmpty ? nil : ByteBuffer(bytes: valueBytes)
+                let key: ByteBuffer?
+                let value: ByteBuffer?
+                do {
+                    key = try await keyBytes.asyncMap { try await Self.encode($0, with: keySerializer, what: "key") }
+                    value = tombstone && valueBytes.isEmpty ? nil : try await Self.encode(valueBytes, with: valueSerializer, what: "value")
+                } catch {
+                    printError("brook: error: " + tally.fail(line: lineNumber, error))
+                    if stopOnError {
+                        unsent = lineNumber + 1
+                        break
+                    }
+                    continue
+                }
                 var record = ProducerRecord(topic: topic, partition: partition, key: key, value: value, headers: headerList)
                 record.opaque = lineNumber
                 do {
@@ -116,6 +144,33 @@ struct ProduceCommand: AsyncParsableCommand {
         }
     }
 
+    /// The key and value serializers the schema options ask for, each with its schema registered
+    /// (or found) already, so a registry that refuses it stops the command before any line is read.
+    private func serializers() async throws -> (key: SchemaRegistrySerializer?, value: SchemaRegistrySerializer?) {
+        guard keySchema != nil || valueSchema != nil else { return (nil, nil) }
+        let registry = try registryOption.client()
+        let key = try keySchema.map { try ProduceSchemaSpec($0).serializer(registry: registry, subject: "\(topic)-key") }
+        let value = try valueSchema.map { try ProduceSchemaSpec($0).serializer(registry: registry, subject: "\(topic)-value") }
+        for serializer in [key, value].compactMap({ $0 }) { _ = try await serializer.schemaId() }
+        return (key, value)
+    }
+
+    /// `bytes` as they are, or parsed as JSON and written with `serializer`.
+    static func encode(_ bytes: ArraySlice<UInt8>, with serializer: SchemaRegistrySerializer?, what: String) async throws -> ByteBuffer {
+        guard let serializer else { return ByteBuffer(bytes: bytes) }
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(Array(bytes))
+        } catch {
+            throw CLIError.failed("the \(what) is not JSON: \(error)")
+        }
+        do {
+            return ByteBuffer(bytes: try await serializer.serialize(json))
+        } catch let error as SchemaPayloadError {
+            throw CLIError.failed("the \(what) does not fit its schema: \(error.message)")
+        }
+    }
+
     static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
         guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
         var index = 0
@@ -126,5 +181,12 @@ struct ProduceCommand: AsyncParsableCommand {
             index += 1
         }
         return nil
+    }
+}
+
+private extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

@@ -19,8 +19,10 @@ struct SchemaCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Schema Registry URL (default $BROOK_SCHEMA_REGISTRY_URL or http://127.0.0.1:8081).")
         var registry: String?
 
-        func client() throws -> SchemaRegistryClient {
-            let url = registry ?? ProcessInfo.processInfo.environment["BROOK_SCHEMA_REGISTRY_URL"] ?? "http://127.0.0.1:8081"
+        func client() throws -> SchemaRegistryClient { try Self.client(url: registry) }
+
+        static func client(url given: String?) throws -> SchemaRegistryClient {
+            let url = given ?? ProcessInfo.processInfo.environment["BROOK_SCHEMA_REGISTRY_URL"] ?? "http://127.0.0.1:8081"
             do {
                 return try SchemaRegistryClient(url: url)
             } catch {
