@@ -188,7 +188,9 @@ extension KafkaProducer {
         if retry {
             if let failure, Self.isCoordinatorError(failure) { await cluster.invalidateTransactionCoordinator(for: id) }
             logger.debug("AddPartitionsToTxn failed, retrying", metadata: ["error": "\(failure!)"])
-            try? await Task.sleep(for: .milliseconds(20))
+            let pause = failure?.errorCode == .concurrentTransactions
+                ? state.withLock { $0.transaction.concurrentTransactionsPause() } : .milliseconds(20)
+            try? await Task.sleep(for: pause)
         }
         state.withLock { state in
             state.transaction.addFinished(succeeded: succeeded)

@@ -29,6 +29,9 @@ struct TransactionState {
     private(set) var isAdding = false
     /// The coordinator knows of the transaction (partitions or offsets were added): ending it needs EndTxn.
     private(set) var startedOnCoordinator = false
+    /// AddPartitionsToTxn answers of CONCURRENT_TRANSACTIONS in a row (the previous transaction's
+    /// markers are still being written), for the retry pause.
+    private(set) var concurrentRetries = 0
 
     /// InitProducerId succeeded (again).
     mutating func initialized() throws {
@@ -71,9 +74,18 @@ struct TransactionState {
     /// The coordinator answered AddPartitionsToTxn: `succeeded` are in the transaction.
     mutating func addFinished(succeeded: [TopicPartition]) {
         isAdding = false
+        if !succeeded.isEmpty { concurrentRetries = 0 }
         added.formUnion(succeeded)
         pending.subtract(succeeded)
         if !succeeded.isEmpty { startedOnCoordinator = true }
+    }
+
+    /// How long to wait before asking again after CONCURRENT_TRANSACTIONS: the markers of the
+    /// transaction just committed usually land within a few milliseconds, so the pause starts at
+    /// 1 ms and doubles up to the 20 ms Kafka's Java client uses for every such retry.
+    mutating func concurrentTransactionsPause() -> Duration {
+        concurrentRetries += 1
+        return .milliseconds(min(20, 1 << min(concurrentRetries - 1, 5)))
     }
 
     /// AddOffsetsToTxn succeeded.

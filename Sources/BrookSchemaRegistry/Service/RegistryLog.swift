@@ -17,15 +17,27 @@ public protocol RegistryLog: Sendable {
     /// The offset one past the last record now in the log (Kafka's high watermark).
     func endOffset() async throws -> Int64
 
-    /// Called before each write's catch-up: a log shared by several registries makes this one the
-    /// writer here (everything it decides after catching up is then fenced if another registry
-    /// becomes the writer before it appends).
-    func prepareWrite() async throws
-
+    /// Called before each write: a log shared by several registries makes this one the writer here
+    /// (everything it decides after catching up is then fenced if another registry becomes the
+    /// writer before it appends). See `RegistryWriterTenure` for what the answer promises.
+    func prepareWrite() async throws -> RegistryWriterTenure
 }
 
 extension RegistryLog {
-    public func prepareWrite() async throws {}
+    public func prepareWrite() async throws -> RegistryWriterTenure { .shared }
+}
+
+/// What `RegistryLog.prepareWrite` promises about who else writes to the log.
+public enum RegistryWriterTenure: Sendable {
+    /// No promise (anyone may append at any time): catch up before every write, and read back
+    /// whatever lands between the catch-up and the write's own records.
+    case shared
+    /// This registry just became the only writer: nothing committed can appear in the log from now
+    /// on but its own appends, until a later call answers `.began` again (after a failed append).
+    case began
+    /// Still the only writer since the last `.began`, and every append since succeeded: a registry
+    /// that applied its own appends is caught up without reading.
+    case continued
 }
 
 /// Records read from a `RegistryLog`.

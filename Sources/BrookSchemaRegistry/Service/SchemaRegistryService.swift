@@ -17,6 +17,9 @@ public actor SchemaRegistryService: Service {
     private var appliedOffset: Int64 = 0
     private var replayed = false
     private var writing = false
+    /// Caught up after the log's writer tenure began, with every append since applied: while the
+    /// log says the tenure continues, a write decides without reading the log first.
+    private var soleWriter = false
     private var writersWaiting: [CheckedContinuation<Void, Never>] = []
     private var appliedWaiters: [(offset: Int64, continuation: CheckedContinuation<Void, Never>)] = []
 
@@ -50,8 +53,11 @@ public actor SchemaRegistryService: Service {
             // Become the writer first, then catch up with everything in the log (including other
             // registries' writes) and decide: a registry that becomes the writer after this point
             // fences this one's append, so a decision on a stale state never lands.
-            try await logCall { try await self.log.prepareWrite() }
-            try await catchUp(to: try await logCall { try await self.log.endOffset() })
+            let tenure = try await logCall { try await self.log.prepareWrite() }
+            if tenure != .continued || !soleWriter {
+                try await catchUp(to: try await logCall { try await self.log.endOffset() })
+                soleWriter = tenure != .shared
+            }
             replayed = true
             let write = try command(state)
             guard !write.records.isEmpty else { return write.response }
@@ -61,15 +67,18 @@ public actor SchemaRegistryService: Service {
                 end = try await log.append(records)
             } catch RegistryLogError.fenced where attempt < Self.fencedAttempts {
                 // Another registry wrote since this one caught up: nothing of ours landed; decide again.
+                soleWriter = false
                 continue
             } catch {
+                soleWriter = false
                 throw Self.registryError(error)
             }
             let first = end - Int64(records.count)
-            if first == appliedOffset {
-                // Nothing came between the catch-up and these records (the log is append-only and
-                // they are consecutive right after it): apply them as read back, without waiting
-                // for the log to deliver them.
+            if first == appliedOffset || soleWriter {
+                // Nothing committed came between the catch-up and these records: either they follow
+                // it directly, or this registry has been the only writer since it caught up (then the
+                // gap holds only its own transaction markers). Apply them as read back, without
+                // waiting for the log to deliver them.
                 apply(RegistryLogBatch(entries: records.enumerated().map { .init(offset: first + Int64($0), record: $1) },
                                        nextOffset: end))
             } else {

@@ -14,7 +14,9 @@ import NIOCore
 /// a fenced writer's records never become visible to the read_committed readers. A write decided on
 /// a state that a newer writer changed meanwhile is therefore refused (`RegistryLogError.fenced`) and the
 /// registry decides again after catching up — so two brokers can never hand out the same id. The
-/// order matters: `prepareWrite` (InitProducerId) comes before the catch-up and the decision.
+/// order matters: `prepareWrite` (InitProducerId) comes before the catch-up and the decision. While
+/// the producer lives, no other registry can have committed anything, so later writes skip the
+/// catch-up (`RegistryWriterTenure.continued`) and cost one transaction each.
 public actor SchemasTopicLog: RegistryLog {
     /// Confluent's default topic name.
     public static let defaultTopic = SchemaRegistry.defaultTopic
@@ -81,9 +83,14 @@ public actor SchemasTopicLog: RegistryLog {
         }
     }
 
-    public func prepareWrite() async throws {
+    /// `.continued` while the transactional producer initialised at an earlier write is still in
+    /// use: any other registry's InitProducerId fences it, and a failed append drops it, so while it
+    /// lives the log holds nothing committed but this registry's own appends since it began.
+    public func prepareWrite() async throws -> RegistryWriterTenure {
+        if producer != nil { return .continued }
         try await ensureTopic()
         _ = try await writer()
+        return .began
     }
 
     public func append(_ records: [RegistryLogRecord]) async throws -> Int64 {
