@@ -9,7 +9,9 @@ import XCTest
 final class SchemaIdValidationTests: XCTestCase {
     private struct Registry: SchemaIdLookup {
         var subjects: [Int32: Set<String>]
+        var recordNames: [Int32: String] = [:]
         func subjects(ofSchemaId id: Int32) -> Set<String>? { subjects[id] }
+        func recordName(ofSchemaId id: Int32) -> String? { recordNames[id] }
     }
 
     private let registry = Registry(subjects: [1: ["orders-value"], 2: ["payments-value"], 3: ["orders-key"]])
@@ -79,5 +81,33 @@ final class SchemaIdValidationTests: XCTestCase {
         XCTAssertEqual(definition?.defaultValue, "false")
         XCTAssertNotNil(definition?.problem(with: "yes"))
         XCTAssertNil(definition?.problem(with: "true"))
+    }
+
+    func testRecordNameStrategiesCheckTheSubjectNamedAfterTheSchemasRecord() throws {
+        let registry = Registry(subjects: [10: ["shop.Order"], 11: ["orders-shop.Order"], 12: ["orders-value"], 13: ["nameless"]],
+                                recordNames: [10: "shop.Order", 11: "shop.Order", 12: "shop.Order"])
+        let records: [(key: ByteBuffer?, value: ByteBuffer?)] = [(nil, framed(10)), (nil, framed(11)), (nil, framed(12)), (nil, framed(13))]
+        let messages = { (strategy: String) throws -> [Int: String] in
+            let result = try self.prepare(records, ["confluent.value.schema.validation": "true",
+                                                     "confluent.value.subject.name.strategy": strategy], lookup: registry)
+            guard case .failure(let refusal) = result else { return [:] }
+            return Dictionary(uniqueKeysWithValues: refusal.recordErrors.map { (Int($0.batchIndex), $0.batchIndexErrorMessage ?? "") })
+        }
+        let record = try messages("io.confluent.kafka.serializers.subject.RecordNameStrategy")
+        XCTAssertEqual(Set(record.keys), [1, 2, 3])
+        XCTAssertEqual(record[1], "Record value names schema id 11, which is not registered under subject shop.Order.")
+        XCTAssertEqual(record[3], "Record value names schema id 13, which has no record name for RecordNameStrategy "
+            + "(confluent.value.subject.name.strategy).")
+        XCTAssertEqual(Set(try messages("TopicRecordNameStrategy").keys), [0, 2, 3])
+        XCTAssertEqual(Set(try messages("TopicNameStrategy").keys), [0, 1, 3])
+    }
+
+    func testAnUnknownStrategyIsRefusedAsATopicConfig() {
+        let definition = TopicConfigCatalog.definitions.first { $0.name == "confluent.value.subject.name.strategy" }
+        XCTAssertEqual(definition?.defaultValue, "io.confluent.kafka.serializers.subject.TopicNameStrategy")
+        XCTAssertNil(definition?.problem(with: "RecordNameStrategy"))
+        XCTAssertNotNil(definition?.problem(with: "com.example.MyStrategy"))
+        XCTAssertNotNil(SubjectNameStrategy(configValue: "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy"))
+        XCTAssertNil(SubjectNameStrategy(configValue: "com.example.MyStrategy"))
     }
 }

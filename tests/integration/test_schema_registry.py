@@ -162,6 +162,30 @@ def test_topics_can_require_registered_schema_ids(registry_broker, topic):
     assert [r.value for r in consume_confluent(registry_broker.bootstrap, topic, 0, 1)] == [good]
 
 
+def test_validation_follows_the_topics_subject_name_strategy(registry_broker, topic):
+    from confluent_kafka.admin import AdminClient, NewTopic
+    from confluent_kafka.schema_registry import record_subject_name_strategy
+    admin = AdminClient({"bootstrap.servers": registry_broker.bootstrap})
+    strategy = "io.confluent.kafka.serializers.subject.RecordNameStrategy"
+    admin.create_topics([NewTopic(topic, 1, 1, config={"confluent.value.schema.validation": "true",
+                                                       "confluent.value.subject.name.strategy": strategy})])[topic].result(30)
+    bad = admin.create_topics([NewTopic(f"{topic}-x", 1, 1, config={"confluent.value.subject.name.strategy": "Nope"})])
+    with pytest.raises(Exception, match="INVALID_CONFIG"):
+        bad[f"{topic}-x"].result(30)
+
+    sr = SchemaRegistryClient({"url": registry_broker.registry_url})
+    context = SerializationContext(topic, MessageField.VALUE)
+    by_record = AvroSerializer(sr, ORDER_V1, conf={"subject.name.strategy": record_subject_name_strategy})
+    good = by_record({"id": 1, "item": "tea"}, context)
+    assert "shop.Order" in sr.get_subjects()
+    produce_confluent(registry_broker.bootstrap, topic, [{"value": good}])
+    # The topic's default subject is not what this topic checks.
+    by_topic = AvroSerializer(sr, ORDER_V2)({"id": 2, "item": "jam", "qty": 3}, context)
+    [delivery] = produce_confluent(registry_broker.bootstrap, topic, [{"value": by_topic}], check=False)
+    assert delivery.error is not None and delivery.error.name() == "INVALID_RECORD", delivery.error
+    assert [r.value for r in consume_confluent(registry_broker.bootstrap, topic, 0, 1)] == [good]
+
+
 def order_message_class():
     """A Protobuf message class built at run time (no generated code): shop.Order {id, item}."""
     from google.protobuf import descriptor_pb2, descriptor_pool, message_factory

@@ -39,8 +39,14 @@ struct ProducePolicy: Sendable {
         minInsyncReplicas = resolver.int64("min.insync.replicas", overrides) ?? 1
         let keys = resolver.effective("confluent.key.schema.validation", overrides: overrides).value == "true"
         let values = resolver.effective("confluent.value.schema.validation", overrides: overrides).value == "true"
+        func strategy(_ name: String) -> SubjectNameStrategy {
+            resolver.effective(name, overrides: overrides).value.flatMap(SubjectNameStrategy.init(configValue:)) ?? .topicName
+        }
         schemaIds = keys || values
-            ? SchemaIdValidation(keys: keys, values: values, topic: topic, slot: schemaIdSlot ?? SchemaIdSlot()) : nil
+            ? SchemaIdValidation(keys: keys, values: values, topic: topic, slot: schemaIdSlot ?? SchemaIdSlot(),
+                                 keyStrategy: strategy("confluent.key.subject.name.strategy"),
+                                 valueStrategy: strategy("confluent.value.subject.name.strategy"))
+            : nil
     }
 
     /// Whether records may have to be looked at one by one (keys, timestamps that the header alone

@@ -7,6 +7,13 @@ import NIOConcurrencyHelpers
 public protocol SchemaIdLookup: Sendable {
     /// The subjects with a live version of schema `id`; nil when no schema has that id.
     func subjects(ofSchemaId id: Int32) -> Set<String>?
+    /// The schema's fully qualified record name (Avro named type, first Protobuf message, JSON
+    /// Schema `title`), for RecordNameStrategy and TopicRecordNameStrategy; nil when it has none.
+    func recordName(ofSchemaId id: Int32) -> String?
+}
+
+extension SchemaIdLookup {
+    public func recordName(ofSchemaId id: Int32) -> String? { nil }
 }
 
 /// Where the running registry's lookup is installed (nil while none runs), read on every produce

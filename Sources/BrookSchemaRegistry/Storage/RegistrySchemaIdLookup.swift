@@ -9,6 +9,8 @@ public final class RegistrySchemaIdLookup: SchemaIdLookup {
     private struct Index {
         var subjectsByID: [Int32: Set<String>] = [:]
         var idsBySubject: [String: Set<Int32>] = [:]
+        /// Record names by id, filled when an id first becomes live (an id's schema never changes).
+        var recordNames: [Int32: String] = [:]
 
         mutating func update(_ subject: String, liveIDs: Set<Int32>) {
             let old = idsBySubject[subject] ?? []
@@ -32,13 +34,23 @@ public final class RegistrySchemaIdLookup: SchemaIdLookup {
             let live = subjects.map { subject in
                 (subject, Set(state.versions(of: subject, includeDeleted: false).compactMap { Int32(exactly: $0.id) }))
             }
+            let known = index.withLockedValue { Set($0.recordNames.keys) }
+            var names: [Int32: String] = [:]
+            for id in live.reduce(into: Set<Int32>(), { $0.formUnion($1.1) }).subtracting(known) {
+                if let parsed = state.parsedByID[Int(id)], let name = SchemaRecordName.of(parsed) { names[id] = name }
+            }
             index.withLockedValue { index in
                 for (subject, ids) in live { index.update(subject, liveIDs: ids) }
+                index.recordNames.merge(names) { old, _ in old }
             }
         }
     }
 
     public func subjects(ofSchemaId id: Int32) -> Set<String>? {
         index.withLockedValue { $0.subjectsByID[id] }
+    }
+
+    public func recordName(ofSchemaId id: Int32) -> String? {
+        index.withLockedValue { $0.recordNames[id] }
     }
 }
