@@ -209,6 +209,12 @@ final class RegistryNewerAPITests: XCTestCase {
         XCTAssertEqual(hex("abc"), "900150983cd24fb0d6963f7d28e17f72")
         XCTAssertEqual(hex("The quick brown fox jumps over the lazy dog"), "9e107d9d372bb6826bd81d3542a419d6")
         XCTAssertEqual(hex(String(repeating: "1234567890", count: 8)), "57edf4a22be3c955ac49da2e2107b67a")
+        var pieces = MD5()
+        let text = Array(String(repeating: "1234567890", count: 8).utf8)
+        for start in stride(from: 0, to: text.count, by: 7) { pieces.update(text[start..<min(start + 7, text.count)]) }
+        var whole = MD5()
+        whole.update(text)
+        XCTAssertEqual(pieces.finish(), whole.finish(), "fed in pieces that straddle blocks")
     }
 
     /// Expected values computed independently (Python's hashlib over the bytes Confluent's

@@ -73,7 +73,7 @@ public struct RegistryAPI: Sendable {
                 let state = try await service.currentState()
                 let found = try state.lookup(subject: subject, request: body, normalize: call.flag("normalize") || state.normalizesByDefault(subject),
                                              includeDeleted: call.flag("deleted"))
-                return .json(RegistryResponseBodies.version(found, guid: state.guid(of: found)))
+                return .json(RegistryResponseBodies.version(found, guid: state.guid(of: found), text: state.formatted(found, format: call.query["format"])))
             case "DELETE":
                 let permanent = call.flag("permanent")
                 let versions = try await service.write { state throws(RegistryError) in try state.deleteSubject(subject: subject, permanent: permanent) }

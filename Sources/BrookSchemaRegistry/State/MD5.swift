@@ -6,15 +6,24 @@ struct MD5 {
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
 
-    mutating func update(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            pending.append(byte)
-            if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
-            length &+= 1
+    mutating func update(_ bytes: some Collection<UInt8>) {
+        length &+= UInt64(bytes.count)
+        var rest = bytes[...]
+        if !pending.isEmpty {
+            let taken = rest.prefix(64 - pending.count)
+            pending.append(contentsOf: taken)
+            rest = rest[taken.endIndex...]
+            guard pending.count == 64 else { return }
+            compress(pending)
+            pending.removeAll(keepingCapacity: true)
         }
+        while true {
+            let block = rest.prefix(64)
+            guard block.count == 64 else { break }
+            compress(block)
+            rest = rest[block.endIndex...]
+        }
+        pending.append(contentsOf: rest)
     }
 
     mutating func update(_ text: String) { update(text.utf8) }
@@ -51,10 +60,10 @@ struct MD5 {
         0x6FA8_7E4F, 0xFE2C_E6E0, 0xA301_4314, 0x4E08_11A1, 0xF753_7E82, 0xBD3A_F235, 0x2AD7_D2BB, 0xEB86_D391,
     ]
 
-    private mutating func compress(_ block: [UInt8]) {
+    private mutating func compress(_ block: some Sequence<UInt8>) {
         var words = [UInt32](repeating: 0, count: 16)
-        for i in 0..<16 {
-            words[i] = UInt32(block[4 * i]) | UInt32(block[4 * i + 1]) << 8 | UInt32(block[4 * i + 2]) << 16 | UInt32(block[4 * i + 3]) << 24
+        for (i, byte) in block.enumerated() {
+            words[i >> 2] |= UInt32(byte) << (8 * UInt32(i & 3))
         }
         var (a, b, c, d) = state
         for i in 0..<64 {
