@@ -171,6 +171,12 @@ final class RegistryNewerAPITests: XCTestCase {
             XCTAssertEqual(r.status, 204, "a context holding nothing is deleted, as Confluent answers")
             r = try await call("GET", "/contexts", nil)
             XCTAssertEqual(r.body, #"["."]"#)
+            r = try await call("GET", "/contexts?contextPrefix=.x", nil)
+            XCTAssertEqual(r.body, "[]")
+            r = try await call("GET", "/contexts?offset=1", nil)
+            XCTAssertEqual(r.body, "[]")
+            r = try await call("GET", "/contexts?offset=0&limit=1", nil)
+            XCTAssertEqual(r.body, #"["."]"#)
 
             _ = try await call("DELETE", "/subjects/s", nil)
             r = try await call("DELETE", "/contexts/.", nil)

@@ -254,7 +254,11 @@ public struct RegistryAPI: Sendable {
         let s = call.segments
         if s.count == 1 {
             try call.allow("GET")
-            return .json(.array(try await service.currentState().contexts.map(JSONValue.string)))
+            // Confluent filters by `contextPrefix`, then pages with `offset` and `limit` (< 1: all).
+            var names = try await service.currentState().contexts.filter { $0.hasPrefix(call.query["contextPrefix"] ?? "") }
+            names = Array(names.dropFirst(max(0, Int(call.query["offset"] ?? "") ?? 0)))
+            if let limit = Int(call.query["limit"] ?? ""), limit > 0 { names = Array(names.prefix(limit)) }
+            return .json(.array(names.map(JSONValue.string)))
         }
         guard s.count == 2 else { throw .routeNotFound }
         try call.allow("DELETE")
