@@ -10,11 +10,18 @@ import BrookSchemas
 /// `updateHash`), `core/.../storage/MD5.java` (UUID form; a SCHEMA value's base64 `md5` member,
 /// written when sensitive metadata was encrypted, takes precedence) and `InMemoryCache.java`.
 public struct SchemaGUID: Sendable, Hashable, CustomStringConvertible {
-    public let bytes: [UInt8]
+    /// The digest's 16 bytes, big-endian, as two words (no heap storage per schema).
+    private let high: UInt64
+    private let low: UInt64
 
     init?(bytes: [UInt8]) {
         guard bytes.count == 16 else { return nil }
-        self.bytes = bytes
+        high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    public var bytes: [UInt8] {
+        (0..<16).map { i in UInt8(truncatingIfNeeded: (i < 8 ? high : low) >> UInt64(56 - 8 * (i % 8))) }
     }
 
     /// The GUID of a stored version.
@@ -43,7 +50,7 @@ public struct SchemaGUID: Sendable, Hashable, CustomStringConvertible {
             md5.update([1])
             Self.hash(ruleSet: ruleSet, into: &md5)
         }
-        bytes = md5.finish()
+        self.init(bytes: md5.finish())!
     }
 
     /// Parses a GUID as Confluent accepts one in a path: the UUID form (any case) or 32 hex digits.
