@@ -32,8 +32,8 @@ public struct RegistryAPI: Sendable {
                 throw RegistryError(httpStatus: 415, errorCode: 415, message: "HTTP 415 Unsupported Media Type")
             }
         }
-        let call = Call(segments: PercentDecoding.segments(of: request.path),
-                        query: PercentDecoding.parameters(of: request.query), method: request.method, body: request.body)
+        let call = Call(segments: PercentDecoding.segments(of: request.path), query: PercentDecoding.parameters(of: request.query),
+                        pairs: PercentDecoding.allParameters(of: request.query), method: request.method, body: request.body)
         switch call.segments.first {
         case nil:
             try call.allow("GET")
@@ -43,9 +43,7 @@ public struct RegistryAPI: Sendable {
         case "config": return try await config(call)
         case "mode": return try await mode(call)
         case "compatibility": return try await compatibility(call)
-        case "contexts" where call.segments.count == 1:
-            try call.allow("GET")
-            return .json(.array([.string(".")]))
+        case "contexts": return try await contexts(call)
         case "v1" where call.segments == ["v1", "metadata", "id"]:
             try call.allow("GET")
             return .json(.members([("scope", .members([
@@ -75,7 +73,7 @@ public struct RegistryAPI: Sendable {
                 let state = try await service.currentState()
                 let found = try state.lookup(subject: subject, request: body, normalize: call.flag("normalize") || state.normalizesByDefault(subject),
                                              includeDeleted: call.flag("deleted"))
-                return .json(RegistryResponseBodies.version(found))
+                return .json(RegistryResponseBodies.version(found, guid: state.guid(of: found), text: state.formatted(found, format: call.query["format"])))
             case "DELETE":
                 let permanent = call.flag("permanent")
                 let versions = try await service.write { state throws(RegistryError) in try state.deleteSubject(subject: subject, permanent: permanent) }
@@ -83,6 +81,15 @@ public struct RegistryAPI: Sendable {
             default:
                 throw .methodNotAllowed
             }
+        }
+        if s[2] == "metadata", s.count == 3 {
+            try call.allow("GET")
+            let state = try await service.currentState()
+            let keys = call.pairs.filter { $0.name == "key" }.map(\.value)
+            let values = call.pairs.filter { $0.name == "value" }.map(\.value)
+            let found = try state.latestWithMetadata(subject: subject, pairs: zip(keys, values).map { (key: $0, value: $1) },
+                                                     includeDeleted: call.flag("deleted"))
+            return .json(RegistryResponseBodies.version(found, guid: state.guid(of: found), text: state.formatted(found, format: call.query["format"])))
         }
         guard s[2] == "versions" else { throw .subjectRouteNotFound }
         if s.count == 3 {
@@ -98,7 +105,12 @@ public struct RegistryAPI: Sendable {
                 let result = try await service.write { state throws(RegistryError) in
                     try state.register(subject: subject, request: body, normalize: normalize)
                 }
-                return .json(.members([("id", .int(result.id))]))
+                let state = try await service.currentState()
+                guard let stored = try? state.version(subject: subject, .number(result.version), includeDeleted: true), stored.id == result.id else {
+                    // Deleted again before this answer was built: what older servers answer.
+                    return .json(.members([("id", .int(result.id))]))
+                }
+                return .json(RegistryResponseBodies.registered(stored, guid: state.guid(of: stored), text: state.formatted(stored, format: call.query["format"])))
             default:
                 throw .methodNotAllowed
             }
@@ -108,9 +120,8 @@ public struct RegistryAPI: Sendable {
             switch call.method {
             case "GET":
                 let state = try await service.currentState()
-                var value = try state.version(subject: subject, selector, includeDeleted: call.flag("deleted"))
-                value.schema = Self.rendered(value.schema, id: value.id, type: value.schemaType, state: state, format: call.query["format"])
-                return .json(RegistryResponseBodies.version(value))
+                let value = try state.version(subject: subject, selector, includeDeleted: call.flag("deleted"))
+                return .json(RegistryResponseBodies.version(value, guid: state.guid(of: value), text: state.formatted(value, format: call.query["format"])))
             case "DELETE":
                 let permanent = call.flag("permanent")
                 let version = try await service.write { state throws(RegistryError) in
@@ -122,11 +133,16 @@ public struct RegistryAPI: Sendable {
             }
         }
         guard s.count == 5 else { throw .subjectRouteNotFound }
+        if s[4] == "tags" {
+            try call.allow("POST")
+            throw .schemaTagsNotSupported
+        }
         try call.allow("GET")
         let state = try await service.currentState()
         switch s[4] {
         case "schema":
-            return RegistryHTTPResponse(status: 200, body: try state.version(subject: subject, selector, includeDeleted: call.flag("deleted")).schema)
+            let value = try state.version(subject: subject, selector, includeDeleted: call.flag("deleted"))
+            return RegistryHTTPResponse(status: 200, body: state.formatted(value, format: call.query["format"]))
         case "referencedby":
             return .json(.array(try state.referencedBy(subject: subject, selector).map(JSONValue.int)))
         default:
@@ -146,22 +162,36 @@ public struct RegistryAPI: Sendable {
             let offset = max(0, Int(call.query["offset"] ?? "") ?? 0)
             all = Array(all.dropFirst(offset))
             if let limit = Int(call.query["limit"] ?? ""), limit >= 0 { all = Array(all.prefix(limit)) }
-            return .json(.array(all.map(RegistryResponseBodies.version)))
+            return .json(.array(all.map { RegistryResponseBodies.version($0, guid: state.guid(of: $0)) }))
         }
         if s == ["schemas", "types"] {
             return .json(.array(["JSON", "PROTOBUF", "AVRO"].map(JSONValue.string)))
+        }
+        if s.count >= 3, s.count <= 4, s[1] == "guids" {
+            if s.count == 4 {
+                guard s[3] == "ids" else { throw .routeNotFound }
+                return .json(.array(state.schemaIDs(guid: s[2]).map { .members([("context", .string(".")), ("id", .int($0))]) }))
+            }
+            let id = try state.schemaID(guid: s[2])
+            let schema = try state.schema(id: id)
+            return .json(RegistryResponseBodies.schema(schema, guid: state.guid(ofID: id),
+                                                      text: state.formatted(text: schema.schema, type: schema.schemaType, references: schema.references,
+                                                                            id: id, format: call.query["format"])))
         }
         guard s.count >= 3, s.count <= 4, s[1] == "ids" else { throw .routeNotFound }
         guard let id = Int(s[2]) else { throw .schemaIDNotFound(s[2]) }
         if s.count == 3 {
             if let subject = call.query["subject"], !subject.isEmpty { try state.validate(subject: subject) }
-            var schema = try state.schema(id: id)
-            schema.schema = Self.rendered(schema.schema, id: id, type: schema.schemaType, state: state, format: call.query["format"])
-            return .json(RegistryResponseBodies.schema(schema))
+            let schema = try state.schema(id: id)
+            return .json(RegistryResponseBodies.schema(schema, guid: state.guid(ofID: id),
+                                                      text: state.formatted(text: schema.schema, type: schema.schemaType, references: schema.references,
+                                                                            id: id, format: call.query["format"])))
         }
         switch s[3] {
         case "schema":
-            return RegistryHTTPResponse(status: 200, body: try state.schema(id: id).schema)
+            let schema = try state.schema(id: id)
+            return RegistryHTTPResponse(status: 200, body: state.formatted(text: schema.schema, type: schema.schemaType, references: schema.references,
+                                                                           id: id, format: call.query["format"]))
         case "subjects":
             return .json(.array(try state.subjectNames(id: id, includeDeleted: call.flag("deleted")).map(JSONValue.string)))
         case "versions":
@@ -171,14 +201,6 @@ public struct RegistryAPI: Sendable {
         default:
             throw .routeNotFound
         }
-    }
-
-    /// `?format=serialized` on a Protobuf schema: the base64 `FileDescriptorProto` Confluent's
-    /// clients ask for (confluent-kafka-python's Protobuf deserializer always does); the stored text
-    /// otherwise (other formats are accepted and answered with the stored text, as for Avro and JSON).
-    static func rendered(_ text: String, id: Int, type: SchemaType, state: RegistryState, format: String?) -> String {
-        guard format == "serialized", type == .protobuf, let proto = state.parsedByID[id] as? ProtobufSchema else { return text }
-        return proto.serializedDescriptor()
     }
 
     // MARK: /config and /mode
@@ -226,6 +248,24 @@ public struct RegistryAPI: Sendable {
         }
     }
 
+    // MARK: /contexts
+
+    private func contexts(_ call: Call) async throws(RegistryError) -> RegistryHTTPResponse {
+        let s = call.segments
+        if s.count == 1 {
+            try call.allow("GET")
+            // Confluent filters by `contextPrefix`, then pages with `offset` and `limit` (< 1: all).
+            var names = try await service.currentState().contexts.filter { $0.hasPrefix(call.query["contextPrefix"] ?? "") }
+            names = Array(names.dropFirst(max(0, Int(call.query["offset"] ?? "") ?? 0)))
+            if let limit = Int(call.query["limit"] ?? ""), limit > 0 { names = Array(names.prefix(limit)) }
+            return .json(.array(names.map(JSONValue.string)))
+        }
+        guard s.count == 2 else { throw .routeNotFound }
+        try call.allow("DELETE")
+        try await service.currentState().checkContextDeletable(s[1])
+        return RegistryHTTPResponse(status: 204, body: "")
+    }
+
     // MARK: /compatibility
 
     private func compatibility(_ call: Call) async throws(RegistryError) -> RegistryHTTPResponse {
@@ -247,6 +287,8 @@ public struct RegistryAPI: Sendable {
 private struct Call {
     var segments: [String]
     var query: [String: String]
+    /// Every parameter in order, repeated names included (`?key=a&value=1&key=b&value=2`).
+    var pairs: [(name: String, value: String)]
     var method: String
     var body: [UInt8]
 
@@ -268,9 +310,16 @@ extension RegistryError {
     static let subjectRouteNotFound = RegistryError(httpStatus: 404, errorCode: 40401, message: "HTTP 404 Not Found")
     static let methodNotAllowed = RegistryError(httpStatus: 405, errorCode: 405, message: "HTTP 405 Method Not Allowed")
     static func schemaIDNotFound(_ text: String) -> Self { .init(httpStatus: 404, errorCode: 40403, message: "Schema \(text) not found") }
+    /// Confluent's schema tags rewrite the schema text per type (`confluent:tags`); Brook does not,
+    /// and refuses rather than accept and drop them (issue 13).
+    static let schemaTagsNotSupported = RegistryError(
+        httpStatus: 422, errorCode: 422, message: "Schema tags are not supported by this registry (schemaTagsToAdd, schemaTagsToRemove, /tags)")
 }
 
 extension RegistryState {
+    /// The GUID of a stored version: its id's, computed when the id is not indexed.
+    func guid(of value: SchemaRecordValue) -> SchemaGUID { guid(ofID: value.id) ?? SchemaGUID(value) }
+
     /// Whether the subject's (else the global) config asks for `normalize` on every registration.
     func normalizesByDefault(_ subject: String) -> Bool {
         (subjectConfigs[subject]?.otherMembers["normalize"] ?? globalConfig?.otherMembers["normalize"])?.boolValue ?? false

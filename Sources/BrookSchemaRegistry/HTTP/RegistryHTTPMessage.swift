@@ -68,11 +68,17 @@ enum PercentDecoding {
     /// Query parameters, decoded; the first occurrence of a name wins.
     static func parameters(of query: String?) -> [String: String] {
         var result: [String: String] = [:]
-        for pair in (query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = decode(parts[0], plusIsSpace: true)
-            if result[name] == nil { result[name] = parts.count > 1 ? decode(parts[1], plusIsSpace: true) : "" }
+        for (name, value) in allParameters(of: query) where result[name] == nil {
+            result[name] = value
         }
         return result
+    }
+
+    /// Every query parameter, decoded, in order (a name may repeat).
+    static func allParameters(of query: String?) -> [(name: String, value: String)] {
+        (query ?? "").split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (decode(parts[0], plusIsSpace: true), parts.count > 1 ? decode(parts[1], plusIsSpace: true) : "")
+        }
     }
 }

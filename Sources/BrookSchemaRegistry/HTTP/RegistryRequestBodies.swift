@@ -19,7 +19,11 @@ enum RegistryRequestBodies {
 
     static func register(_ body: [UInt8]) throws(RegistryError) -> RegisterRequest {
         let json = try object(body)
-        try refuseUnknown(json, known: registerMembers)
+        // Confluent 7.6+ members Brook does not implement: refused by name, never dropped.
+        if json.objectMembers?.contains(where: { ["schemaTagsToAdd", "schemaTagsToRemove", "propagateSchemaTags"].contains($0.0) && !$0.1.isNull }) == true {
+            throw .schemaTagsNotSupported
+        }
+        try refuseUnknown(json.removingNullMembers(["schemaTagsToAdd", "schemaTagsToRemove", "propagateSchemaTags"]), known: registerMembers)
         var request = RegisterRequest(schema: "")
         switch json["schema"] {
         case nil, .null?: throw .invalidSchema("Empty schema")
@@ -105,5 +109,14 @@ enum RegistryRequestBodies {
             guard let n = value.intValue else { throw .malformedBody("'\(name)' must be an integer") }
             return n
         }
+    }
+}
+
+private extension JSONValue {
+    /// The object without these members when they are null (a client sending `"schemaTagsToAdd": null`
+    /// asks for nothing).
+    func removingNullMembers(_ names: Set<String>) -> JSONValue {
+        guard let members = objectMembers else { return self }
+        return .object(members.filter { !(names.contains($0.0) && $0.1.isNull) })
     }
 }

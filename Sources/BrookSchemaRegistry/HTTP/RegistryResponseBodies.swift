@@ -6,21 +6,36 @@ enum RegistryResponseBodies {
         .members([("error_code", .int(error.errorCode)), ("message", .string(error.message))])
     }
 
-    /// `{"subject","version","id","schemaType"?,"references"?,"metadata"?,"ruleSet"?,"schema"}`;
-    /// `schemaType` omitted for Avro as Confluent does.
-    static func version(_ value: SchemaRecordValue) -> JSONValue {
+    /// `{"subject","version","id","guid","schemaType"?,"references"?,"metadata"?,"ruleSet"?,"schema"}`
+    /// (Confluent 8's `Schema` entity); `schemaType` omitted for Avro as Confluent does. `text`
+    /// replaces the stored text when a `format` was asked for; the GUID stays the stored schema's.
+    static func version(_ value: SchemaRecordValue, guid: SchemaGUID?, text: String? = nil) -> JSONValue {
         let schema = RegisteredSchema(value)
         return .members([
             ("subject", .string(value.subject)), ("version", .int(value.version)), ("id", .int(value.id)),
+            ("guid", guid.map { .string($0.description) }),
             ("schemaType", typeMember(schema.schemaType)), ("references", referencesMember(schema.references)),
-            ("metadata", schema.metadata), ("ruleSet", schema.ruleSet), ("schema", .string(schema.schema)),
+            ("metadata", schema.metadata), ("ruleSet", schema.ruleSet), ("schema", .string(text ?? schema.schema)),
         ])
     }
 
-    static func schema(_ schema: RegisteredSchema) -> JSONValue {
+    /// `GET /schemas/ids/{id}` and `/schemas/guids/{guid}` (Confluent's `SchemaString`).
+    static func schema(_ schema: RegisteredSchema, guid: SchemaGUID?, text: String? = nil) -> JSONValue {
         .members([
+            ("guid", guid.map { .string($0.description) }),
             ("schemaType", typeMember(schema.schemaType)), ("references", referencesMember(schema.references)),
-            ("metadata", schema.metadata), ("ruleSet", schema.ruleSet), ("schema", .string(schema.schema)),
+            ("metadata", schema.metadata), ("ruleSet", schema.ruleSet), ("schema", .string(text ?? schema.schema)),
+        ])
+    }
+
+    /// `POST /subjects/{s}/versions` (Confluent 8's `RegisterSchemaResponse`: the registered schema,
+    /// where older servers answered only `{"id"}`; clients read `id` and ignore the rest).
+    static func registered(_ value: SchemaRecordValue, guid: SchemaGUID?, text: String? = nil) -> JSONValue {
+        let schema = RegisteredSchema(value)
+        return .members([
+            ("id", .int(value.id)), ("version", .int(value.version)), ("guid", guid.map { .string($0.description) }),
+            ("schemaType", typeMember(schema.schemaType)), ("references", referencesMember(schema.references)),
+            ("metadata", schema.metadata), ("ruleSet", schema.ruleSet), ("schema", .string(text ?? schema.schema)),
         ])
     }
 

@@ -9,6 +9,10 @@ extension RegistryState {
             || subject.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw .invalidSubject(subject)
         }
+        if subject.hasPrefix(Self.contextPrefix) {
+            throw RegistryError(httpStatus: 422, errorCode: 42208, message: "The specified subject '\(subject)' is not a valid. "
+                + "Schema contexts are not supported: Brook serves only the default context '.', so a subject cannot start with ':.'")
+        }
     }
 
     /// A submitted schema, parsed, as it would be stored, and its identity.

@@ -17,6 +17,10 @@ public struct RegistryState: Sendable {
     private var usersOfID: [Int: Set<SubjectVersionReference>] = [:]
     private var idsByIdentity: [RegisteredSchema.Identity: Int] = [:]
     private var identityByID: [Int: RegisteredSchema.Identity] = [:]
+    /// Each id's GUID (Confluent's digest of the schema), and the id a GUID names (the last applied,
+    /// as Confluent's lookup cache keeps it).
+    private(set) var guidByID: [Int: SchemaGUID] = [:]
+    private(set) var idByGUID: [SchemaGUID: Int] = [:]
     /// Each id's schema, parsed once when its first record is applied, for compatibility checks and
     /// for matching a submitted schema by canonical form; absent when the text does not parse
     /// (e.g. a type whose parser is missing), then parsed on demand.
@@ -69,6 +73,10 @@ public struct RegistryState: Sendable {
                 identityByID[value.id] = identity
                 schemasByID[value.id] = schema
                 if idsByIdentity[identity] == nil { idsByIdentity[identity] = value.id }
+                let guid = SchemaGUID(value)
+                if let previous = guidByID[value.id], idByGUID[previous] == value.id { idByGUID[previous] = nil }
+                guidByID[value.id] = guid
+                idByGUID[guid] = value.id
             }
             nextID = max(nextID, value.id + 1)
         case let .schema(subject, version, nil):
@@ -98,6 +106,7 @@ public struct RegistryState: Sendable {
             usersOfID[old.id] = nil
             schemasByID[old.id] = nil
             parsedByID[old.id] = nil
+            if let guid = guidByID.removeValue(forKey: old.id), idByGUID[guid] == old.id { idByGUID[guid] = nil }
             if let identity = identityByID.removeValue(forKey: old.id), idsByIdentity[identity] == old.id {
                 idsByIdentity[identity] = nil
             }
