@@ -337,6 +337,11 @@ final class RegistryHTTPTests: XCTestCase {
                                      body: ByteBuffer(string: Self.body(["a"]))) { response in
                 XCTAssertEqual(response.status, .ok)
                 XCTAssertEqual(response.headers[.contentType], Self.vnd)
+                XCTAssertEqual(String(buffer: response.body), #"{"id":1,"version":1,"guid":"ddeea138-7663-134d-ae5a-ddb9d7937c58"}"#)
+            }
+            // With a format asked for, the registered schema comes back too (Confluent 8's full answer).
+            try await client.execute(uri: "/subjects/s%2Fx/versions?format=default", method: .post, headers: [.contentType: Self.vnd],
+                                     body: ByteBuffer(string: Self.body(["a"]))) { response in
                 XCTAssertEqual(String(buffer: response.body),
                                #"{"id":1,"version":1,"guid":"ddeea138-7663-134d-ae5a-ddb9d7937c58","schema":"{\"fields\":[\"a\"],\"required\":[]}"}"#)
             }

@@ -238,3 +238,41 @@ def test_json_schema_serializer_round_trips_and_validates(registry_broker, topic
     narrower = json.dumps({"$schema": "http://json-schema.org/draft-07/schema#", "title": "Order", "type": "object",
                            "properties": {"id": {"type": "integer"}}, "required": ["id"], "additionalProperties": False})
     assert sr.test_compatibility(f"{topic}-value", Schema(narrower, "JSON")) is False
+
+
+def test_newer_client_calls_metadata_guids_and_resolved_references(registry_broker, topic):
+    from confluent_kafka.schema_registry import (Metadata, MetadataProperties, MetadataTags, SchemaReference,
+                                                 dual_schema_id_deserializer, header_schema_id_serializer)
+    url = registry_broker.registry_url
+    sr = SchemaRegistryClient({"url": url})
+    subject = f"{topic}-value"
+
+    def metadata(**properties):
+        return Metadata(tags=MetadataTags({}), properties=MetadataProperties(properties), sensitive=[])
+
+    first = sr.register_schema_full_response(subject, Schema(ORDER_V1, "AVRO", metadata=metadata(owner="ann", major="1")))
+    second = sr.register_schema_full_response(subject, Schema(ORDER_V2, "AVRO", metadata=metadata(owner="bob", major="2")))
+    assert first.guid and second.guid and first.guid != second.guid
+    assert sr.get_latest_with_metadata(subject, {"major": "1"}).guid == first.guid
+    assert json.loads(sr.get_schema_by_guid(second.guid).schema_str) == json.loads(ORDER_V2)
+
+    # The schema GUID travels in a header instead of the payload's id prefix.
+    serialize = AvroSerializer(sr, ORDER_V2, conf={"auto.register.schemas": False, "use.latest.version": True,
+                                                   "schema.id.serializer": header_schema_id_serializer})
+    context = SerializationContext(topic, MessageField.VALUE, [])
+    payload = serialize({"id": 7, "item": "a longer item", "qty": 2}, context)
+    deserialize = AvroDeserializer(SchemaRegistryClient({"url": url}),
+                                   conf={"schema.id.deserializer": dual_schema_id_deserializer})
+    assert deserialize(payload, context) == {"id": 7, "item": "a longer item", "qty": 2}
+
+    address = json.dumps({"type": "record", "name": "Address", "namespace": "shop",
+                          "fields": [{"name": "city", "type": "string"}]})
+    customer = json.dumps({"type": "record", "name": "Customer", "namespace": "shop",
+                           "fields": [{"name": "home", "type": "shop.Address"}]})
+    sr.register_schema(f"{topic}-address", Schema(address, "AVRO"))
+    customer_id = sr.register_schema(f"{topic}-customer", Schema(
+        customer, "AVRO", references=[SchemaReference("shop.Address", f"{topic}-address", 1)]))
+    resolved = json.loads(sr.get_schema(customer_id, fmt="resolved").schema_str)
+    assert resolved["fields"][0]["type"]["name"] == "Address"
+    status, body = rest(f"{url}/contexts/%2E", "DELETE")
+    assert (status, body["error_code"]) == (422, 42211)

@@ -110,7 +110,8 @@ public struct RegistryAPI: Sendable {
                     // Deleted again before this answer was built: what older servers answer.
                     return .json(.members([("id", .int(result.id))]))
                 }
-                return .json(RegistryResponseBodies.registered(stored, guid: state.guid(of: stored), text: state.formatted(stored, format: call.query["format"])))
+                return .json(RegistryResponseBodies.registered(stored, guid: state.guid(of: stored),
+                                                                  text: call.query["format"].map { state.formatted(stored, format: $0) }))
             default:
                 throw .methodNotAllowed
             }

@@ -28,14 +28,19 @@ enum RegistryResponseBodies {
         ])
     }
 
-    /// `POST /subjects/{s}/versions` (Confluent 8's `RegisterSchemaResponse`: the registered schema,
-    /// where older servers answered only `{"id"}`; clients read `id` and ignore the rest).
+    /// `POST /subjects/{s}/versions`: `{"id","version","guid"}`, and with `?format=` the registered
+    /// schema too (Confluent 8's full `RegisterSchemaResponse`). Without a format the schema is left
+    /// out on purpose: confluent-kafka-python caches a schema returned here as the id's schema, and
+    /// its Protobuf deserializer then reads the stored .proto text where it expects the base64
+    /// descriptor it registered; answering without it (as Confluent 7 did) makes it cache its own.
     static func registered(_ value: SchemaRecordValue, guid: SchemaGUID?, text: String? = nil) -> JSONValue {
+        let identity: [(String, JSONValue?)] = [("id", .int(value.id)), ("version", .int(value.version)),
+                                                ("guid", guid.map { .string($0.description) })]
+        guard let text else { return .members(identity) }
         let schema = RegisteredSchema(value)
-        return .members([
-            ("id", .int(value.id)), ("version", .int(value.version)), ("guid", guid.map { .string($0.description) }),
+        return .members(identity + [
             ("schemaType", typeMember(schema.schemaType)), ("references", referencesMember(schema.references)),
-            ("metadata", schema.metadata), ("ruleSet", schema.ruleSet), ("schema", .string(text ?? schema.schema)),
+            ("metadata", schema.metadata), ("ruleSet", schema.ruleSet), ("schema", .string(text)),
         ])
     }
 
