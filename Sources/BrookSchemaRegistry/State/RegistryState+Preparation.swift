@@ -33,7 +33,7 @@ extension RegistryState {
         }
         schema.schema = parsed.normalized()
         // Stored normalized, it will be identified by the canonical form of that text once applied.
-        let canonical = (try? parsedSchema(text: schema.schema, type: schema.schemaType, references: schema.references))?.canonicalString
+        let canonical = (try? parsedSchema(text: schema.schema, type: schema.schemaType, references: schema.references, stored: true))?.canonicalString
         return Candidate(parsed: parsed, schema: schema, identity: schema.identity(canonicalText: canonical ?? schema.schema),
                          normalizedText: schema.schema)
     }
