@@ -45,4 +45,48 @@ public enum CompatibilityChecker {
         }
         return found
     }
+
+    /// Confluent's verbose messages for `new` against one earlier version (`old`, registered as
+    /// version `oldVersion`), empty when compatible at `level`. As Confluent's
+    /// `SchemaValidatorBuilder` words them: BACKWARD names the new schema the reader ("new"/"old"),
+    /// FORWARD the old one ("old"/"new"); FULL lists the forward messages, then the backward ones.
+    /// A check whose messages name the old schema is followed by `{oldSchemaVersion: N}` and
+    /// `{oldSchema: '…'}` — for FULL only when the backward check fails. Different schema types
+    /// give Confluent's one sentence without either. The registry adds the closing
+    /// `{validateFields: …, compatibility: …}` line.
+    public static func confluentMessages(
+        new: any ParsedSchema, old: any ParsedSchema, oldVersion: Int?, level: CompatibilityLevel
+    ) -> [String] {
+        guard level != .none else { return [] }
+        guard new.schemaType == old.schemaType else { return ["Incompatible because of different schema type"] }
+        var messages: [String] = []
+        if level.checksForward {
+            messages += old.compatibilityIssues(readingDataWrittenWith: new).map { $0.confluentMessage(reader: "old", writer: "new") }
+            if !level.checksBackward, !messages.isEmpty {
+                messages += oldSchemaMessages(old, version: oldVersion)
+            }
+        }
+        if level.checksBackward {
+            let backward = new.compatibilityIssues(readingDataWrittenWith: old).map { $0.confluentMessage(reader: "new", writer: "old") }
+            if !backward.isEmpty {
+                messages += backward + oldSchemaMessages(old, version: oldVersion)
+            }
+        }
+        return messages
+    }
+
+    /// Confluent quotes the old schema's canonical text, cut at 10 KiB (in UTF-16 units, as Java
+    /// counts) with `<truncated>` and `...` around what is kept.
+    private static func oldSchemaMessages(_ old: any ParsedSchema, version: Int?) -> [String] {
+        let limit = 10 * 1024
+        let text = old.canonicalString
+        var messages = version.map { ["{oldSchemaVersion: \($0)}"] } ?? []
+        if text.utf16.count <= limit {
+            messages.append("{oldSchema: '\(text)'}")
+        } else {
+            let kept = String(decoding: Array(text.utf16.prefix(limit)), as: UTF16.self)
+            messages.append("{oldSchema: <truncated> '\(kept)...'}")
+        }
+        return messages
+    }
 }

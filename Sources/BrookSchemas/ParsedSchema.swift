@@ -27,14 +27,49 @@ public struct CompatibilityIssue: Sendable, Hashable, CustomStringConvertible {
     /// A sentence naming the field, type or symbol that broke compatibility.
     public var detail: String
 
-    public init(errorType: String, path: String, detail: String) {
+    /// Confluent's verbose message for this issue with the schemas' roles left open; nil for
+    /// issues Confluent has no message for (then `description` stands in).
+    public var confluentTemplate: ConfluentMessageTemplate?
+
+    public init(errorType: String, path: String, detail: String, confluentTemplate: ConfluentMessageTemplate? = nil) {
         self.errorType = errorType
         self.path = path
         self.detail = detail
+        self.confluentTemplate = confluentTemplate
     }
 
     public var description: String {
         "{errorType:'\(errorType)', description:'\(detail)', path:'\(path)'}"
+    }
+
+    /// The message as Confluent's verbose compatibility answer words it, the reader and writer
+    /// schemas called `reader` and `writer` ("new"/"old" for BACKWARD, "old"/"new" for FORWARD).
+    public func confluentMessage(reader: String, writer: String) -> String {
+        confluentTemplate?.filled(reader, writer) ?? description
+    }
+}
+
+/// One of Confluent's compatibility messages with its `%s` slots still open: Confluent words a
+/// difference once and lets the check fill in which schema is the reader (first slot) and which
+/// the writer (second slot), as "new" or "old".
+public struct ConfluentMessageTemplate: Sendable, Hashable {
+    /// The text before the first slot, between the slots, and after the last.
+    public var pieces: [String]
+
+    /// `pieces` joined by the slots, e.g. `["The ", " schema lacks what the ", " schema has"]`.
+    public init(_ pieces: [String]) {
+        self.pieces = pieces
+    }
+
+    /// The pieces with the slots filled in order; a slot beyond the values given stays empty, and
+    /// values beyond the slots are ignored (as `String.format` does).
+    public func filled(_ values: String...) -> String {
+        var out = ""
+        for (i, piece) in pieces.enumerated() {
+            if i > 0 { out += i - 1 < values.count ? values[i - 1] : "" }
+            out += piece
+        }
+        return out
     }
 }
 

@@ -11,7 +11,7 @@ extension RegistryState {
         if mode.refusesWrites { throw .readOnly(subject) }
         if request.id != nil, mode != .import { throw .notImportMode(subject) }
         if request.id == nil, mode != .readWrite { throw .notReadWriteMode(subject) }
-        let candidate = try prepare(request, normalize: normalize)
+        let candidate = try prepare(request, normalize: normalize, asNew: request.id == nil)
         let history = subjects[subject] ?? SubjectVersions()
 
         // Registering what the subject already has is idempotent: same id, no new version.
@@ -69,7 +69,7 @@ extension RegistryState {
         try validate(subject: subject)
         let candidates = versions(of: subject, includeDeleted: includeDeleted)
         guard !candidates.isEmpty else { throw .subjectNotFound(subject) }
-        let candidate = try prepare(request, normalize: normalize)
+        let candidate = try prepare(request, normalize: normalize, asNew: false)
         guard let found = lastMatch(subject: subject, includeDeleted: includeDeleted, candidate) else {
             throw .schemaNotFound()
         }

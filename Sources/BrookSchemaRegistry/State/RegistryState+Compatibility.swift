@@ -39,17 +39,14 @@ extension RegistryState {
                 old = cached
             } else {
                 do {
-                    old = try parsedSchema(text: value.schema, type: value.schemaType, references: value.references)
+                    old = try parsedSchema(text: value.schema, type: value.schemaType, references: value.references, stored: true)
                 } catch {
                     throw .invalidSchema("Version \(value.version) of subject '\(value.subject)' does not parse: \(error.message)")
                 }
             }
-            let issues = CompatibilityChecker.issues(new: parsed, previous: [old], level: level)
-            if !issues.isEmpty {
-                return issues.map(\.description) + [
-                    "{oldSchemaVersion: \(value.version)}", "{oldSchema: '\(value.schema)'}",
-                    "{validateFields: 'false', compatibility: '\(level.rawValue)'}",
-                ]
+            let messages = CompatibilityChecker.confluentMessages(new: parsed, old: old, oldVersion: value.version, level: level)
+            if !messages.isEmpty {
+                return messages + ["{validateFields: 'false', compatibility: '\(level.rawValue)'}"]
             }
         }
         return []

@@ -26,9 +26,10 @@ extension RegistryState {
 
     /// Parses a request's schema with its references resolved; the text to store is the canonical
     /// one, or the normalized one when asked.
-    func prepare(_ request: RegisterRequest, normalize: Bool) throws(RegistryError) -> Candidate {
+    /// `asNew: false` (lookups, IMPORT with an id) skips new-schema validation, as Confluent does.
+    func prepare(_ request: RegisterRequest, normalize: Bool, asNew: Bool = true) throws(RegistryError) -> Candidate {
         guard !request.schema.isEmpty else { throw .invalidSchema("Empty schema") }
-        let parsed = try parsedSchema(text: request.schema, type: request.schemaType, references: request.references)
+        let parsed = try parsedSchema(text: request.schema, type: request.schemaType, references: request.references, stored: !asNew)
         var schema = RegisteredSchema(schemaType: request.schemaType, schema: parsed.canonicalString, references: request.references,
                                       metadata: request.metadata, ruleSet: request.ruleSet)
         guard normalize else {
@@ -36,15 +37,16 @@ extension RegistryState {
         }
         schema.schema = parsed.normalized()
         // Stored normalized, it will be identified by the canonical form of that text once applied.
-        let canonical = (try? parsedSchema(text: schema.schema, type: schema.schemaType, references: schema.references))?.canonicalString
+        let canonical = (try? parsedSchema(text: schema.schema, type: schema.schemaType, references: schema.references, stored: true))?.canonicalString
         return Candidate(parsed: parsed, schema: schema, identity: schema.identity(canonicalText: canonical ?? schema.schema),
                          normalizedText: schema.schema)
     }
 
-    func parsedSchema(text: String, type: SchemaType, references: [SchemaReference]) throws(RegistryError) -> any ParsedSchema {
+    /// `stored`: the schema is already registered, so it is parsed as Confluent parses stored ones.
+    func parsedSchema(text: String, type: SchemaType, references: [SchemaReference], stored: Bool = false) throws(RegistryError) -> any ParsedSchema {
         let resolved = try resolve(references)
         do {
-            return try parse(text, type, resolved)
+            return try (stored ? parseStored : parse)(text, type, resolved)
         } catch {
             throw .invalidSchema(error.message)
         }

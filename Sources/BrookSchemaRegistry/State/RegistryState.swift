@@ -36,11 +36,21 @@ public struct RegistryState: Sendable {
     public private(set) var skippedRecords = 0
 
     let parse: SchemaParser
+    /// Parses schemas already registered (records applied, old versions compared with): Confluent
+    /// skips new-schema validation (Avro defaults) for them.
+    let parseStored: SchemaParser
 
-    public init(parse: @escaping SchemaParser = { text, type, references throws(InvalidSchemaError) in
-        try SchemaFormats.parse(text, type: type, references: references)
-    }) {
+    public init() {
+        self.init(parse: { text, type, references throws(InvalidSchemaError) in
+            try SchemaFormats.parse(text, type: type, references: references)
+        }, parseStored: { text, type, references throws(InvalidSchemaError) in
+            try SchemaFormats.parse(text, type: type, references: references, validatingNewSchema: false)
+        })
+    }
+
+    public init(parse: @escaping SchemaParser, parseStored: SchemaParser? = nil) {
         self.parse = parse
+        self.parseStored = parseStored ?? parse
     }
 
     /// Applies one record as read from the log; unreadable records are counted and skipped, as
@@ -67,7 +77,7 @@ public struct RegistryState: Sendable {
             usersOfID[value.id, default: []].insert(user)
             if schemasByID[value.id] != schema {
                 if let previous = identityByID[value.id], idsByIdentity[previous] == value.id { idsByIdentity[previous] = nil }
-                let parsed = try? parsedSchema(text: value.schema, type: value.schemaType, references: value.references)
+                let parsed = try? parsedSchema(text: value.schema, type: value.schemaType, references: value.references, stored: true)
                 parsedByID[value.id] = parsed
                 let identity = schema.identity(canonicalText: parsed?.canonicalString ?? value.schema)
                 identityByID[value.id] = identity

@@ -19,30 +19,47 @@ public struct AvroIncompatibility: Sendable, Hashable {
     public var location: String
     public var message: String
 
-    /// Confluent's description, naming the reader and writer schemas as the caller calls them
-    /// (Confluent says "new" and "old").
+    /// Confluent's description (its `avro/Difference`), naming the reader and writer schemas as the
+    /// caller calls them (Confluent says "new" and "old").
     public func description(reader: String, writer: String) -> String {
-        switch kind {
-        case .fixedSizeMismatch:
-            "The size of FIXED type field at path '\(location)' in the \(reader) schema does not match with the \(writer) schema"
-        case .typeMismatch:
-            "The type (path '\(location)') of a field in the \(reader) schema does not match with the \(writer) schema"
-        case .nameMismatch:
-            "The name of the schema has changed (path '\(location)')"
-        case .missingEnumSymbols:
-            "The \(reader) schema is missing enum symbols '\(message)' at path '\(location)' in the \(writer) schema"
-        case .missingUnionBranch:
-            "The \(reader) schema is missing a type inside a union field at path '\(location)' in the \(writer) schema"
-        case .readerFieldMissingDefaultValue:
-            "The field '\(message)' at path '\(location)' in the \(reader) schema has no default value and is missing in the \(writer) schema"
-        case .ambiguousFieldAlias:
-            "The field at path '\(location)' in the \(reader) schema matches several fields of the \(writer) schema by name or alias"
-        }
+        descriptionTemplate.filled(reader, writer)
     }
 
     /// The message as Confluent's verbose compatibility check words it.
     public func confluentMessage(reader: String, writer: String) -> String {
-        "{errorType:'\(kind.rawValue)', description:'\(description(reader: reader, writer: writer))', additionalInfo:'\(message)'}"
+        confluentTemplate.filled(reader, writer)
+    }
+
+    /// Confluent's `{errorType:'…', description:'…', additionalInfo:'…'}` with the reader's and the
+    /// writer's roles left open. An ambiguous alias makes Java Avro throw, and Confluent answers
+    /// with the exception's text instead.
+    var confluentTemplate: ConfluentMessageTemplate {
+        if kind == .ambiguousFieldAlias {
+            return ConfluentMessageTemplate(["Unexpected exception during compatibility check: " + message])
+        }
+        var pieces = descriptionTemplate.pieces
+        pieces[0] = "{errorType:'\(kind.rawValue)', description:'" + pieces[0]
+        pieces[pieces.count - 1] += "', additionalInfo:'\(message)'}"
+        return ConfluentMessageTemplate(pieces)
+    }
+
+    private var descriptionTemplate: ConfluentMessageTemplate {
+        switch kind {
+        case .fixedSizeMismatch:
+            ConfluentMessageTemplate(["The size of FIXED type field at path '\(location)' in the ", " schema does not match with the ", " schema"])
+        case .typeMismatch:
+            ConfluentMessageTemplate(["The type (path '\(location)') of a field in the ", " schema does not match with the ", " schema"])
+        case .nameMismatch:
+            ConfluentMessageTemplate(["The name of the schema has changed (path '\(location)')"])
+        case .missingEnumSymbols:
+            ConfluentMessageTemplate(["The ", " schema is missing enum symbols '\(message)' at path '\(location)' in the ", " schema"])
+        case .missingUnionBranch:
+            ConfluentMessageTemplate(["The ", " schema is missing a type inside a union field at path '\(location)' in the ", " schema"])
+        case .readerFieldMissingDefaultValue:
+            ConfluentMessageTemplate(["The field '\(message)' at path '\(location)' in the ", " schema has no default value and is missing in the ", " schema"])
+        case .ambiguousFieldAlias:
+            ConfluentMessageTemplate([message])
+        }
     }
 }
 
@@ -51,8 +68,12 @@ extension AvroSchema {
         guard let writer = writer as? AvroSchema else {
             return [CompatibilityIssue(errorType: "TYPE_MISMATCH", path: "/", detail: "The writer schema is not an Avro schema")]
         }
-        return incompatibilities(readingDataWrittenWith: writer).map {
-            CompatibilityIssue(errorType: $0.kind.rawValue, path: $0.location, detail: $0.description(reader: "reader", writer: "writer"))
+        var found = incompatibilities(readingDataWrittenWith: writer)
+        // Java Avro stops at the first ambiguous alias with an exception: Confluent reports only that.
+        if let ambiguous = found.first(where: { $0.kind == .ambiguousFieldAlias }) { found = [ambiguous] }
+        return found.map {
+            CompatibilityIssue(errorType: $0.kind.rawValue, path: $0.location, detail: $0.description(reader: "reader", writer: "writer"),
+                               confluentTemplate: $0.confluentTemplate)
         }
     }
 
@@ -150,7 +171,7 @@ struct AvroCompatibilityChecker {
             }
             return result
         case let (.record(a), .record(b)):
-            return checkNames(a.name, aliases: a.aliases, writer: b.name) + checkFields(of: a, against: b)
+            return checkNames(a.name, aliases: a.aliases, writer: b.name) + checkFields(of: a, against: b, writerIndex: w)
         case let (.union(_), .union(writerBranches)):
             var result: [AvroIncompatibility] = []
             for (i, branch) in writerBranches.enumerated() {
@@ -194,7 +215,7 @@ struct AvroCompatibilityChecker {
         return [issue(.nameMismatch, "expected: \(writer.fullName)")]
     }
 
-    private mutating func checkFields(of readerRecord: AvroRecord, against writerRecord: AvroRecord) -> [AvroIncompatibility] {
+    private mutating func checkFields(of readerRecord: AvroRecord, against writerRecord: AvroRecord, writerIndex: Int) -> [AvroIncompatibility] {
         var result: [AvroIncompatibility] = []
         location.append("fields")
         defer { location.removeLast() }
@@ -207,7 +228,11 @@ struct AvroCompatibilityChecker {
                 matches.append(candidate)
             }
             if matches.count > 1 {
-                result.append(issue(.ambiguousFieldAlias, field.name))
+                // Java Avro's AvroRuntimeException text (SchemaCompatibility.lookupWriterField),
+                // with Field.toString() and the writer record's Schema.toString().
+                let record = AvroJSONWriter.write(types: writer, root: writerIndex, known: [])
+                result.append(issue(.ambiguousFieldAlias,
+                                    "Reader record field \(field.name) type:\(reader[field.type].typeTag) pos:\(position) matches multiple fields in writer record schema \(record)"))
             } else if let match = matches.first {
                 result += check(field.type, match.type, at: "type")
             } else if field.defaultValue == nil {

@@ -1,6 +1,9 @@
 /// Entry point for Avro schemas: parses and validates them into an `AvroSchema`.
 public enum AvroFormat {
-    public static func parse(_ text: String, references: [ResolvedReference]) throws(InvalidSchemaError) -> any ParsedSchema {
-        try AvroSchema.parse(text, references: references)
+    /// `validateDefaults: false` for schemas already registered (see `SchemaFormats.parse`).
+    public static func parse(
+        _ text: String, references: [ResolvedReference], validateDefaults: Bool = true
+    ) throws(InvalidSchemaError) -> any ParsedSchema {
+        try AvroSchema.parse(text, references: references, validateDefaults: validateDefaults)
     }
 }

@@ -62,7 +62,7 @@ struct JSONSchemaDiff {
                                        detail: "Comparing these schemas needs more than \(budget) steps; the change is refused")]
         }
         return found.filter { !$0.isCompatible }.map {
-            CompatibilityIssue(errorType: $0.kind.rawValue, path: $0.jsonPath, detail: $0.detail)
+            CompatibilityIssue(errorType: $0.kind.rawValue, path: $0.jsonPath, detail: $0.detail, confluentTemplate: $0.confluentTemplate)
         }
     }
 

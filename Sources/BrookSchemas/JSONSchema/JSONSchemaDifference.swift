@@ -126,4 +126,86 @@ struct JSONSchemaDifference: Hashable, Sendable {
             return "The value at '\(at)' is smaller in the reader than in the writer schema"
         }
     }
+
+    /// Confluent's `{errorType:"…", description:"…'}` (its `json/diff/Difference`; the closing
+    /// quote really is a single one), the description's slots naming the reader and the writer.
+    var confluentTemplate: ConfluentMessageTemplate {
+        var pieces = kind.confluentDescription(at: jsonPath)
+        pieces[0] = "{errorType:\"\(kind.rawValue)\", description:\"" + pieces[0]
+        pieces[pieces.count - 1] += "'}"
+        return ConfluentMessageTemplate(pieces)
+    }
+}
+
+extension JSONSchemaDifference.Kind {
+    private static let keywordAddedOrRemoved: Set<Self> = [
+        .MAXIMUM_ADDED, .MINIMUM_ADDED, .EXCLUSIVE_MAXIMUM_ADDED, .EXCLUSIVE_MINIMUM_ADDED, .MULTIPLE_OF_ADDED,
+        .MAX_LENGTH_ADDED, .MIN_LENGTH_ADDED, .PATTERN_ADDED, .REQUIRED_ATTRIBUTE_ADDED, .MAX_PROPERTIES_ADDED,
+        .MIN_PROPERTIES_ADDED, .DEPENDENCY_ARRAY_ADDED, .DEPENDENCY_SCHEMA_ADDED, .MAX_ITEMS_ADDED, .MIN_ITEMS_ADDED,
+        .MAX_CONTAINS_ADDED, .MIN_CONTAINS_ADDED, .UNIQUE_ITEMS_ADDED, .ADDITIONAL_ITEMS_REMOVED,
+        .ADDITIONAL_PROPERTIES_REMOVED, .UNEVALUATED_PROPERTIES_REMOVED, .UNEVALUATED_ITEMS_REMOVED,
+    ]
+    private static let valueIncreased: Set<Self> = [
+        .MIN_LENGTH_INCREASED, .MINIMUM_INCREASED, .EXCLUSIVE_MINIMUM_INCREASED, .MIN_PROPERTIES_INCREASED,
+        .MULTIPLE_OF_EXPANDED, .MIN_ITEMS_INCREASED, .MIN_CONTAINS_INCREASED,
+    ]
+    private static let valueDecreased: Set<Self> = [
+        .MAX_LENGTH_DECREASED, .MAXIMUM_DECREASED, .MAX_ITEMS_DECREASED, .MAX_CONTAINS_DECREASED,
+        .EXCLUSIVE_MAXIMUM_DECREASED, .MAX_PROPERTIES_DECREASED,
+    ]
+    private static let valueChanged: Set<Self> = [.PATTERN_CHANGED, .MULTIPLE_OF_CHANGED, .DEPENDENCY_ARRAY_CHANGED]
+    private static let typeNarrowed: Set<Self> = [
+        .ADDITIONAL_ITEMS_NARROWED, .ENUM_ARRAY_NARROWED, .SUM_TYPE_NARROWED, .ADDITIONAL_PROPERTIES_NARROWED,
+        .UNEVALUATED_PROPERTIES_NARROWED, .UNEVALUATED_ITEMS_NARROWED,
+    ]
+    private static let typeExtended: Set<Self> = [.DEPENDENCY_ARRAY_EXTENDED, .PRODUCT_TYPE_EXTENDED, .SUM_TYPE_EXTENDED, .NOT_TYPE_EXTENDED]
+    private static let typeChanged: Set<Self> = [
+        .TYPE_CHANGED, .TYPE_NARROWED, .COMBINED_TYPE_CHANGED, .COMBINED_TYPE_SUBSCHEMAS_CHANGED, .ENUM_ARRAY_CHANGED,
+    ]
+    private static let addedToOpen: Set<Self> = [
+        .REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL, .REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL,
+        .OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL, .ITEM_ADDED_TO_OPEN_CONTENT_MODEL,
+    ]
+
+    /// Confluent's sentence for this kind of difference at `path`, split at its two slots (reader,
+    /// then writer); kinds it has no sentence for get an empty one. Sets and wording as in
+    /// schema-registry's `json/diff/Difference.error()`, checked in the same order.
+    func confluentDescription(at path: String) -> [String] {
+        if Self.keywordAddedOrRemoved.contains(self) {
+            return ["The keyword at path '\(path)' in the ", " schema is not present in the ", " schema"]
+        }
+        if Self.valueIncreased.contains(self) {
+            return ["The value at path '\(path)' in the ", " schema is more than its value in the ", " schema"]
+        }
+        if Self.valueDecreased.contains(self) {
+            return ["The value at path '\(path)' in the ", " schema is less than its value in the ", " schema"]
+        }
+        if Self.valueChanged.contains(self) {
+            return ["The value at path '\(path)' is different between the ", " and ", " schema"]
+        }
+        if Self.typeNarrowed.contains(self) {
+            return ["An array or combined type at path '\(path)' has fewer elements in the ", " schema than the ", " schema"]
+        }
+        if Self.typeExtended.contains(self) {
+            return ["An array or combined type at path '\(path)' has more elements in the ", " schema than the ", " schema"]
+        }
+        if Self.typeChanged.contains(self) {
+            return ["A type at path '\(path)' is different between the ", " schema and the ", " schema"]
+        }
+        if Self.addedToOpen.contains(self) {
+            return ["The ", " schema has an open content model and has a property or item at path '\(path)' which is missing in the ", " schema"]
+        }
+        switch self {
+        case .REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL:
+            return ["The ", " schema has an unopen content model and has a required property at path '\(path)' which is missing in the ", " schema"]
+        case .PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL, .ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL:
+            return ["The ", " has a closed content model and is missing a property or item present at path '\(path)' in the ", " schema"]
+        case .PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL, .ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL:
+            return ["A property or item is missing in the ", " schema but present at path '\(path)' in the ", " schema and is not covered by its partially open content model"]
+        case .PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL, .ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL:
+            return ["The ", " schema has a property or item at path '\(path)' which is missing in the ", " schema and is not covered by its partially open content model"]
+        default:
+            return [""]
+        }
+    }
 }

@@ -63,6 +63,46 @@ enum ProtoCompatibility {
             default: "\(rawValue) at '\(path)'"
             }
         }
+
+        /// Confluent's `{errorType:"…", description:"…"}` (its `protobuf/diff/Difference`), the
+        /// description's slots naming the reader and the writer schema; types it has no sentence
+        /// for get an empty description, as in Confluent.
+        func confluentTemplate(at path: String) -> ConfluentMessageTemplate {
+            let description: [String]
+            switch self {
+            case .packageChanged:
+                description = ["The package at '\(path)' in the ", " schema does not match the package in the ", " schema"]
+            case .messageRemoved:
+                description = ["The ", " schema is missing a MESSAGE type at path '\(path)' in the ", " schema"]
+            case .fieldKindChanged:
+                description = ["The type of a field at path '\(path)' in the ", " schema does not match the ", " schema"]
+            case .fieldScalarKindChanged:
+                description = ["The kind of a SCALAR field at path '\(path)' in the ", " schema does not match its kind in the ", " schema"]
+            case .fieldNamedTypeChanged:
+                description = ["The type of a MESSAGE field at path '\(path)' in the ", " schema does not match its type in the ", " schema"]
+            case .fieldNumericLabelChanged:
+                description = ["The label for a NUMERIC field at path '\(path)' in the ", " schema does not match its label in the ", " schema"]
+            case .requiredFieldAdded:
+                // Two spaces after "field", as Confluent writes it.
+                description = ["A required field  at path '\(path)' in the ", " schema is missing in the ", " schema"]
+            case .requiredFieldRemoved:
+                description = ["The ", " schema is missing a required field at path: '\(path)' in the ", " schema"]
+            case .oneofFieldRemoved:
+                description = ["The ", " schema is missing a oneof field at path '\(path)' in the ", " schema"]
+            case .oneofFieldMovedToTopLevel:
+                description = ["The oneof field at path '\(path)' in the ", " schema was moved out of its oneof to a top-level field in the ", " schema"]
+            case .multipleFieldsMovedToOneof:
+                description = ["Multiple fields in the oneof at path '\(path)' in the ", " schema are outside a oneof in the ", " schema"]
+            case .fieldMovedToExistingOneof:
+                description = ["A field in the oneof at path '\(path)' in the ", " schema is outside an existing oneof in the ", " schema"]
+            default:
+                description = [""]
+            }
+            var pieces = description
+            pieces[0] = "{errorType:\"\(rawValue)\", description:\"" + pieces[0]
+            pieces[pieces.count - 1] += "\"}"
+            return ConfluentMessageTemplate(pieces)
+        }
     }
 
     static func issues(writer: ProtoFileSet, reader: ProtoFileSet) -> [CompatibilityIssue] {
@@ -77,7 +117,8 @@ enum ProtoCompatibility {
         var issues: [CompatibilityIssue] = []
         for (difference, path) in context.differences where !difference.isCompatible {
             guard seen.insert(difference.rawValue + " " + path).inserted else { continue }
-            issues.append(CompatibilityIssue(errorType: difference.rawValue, path: path, detail: difference.detail(at: path)))
+            issues.append(CompatibilityIssue(errorType: difference.rawValue, path: path, detail: difference.detail(at: path),
+                                             confluentTemplate: difference.confluentTemplate(at: path)))
         }
         return issues
     }

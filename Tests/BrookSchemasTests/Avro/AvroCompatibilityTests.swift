@@ -164,8 +164,10 @@ final class AvroCompatibilityTests: XCTestCase {
         XCTAssertEqual(issue.confluentMessage(reader: "new", writer: "old"),
                        "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'f2' at path '/fields/1' in the new schema has no default value and is missing in the old schema', additionalInfo:'f2'}")
         let generic = new.compatibilityIssues(readingDataWrittenWith: old)
-        XCTAssertEqual(generic, [CompatibilityIssue(errorType: "READER_FIELD_MISSING_DEFAULT_VALUE", path: "/fields/1",
-                                                    detail: "The field 'f2' at path '/fields/1' in the reader schema has no default value and is missing in the writer schema")])
+        XCTAssertEqual(generic.map { [$0.errorType, $0.path, $0.detail] }, [["READER_FIELD_MISSING_DEFAULT_VALUE", "/fields/1",
+                                                                           "The field 'f2' at path '/fields/1' in the reader schema has no default value and is missing in the writer schema"]])
+        XCTAssertEqual(generic.first?.confluentMessage(reader: "old", writer: "new"),
+                       "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'f2' at path '/fields/1' in the old schema has no default value and is missing in the new schema', additionalInfo:'f2'}")
         let enumIssue = try XCTUnwrap(try AvroSchema.parse(#"{"type":"enum","name":"E","symbols":["A"]}"#)
             .incompatibilities(readingDataWrittenWith: AvroSchema.parse(#"{"type":"enum","name":"E","symbols":["C","A","B"]}"#)).first)
         XCTAssertEqual(enumIssue.message, "[B, C]")
