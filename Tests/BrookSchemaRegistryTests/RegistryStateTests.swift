@@ -226,7 +226,8 @@ final class RegistryStateTests: XCTestCase {
         }
         XCTAssertEqual(try h.state.schema(id: result.id).metadata, metadata)
         XCTAssertEqual(try h.state.schema(id: result.id).ruleSet, .object([]))
-        XCTAssertEqual(try h.register("a", schema(["x"])).id, 2, "without metadata it is another schema")
+        XCTAssertEqual(try h.register("a", schema(["x"])).id, result.id, "without metadata it inherits the subject's, as in Confluent")
+        XCTAssertEqual(try h.register("b", schema(["x"])).id, 2, "without metadata elsewhere it is another schema")
         XCTAssertEqual(h.replayed().allVersions().map(\.otherMembers), h.state.allVersions().map(\.otherMembers))
     }
 

@@ -11,11 +11,14 @@ extension RegistryState {
         if mode.refusesWrites { throw .readOnly(subject) }
         if request.id != nil, mode != .import { throw .notImportMode(subject) }
         if request.id == nil, mode != .readWrite { throw .notReadWriteMode(subject) }
-        let candidate = try prepare(request, normalize: normalize, asNew: request.id == nil)
+        var candidate = try prepare(request, normalize: normalize, asNew: request.id == nil)
         let history = subjects[subject] ?? SubjectVersions()
 
-        // Registering what the subject already has is idempotent: same id, no new version.
-        if let same = lastMatch(subject: subject, includeDeleted: false, candidate) {
+        // Registering what the subject already has is idempotent: same id, no new version. As in
+        // Confluent, the request is looked up as sent, then with the data contract it would inherit.
+        let inheriting = candidate.withDataContract(dataContract(of: request, subject: subject, newVersion: nil))
+        if let same = lastMatch(subject: subject, includeDeleted: false, candidate)
+            ?? lastMatch(subject: subject, includeDeleted: false, inheriting) {
             if let wanted = request.id, wanted != same.id {
                 throw .idMismatch("Schema already registered with id \(same.id) instead of input id \(wanted)")
             }
@@ -29,6 +32,9 @@ extension RegistryState {
             if !messages.isEmpty { throw .incompatibleSchema(subject, messages) }
         }
 
+        let next = (history.latest(includeDeleted: true)?.version ?? 0) + 1
+        let version = try newVersion(request, next: next, subject: subject, mode: mode)
+        candidate = candidate.withDataContract(dataContract(of: request, subject: subject, newVersion: version))
         let id: Int
         if let wanted = request.id {
             guard wanted >= 1, wanted <= Int(Int32.max) else { throw .idMismatch("Invalid id \(wanted)") }
@@ -38,20 +44,6 @@ extension RegistryState {
             id = wanted
         } else {
             id = self.id(for: candidate.identity) ?? nextID
-        }
-
-        let next = (history.latest(includeDeleted: true)?.version ?? 0) + 1
-        var version = next
-        if let wanted = request.version {
-            if mode == .import {
-                guard wanted >= 1, wanted <= Int(Int32.max) else { throw .invalidVersion(String(wanted)) }
-                if subjects[subject]?[wanted] != nil {
-                    throw .idMismatch("Version \(wanted) of subject '\(subject)' already exists with another schema")
-                }
-                version = wanted
-            } else if wanted != next {
-                throw .invalidVersion(String(wanted))
-            }
         }
 
         var schema = candidate.schema
@@ -64,13 +56,29 @@ extension RegistryState {
                              response: RegisterResult(id: id, version: version))
     }
 
+    /// The version a registration writes: the next one, or in IMPORT mode the one asked for.
+    private func newVersion(_ request: RegisterRequest, next: Int, subject: String, mode: RegistryMode) throws(RegistryError) -> Int {
+        guard let wanted = request.version else { return next }
+        if mode == .import {
+            guard wanted >= 1, wanted <= Int(Int32.max) else { throw .invalidVersion(String(wanted)) }
+            if subjects[subject]?[wanted] != nil {
+                throw .idMismatch("Version \(wanted) of subject '\(subject)' already exists with another schema")
+            }
+            return wanted
+        }
+        if wanted != next { throw .invalidVersion(String(wanted)) }
+        return next
+    }
+
     /// `POST /subjects/{s}`: the version of `subject` holding this schema.
     public func lookup(subject: String, request: RegisterRequest, normalize: Bool, includeDeleted: Bool) throws(RegistryError) -> SchemaRecordValue {
         try validate(subject: subject)
         let candidates = versions(of: subject, includeDeleted: includeDeleted)
         guard !candidates.isEmpty else { throw .subjectNotFound(subject) }
         let candidate = try prepare(request, normalize: normalize, asNew: false)
-        guard let found = lastMatch(subject: subject, includeDeleted: includeDeleted, candidate) else {
+        let inheriting = candidate.withDataContract(dataContract(of: request, subject: subject, newVersion: nil))
+        guard let found = lastMatch(subject: subject, includeDeleted: includeDeleted, candidate)
+            ?? lastMatch(subject: subject, includeDeleted: includeDeleted, inheriting) else {
             throw .schemaNotFound()
         }
         return found
