@@ -9,9 +9,16 @@ public struct SchemaRegistryResponder: HTTPResponder {
     public static let maximumBodySize = 16 * 1024 * 1024
 
     public let api: RegistryAPI
+    /// Filled with `GET /schemas/ids/...` answers for `RegistryFastReadHandler`.
+    let readCache: RegistryReadCache?
 
     public init(api: RegistryAPI) {
+        self.init(api: api, readCache: nil)
+    }
+
+    init(api: RegistryAPI, readCache: RegistryReadCache?) {
         self.api = api
+        self.readCache = readCache
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -22,10 +29,16 @@ public struct SchemaRegistryResponder: HTTPResponder {
         } catch {
             return Self.response(RegistryHTTPResponse(status: 413, body: #"{"error_code":413,"message":"Request body too large"}"#))
         }
+        let cacheable = readCache != nil && request.method == .get && RegistryReadCache.caches(uri: request.uri.description[...])
+        let generation = cacheable ? readCache?.generation : nil
         let answer = await api.respond(to: RegistryHTTPRequest(
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
             contentType: request.headers[.contentType], body: Array(buffer: body)))
-        return Self.response(answer)
+        let response = Self.response(answer)
+        if let generation, answer.status == 200 {
+            readCache?.store(ByteBuffer(string: answer.body), for: request.uri.description, computedAt: generation)
+        }
+        return response
     }
 
     private static func response(_ answer: RegistryHTTPResponse) -> Response {

@@ -8,9 +8,13 @@ public enum SchemaRegistryServer {
     public static func makeApplication(
         host: String, port: Int, service: SchemaRegistryService, kafkaClusterID: String, logger: Logger
     ) -> Application<SchemaRegistryResponder> {
-        Application(
-            responder: SchemaRegistryResponder(api: RegistryAPI(service: service, kafkaClusterID: kafkaClusterID)),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "brook-schema-registry"),
+        let cache = RegistryReadCache()
+        service.onSchemaChange { cache.invalidate() }
+        let serverName = "brook-schema-registry"
+        return Application(
+            responder: SchemaRegistryResponder(api: RegistryAPI(service: service, kafkaClusterID: kafkaClusterID), readCache: cache),
+            server: .http1(configuration: .init(additionalChannelHandlers: [RegistryFastReadHandler(cache: cache, serverName: serverName)])),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: serverName),
             services: [service],
             logger: logger)
     }

@@ -1,5 +1,6 @@
 import BrookSchemas
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 
 /// Owns the registry state and its log: replays the log at start-up, follows records other
@@ -26,6 +27,14 @@ public actor SchemaRegistryService: Service {
     /// - Parameters:
     ///   - parse: how schema text is parsed; nil means `SchemaFormats.parse` (tests inject a stand-in).
     private var observers: [@Sendable (RegistryState, Set<String>?) -> Void] = []
+
+    /// Called after applied records changed schemas, from the actor, without the state: for caches
+    /// that must be emptied (`RegistryReadCache`). Registered without awaiting, at set-up.
+    private let schemaChangeHooks = NIOLockedValueBox<[@Sendable () -> Void]>([])
+
+    public nonisolated func onSchemaChange(_ hook: @escaping @Sendable () -> Void) {
+        schemaChangeHooks.withLockedValue { $0.append(hook) }
+    }
 
     public init(log: any RegistryLog, parse: SchemaParser? = nil, logger: Logger = Logger(label: "brook.schema-registry")) {
         self.log = log
@@ -145,17 +154,21 @@ public actor SchemaRegistryService: Service {
     /// Applies a batch, skipping entries another concurrent read already applied.
     private func apply(_ batch: RegistryLogBatch) {
         var changedSubjects = Set<String>()
+        let watched = !observers.isEmpty || !schemaChangeHooks.withLockedValue { $0.isEmpty }
         for entry in batch.entries where entry.offset >= appliedOffset {
             state.apply(entry.record)
             appliedOffset = entry.offset + 1
-            if !observers.isEmpty, let record = try? SchemaRecordCodec.decode(entry.record) {
+            if watched, let record = try? SchemaRecordCodec.decode(entry.record) {
                 switch record {
                 case let .schema(subject, _, _), let .deleteSubject(subject, _): changedSubjects.insert(subject)
                 default: break
                 }
             }
         }
-        if !changedSubjects.isEmpty { for observer in observers { observer(state, changedSubjects) } }
+        if !changedSubjects.isEmpty {
+            for observer in observers { observer(state, changedSubjects) }
+            for hook in schemaChangeHooks.withLockedValue({ $0 }) { hook() }
+        }
         appliedOffset = max(appliedOffset, batch.nextOffset)
         let ready = appliedWaiters.filter { $0.offset <= appliedOffset }
         appliedWaiters.removeAll { $0.offset <= appliedOffset }
