@@ -29,23 +29,25 @@ public struct CSVDeclarations: Sendable {
             keyIndexes.append(index)
         }
         // Each column's `"name":` written once, not per row.
-        let memberPrefixes: [String] = reader.columns.enumerated().map { i, name in
+        let memberPrefixes: [[UInt8]] = reader.columns.enumerated().map { i, name in
             var text = i == 0 ? "{" : ","
             JSONValue.writeString(name, to: &text)
-            return text + ":"
+            return Array((text + ":").utf8)
         }
+        let framing = memberPrefixes.reduce(1) { $0 + $1.count + 2 }  // prefixes, quotes, closing brace
         var fields: [String] = []
         while true {
             let line: Int?
             do { line = try reader.nextRow(into: &fields) } catch { throw .csv(source: source, error) }
             guard let line else { return }
-            var value = ""
+            var value: [UInt8] = []
+            value.reserveCapacity(framing + fields.reduce(0) { $0 + $1.utf8.count })
             for (prefix, field) in zip(memberPrefixes, fields) {
                 value += prefix
-                JSONValue.writeString(field, to: &value)
+                Self.appendJSONString(field, to: &value)
             }
-            value += "}"
-            try body(DeclaredRecord(key: key(fields, keyIndexes), value: Array(value.utf8), origin: DeclaredOrigin(source: source, line: line)))
+            value.append(UInt8(ascii: "}"))
+            try body(DeclaredRecord(key: key(fields, keyIndexes), value: value, origin: DeclaredOrigin(source: source, line: line)))
         }
     }
 
@@ -59,6 +61,29 @@ public struct CSVDeclarations: Sendable {
         var out: [DeclaredRecord] = []
         try forEachRecord(source: source, bytes: bytes) { out.append($0) }
         return out
+    }
+
+    /// Writes `text` as a JSON string literal straight into bytes, escaping exactly as
+    /// `JSONValue.writeString` does (quote, backslash, control characters), so rows cost no
+    /// intermediate `String`.
+    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     private func key(_ fields: [String], _ indexes: [Int]) -> String {

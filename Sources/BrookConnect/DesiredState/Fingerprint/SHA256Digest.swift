@@ -1,9 +1,11 @@
 /// SHA-256 (FIPS 180-4), written here because the package may not depend on a crypto library and
 /// Foundation has none on Linux. Used for value fingerprints, not for security decisions.
 public struct SHA256Digest: Sendable {
-    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+    typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+    private static let initialState: State = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
+    private var state: State = SHA256Digest.initialState
     private var block = [UInt8](repeating: 0, count: 64)
     private var blockCount = 0
     private var totalBytes: UInt64 = 0
@@ -12,9 +14,41 @@ public struct SHA256Digest: Sendable {
 
     /// The digest of `bytes` in one call.
     public static func hash(_ bytes: [UInt8]) -> [UInt8] {
-        var digest = SHA256Digest()
-        digest.update(bytes)
-        return digest.finalize()
+        let words = bytes.withUnsafeBufferPointer { oneShot($0) }
+        return digestBytes(words)
+    }
+
+    /// The final state words for a whole message, without allocating (the fingerprint's hot path):
+    /// full blocks straight from the input, then one or two padded blocks on the stack.
+    static func oneShot(_ bytes: UnsafeBufferPointer<UInt8>) -> State {
+        var state = initialState
+        var index = 0
+        while bytes.count - index >= 64 {
+            compress(&state, bytes, at: index)
+            index += 64
+        }
+        let rest = bytes.count - index
+        let padded = rest + 9 <= 64 ? 64 : 128
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+            for i in 0..<rest { tail[i] = bytes[index + i] }
+            tail[rest] = 0x80
+            for i in (rest + 1)..<padded { tail[i] = 0 }
+            let bitLength = UInt64(bytes.count) &* 8
+            for i in 0..<8 { tail[padded - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * i)) }
+            let block = UnsafeBufferPointer(tail)
+            compress(&state, block, at: 0)
+            if padded == 128 { compress(&state, block, at: 64) }
+        }
+        return state
+    }
+
+    private static func digestBytes(_ state: State) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
+            out += [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
+        }
+        return out
     }
 
     public mutating func update(_ bytes: [UInt8]) {
@@ -31,11 +65,11 @@ public struct SHA256Digest: Sendable {
             index = take
             guard blockCount == 64 else { return }
             let full = block
-            full.withUnsafeBufferPointer { compress($0, at: 0) }
+            full.withUnsafeBufferPointer { Self.compress(&state, $0, at: 0) }
             blockCount = 0
         }
         while bytes.count - index >= 64 {
-            compress(bytes, at: index)
+            Self.compress(&state, bytes, at: index)
             index += 64
         }
         for i in index..<bytes.count { block[i - index] = bytes[i] }
@@ -52,12 +86,7 @@ public struct SHA256Digest: Sendable {
         let savedTotal = totalBytes
         update(tail)
         totalBytes = savedTotal
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
-            out += [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
-        }
-        return out
+        return Self.digestBytes(state)
     }
 
     private static let k: [UInt32] = [
@@ -71,7 +100,7 @@ public struct SHA256Digest: Sendable {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
-    private mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+    private static func compress(_ state: inout State, _ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
         var w = (UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
                  UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0))
         withUnsafeMutableBytes(of: &w) { raw in
@@ -81,7 +110,7 @@ public struct SHA256Digest: Sendable {
                 words[i] = UInt32(bytes[b]) << 24 | UInt32(bytes[b + 1]) << 16 | UInt32(bytes[b + 2]) << 8 | UInt32(bytes[b + 3])
             }
             var (a, b, c, d, e, f, g, h) = state
-            Self.k.withUnsafeBufferPointer { k in
+            k.withUnsafeBufferPointer { k in
                 for i in 0..<64 {
                     let wi: UInt32
                     if i < 16 {

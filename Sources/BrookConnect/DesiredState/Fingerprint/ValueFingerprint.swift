@@ -12,7 +12,8 @@ public struct ValueFingerprint: Sendable, Hashable, Comparable, CustomStringConv
     }
 
     public init(of value: [UInt8]) {
-        self.init(digest: SHA256Digest.hash(value))
+        let s = value.withUnsafeBufferPointer { SHA256Digest.oneShot($0) }
+        self.init(high: UInt64(s.0) << 32 | UInt64(s.1), low: UInt64(s.2) << 32 | UInt64(s.3))
     }
 
     /// The fingerprint from a digest's (or an encoding's) first 16 bytes, big-endian.

@@ -93,7 +93,7 @@ public struct ReconcilePass: Sendable {
         let gone = tracked.keys.filter { key, state in scope.contains(state.source) && declared[key] == nil }
             .sorted { ($0.value.source, $0.key) < ($1.value.source, $1.key) }
         for (key, previous) in gone {
-            guard !previous.possibleValues.isEmpty, deletion != .nothing else {
+            guard previous.mayHoldAValue, deletion != .nothing else {
                 // Certainly absent already, or deletes produce nothing: just forget the key.
                 plan.commits.append(TrackingUpdate(key: key, state: nil))
                 continue

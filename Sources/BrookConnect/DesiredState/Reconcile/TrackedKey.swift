@@ -4,8 +4,10 @@
 /// possible and the next pass re-emits rather than risk skipping a change (PLATFORM-NOTES §3,
 /// CocoIndex's `prev_possible_records` / `prev_may_be_missing`).
 public struct TrackedKey: Sendable, Hashable {
-    /// Fingerprints of values the topic may hold for the key: sorted, without duplicates.
-    public private(set) var possibleValues: [ValueFingerprint]
+    // The smallest possible fingerprint inline and the rest (after a crash) in an array, so the
+    // common certain key costs no allocation.
+    private var first: ValueFingerprint?
+    private var others: [ValueFingerprint]
     /// Whether the topic may hold no value for the key (never written, tombstoned, or holding the
     /// configured deletion value).
     public var mayBeMissing: Bool
@@ -13,18 +15,37 @@ public struct TrackedKey: Sendable, Hashable {
     public var source: String
 
     public init(possibleValues: some Sequence<ValueFingerprint>, mayBeMissing: Bool, source: String) {
-        self.possibleValues = Array(Set(possibleValues)).sorted()
+        var sorted = Array(Set(possibleValues)).sorted()
+        first = sorted.first
+        if !sorted.isEmpty { sorted.removeFirst() }
+        others = sorted
         self.mayBeMissing = mayBeMissing
         self.source = source
     }
 
+    /// Fingerprints of values the topic may hold for the key: sorted, without duplicates.
+    public var possibleValues: [ValueFingerprint] {
+        guard let first else { return [] }
+        return [first] + others
+    }
+
     /// The state after the key's value with `fingerprint` was produced and committed.
     public static func emitted(_ fingerprint: ValueFingerprint, source: String) -> TrackedKey {
-        TrackedKey(possibleValues: [fingerprint], mayBeMissing: false, source: source)
+        TrackedKey(certain: fingerprint, source: source)
+    }
+
+    private init(certain fingerprint: ValueFingerprint, source: String) {
+        first = fingerprint
+        others = []
+        mayBeMissing = false
+        self.source = source
     }
 
     /// Whether the topic certainly holds exactly the value with `fingerprint`.
     public func certainlyHolds(_ fingerprint: ValueFingerprint) -> Bool {
-        !mayBeMissing && possibleValues.count == 1 && possibleValues[0] == fingerprint
+        !mayBeMissing && others.isEmpty && first == fingerprint
     }
+
+    /// Whether the topic may hold some value for the key (so a delete must be produced).
+    public var mayHoldAValue: Bool { first != nil }
 }
