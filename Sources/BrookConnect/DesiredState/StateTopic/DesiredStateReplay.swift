@@ -7,6 +7,8 @@ public struct DesiredStateReplay: Sendable {
     public private(set) var pendingKeys: Set<String> = []
     /// The latest pass marker, if any pass has run.
     public private(set) var lastPass: PassMarker?
+    /// One copy of each source path, shared by all the keys that came from it.
+    private var sources: [String: String] = [:]
 
     public init() {}
 
@@ -23,6 +25,12 @@ public struct DesiredStateReplay: Sendable {
     public mutating func apply(_ record: DesiredStateRecord) throws(DesiredStateError) {
         switch try DesiredStateCodec.decode(record) {
         case let .tracked(key, state, pending):
+            var state = state
+            if let shared = sources[state.source] {
+                state.source = shared
+            } else {
+                sources[state.source] = state.source
+            }
             tracked[key] = state
             if pending { pendingKeys.insert(key) } else { pendingKeys.remove(key) }
         case let .forgotten(key):
