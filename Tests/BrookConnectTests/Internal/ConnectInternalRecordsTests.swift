@@ -28,6 +28,8 @@ final class ConnectInternalRecordsTests: XCTestCase {
                        #"{"key":"AAE=","algorithm":"HmacSHA256","creation-timestamp":1700000000000}"#)
         XCTAssertEqual(ConnectConfigRecord.loggerLevel(namespace: "org.apache", level: "DEBUG").key, "logger-cluster-org.apache")
         XCTAssertNil(ConnectConfigRecord.connectorConfig(connector: "c", properties: nil).value)
+        // Jackson's escapes: short forms for \b \t \n \f \r, upper-case \u00XX for other controls.
+        XCTAssertEqual(text(ConnectConfigRecord.loggerLevel(namespace: "n", level: "\u{1}\u{1F}\t\"é/").value), #"{"level":"\u0001\u001F\t\"é/"}"#)
         XCTAssertNil(ConnectConfigRecord.targetState(connector: "c", nil).value)
     }
 

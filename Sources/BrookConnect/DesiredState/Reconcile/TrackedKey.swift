@@ -46,6 +46,9 @@ public struct TrackedKey: Sendable, Hashable {
         !mayBeMissing && others.isEmpty && first == fingerprint
     }
 
+    /// Whether the topic's value for the key is known exactly.
+    public var isCertain: Bool { !mayBeMissing && first != nil && others.isEmpty }
+
     /// Whether the topic may hold some value for the key (so a delete must be produced).
     public var mayHoldAValue: Bool { first != nil }
 }

@@ -13,6 +13,14 @@ public struct TrackedState: Sendable, Equatable {
         set { keys[key] = newValue }
     }
 
+    /// Sources with a key whose value is uncertain (a pass over them was interrupted): a pass over
+    /// only the changed files must cover these too, or their keys would stay uncertain.
+    public func uncertainSources() -> Set<String> {
+        var sources = Set<String>()
+        for state in keys.values where !state.isCertain { sources.insert(state.source) }
+        return sources
+    }
+
     /// Applies updates in order; a nil state forgets the key.
     public mutating func apply(_ updates: [TrackingUpdate]) {
         for update in updates { keys[update.key] = update.state }
