@@ -9,7 +9,9 @@
 ///
 /// The scope says which sources this pass re-read: keys tracked from other sources are left
 /// alone, so one changed file is reconciled without reading the others, and a deleted file is a
-/// pass over that source with nothing declared (one delete per key it had).
+/// pass over that source with nothing declared (one delete per key it had). A pass over changed
+/// files must also cover `TrackedState.uncertainSources()`, the files an interrupted pass left
+/// uncertain.
 public struct ReconcilePass: Sendable {
     /// The sources a pass covers.
     public enum Scope: Sendable, Hashable {
