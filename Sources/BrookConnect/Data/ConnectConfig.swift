@@ -23,18 +23,39 @@ public struct ConnectConfigError: Error, Sendable, Hashable, CustomStringConvert
 }
 
 /// Reads typed values from flat string properties the way Kafka's `ConfigDef` parses them.
+/// Errors name keys with `keyPrefix` (e.g. "transforms.a.") so they point at the connector's own config.
 public struct ConnectConfigReader: Sendable {
     public let properties: [String: String]
+    public let keyPrefix: String
 
-    public init(_ properties: [String: String]) {
+    public init(_ properties: [String: String], keyPrefix: String = "") {
         self.properties = properties
+        self.keyPrefix = keyPrefix
     }
 
     public func string(_ key: String) -> String? { properties[key] }
 
     public func requiredString(_ key: String) throws(ConnectConfigError) -> String {
-        guard let value = properties[key] else { throw .missing(key) }
+        guard let value = properties[key] else { throw .missing(keyPrefix + key) }
         return value
+    }
+
+    /// A problem with `key`'s value, named with the prefix.
+    public func invalid(_ key: String, _ value: String, _ reason: String?) -> ConnectConfigError {
+        .invalidValue(keyPrefix + key, value, reason)
+    }
+
+    /// A problem with the configuration as a whole (Kafka's `ConfigException(message)`), reported on
+    /// the plugin's `type` key when there is a prefix.
+    public func general(_ message: String) -> ConnectConfigError {
+        ConnectConfigError(key: keyPrefix.isEmpty ? "" : keyPrefix + "type", message: message)
+    }
+
+    /// A required LIST that must not be empty (NO_DEFAULT_VALUE + NonEmptyListValidator).
+    public func nonEmptyList(_ key: String) throws(ConnectConfigError) -> [String] {
+        let items = Self.parseList(try requiredString(key))
+        guard !items.isEmpty else { throw invalid(key, "[]", "Empty list") }
+        return items
     }
 
     /// BOOLEAN: "true"/"false", case-insensitive, trimmed.
@@ -43,14 +64,14 @@ public struct ConnectConfigReader: Sendable {
         switch raw.trimmingASCIISpaces.lowercased() {
         case "true": return true
         case "false": return false
-        default: throw .invalidValue(key, raw, "Expected value to be either true or false")
+        default: throw invalid(key, raw, "Expected value to be either true or false")
         }
     }
 
     /// INT (32-bit), trimmed.
     public func int(_ key: String, default fallback: Int32) throws(ConnectConfigError) -> Int32 {
         guard let raw = properties[key] else { return fallback }
-        guard let value = Int32(raw.trimmingASCIISpaces) else { throw .invalidValue(key, raw, "Not a number of type INT") }
+        guard let value = Int32(raw.trimmingASCIISpaces) else { throw invalid(key, raw, "Not a number of type INT") }
         return value
     }
 
@@ -71,10 +92,10 @@ public struct ConnectConfigReader: Sendable {
         let value = properties[key] ?? fallback
         if caseInsensitive {
             if let match = allowed.first(where: { $0.lowercased() == value.lowercased() }) { return match }
-            throw .invalidValue(key, value, "String must be one of (case insensitive): " + allowed.joined(separator: ", "))
+            throw invalid(key, value, "String must be one of (case insensitive): " + allowed.joined(separator: ", "))
         }
         guard allowed.contains(value) else {
-            throw .invalidValue(key, value, "String must be one of: " + allowed.joined(separator: ", "))
+            throw invalid(key, value, "String must be one of: " + allowed.joined(separator: ", "))
         }
         return value
     }

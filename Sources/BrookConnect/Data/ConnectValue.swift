@@ -68,6 +68,12 @@ public indirect enum ConnectValue: Sendable, Hashable {
         }
     }
 
+    /// Java's `getClass().getName()` ("java.lang.String"), as Requirements prints it; "null" for null.
+    public var javaClassName: String {
+        let text = javaClassDescription
+        return text.hasPrefix("class ") ? String(text.dropFirst(6)) : text
+    }
+
     public var stringValue: String? {
         if case let .string(s) = self { return s }
         return nil
