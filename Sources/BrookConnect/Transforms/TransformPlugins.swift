@@ -22,6 +22,7 @@ public enum TransformPlugins {
         both("Cast") { (part, config) in try Cast(part: part, config: config) }
         both("Flatten") { (part, config) in Flatten(part: part, config: config) }
         both("TimestampConverter") { (part, config) in try TimestampConverter(part: part, config: config) }
+        both("SetSchemaMetadata") { (part, config) in try SetSchemaMetadata(part: part, config: config) }
         both("HeaderFrom") { (part, config) in try HeaderFrom(part: part, config: config) }
         table[transformsPackage + "ValueToKey"] = { (config) in try ValueToKey(config: config) }
         table[transformsPackage + "TimestampRouter"] = { (config) in try TimestampRouter(config: config) }

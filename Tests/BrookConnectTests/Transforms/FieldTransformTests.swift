@@ -165,4 +165,22 @@ final class FieldTransformTests: XCTestCase {
         XCTAssertEqual(connectMessage { try transform.apply(ConnectRecord(topic: "t", valueSchema: withMap, value: .struct(ConnectStruct(schema: withMap)))) },
                        "Flatten transformation does not support MAP for record with schemas (for field m).")
     }
+
+    func testSetSchemaMetadataRenamesAndRebuildsStructs() throws {
+        let schema = try ConnectSchema.struct(name: "old", [("a", ConnectSchema.optionalInt8.withDefault(.int8(3)))])
+        let value = try ConnectStruct(schema: schema)
+        let transform = try makeTransform("org.apache.kafka.connect.transforms.SetSchemaMetadata$Value", ["schema.name": "new", "schema.version": "4"])
+        let out = try XCTUnwrap(try transform.apply(ConnectRecord(topic: "t", valueSchema: schema, value: .struct(value))))
+        XCTAssertEqual(out.valueSchema?.name, "new")
+        XCTAssertEqual(out.valueSchema?.version, 4)
+        XCTAssertEqual(out.value.structValue?.schema, out.valueSchema)
+        XCTAssertEqual(try out.value.structValue?.getWithoutDefault("a"), .int8(3))
+        let keepNull = try makeTransform("SetSchemaMetadata$Value", ["schema.name": "new", "replace.null.with.default": "false"])
+        XCTAssertEqual(try keepNull.apply(ConnectRecord(topic: "t", valueSchema: schema, value: .struct(value)))?.value.structValue?.getWithoutDefault("a"), .null)
+        XCTAssertEqual(try transform.apply(ConnectRecord(topic: "t", valueSchema: .int32, value: .int32(1)))?.valueSchema, ConnectSchema.int32.named("new").versioned(4))
+        XCTAssertEqual(connectMessage { try transform.apply(ConnectRecord(topic: "t", value: .int32(1))) }, "Schema required for [updating schema metadata]")
+        XCTAssertEqual(connectMessage { try makeTransform("SetSchemaMetadata$Key", [:]) }, "Neither schema name nor version configured")
+        XCTAssertEqual(connectMessage { try makeTransform("SetSchemaMetadata$Key", ["schema.version": "x"]) },
+                       "Invalid value x for configuration schema.version: Not a number of type INT")
+    }
 }
