@@ -14,32 +14,7 @@ public struct InsertHeader: ConnectTransformation {
 
     public init(config: ConnectConfigReader) throws(ConnectConfigError) {
         header = try config.requiredString("header")
-        literal = Self.parseLiteral(try config.requiredString("value.literal"))
-    }
-
-    /// A subset of `Values.parseString`: booleans, integers by width, other numbers, strings.
-    static func parseLiteral(_ text: String) -> ConnectSchemaAndValue {
-        let trimmed = text.trimmingASCIISpaces
-        if trimmed.lowercased() == "true" { return .init(schema: .boolean, value: .boolean(true)) }
-        if trimmed.lowercased() == "false" { return .init(schema: .boolean, value: .boolean(false)) }
-        if let decimal = ConnectDecimal(literal: trimmed), trimmed.first.map({ $0.isNumber || $0 == "-" || $0 == "+" }) == true {
-            let plain = decimal.plainString
-            let integral = !plain.contains(".") || plain.split(separator: ".")[1].allSatisfy { $0 == "0" }
-            if integral, let v = decimal.truncatedInt64 {
-                if let b = Int8(exactly: v) { return .init(schema: .int8, value: .int8(b)) }
-                if let s = Int16(exactly: v) { return .init(schema: .int16, value: .int16(s)) }
-                if let i = Int32(exactly: v) { return .init(schema: .int32, value: .int32(i)) }
-                return .init(schema: .int64, value: .int64(v))
-            }
-            if !integral {
-                let f = Float(decimal.doubleValue)
-                if f.isFinite { return .init(schema: .float32, value: .float32(f)) }
-                let d = decimal.doubleValue
-                if d.isFinite { return .init(schema: .float64, value: .float64(d)) }
-            }
-            return .init(schema: ConnectLogicalType.decimalSchema(scale: decimal.scale), value: .decimal(decimal))
-        }
-        return .init(schema: .string, value: .string(text))
+        literal = ConnectValues.parseString(try config.requiredString("value.literal"))
     }
 
     public func apply(_ record: ConnectRecord) -> ConnectRecord? {

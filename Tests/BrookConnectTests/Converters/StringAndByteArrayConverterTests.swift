@@ -45,3 +45,26 @@ final class StringAndByteArrayConverterTests: XCTestCase {
         }
     }
 }
+
+final class HeaderConverterTests: XCTestCase {
+    func testSimpleHeaderConverterWritesValuesTextAndInfersTypesBack() throws {
+        let converter = SimpleHeaderConverter()
+        let cases: [(ConnectValue, String)] = [
+            (.string("plain"), "plain"), (.int32(42), "42"), (.float64(1.5), "1.5"), (.boolean(true), "true"),
+            (.bytes([1, 2, 3]), "AQID"), (.array([.int8(1), .string("a\"b")]), #"[1,"a\"b"]"#),
+            (.stringMap([("k", .int64(1))]), #"{"k":1}"#), (.timestamp(86_400_000), "1970-01-02"),
+        ]
+        for (value, text) in cases {
+            let bytes = converter.fromConnectHeader(topic: "t", headerKey: "h", schema: nil, value: value)
+            XCTAssertEqual(bytes.map { String(decoding: $0, as: UTF8.self) }, text)
+        }
+        XCTAssertNil(converter.fromConnectHeader(topic: "t", headerKey: "h", schema: nil, value: .null))
+        XCTAssertEqual(converter.toConnectHeader(topic: "t", headerKey: "h", bytes: Array("42".utf8)), .init(schema: .int8, value: .int8(42)))
+        XCTAssertEqual(converter.toConnectHeader(topic: "t", headerKey: "h", bytes: Array("-70000".utf8)), .init(schema: .int32, value: .int32(-70000)))
+        XCTAssertEqual(converter.toConnectHeader(topic: "t", headerKey: "h", bytes: Array("FALSE".utf8)), .init(schema: .boolean, value: .boolean(false)))
+        XCTAssertEqual(converter.toConnectHeader(topic: "t", headerKey: "h", bytes: Array("abc".utf8)), .init(schema: .string, value: .string("abc")))
+        XCTAssertEqual(converter.toConnectHeader(topic: "t", headerKey: "h", bytes: nil), .null)
+        let json = try JsonConverter(configuration: ["schemas.enable": "false"], isKey: false)
+        XCTAssertEqual(try json.fromConnectHeader(topic: "t", headerKey: "h", schema: .int32, value: .int32(7)), Array("7".utf8))
+    }
+}
