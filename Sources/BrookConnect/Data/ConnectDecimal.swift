@@ -100,7 +100,8 @@ public struct ConnectDecimal: Sendable, Hashable, CustomStringConvertible {
         return out
     }
 
-    /// The plain decimal text (`BigDecimal.toPlainString()`).
+    /// The plain decimal text (`BigDecimal.toPlainString()`). Its length grows with |scale|: prefer
+    /// `description`, `isIntegral`, `truncatedInt64` or `doubleValue` for values from outside.
     public var plainString: String {
         let sign = isNegative ? "-" : ""
         if scale <= 0 {
@@ -112,13 +113,26 @@ public struct ConnectDecimal: Sendable, Hashable, CustomStringConvertible {
         return sign + digits[..<cut] + "." + digits[cut...]
     }
 
-    public var doubleValue: Double { Double(plainString) ?? (isNegative ? -.infinity : .infinity) }
+    /// `BigDecimal.doubleValue()`, without materialising the plain text.
+    public var doubleValue: Double {
+        Double((isNegative ? "-" : "") + unscaledDigits + "e" + String(-Int(scale))) ?? (isNegative ? -.infinity : .infinity)
+    }
+
+    /// Whether the value has no fractional part.
+    public var isIntegral: Bool {
+        scale <= 0 || unscaledDigits == "0" || unscaledDigits.reversed().prefix { $0 == "0" }.count >= Int(scale)
+    }
 
     /// The integer part (truncated toward zero) if it fits in 64 bits.
     public var truncatedInt64: Int64? {
-        let plain = plainString
-        let integerPart = plain.split(separator: ".", maxSplits: 1).first.map(String.init) ?? plain
-        return Int64(integerPart)
+        if unscaledDigits == "0" { return 0 }
+        let sign = isNegative ? "-" : ""
+        if scale <= 0 {
+            guard unscaledDigits.count + Int(-scale) <= 19 else { return nil }
+            return Int64(sign + unscaledDigits + String(repeating: "0", count: Int(-scale)))
+        }
+        guard Int(scale) < unscaledDigits.count else { return 0 }
+        return Int64(sign + unscaledDigits.prefix(unscaledDigits.count - Int(scale)))
     }
 
     private static func bigEndianBytes(ofDecimal digits: String) -> [UInt8] {

@@ -61,8 +61,7 @@ public enum ConnectValues {
         if trimmed.lowercased() == "false" { return .init(schema: .boolean, value: .boolean(false)) }
         if let first = trimmed.first, first.isNumber || first == "-" || first == "+" || first == ".",
            let decimal = ConnectDecimal(literal: trimmed) {
-            let plain = decimal.plainString
-            let integral = !plain.contains(".") || plain.split(separator: ".")[1].allSatisfy { $0 == "0" }
+            let integral = decimal.isIntegral
             if integral, let v = decimal.truncatedInt64 {
                 if let b = Int8(exactly: v) { return .init(schema: .int8, value: .int8(b)) }
                 if let s = Int16(exactly: v) { return .init(schema: .int16, value: .int16(s)) }

@@ -183,10 +183,15 @@ final class JsonConverterTests: XCTestCase {
         for extreme in ["[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "1e999999999", "-0", "99999999999999999999999",
                         #"{"schema":{"type":"int64"},"payload":1e300}"#, #"{"schema":{"type":"int8"},"payload":-1.5}"#,
                         #"{"schema":{"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"x"}},"payload":"AA=="}"#,
-                        #"{"schema":{"type":"int32","name":"org.apache.kafka.connect.data.Date"},"payload":99999999999}"#] {
+                        #"{"schema":{"type":"int32","name":"org.apache.kafka.connect.data.Date"},"payload":99999999999}"#,
+                        #"{"schema":{"type":"int64"},"payload":1e999999999}"#, #"{"schema":{"type":"int64"},"payload":1e-999999999}"#,
+                        #"{"schema":{"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","parameters":{"scale":"2"}},"payload":-1e999999999}"#] {
             _ = try? read(converter, extreme)
             _ = try? read(plain, extreme)
         }
         XCTAssertEqual(try read(converter, #"{"schema":{"type":"int8"},"payload":-1.5}"#).value, .int8(-1))
+        XCTAssertEqual(try read(converter, #"{"schema":{"type":"int64"},"payload":1e-999999999}"#).value, .int64(0))
+        XCTAssertEqual(ConnectValues.parseString("1e999999999").schema?.name, ConnectLogicalType.decimal.rawValue)
+        XCTAssertEqual(ConnectDecimal(literal: "-1e999999999")?.doubleValue, -.infinity)
     }
 }
