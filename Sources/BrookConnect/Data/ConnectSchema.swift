@@ -22,6 +22,8 @@ public struct ConnectSchema: Sendable, Hashable, CustomStringConvertible {
     public var parameters: [Parameter]?
     /// STRUCT fields in order; empty for other types.
     public private(set) var fields: [ConnectField]
+    /// Field name → position, so struct access stays O(1) for wide rows.
+    private var fieldPositions: [String: Int]
     /// ARRAY: [value schema]; MAP: [key schema, value schema]. An array keeps the type recursive.
     private var elementSchemas: [ConnectSchema]
 
@@ -35,6 +37,7 @@ public struct ConnectSchema: Sendable, Hashable, CustomStringConvertible {
         self.doc = doc
         self.parameters = parameters
         self.fields = []
+        self.fieldPositions = [:]
         self.elementSchemas = []
     }
 
@@ -67,6 +70,7 @@ public struct ConnectSchema: Sendable, Hashable, CustomStringConvertible {
         guard field(named: fieldName) == nil else {
             throw ConnectDataError("Cannot create field because of field name duplication \(fieldName)")
         }
+        fieldPositions[fieldName] = fields.count
         fields.append(ConnectField(name: fieldName, index: fields.count, schema: fieldSchema))
     }
 
@@ -80,7 +84,7 @@ public struct ConnectSchema: Sendable, Hashable, CustomStringConvertible {
     }
 
     public func field(named fieldName: String) -> ConnectField? {
-        fields.first { $0.name == fieldName }
+        fieldPositions[fieldName].map { fields[$0] }
     }
 
     /// The value of parameter `name`, if set.
