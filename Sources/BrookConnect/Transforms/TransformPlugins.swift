@@ -1,6 +1,8 @@
 /// The transformations and predicates Brook ships, by Kafka class name.
 public enum TransformPlugins {
+    /// Makes a configured transformation from its properties (prefix already stripped).
     public typealias TransformationFactory = @Sendable (ConnectConfigReader) throws -> any ConnectTransformation
+    /// Makes a configured predicate from its properties (prefix already stripped).
     public typealias PredicateFactory = @Sendable (ConnectConfigReader) throws -> any ConnectPredicate
 
     static let transformsPackage = "org.apache.kafka.connect.transforms."
