@@ -68,7 +68,8 @@ struct JsonValueWriter {
             }
             return .array(pairs)
         case let (.struct, .struct(s)):
-            guard let schema = schema ?? Optional(s.schema), s.schema == schema else { throw ConnectDataError("Mismatching schema.") }
+            // Kafka compares the struct's schema with the given one, so a struct without a schema fails too.
+            guard let schema, s.schema == schema else { throw ConnectDataError("Mismatching schema.") }
             var members: [(String, JSONValue)] = []
             for field in schema.fields {
                 members.append((field.name, try json(schema: field.schema, value: s.getWithoutDefault(field.name)) ?? .null))

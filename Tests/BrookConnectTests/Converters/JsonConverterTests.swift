@@ -109,6 +109,10 @@ final class JsonConverterTests: XCTestCase {
         XCTAssertEqual(try write(converter, nil, .stringMap([("k", .int32(1))])), #"{"schema":null,"payload":{"k":1}}"#)
         XCTAssertEqual(try write(plain, nil, .map([.init(.int32(1), .string("one"))])), #"[[1,"one"]]"#)
         XCTAssertThrowsError(try write(plain, nil, .decimal(ConnectDecimal(1))))
+        let structSchema = try ConnectSchema.struct([("a", .int8)])
+        XCTAssertThrowsError(try write(plain, nil, .struct(ConnectStruct(schema: structSchema)))) { error in
+            XCTAssertEqual((error as? ConnectDataError)?.message, "Mismatching schema.")
+        }
     }
 
     func testNullReplacedByDefaultUnlessDisabled() throws {
