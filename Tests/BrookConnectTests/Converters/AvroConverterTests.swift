@@ -186,3 +186,24 @@ final class AvroConverterTests: XCTestCase {
         }
     }
 }
+
+final class AsyncConverterFactoryTests: XCTestCase {
+    func testRegistryConvertersAreBuiltWithTheGivenRegistry() throws {
+        let props = ["value.converter.schema.registry.url": "http://127.0.0.1:8081", "value.converter.auto.register.schemas": "true"]
+        var seenURL: String?
+        let converter = try ConnectConverters.makeAsync(className: "io.confluent.connect.avro.AvroConverter", properties: props,
+                                                        prefix: "value.converter.", isKey: false, configKey: "value.converter") { url in
+            seenURL = url
+            return try SchemaRegistryClient(url: url)
+        }
+        XCTAssertTrue(converter is AvroConverter)
+        XCTAssertEqual(seenURL, "http://127.0.0.1:8081")
+        XCTAssertThrowsError(try ConnectConverters.makeAsync(className: "AvroConverter", properties: [:], prefix: "key.converter.", isKey: true,
+                                                             configKey: "key.converter") { try SchemaRegistryClient(url: $0) }) { error in
+            XCTAssertEqual((error as? ConnectConfigError)?.key, "key.converter.schema.registry.url")
+        }
+        let json = try ConnectConverters.makeAsync(className: "org.apache.kafka.connect.json.JsonConverter", properties: [:], prefix: "x.",
+                                                   isKey: true, configKey: "key.converter") { try SchemaRegistryClient(url: $0) }
+        XCTAssertTrue(json is JsonConverter)
+    }
+}
