@@ -67,4 +67,19 @@ final class HeaderConverterTests: XCTestCase {
         let json = try JsonConverter(configuration: ["schemas.enable": "false"], isKey: false)
         XCTAssertEqual(try json.fromConnectHeader(topic: "t", headerKey: "h", schema: .int32, value: .int32(7)), Array("7".utf8))
     }
+
+    func testRandomHeaderBytesAlwaysDecode() {
+        let converter = SimpleHeaderConverter()
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789+-.eE truefalsTRUE[]{}:,\"\u{0}é".utf8)
+        for _ in 0..<3000 {
+            let length = Int.random(in: 0...24, using: &rng)
+            let bytes = (0..<length).map { _ in Bool.random(using: &rng) ? alphabet.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng) }
+            let decoded = converter.toConnectHeader(topic: "t", headerKey: "h", bytes: bytes)
+            XCTAssertNotNil(decoded.schema)
+        }
+        for extreme in ["1e2147483647", "-1e-2147483648", "9" + String(repeating: "9", count: 400), ".5", "+.e", "1e"] {
+            _ = converter.toConnectHeader(topic: "t", headerKey: "h", bytes: Array(extreme.utf8))
+        }
+    }
 }
