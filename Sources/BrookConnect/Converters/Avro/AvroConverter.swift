@@ -1,0 +1,126 @@
+import BrookRegistryClient
+import BrookSchemas
+
+/// Connect data as Avro in the Schema Registry wire format (Confluent's
+/// `io.confluent.connect.avro.AvroConverter`): schemas map as `AvroData` maps them, are registered
+/// under the subject name strategy's subject (`auto.register.schemas`, default true) or taken from
+/// the subject's latest version (`use.latest.version`), and are fetched by id when reading.
+/// Schemaless values are refused (Confluent writes them with its "Anything" schema; Brook does not).
+public actor AvroConverter: ConnectAsyncConverter {
+    /// How the subject for a topic is named (Confluent's `*.subject.name.strategy`).
+    public enum SubjectNameStrategy: String, Sendable, Hashable {
+        case topicName = "io.confluent.kafka.serializers.subject.TopicNameStrategy"
+        case recordName = "io.confluent.kafka.serializers.subject.RecordNameStrategy"
+        case topicRecordName = "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy"
+    }
+
+    public let isKey: Bool
+    let autoRegister: Bool
+    let useLatestVersion: Bool
+    let strategy: SubjectNameStrategy
+    private let registry: any SchemaRegistryLookups
+    private var idsBySchemaText: [String: Int32] = [:]
+    private var schemasByID: [Int32: (avro: AvroSchema, connect: ConnectSchema)] = [:]
+    private let maximumCachedSchemas: Int
+
+    /// `configuration` is the converter's own properties (`schema.registry.url` is used by whoever
+    /// builds `registry`).
+    public init(configuration: [String: String], isKey: Bool, registry: any SchemaRegistryLookups) throws(ConnectConfigError) {
+        let reader = ConnectConfigReader(configuration)
+        self.isKey = isKey
+        self.registry = registry
+        autoRegister = try reader.bool("auto.register.schemas", default: true)
+        useLatestVersion = try reader.bool("use.latest.version", default: false)
+        maximumCachedSchemas = Int(max(1, try reader.int("schemas.cache.size", default: 1000)))
+        let strategyKey = isKey ? "key.subject.name.strategy" : "value.subject.name.strategy"
+        let strategyName = reader.string(strategyKey) ?? SubjectNameStrategy.topicName.rawValue
+        guard let strategy = SubjectNameStrategy(rawValue: strategyName)
+                ?? SubjectNameStrategy(rawValue: "io.confluent.kafka.serializers.subject." + strategyName) else {
+            throw .invalidValue(strategyKey, strategyName, "Class \(strategyName) could not be found.")
+        }
+        self.strategy = strategy
+    }
+
+    func subject(topic: String, schema: ConnectSchema) throws(ConnectDataError) -> String {
+        let suffix = isKey ? "-key" : "-value"
+        switch strategy {
+        case .topicName: return topic + suffix
+        case .recordName, .topicRecordName:
+            guard schema.type == .struct else {
+                throw ConnectDataError("In configuration \(isKey ? "key" : "value").subject.name.strategy = \(strategy.rawValue), the message must only be an Avro record schema")
+            }
+            let recordName = schema.name ?? ConnectAvroNames.defaultSchemaFullName
+            return strategy == .recordName ? recordName : topic + "-" + recordName
+        }
+    }
+
+    public func fromConnectData(topic: String, schema: ConnectSchema?, value: ConnectValue) async throws -> [UInt8]? {
+        // A null value is a tombstone whatever its schema, as Confluent's serializer writes it.
+        if value == .null { return nil }
+        guard let schema else {
+            throw ConnectDataError("Brook's AvroConverter needs a schema: a schemaless \(value.javaClassDescription) has no Avro form here")
+        }
+        let json = try ConnectToAvroSchema.avroJSON(for: schema)
+        let avro: AvroSchema
+        do {
+            avro = try AvroSchema.parse(json.compactText)
+        } catch {
+            throw ConnectDataError("Failed to serialize Avro data from topic \(topic): the Connect schema has no valid Avro form: \(error.message)")
+        }
+        let id = try await schemaID(for: avro, subject: subject(topic: topic, schema: schema))
+        let datum = try ConnectAvroValues.avro(value, schema: schema)
+        do {
+            return SchemaWireFormat.frame(schemaId: id, payload: try avro.encode(datum))
+        } catch {
+            throw ConnectDataError("Failed to serialize Avro data from topic \(topic): \(error.message)")
+        }
+    }
+
+    private func schemaID(for avro: AvroSchema, subject: String) async throws -> Int32 {
+        let text = avro.canonicalString
+        if let known = idsBySchemaText[subject + "\u{0}" + text] { return known }
+        let id: Int32
+        if autoRegister && !useLatestVersion {
+            id = try await registry.register(subject: subject, schema: text, type: .avro, references: [], normalize: false)
+        } else {
+            // Brook writes only with the schema it derived, so the subject's latest version must be it.
+            let latest = try await registry.version(subject: subject, version: "latest", deleted: false)
+            guard latest.schemaType == .avro, (try? AvroSchema.parse(latest.schema, validateDefaults: false))?.canonicalString == text else {
+                throw ConnectDataError("The latest schema of subject \(subject) is not the Avro form of this record's Connect schema")
+            }
+            id = latest.id
+        }
+        if idsBySchemaText.count >= maximumCachedSchemas, let evicted = idsBySchemaText.keys.first { idsBySchemaText[evicted] = nil }
+        idsBySchemaText[subject + "\u{0}" + text] = id
+        return id
+    }
+
+    public func toConnectData(topic: String, bytes: [UInt8]?) async throws -> ConnectSchemaAndValue {
+        guard let bytes else { return .null }
+        guard let (id, payload) = SchemaWireFormat.parse(bytes) else {
+            throw ConnectDataError("Failed to deserialize data for topic \(topic) to Avro: Unknown magic byte!")
+        }
+        let (avro, connect) = try await schemas(id: id)
+        let datum: AvroValue
+        do {
+            datum = try avro.decode(Array(payload))
+        } catch {
+            throw ConnectDataError("Failed to deserialize data for topic \(topic) to Avro: \(error.message)")
+        }
+        return ConnectSchemaAndValue(schema: connect, value: try ConnectAvroValues.connect(datum, type: avro.root, in: avro, schema: connect))
+    }
+
+    private func schemas(id: Int32) async throws -> (avro: AvroSchema, connect: ConnectSchema) {
+        if let known = schemasByID[id] { return known }
+        let found = try await registry.schema(id: id)
+        guard found.type == .avro else {
+            throw ConnectDataError("Schema \(id) is \(found.type.rawValue), not AVRO")
+        }
+        let parsed = try await SchemaReferenceResolver.parse(found.schema, type: .avro, references: found.references, using: registry)
+        guard let avro = parsed as? AvroSchema else { throw ConnectDataError("Schema \(id) is not an Avro schema") }
+        let entry = (avro, try AvroToConnectSchema.connectSchema(for: avro))
+        if schemasByID.count >= maximumCachedSchemas, let evicted = schemasByID.keys.first { schemasByID[evicted] = nil }
+        schemasByID[id] = entry
+        return entry
+    }
+}
