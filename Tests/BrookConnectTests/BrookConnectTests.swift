@@ -1,8 +1,0 @@
-import BrookConnect
-import XCTest
-
-final class BrookConnectTests: XCTestCase {
-    func testTheReportedConnectVersionIsAKafka3Release() {
-        XCTAssertTrue(BrookConnect.compatibleConnectVersion.hasPrefix("3."))
-    }
-}
