@@ -171,7 +171,7 @@ let package = Package(
         .executableTarget(
             name: "brook",
             dependencies: [
-                "BrookServer", "BrookBroker", "BrookClient", "BrookRegistryClient", "BrookSchemas", "BrookSchemaRegistry",
+                "BrookServer", "BrookBroker", "BrookClient", "BrookRegistryClient", "BrookSchemas", "BrookSchemaRegistry", "BrookConnect",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -9,7 +9,7 @@ struct BrookCommand: AsyncParsableCommand {
         version: "brook \(BrookVersion.string)",
         subcommands: [
             ServeCommand.self, TopicCommand.self, ProduceCommand.self, ConsumeCommand.self, GroupCommand.self,
-            ClusterCommand.self, SchemaCommand.self, BenchCommand.self,
+            ClusterCommand.self, SchemaCommand.self, ConnectCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,101 @@
+import ArgumentParser
+import BrookClient
+import BrookConnect
+import Foundation
+import Logging
+
+/// `brook connect`: connectors from the command line. `run` runs one connector standalone from a
+/// file, as Kafka's `connect-standalone` does with a connector's properties file.
+struct ConnectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connect",
+        abstract: "Run connectors.",
+        subcommands: [Run.self]
+    )
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one connector standalone from its config file.",
+            discussion: """
+                FILE holds the connector's config as Kafka's connect-standalone reads it: key=value lines \
+                (# and ! start comments), e.g. name=orders, connector.class=DesiredStateSource, input=csv, \
+                path=data/*.csv, key.columns=id, topic=orders. A relative path is relative to FILE's \
+                directory. The desired-state source runs a pass, then one every --interval seconds until \
+                interrupted (--once: a single pass); each pass prints what it emitted. Only \
+                DesiredStateSource runs standalone in this version.
+                """
+        )
+
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The connector's config file (.properties).") var file: String
+        @Flag(name: .long, help: "Run one pass and exit.") var once = false
+        @Option(name: .long, help: "Seconds between passes.") var interval: Double = 5
+
+        func validate() throws {
+            if !(interval > 0) { throw ValidationError("--interval must be positive") }
+        }
+
+        func run() async throws {
+            try await runClientCommand {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                    throw CLIError.notFound("cannot read \(file)")
+                }
+                let properties = try ConnectorPropertiesFile.parse(text)
+                let className = properties["connector.class"] ?? ""
+                guard ["DesiredStateSource", "DesiredStateSourceConnector"].contains(className) else {
+                    throw CLIError.usage("connector.class=\(className): only DesiredStateSource runs standalone in this version")
+                }
+                let config: DesiredStateConfig
+                do {
+                    config = try DesiredStateConfig(properties: properties)
+                } catch {
+                    throw CLIError.usage("\(file): \(error)")
+                }
+                let (clientConfig, _) = try client.clientConfig(clientId: "brook-connect")
+                let base = (file as NSString).deletingLastPathComponent
+                var logger = Logger(label: "brook.connect")
+                logger.logLevel = .warning
+                let runner = DesiredStateSourceRunner(config: config, client: clientConfig,
+                                                      baseDirectory: base.isEmpty ? "." : base, logger: logger)
+                let once = self.once, interval = self.interval
+                do {
+                    try await withInterruptHandling {
+                        while true {
+                            let summary = try await runner.runPass()
+                            print("pass: \(summary.upserts) upsert(s), \(summary.deletes) delete(s), \(summary.unchanged) unchanged")
+                            if once { return }
+                            try await Task.sleep(for: .seconds(interval))
+                        }
+                    }
+                } catch let error as DesiredStateError {
+                    await runner.close()
+                    throw CLIError.failed("\(error)")
+                } catch {
+                    await runner.close()
+                    throw error
+                }
+                await runner.close()
+            }
+        }
+    }
+}
+
+/// Kafka's `.properties` format as connector files use it: `key=value` or `key: value` lines, `#`
+/// and `!` comments, surrounding spaces trimmed.
+enum ConnectorPropertiesFile {
+    static func parse(_ text: String) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("!") { continue }
+            guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                throw CLIError.usage("line \(number + 1): expected key=value, got '\(line)'")
+            }
+            let key = line[..<separator].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: separator)...].trimmingCharacters(in: .whitespaces)
+            guard !key.isEmpty else { throw CLIError.usage("line \(number + 1): empty key") }
+            out[key] = value
+        }
+        return out
+    }
+}
