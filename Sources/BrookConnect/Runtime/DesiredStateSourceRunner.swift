@@ -56,13 +56,15 @@ public actor DesiredStateSourceRunner {
         let producer = try await writer()
         do {
             try producer.beginTransaction()
+            // Enqueued without waiting for each delivery: the commit flushes them, and any failed
+            // record fails the commit (the transaction is then aborted, nothing becomes visible).
             for action in plan.actions {
-                _ = try await producer.send(ProducerRecord(topic: config.topic, key: ByteBuffer(string: action.key),
-                                                           value: action.recordValue.map { ByteBuffer(bytes: $0) }))
+                try await producer.enqueue(ProducerRecord(topic: config.topic, key: ByteBuffer(string: action.key),
+                                                          value: action.recordValue.map { ByteBuffer(bytes: $0) }))
             }
             for record in commits {
-                _ = try await producer.send(ProducerRecord(topic: config.stateTopic, partition: 0, key: ByteBuffer(bytes: record.key),
-                                                           value: record.value.map { ByteBuffer(bytes: $0) }))
+                try await producer.enqueue(ProducerRecord(topic: config.stateTopic, partition: 0, key: ByteBuffer(bytes: record.key),
+                                                          value: record.value.map { ByteBuffer(bytes: $0) }))
             }
             try await producer.commitTransaction()
         } catch {
@@ -143,6 +145,8 @@ public actor DesiredStateSourceRunner {
         producerConfig.acks = .all
         producerConfig.enableIdempotence = true
         producerConfig.transactionalId = "brook-desired-state-\(config.connector)"
+        // A first pass over a large input is one big transaction (Kafka's broker allows up to 15 min).
+        producerConfig.transactionTimeout = .seconds(600)
         let producer = try KafkaProducer(config: producerConfig, cluster: cluster)
         try await producer.initTransactions()
         self.producer = producer
