@@ -77,3 +77,21 @@ def test_a_target_topic_that_is_not_compacted_is_refused(brook, topic, tmp_path)
     result = subprocess.run([str(brook_binary()), "connect", "run", str(bad), "--once", "-b", brook.bootstrap],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 64 and "input=csv needs at least one key column" in result.stderr
+
+
+def test_a_folder_of_files_declares_one_record_per_file(brook, topic, tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "eu").mkdir(parents=True)
+    (docs / "eu" / "a.json").write_text('{"b": 1,  "a": [1, 2]}')
+    (docs / "us.json").write_text('{"x": true}')
+    (docs / "notes.txt").write_text("not matched by the glob")
+    config = tmp_path / "files.properties"
+    config.write_text(f"name={topic}-files\nconnector.class=DesiredStateSource\ninput=files\npath=docs/**/*.json\n"
+                      f"value.format=json\ntopic={topic}\n")
+    assert run_pass(brook, config) == "pass: 2 upsert(s), 0 delete(s), 0 unchanged"
+    got = sorted((r.key.decode(), r.value.decode()) for r in consume_confluent(brook.bootstrap, topic, 0, 2))
+    assert got == [("eu/a.json", '{"b":1,"a":[1,2]}'), ("us.json", '{"x":true}')]
+    (docs / "us.json").unlink()
+    assert run_pass(brook, config) == "pass: 0 upsert(s), 1 delete(s), 1 unchanged"
+    [last] = consume_confluent(brook.bootstrap, topic, 0, 3)[2:]
+    assert (last.key, last.value) == (b"us.json", None)
