@@ -143,6 +143,7 @@ let package = Package(
                 "BrookSchemas", "BrookClient", "BrookRegistryClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -192,7 +193,7 @@ let package = Package(
         .testTarget(name: "BrookEtcdTests", dependencies: ["BrookEtcd", "BrookTestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "BrookClusterTests", dependencies: ["BrookCluster", "BrookEtcd", "BrookTestSupport", "BrookProtocol", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "BrookRegistryClientTests", dependencies: ["BrookRegistryClient", "BrookSchemas", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")], swiftSettings: strict),
-        .testTarget(name: "BrookConnectTests", dependencies: ["BrookConnect", "BrookSchemas", "BrookTestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "BrookConnectTests", dependencies: ["BrookConnect", "BrookSchemas", "BrookTestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: strict),
         .testTarget(name: "BrookSchemasTests", dependencies: ["BrookSchemas", "BrookTestSupport"], swiftSettings: strict),
         .testTarget(name: "BrookSchemaRegistryTests", dependencies: ["BrookSchemaRegistry", "BrookSchemas", "BrookTestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras"), .product(name: "HTTPTypes", package: "swift-http-types")], swiftSettings: strict),
         .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookTestSupport", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),

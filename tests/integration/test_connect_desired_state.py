@@ -95,3 +95,35 @@ def test_a_folder_of_files_declares_one_record_per_file(brook, topic, tmp_path):
     assert run_pass(brook, config) == "pass: 0 upsert(s), 1 delete(s), 1 unchanged"
     [last] = consume_confluent(brook.bootstrap, topic, 0, 3)[2:]
     assert (last.key, last.value) == (b"us.json", None)
+
+
+def test_a_running_connector_reacts_to_file_changes(brook, topic, tmp_path):
+    import queue
+    import signal
+    import threading
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "x.csv").write_text("id,v\n1,a\n2,b\n")
+    (tmp_path / "data" / "y.csv").write_text("id,v\n10,z\n")
+    config = tmp_path / "w.properties"
+    config.write_text(PROPERTIES.format(name=f"{topic}-w", topic=topic))
+    process = subprocess.Popen([str(brook_binary()), "connect", "run", str(config), "--interval", "600", "-b", brook.bootstrap],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.strip()) for line in process.stdout], daemon=True).start()
+    try:
+        assert lines.get(timeout=30) == "pass: 3 upsert(s), 0 delete(s), 0 unchanged"
+        # Only the changed file is read again: its other row is the one unchanged.
+        (tmp_path / "data" / "x.csv").write_text("id,v\n1,a\n2,B\n")
+        assert lines.get(timeout=30) == "pass: 1 upsert(s), 0 delete(s), 1 unchanged"
+        (tmp_path / "data" / "y.csv").unlink()
+        assert lines.get(timeout=30) == "pass: 0 upsert(s), 1 delete(s), 0 unchanged"
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, process.stderr.read()
+    got = [(r.key.decode(), r.value) for r in consume_confluent(brook.bootstrap, topic, 0, 5)]
+    assert got[3:] == [("2", b'{"id":"2","v":"B"}'), ("10", None)]

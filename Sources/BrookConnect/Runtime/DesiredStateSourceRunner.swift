@@ -21,6 +21,9 @@ public actor DesiredStateSourceRunner {
     private let baseDirectory: String?
     private let logger: Logger
     private var producer: KafkaProducer?
+    /// The tracked state as of the last committed pass, kept between passes so only the first one
+    /// reads the state topic; dropped when a pass's outcome is unknown.
+    private var replay: DesiredStateReplay?
 
     /// `client`: how to reach the cluster; `baseDirectory`: what a relative `path` is relative to
     /// (a pipeline file's directory).
@@ -36,23 +39,42 @@ public actor DesiredStateSourceRunner {
 
     /// One pass: reads the declared state, reconciles, writes. Throws `DesiredStateError` for
     /// input and config problems (nothing is written then) and client errors for the cluster.
-    public func runPass() async throws -> PassSummary {
-        try await prepareTopics()
-        let replay = try await readState()
-        let files = try DesiredStateFiles.read(PathGlob(config.path ?? "."), relativeTo: baseDirectory)
+    ///
+    /// `changedFiles`: paths (relative to the glob's root) known to have changed since the last pass;
+    /// only those are read and reconciled (plus any whose keys a crash left uncertain). nil: all.
+    public func runPass(changedFiles: Set<String>? = nil) async throws -> PassSummary {
+        let replay: DesiredStateReplay
+        if let cached = self.replay {
+            replay = cached
+        } else {
+            try await prepareTopics()
+            replay = try await readState()
+        }
+        let glob = PathGlob(config.path ?? ".")
+        var scope = ReconcilePass.Scope.everything
+        var files = try DesiredStateFiles.read(glob, relativeTo: baseDirectory)
+        if let changedFiles {
+            let sources = changedFiles.filter(glob.matches).union(replay.tracked.uncertainSources())
+            scope = .sources(sources)
+            files = files.filter { sources.contains($0.path) }
+        }
         let input: DesiredStateInput
         switch config.input {
         case .csv: input = .csvFiles(files)
         case .files: input = .files(files)
         case .sql: throw DesiredStateError.invalidConfig(key: "input", reason: "input=sql is not supported by this Brook version yet")
         }
-        let plan = try config.plan(input, tracked: replay.tracked)
+        let plan = try config.plan(input, tracked: replay.tracked, scope: scope)
         let commits = plan.commitRecords(pass: replay.nextPassNumber)
         var summary = PassSummary(upserts: 0, deletes: 0, unchanged: plan.unchanged)
         for action in plan.actions {
             if case .upsert = action { summary.upserts += 1 } else { summary.deletes += 1 }
         }
-        guard !plan.actions.isEmpty || !plan.commits.isEmpty else { return summary }
+        guard !plan.actions.isEmpty || !plan.commits.isEmpty else {
+            self.replay = replay
+            return summary
+        }
+        self.replay = nil
         let producer = try await writer()
         do {
             try producer.beginTransaction()
@@ -67,6 +89,9 @@ public actor DesiredStateSourceRunner {
                                                           value: record.value.map { ByteBuffer(bytes: $0) }))
             }
             try await producer.commitTransaction()
+            var next = replay
+            for record in commits { try next.apply(record) }
+            self.replay = next
         } catch {
             // An unknown outcome: the next pass replays and re-emits what may be missing.
             self.producer = nil

@@ -20,7 +20,8 @@ struct ConnectCommand: AsyncParsableCommand {
                 FILE holds the connector's config as Kafka's connect-standalone reads it: key=value lines \
                 (# and ! start comments), e.g. name=orders, connector.class=DesiredStateSource, input=csv, \
                 path=data/*.csv, key.columns=id, topic=orders. A relative path is relative to FILE's \
-                directory. The desired-state source runs a pass, then one every --interval seconds until \
+                directory. The desired-state source runs a pass, then one whenever an input file changes \
+                (inotify: only the changed files are read) and a full one every --interval seconds, until \
                 interrupted (--once: a single pass); each pass prints what it emitted. Only \
                 DesiredStateSource runs standalone in this version.
                 """
@@ -58,13 +59,34 @@ struct ConnectCommand: AsyncParsableCommand {
                 let runner = DesiredStateSourceRunner(config: config, client: clientConfig,
                                                       baseDirectory: base.isEmpty ? "." : base, logger: logger)
                 let once = self.once, interval = self.interval
+                // Files are watched (inotify): a change triggers a pass over the changed files
+                // alone; the interval still runs a full pass, which also catches missed events.
+                let watchRoot = PathGlob(config.path ?? ".").root
+                let watcher = once ? nil : try? DirectoryWatcher(root: watchRoot.hasPrefix("/") ? watchRoot : base.isEmpty ? watchRoot : base + "/" + watchRoot)
+                let changed = ChangedFiles()
+                let forwarding = Task { if let watcher { for await batch in watcher.changes { changed.add(batch) } } }
+                defer {
+                    watcher?.stop()
+                    forwarding.cancel()
+                }
                 do {
                     try await withInterruptHandling {
+                        var scope: Set<String>? = nil
                         while true {
-                            let summary = try await runner.runPass()
-                            print("pass: \(summary.upserts) upsert(s), \(summary.deletes) delete(s), \(summary.unchanged) unchanged")
+                            let summary = try await runner.runPass(changedFiles: scope)
+                            // Written at once (not through print's buffer): a pipe would hold the line back.
+                            FileHandle.standardOutput.write(Data(
+                                "pass: \(summary.upserts) upsert(s), \(summary.deletes) delete(s), \(summary.unchanged) unchanged\n".utf8))
                             if once { return }
-                            try await Task.sleep(for: .seconds(interval))
+                            let deadline = ContinuousClock.now + .seconds(interval)
+                            scope = nil
+                            while ContinuousClock.now < deadline {
+                                try await Task.sleep(for: .milliseconds(100))
+                                if let batch = changed.take() {
+                                    scope = batch
+                                    break
+                                }
+                            }
                         }
                     }
                 } catch let error as DesiredStateError {
@@ -97,5 +119,21 @@ enum ConnectorPropertiesFile {
             out[key] = value
         }
         return out
+    }
+}
+
+/// Changed paths the directory watcher reported and the next pass has not taken yet.
+final class ChangedFiles: @unchecked Sendable {
+    private let lock = NSLock()
+    private var paths = Set<String>()
+
+    func add(_ batch: Set<String>) { lock.withLock { paths.formUnion(batch) } }
+
+    func take() -> Set<String>? {
+        lock.withLock {
+            guard !paths.isEmpty else { return nil }
+            defer { paths.removeAll() }
+            return paths
+        }
     }
 }
