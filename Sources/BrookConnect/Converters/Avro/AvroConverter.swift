@@ -20,7 +20,7 @@ public actor AvroConverter: ConnectAsyncConverter {
     let strategy: SubjectNameStrategy
     private let registry: any SchemaRegistryLookups
     private var idsBySchemaText: [String: Int32] = [:]
-    private var schemasByID: [Int32: (avro: AvroSchema, connect: ConnectSchema)] = [:]
+    private var schemasByID: [Int32: SchemaPair] = [:]
     private let maximumCachedSchemas: Int
 
     /// `configuration` is the converter's own properties (`schema.registry.url` is used by whoever
@@ -100,7 +100,8 @@ public actor AvroConverter: ConnectAsyncConverter {
         guard let (id, payload) = SchemaWireFormat.parse(bytes) else {
             throw ConnectDataError("Failed to deserialize data for topic \(topic) to Avro: Unknown magic byte!")
         }
-        let (avro, connect) = try await schemas(id: id)
+        let pair = try await schemas(id: id)
+        let (avro, connect) = (pair.avro, pair.connect)
         let datum: AvroValue
         do {
             datum = try avro.decode(Array(payload))
@@ -110,15 +111,31 @@ public actor AvroConverter: ConnectAsyncConverter {
         return ConnectSchemaAndValue(schema: connect, value: try ConnectAvroValues.connect(datum, type: avro.root, in: avro, schema: connect))
     }
 
-    private func schemas(id: Int32) async throws -> (avro: AvroSchema, connect: ConnectSchema) {
-        if let known = schemasByID[id] { return known }
-        let found = try await registry.schema(id: id)
-        guard found.type == .avro else {
-            throw ConnectDataError("Schema \(id) is \(found.type.rawValue), not AVRO")
+    /// A registered schema and its Connect form.
+    private final class SchemaPair: Sendable {
+        let avro: AvroSchema
+        let connect: ConnectSchema
+
+        init(id: Int32, parsed: any ParsedSchema) throws {
+            guard let avro = parsed as? AvroSchema else { throw ConnectDataError("Schema \(id) is not an Avro schema") }
+            self.avro = avro
+            self.connect = try AvroToConnectSchema.connectSchema(for: avro)
         }
+    }
+
+    // Not optimized: the Swift 6.3 compiler crashed splitting this coroutine in release builds
+    // (LLVM CoroSplit, emitSetAndGetSwiftErrorValueAround); it runs once per schema id.
+    @_optimize(none)
+    private static func fetch(id: Int32, from registry: any SchemaRegistryLookups) async throws -> SchemaPair {
+        let found = try await registry.schema(id: id)
+        if found.type != .avro { throw ConnectDataError("Schema \(id) is \(found.type.rawValue), not AVRO") }
         let parsed = try await SchemaReferenceResolver.parse(found.schema, type: .avro, references: found.references, using: registry)
-        guard let avro = parsed as? AvroSchema else { throw ConnectDataError("Schema \(id) is not an Avro schema") }
-        let entry = (avro, try AvroToConnectSchema.connectSchema(for: avro))
+        return try SchemaPair(id: id, parsed: parsed)
+    }
+
+    private func schemas(id: Int32) async throws -> SchemaPair {
+        if let known = schemasByID[id] { return known }
+        let entry = try await Self.fetch(id: id, from: registry)
         if schemasByID.count >= maximumCachedSchemas, let evicted = schemasByID.keys.first { schemasByID[evicted] = nil }
         schemasByID[id] = entry
         return entry
