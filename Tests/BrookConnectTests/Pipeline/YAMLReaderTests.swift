@@ -55,6 +55,10 @@ final class YAMLReaderTests: XCTestCase {
             ("plain scalar\n", #""plain scalar""#, #line),
             ("a: 1\r\nb:\r\n  - x\r\n", #"{"a":1,"b":["x"]}"#, #line),
             ("- a\n  - b\n", #"["a - b"]"#, #line),
+            ("a: # c\n  b: 1\n", #"{"a":{"b":1}}"#, #line),
+            ("a:\n  # c\n  - x\n   # odd comment\n\n  - y\n", #"{"a":["x","y"]}"#, #line),
+            ("a: 'x' # c\nb: \"\"\nc: ''\n", #"{"a":"x","b":"","c":""}"#, #line),
+            ("\u{FEFF}a: 1\n...\n", #"{"a":1}"#, #line),
             ("a:\tvalue\n", #"{"a":"value"}"#, #line),
         ]
         for (text, expected, line) in cases {
@@ -83,6 +87,7 @@ final class YAMLReaderTests: XCTestCase {
             ("? complex\n", "line 1, column 1: expected a mapping key, found '?' (complex keys are not supported)", #line),
             ("a: 1\n---\nb: 2\n", "line 2, column 1: expected a single document, found '---'", #line),
             ("a: |x\n  y\n", "line 1, column 5: expected '-', '+', an indentation digit or the end of the line after '|', found 'x'", #line),
+            ("a: \"x\"#c\n", "line 1, column 7: expected the end of the line, found '#'", #line),
             ("- a\nb: 1\n", "line 2, column 1: expected the end of the document, found 'b'", #line),
         ]
         for (text, expected, line) in cases {
