@@ -16,6 +16,13 @@ public struct PipelineConnector: Sendable, Hashable {
     }
 
     public var connectorClass: String { config["connector.class"] ?? "" }
+
+    /// A problem the runtime found with `key` (e.g. a connector's own `validate` error), pointing at
+    /// the line that set the key, or at the connector's class when the key was not written.
+    public func error(forKey key: String, message: String) -> ConnectPipelineError {
+        let position = keyPositions[key] ?? keyPositions["connector.class"] ?? YAMLPosition(line: 1, column: 1)
+        return ConnectPipelineError(position: position, message: message)
+    }
 }
 
 /// A pipeline file (`brook connect run pipeline.yaml`): one source connector, its transforms, and

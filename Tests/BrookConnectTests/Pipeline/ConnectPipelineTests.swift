@@ -140,6 +140,19 @@ final class ConnectPipelineTests: XCTestCase {
         XCTAssertEqual(sink.name, "out")
     }
 
+    func testRuntimeValidationErrorsCanPointAtTheKeyLine() throws {
+        let result = try pipeline("name: ds\ninput:\n  DesiredStateSource:\n    input: xml\n    topic: t\noutput: {kafka: t}\n")
+        do {
+            _ = try DesiredStateConfig(properties: result.source.config)
+            XCTFail("expected the desired-state source to refuse input xml")
+        } catch let .invalidConfig(key, reason) {
+            XCTAssertEqual(result.source.error(forKey: key, message: reason).position, YAMLPosition(line: 4, column: 5))
+        } catch {
+            XCTFail("unexpected \(error)")
+        }
+        XCTAssertEqual(result.source.error(forKey: "path", message: "missing").position, YAMLPosition(line: 3, column: 3))
+    }
+
     func testTheDefaultNameIsTheFileNameWithoutExtension() {
         XCTAssertEqual(ConnectPipeline.defaultName(forFile: "/etc/brook/csv-orders.yaml"), "csv-orders")
         XCTAssertEqual(ConnectPipeline.defaultName(forFile: "copy.yml"), "copy")
