@@ -127,3 +127,32 @@ def test_a_running_connector_reacts_to_file_changes(brook, topic, tmp_path):
     assert process.returncode == 0, process.stderr.read()
     got = [(r.key.decode(), r.value) for r in consume_confluent(brook.bootstrap, topic, 0, 5)]
     assert got[3:] == [("2", b'{"id":"2","v":"B"}'), ("10", None)]
+
+
+def test_a_yaml_pipeline_runs_and_its_mistakes_point_at_lines(brook, topic, tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.csv").write_text("id,v\n1,x\n2,y\n")
+    pipeline = tmp_path / "orders.yaml"
+    pipeline.write_text(f"""# the desired-state demo as a pipeline
+input:
+  DesiredStateSource:
+    input: csv
+    path: data/*.csv
+    key:
+      columns: id
+output:
+  kafka: {{topic: {topic}}}
+""")
+    assert run_pass(brook, pipeline) == "pass: 2 upsert(s), 0 delete(s), 0 unchanged"
+    assert sorted(r.key for r in consume_confluent(brook.bootstrap, topic, 0, 2)) == [b"1", b"2"]
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("input:\n  DesiredStateSource:\n\tinput: csv\n")
+    result = subprocess.run([str(brook_binary()), "connect", "run", str(broken), "--once", "-b", brook.bootstrap],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 64 and "line 3" in result.stderr, result.stderr
+    with_transforms = tmp_path / "t.yaml"
+    with_transforms.write_text(pipeline.read_text().replace("output:", "transforms:\n  - InsertField$Value: {static.field: o, static.value: v}\noutput:"))
+    result = subprocess.run([str(brook_binary()), "connect", "run", str(with_transforms), "--once", "-b", brook.bootstrap],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 64 and "transforms are not applied" in result.stderr, result.stderr
