@@ -9,7 +9,8 @@ enum ConnectProtobufValues {
         if value == .null { return nil }
         switch (ConnectLogicalType(schemaName: schema.name), value) {
         case let (.decimal?, .decimal(d)):
-            let bytes = try ConnectLogicalType.decimalBytes(d, schema: schema)
+            // Confluent's DecimalUtils writes the value's own unscaled digits and scale.
+            let bytes = d.unscaledTwosComplement
             return .object([("value", .string(ConnectBase64.encode(bytes))), ("precision", JSONValue(integer: Int64(d.unscaledDigits.count))),
                             ("scale", JSONValue(integer: Int64(d.scale)))])
         case let (.date?, .timestamp(ms)):
@@ -79,7 +80,9 @@ enum ConnectProtobufValues {
         switch ConnectLogicalType(schemaName: schema.name) {
         case .decimal:
             guard let text = json["value"]?.stringValue, let bytes = ConnectBase64.decode(text), !bytes.isEmpty else { throw mismatch }
-            return .decimal(try ConnectLogicalType.decimal(fromBytes: bytes, schema: schema))
+            // The message carries its own scale (Confluent's DecimalUtils reads it from there).
+            guard let scale = json["scale"].map({ $0.int64Value.flatMap { Int32(exactly: $0) } }) ?? 0 else { throw mismatch }
+            return .decimal(try ConnectDecimal(unscaledTwosComplement: bytes, scale: scale))
         case .date:
             guard let y = json["year"]?.int64Value ?? 0 as Int64?, let m = json["month"]?.int64Value ?? 0 as Int64?,
                   let d = json["day"]?.int64Value ?? 0 as Int64?, (1...12).contains(m), (1...31).contains(d), abs(y) < 1_000_000 else { throw mismatch }
@@ -120,8 +123,12 @@ enum ConnectProtobufValues {
             guard let number else { throw mismatch }
             return schema.type == .float32 ? .float32(Float(number)) : .float64(number)
         case .boolean:
-            guard let b = json.boolValue else { throw mismatch }
-            return .boolean(b)
+            switch json {
+            case let .bool(b): return .boolean(b)
+            case .string("true"): return .boolean(true)
+            case .string("false"): return .boolean(false)
+            default: throw mismatch
+            }
         case .string:
             guard let s = json.stringValue else { throw mismatch }
             return .string(s)
@@ -134,6 +141,15 @@ enum ConnectProtobufValues {
             for item in items { out.append(try connect(item, schema: schema.valueSchema ?? .optionalString)) }
             return .array(out)
         case .map:
+            if let members = json.objectMembers {
+                // A proto `map<…>` field in the proto3 JSON mapping: keys are always JSON strings.
+                var entries: [ConnectMapEntry] = []
+                for (key, member) in members {
+                    entries.append(ConnectMapEntry(try connect(.string(key), schema: schema.keySchema ?? .optionalString),
+                                                   try connect(member, schema: schema.valueSchema ?? .optionalString)))
+                }
+                return .map(entries)
+            }
             guard let items = json.arrayValue else { throw mismatch }
             var entries: [ConnectMapEntry] = []
             for item in items {

@@ -1,7 +1,7 @@
 /// Connect STRUCT schema → `.proto` text as Confluent's `ProtobufData.fromConnectSchema` builds it
 /// (defaults: `optional.for.nullables=false`, `wrapper.for.nullables=false`,
 /// `scrub.invalid.names=false`): proto3, the schema name's namespace as package, fields numbered by
-/// order from 1, INT8/INT16 as `int32` with a `connect.type` param in `confluent.field_meta`, arrays
+/// their `io.confluent.connect.protobuf.Tag` parameter or else by order from 1, INT8/INT16 as `int32` with a `connect.type` param in `confluent.field_meta`, arrays
 /// as `repeated`, maps as `repeated <Name>Entry` of a nested `key = 1`/`value = 2` message, nested
 /// structs as nested messages (unnamed ones `ConnectDefault<n>`), Decimal/Date/Time/Timestamp as
 /// `confluent.type.Decimal`, `google.type.Date`, `google.type.TimeOfDay`, `google.protobuf.Timestamp`.
@@ -45,8 +45,16 @@ struct ConnectToProtobufSchema {
         var fieldLines: [String] = []
         var nested: [String] = []
         var nestedNames: Set<String> = []
+        var nextTag = 1
         for field in schema.fields {
-            let tag = field.index + 1
+            // A tag read from a proto file (ProtobufData's Tag parameter) keeps its number.
+            let tag: Int
+            if let kept = field.schema.parameter(ProtobufToConnect.tagParameter).flatMap({ Int($0) }), kept > 0 {
+                tag = kept
+            } else {
+                tag = nextTag
+                nextTag += 1
+            }
             var fieldSchema = field.schema
             var label = ""
             if fieldSchema.type == .array {

@@ -68,6 +68,8 @@ final class ConnectProtobufTests: XCTestCase {
         XCTAssertEqual(unnamed.messageFullName, "ConnectDefault1")
         XCTAssertTrue(unnamed.text.contains("  ConnectDefault2 inner = 1"), unnamed.text)
         XCTAssertNoThrow(try ProtobufSchema(text: unnamed.text))
+        let tagged = try ConnectSchema.struct(name: "T", [("a", ConnectSchema.string.withParameter("io.confluent.connect.protobuf.Tag", "7")), ("b", .int64)])
+        XCTAssertTrue(try ConnectToProtobufSchema.proto(for: tagged).text.hasSuffix("message T {\n  string a = 7;\n  int64 b = 1;\n}\n"))
         XCTAssertThrowsError(try ConnectToProtobufSchema.proto(for: .string))
         XCTAssertThrowsError(try ConnectToProtobufSchema.proto(for: ConnectSchema.struct([("nested", .array(.array(.int32)))])))
     }
