@@ -14,7 +14,7 @@ extension ByteArrayConverter: ConnectAsyncConverter {}
 extension ConnectConverters {
     /// Kafka/Confluent class names of the converters that need a Schema Registry.
     public static let registryConverterClassNames = ["io.confluent.connect.avro.AvroConverter", "io.confluent.connect.json.JsonSchemaConverter",
-                                                             "io.confluent.connect.protobuf.ProtobufConverter"]
+                                                     "io.confluent.connect.protobuf.ProtobufConverter"]
 
     /// Any built-in converter, including the registry ones: `registryFor` turns the converter's
     /// `schema.registry.url` into a registry client (the I/O stays with the caller).

@@ -102,7 +102,8 @@ enum ConnectProtobufValues {
         case .int8, .int16, .int32, .int64:
             let number: Int64?
             switch json {
-            case let .string(s): number = Int64(s)
+            // uint64 values above Int64.max wrap, as Java's long does.
+            case let .string(s): number = Int64(s) ?? UInt64(s).map { Int64(bitPattern: $0) }
             default: number = json.int64Value
             }
             guard let number else { throw mismatch }

@@ -17,6 +17,8 @@ public actor ProtobufConverter: ConnectAsyncConverter {
     private let registry: any SchemaRegistryLookups
     private var idsBySchemaText: [String: Int32] = [:]
     private var schemasByID: [Int32: ProtobufSchema] = [:]
+    /// Connect schemas of the messages read so far, by schema id and message full name.
+    private var connectSchemas: [String: ConnectSchema] = [:]
     private let maximumCachedSchemas: Int
 
     /// `configuration` is the converter's own properties (`schema.registry.url` is used by whoever
@@ -97,7 +99,15 @@ public actor ProtobufConverter: ConnectAsyncConverter {
         } catch {
             throw ConnectDataError("Failed to deserialize data for topic \(topic) to Protobuf: \(error)")
         }
-        let schema = try ProtobufToConnect(view: ProtobufDescriptorView(proto)).connectSchema(message: decoded.messageFullName)
+        let key = String(id) + "/" + decoded.messageFullName
+        let schema: ConnectSchema
+        if let known = connectSchemas[key] {
+            schema = known
+        } else {
+            schema = try ProtobufToConnect(view: ProtobufDescriptorView(proto)).connectSchema(message: decoded.messageFullName)
+            if connectSchemas.count >= maximumCachedSchemas, let evicted = connectSchemas.keys.first { connectSchemas[evicted] = nil }
+            connectSchemas[key] = schema
+        }
         return ConnectSchemaAndValue(schema: schema, value: try ConnectProtobufValues.connect(decoded.json, schema: schema))
     }
 

@@ -118,6 +118,16 @@ final class ProtobufConverterTests: XCTestCase {
             _ = try await converter.toConnectData(topic: "t", bytes: SchemaWireFormat.frame(schemaId: oneof, payload: [0, 10, 1, 65]))
             XCTFail("expected an error for a oneof")
         } catch {}
+        let recursive = await registry.add("syntax = \"proto3\";\nmessage Node { Node next = 1; }\n", type: .protobuf)
+        do {
+            _ = try await converter.toConnectData(topic: "t", bytes: SchemaWireFormat.frame(schemaId: recursive, payload: [0]))
+            XCTFail("expected an error for a recursive message")
+        } catch let error as ConnectDataError {
+            XCTAssertTrue(error.message.contains("recursive"), error.message)
+        }
+        let big = await registry.add("syntax = \"proto3\";\nmessage U { uint64 v = 1; }\n", type: .protobuf)
+        let wrapped = try await converter.toConnectData(topic: "t", bytes: SchemaWireFormat.frame(schemaId: big, payload: [0, 8] + [UInt8](repeating: 0xFF, count: 9) + [1]))
+        XCTAssertEqual(try wrapped.value.structValue?.get("v"), .int64(-1))
         let latest = try ProtobufConverter(configuration: ["use.latest.version": "true"], isKey: false, registry: registry)
         let schema = try ConnectSchema.struct(name: "R", [("a", .string)])
         let value = ConnectValue.struct(try ConnectStruct(schema: schema).putting("a", .string("v")))
