@@ -7,8 +7,8 @@ import BrookSchemas
 /// (`auto.register.schemas`, default true) or matched against the subject's latest version
 /// (`use.latest.version`); values are written as the root message after the magic byte, schema id and
 /// message indexes. Reading maps any registered message to Connect as `ProtobufToConnect` describes.
-/// Schemaless values and non-STRUCT roots are refused (Confluent wraps primitives in
-/// `google.protobuf.*Value`; Brook does not yet).
+/// Primitive roots travel in `google.protobuf.*Value` wrappers (`ProtobufWrappers`); schemaless
+/// values and ARRAY/MAP/logical roots are refused, as Confluent refuses them.
 public actor ProtobufConverter: ConnectAsyncConverter {
     public let isKey: Bool
     let autoRegister: Bool
@@ -52,7 +52,8 @@ public actor ProtobufConverter: ConnectAsyncConverter {
         guard let schema else {
             throw ConnectDataError("Brook's ProtobufConverter needs a schema: a schemaless \(value.javaClassDescription) has no Protobuf form here")
         }
-        let (text, messageFullName) = try ConnectToProtobufSchema.proto(for: schema)
+        let (text, messageFullName) = try ProtobufWrappers.messageName(for: schema).map { (ProtobufWrappers.fileText, $0) }
+            ?? ConnectToProtobufSchema.proto(for: schema)
         let proto: ProtobufSchema
         do {
             proto = try ProtobufSchema(text: text)
@@ -60,6 +61,7 @@ public actor ProtobufConverter: ConnectAsyncConverter {
             throw ConnectDataError("Converting Kafka Connect data to byte[] failed due to serialization error of topic \(topic): \(error.message)")
         }
         let id = try await schemaID(for: proto, subject: subject(topic: topic, messageFullName: messageFullName))
+        // A wrapper message's proto3 JSON form is its bare value.
         let json = try ConnectProtobufValues.json(value, schema: schema) ?? .object([])
         do {
             return SchemaWireFormat.frame(schemaId: id, payload: try proto.encodeConfluentPayload(json, messageFullName: messageFullName))
@@ -98,6 +100,11 @@ public actor ProtobufConverter: ConnectAsyncConverter {
             decoded = try proto.decodeConfluentPayload(Array(payload))
         } catch {
             throw ConnectDataError("Failed to deserialize data for topic \(topic) to Protobuf: \(error)")
+        }
+        if let primitive = ProtobufWrappers.unwrappedSchema(message: decoded.messageFullName) {
+            // The proto3 JSON mapping writes a wrapper as its bare value; accept the object form too.
+            let inner = decoded.json.objectMembers != nil ? decoded.json["value"] : decoded.json
+            return ConnectSchemaAndValue(schema: primitive, value: try ConnectProtobufValues.connect(inner, schema: primitive))
         }
         let key = String(id) + "/" + decoded.messageFullName
         let schema: ConnectSchema

@@ -67,6 +67,34 @@ final class ProtobufConverterTests: XCTestCase {
         XCTAssertEqual(nothing, .null)
     }
 
+    func testPrimitiveRootsTravelInWrapperMessages() async throws {
+        let registry = TypedFakeRegistry()
+        let converter = try ProtobufConverter(configuration: [:], isKey: true, registry: registry)
+        let cases: [(ConnectSchema, ConnectValue, ConnectSchema, ConnectValue, UInt8)] = [
+            (.string, .string("k"), .string, .string("k"), 7),
+            (.int8, .int8(-2), .int32, .int32(-2), 4),
+            (.int64, .int64(.min), .int64, .int64(.min), 2),
+            (.float64, .float64(2.5), .float64, .float64(2.5), 0),
+            (.bytes, .bytes([1, 2]), .bytes, .bytes([1, 2]), 8),
+            (.boolean, .boolean(true), .boolean, .boolean(true), 6),
+        ]
+        for (schema, value, readSchema, readValue, index) in cases {
+            let bytes = try await converter.fromConnectData(topic: "t", schema: schema, value: value)
+            let framed = try XCTUnwrap(bytes)
+            // The zig-zag count 1 and index of the wrapper in wrappers.proto; index 0 is the single byte 0.
+            if index == 0 {
+                XCTAssertEqual(framed[5], 0, "\(schema)")
+            } else {
+                XCTAssertEqual(Array(framed[5...6]), [2, index * 2], "\(schema)")
+            }
+            let back = try await converter.toConnectData(topic: "t", bytes: framed)
+            XCTAssertEqual(back.schema, readSchema)
+            XCTAssertEqual(back.value, readValue)
+        }
+        let stored = await registry.schemas
+        XCTAssertEqual(stored.count, 1, "every wrapper shares the wrappers.proto schema")
+    }
+
     func testNestedMessagesOfForeignSchemasAreReadByTheirIndexes() async throws {
         let registry = TypedFakeRegistry()
         let text = """
@@ -101,7 +129,7 @@ final class ProtobufConverterTests: XCTestCase {
     func testConverterRefusesWhatItCannotWriteOrRead() async throws {
         let registry = TypedFakeRegistry()
         let converter = try ProtobufConverter(configuration: [:], isKey: false, registry: registry)
-        for (schema, value) in [(ConnectSchema?.none, ConnectValue.string("x")), (.string, .string("x"))] {
+        for (schema, value) in [(ConnectSchema?.none, ConnectValue.string("x")), (.array(.string), .array([.string("x")]))] {
             do {
                 _ = try await converter.fromConnectData(topic: "t", schema: schema, value: value)
                 XCTFail("expected an error for \(String(describing: schema))")
