@@ -1,12 +1,13 @@
 import BrookRegistryClient
 import BrookSchemas
 
-/// Connect data as JSON Schema-validated JSON in the Schema Registry wire format (Confluent's
+/// Connect data as JSON with a registered JSON Schema, in the Schema Registry wire format (Confluent's
 /// `io.confluent.connect.json.JsonSchemaConverter` with `JsonSchemaData`): the Connect schema becomes
 /// a JSON Schema document registered under the subject name strategy's subject
 /// (`auto.register.schemas`, default true) or matched against the subject's latest version
 /// (`use.latest.version`); values are written as UTF-8 JSON after the magic byte and schema id.
-/// Schemaless values are refused.
+/// Schemaless values are refused; payloads are not validated against the document (Confluent
+/// validates only with `json.fail.invalid.schema=true`).
 public actor JsonSchemaConverter: ConnectAsyncConverter {
     public let isKey: Bool
     let autoRegister: Bool
