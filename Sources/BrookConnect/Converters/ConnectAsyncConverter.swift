@@ -13,7 +13,8 @@ extension ByteArrayConverter: ConnectAsyncConverter {}
 
 extension ConnectConverters {
     /// Kafka/Confluent class names of the converters that need a Schema Registry.
-    public static let registryConverterClassNames = ["io.confluent.connect.avro.AvroConverter"]
+    public static let registryConverterClassNames = ["io.confluent.connect.avro.AvroConverter", "io.confluent.connect.json.JsonSchemaConverter",
+                                                     "io.confluent.connect.protobuf.ProtobufConverter"]
 
     /// Any built-in converter, including the registry ones: `registryFor` turns the converter's
     /// `schema.registry.url` into a registry client (the I/O stays with the caller).
@@ -36,6 +37,12 @@ extension ConnectConverters {
             registry = try registryFor(url)
         } catch {
             throw .invalidValue(prefix + "schema.registry.url", url, "\(error)")
+        }
+        if className == "JsonSchemaConverter" || className.hasSuffix(".JsonSchemaConverter") {
+            return try JsonSchemaConverter(configuration: own, isKey: isKey, registry: registry)
+        }
+        if className == "ProtobufConverter" || className.hasSuffix(".ProtobufConverter") {
+            return try ProtobufConverter(configuration: own, isKey: isKey, registry: registry)
         }
         return try AvroConverter(configuration: own, isKey: isKey, registry: registry)
     }
