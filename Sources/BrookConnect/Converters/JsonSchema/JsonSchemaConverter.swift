@@ -103,6 +103,9 @@ public actor JsonSchemaConverter: ConnectAsyncConverter {
         return ConnectSchemaAndValue(schema: schema, value: try values.connect(json, schema: schema))
     }
 
+    // Not optimized: the Swift 6.3 compiler crashes splitting this coroutine in release builds
+    // (LLVM CoroSplit, emitSetAndGetSwiftErrorValueAround; see AvroConverter.fetch); once per id.
+    @_optimize(none)
     private func connectSchema(id: Int32) async throws -> ConnectSchema {
         if let known = schemasByID[id] { return known }
         let found = try await registry.schema(id: id)

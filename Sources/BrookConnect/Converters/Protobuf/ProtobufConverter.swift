@@ -118,6 +118,9 @@ public actor ProtobufConverter: ConnectAsyncConverter {
         return ConnectSchemaAndValue(schema: schema, value: try ConnectProtobufValues.connect(decoded.json, schema: schema))
     }
 
+    // Not optimized: the Swift 6.3 compiler crashes splitting this coroutine in release builds
+    // (LLVM CoroSplit, emitSetAndGetSwiftErrorValueAround; see AvroConverter.fetch); once per id.
+    @_optimize(none)
     private func protobufSchema(id: Int32) async throws -> ProtobufSchema {
         if let known = schemasByID[id] { return known }
         let found = try await registry.schema(id: id)
