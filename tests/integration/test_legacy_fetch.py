@@ -28,8 +28,9 @@ def create_topic(bootstrap: str, name: str, config: dict | None = None) -> None:
 
 
 def produce_batch(bootstrap: str, topic: str, codec: str, messages: list[dict]) -> None:
-    # One batch per call: a long linger and a single flush.
-    produce_confluent(bootstrap, topic, messages, **{"compression.type": codec, "linger.ms": 100})
+    # One batch per call: sent when it holds them all (batch.num.messages) or at the flush.
+    produce_confluent(bootstrap, topic, messages, **{"compression.type": codec, "linger.ms": 2000,
+                                                     "batch.num.messages": len(messages)})
 
 
 def messages_for(codec: str, first: int) -> list[dict]:

@@ -49,7 +49,8 @@ def test_confluent_produce_then_three_consumers_agree(brook, topic, codec):
     # One batch: librdkafka sends a batch uncompressed when compressing does not shrink it, which a
     # lone small message (split off by a scheduling stall longer than a short linger) would trigger.
     # flush() sends at once, so the long linger costs nothing.
-    deliveries = produce_confluent(brook.bootstrap, topic, messages, **{"compression.type": codec, "linger.ms": 2000})
+    deliveries = produce_confluent(brook.bootstrap, topic, messages, **{"compression.type": codec, "linger.ms": 2000,
+                                                                       "batch.num.messages": len(messages)})
 
     assert [d.error for d in deliveries] == [None] * len(messages)
     assert [d.offset for d in deliveries] == list(range(len(messages)))  # increasing, gap-free

@@ -18,9 +18,12 @@ def create(bootstrap: str, topic: str, config: dict) -> None:
 
 
 def produce_one_batch(bootstrap: str, topic: str, messages: list[dict], **config) -> list:
-    """Produces `messages` in one batch (long linger, one flush); returns each delivery error in order."""
+    """Produces `messages` in one batch; returns each delivery error in order. The batch is sent when
+    it holds all of them (batch.num.messages) or at the flush: a linger alone let librdkafka send a
+    first message by itself on a loaded machine."""
     errors: dict[int, KafkaError | None] = {}
-    p = Producer(producer_config(bootstrap, **{"linger.ms": 500, "compression.type": "lz4", "retries": 0, **config}))
+    p = Producer(producer_config(bootstrap, **{"linger.ms": 5000, "batch.num.messages": len(messages),
+                                               "compression.type": "lz4", "retries": 0, **config}))
     try:
         for i, m in enumerate(messages):
             p.produce(topic, partition=0, on_delivery=lambda err, msg, i=i: errors.__setitem__(i, err), **m)
