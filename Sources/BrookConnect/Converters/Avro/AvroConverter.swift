@@ -15,13 +15,11 @@ public actor AvroConverter: ConnectAsyncConverter {
     }
 
     public let isKey: Bool
-    let autoRegister: Bool
-    let useLatestVersion: Bool
-    let strategy: SubjectNameStrategy
+    let settings: RegistryConverterSettings
     private let registry: any SchemaRegistryLookups
-    private var idsBySchemaText: [String: Int32] = [:]
+    private var registeredIDs: RegisteredSchemaIDs
     private var schemasByID: [Int32: SchemaPair] = [:]
-    private let maximumCachedSchemas: Int
+    private var maximumCachedSchemas: Int { settings.maximumCachedSchemas }
 
     /// `configuration` is the converter's own properties (`schema.registry.url` is used by whoever
     /// builds `registry`).
@@ -29,28 +27,20 @@ public actor AvroConverter: ConnectAsyncConverter {
         let reader = ConnectConfigReader(configuration)
         self.isKey = isKey
         self.registry = registry
-        autoRegister = try reader.bool("auto.register.schemas", default: true)
-        useLatestVersion = try reader.bool("use.latest.version", default: false)
-        maximumCachedSchemas = Int(max(1, try reader.int("schemas.cache.size", default: 1000)))
-        let strategyKey = isKey ? "key.subject.name.strategy" : "value.subject.name.strategy"
-        let strategyName = reader.string(strategyKey) ?? SubjectNameStrategy.topicName.rawValue
-        guard let strategy = SubjectNameStrategy(rawValue: strategyName)
-                ?? SubjectNameStrategy(rawValue: "io.confluent.kafka.serializers.subject." + strategyName) else {
-            throw .invalidValue(strategyKey, strategyName, "Class \(strategyName) could not be found.")
-        }
-        self.strategy = strategy
+        settings = try RegistryConverterSettings(reader, isKey: isKey)
+        registeredIDs = RegisteredSchemaIDs(capacity: settings.maximumCachedSchemas)
     }
 
     func subject(topic: String, schema: ConnectSchema) throws(ConnectDataError) -> String {
         let suffix = isKey ? "-key" : "-value"
-        switch strategy {
+        switch settings.strategy {
         case .topicName: return topic + suffix
         case .recordName, .topicRecordName:
             guard schema.type == .struct else {
-                throw ConnectDataError("In configuration \(isKey ? "key" : "value").subject.name.strategy = \(strategy.rawValue), the message must only be an Avro record schema")
+                throw ConnectDataError("In configuration \(isKey ? "key" : "value").subject.name.strategy = \(settings.strategy.rawValue), the message must only be an Avro record schema")
             }
             let recordName = schema.name ?? ConnectAvroNames.defaultSchemaFullName
-            return strategy == .recordName ? recordName : topic + "-" + recordName
+            return settings.strategy == .recordName ? recordName : topic + "-" + recordName
         }
     }
 
@@ -78,20 +68,10 @@ public actor AvroConverter: ConnectAsyncConverter {
 
     private func schemaID(for avro: AvroSchema, subject: String) async throws -> Int32 {
         let text = avro.canonicalString
-        if let known = idsBySchemaText[subject + "\u{0}" + text] { return known }
-        let id: Int32
-        if autoRegister && !useLatestVersion {
-            id = try await registry.register(subject: subject, schema: text, type: .avro, references: [], normalize: false)
-        } else {
-            // Brook writes only with the schema it derived, so the subject's latest version must be it.
-            let latest = try await registry.version(subject: subject, version: "latest", deleted: false)
-            guard latest.schemaType == .avro, (try? AvroSchema.parse(latest.schema, validateDefaults: false))?.canonicalString == text else {
-                throw ConnectDataError("The latest schema of subject \(subject) is not the Avro form of this record's Connect schema")
-            }
-            id = latest.id
-        }
-        if idsBySchemaText.count >= maximumCachedSchemas, let evicted = idsBySchemaText.keys.first { idsBySchemaText[evicted] = nil }
-        idsBySchemaText[subject + "\u{0}" + text] = id
+        if let known = registeredIDs.id(of: text, subject: subject) { return known }
+        let id = try await settings.resolveID(of: text, type: .avro, subject: subject, registry: registry, form: "Avro",
+                                              isSame: { (try? AvroSchema.parse($0, validateDefaults: false))?.canonicalString == text })
+        registeredIDs.remember(id, of: text, subject: subject)
         return id
     }
 

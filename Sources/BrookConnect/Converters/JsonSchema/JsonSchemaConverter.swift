@@ -10,14 +10,12 @@ import BrookSchemas
 /// validates only with `json.fail.invalid.schema=true`).
 public actor JsonSchemaConverter: ConnectAsyncConverter {
     public let isKey: Bool
-    let autoRegister: Bool
-    let useLatestVersion: Bool
-    let strategy: AvroConverter.SubjectNameStrategy
+    let settings: RegistryConverterSettings
     let values: ConnectJsonSchemaValues
     private let registry: any SchemaRegistryLookups
-    private var idsBySchemaText: [String: Int32] = [:]
+    private var registeredIDs: RegisteredSchemaIDs
     private var schemasByID: [Int32: ConnectSchema] = [:]
-    private let maximumCachedSchemas: Int
+    private var maximumCachedSchemas: Int { settings.maximumCachedSchemas }
 
     /// `configuration` is the converter's own properties (`schema.registry.url` is used by whoever
     /// builds `registry`).
@@ -25,31 +23,23 @@ public actor JsonSchemaConverter: ConnectAsyncConverter {
         let reader = ConnectConfigReader(configuration)
         self.isKey = isKey
         self.registry = registry
-        autoRegister = try reader.bool("auto.register.schemas", default: true)
-        useLatestVersion = try reader.bool("use.latest.version", default: false)
-        maximumCachedSchemas = Int(max(1, try reader.int("schemas.cache.size", default: 1000)))
+        settings = try RegistryConverterSettings(reader, isKey: isKey)
+        registeredIDs = RegisteredSchemaIDs(capacity: settings.maximumCachedSchemas)
         let format = try reader.choice(JsonConverterConfig.decimalFormatConfig, default: "BASE64", allowed: ["BASE64", "NUMERIC"], caseInsensitive: true)
         values = ConnectJsonSchemaValues(decimalFormat: JsonConverterConfig.DecimalFormat(rawValue: format) ?? .base64,
                                          ignoreDefaultForNullables: try reader.bool("ignore.default.for.nullables", default: false))
-        let strategyKey = isKey ? "key.subject.name.strategy" : "value.subject.name.strategy"
-        let strategyName = reader.string(strategyKey) ?? AvroConverter.SubjectNameStrategy.topicName.rawValue
-        guard let strategy = AvroConverter.SubjectNameStrategy(rawValue: strategyName)
-                ?? AvroConverter.SubjectNameStrategy(rawValue: "io.confluent.kafka.serializers.subject." + strategyName) else {
-            throw .invalidValue(strategyKey, strategyName, "Class \(strategyName) could not be found.")
-        }
-        self.strategy = strategy
     }
 
     /// The subject for `topic`; the record strategies use the document's `title` (the schema name).
     func subject(topic: String, schema: ConnectSchema) throws(ConnectDataError) -> String {
         let suffix = isKey ? "-key" : "-value"
-        switch strategy {
+        switch settings.strategy {
         case .topicName: return topic + suffix
         case .recordName, .topicRecordName:
             guard let recordName = schema.name, schema.type == .struct else {
-                throw ConnectDataError("In configuration \(isKey ? "key" : "value").subject.name.strategy = \(strategy.rawValue), the message must have a titled object schema")
+                throw ConnectDataError("In configuration \(isKey ? "key" : "value").subject.name.strategy = \(settings.strategy.rawValue), the message must have a titled object schema")
             }
-            return strategy == .recordName ? recordName : topic + "-" + recordName
+            return settings.strategy == .recordName ? recordName : topic + "-" + recordName
         }
     }
 
@@ -71,20 +61,10 @@ public actor JsonSchemaConverter: ConnectAsyncConverter {
     }
 
     private func schemaID(for text: String, subject: String) async throws -> Int32 {
-        if let known = idsBySchemaText[subject + "\u{0}" + text] { return known }
-        let id: Int32
-        if autoRegister && !useLatestVersion {
-            id = try await registry.register(subject: subject, schema: text, type: .json, references: [], normalize: false)
-        } else {
-            // Brook writes only with the document it derived, so the subject's latest version must be it.
-            let latest = try await registry.version(subject: subject, version: "latest", deleted: false)
-            guard latest.schemaType == .json, (try? JSONSchemaDocument(latest.schema))?.canonicalString == text else {
-                throw ConnectDataError("The latest schema of subject \(subject) is not the JSON Schema form of this record's Connect schema")
-            }
-            id = latest.id
-        }
-        if idsBySchemaText.count >= maximumCachedSchemas, let evicted = idsBySchemaText.keys.first { idsBySchemaText[evicted] = nil }
-        idsBySchemaText[subject + "\u{0}" + text] = id
+        if let known = registeredIDs.id(of: text, subject: subject) { return known }
+        let id = try await settings.resolveID(of: text, type: .json, subject: subject, registry: registry, form: "JSON Schema",
+                                              isSame: { (try? JSONSchemaDocument($0))?.canonicalString == text })
+        registeredIDs.remember(id, of: text, subject: subject)
         return id
     }
 

@@ -11,15 +11,13 @@ import BrookSchemas
 /// values and ARRAY/MAP/logical roots are refused, as Confluent refuses them.
 public actor ProtobufConverter: ConnectAsyncConverter {
     public let isKey: Bool
-    let autoRegister: Bool
-    let useLatestVersion: Bool
-    let strategy: AvroConverter.SubjectNameStrategy
+    let settings: RegistryConverterSettings
     private let registry: any SchemaRegistryLookups
-    private var idsBySchemaText: [String: Int32] = [:]
+    private var registeredIDs: RegisteredSchemaIDs
     private var schemasByID: [Int32: ProtobufSchema] = [:]
     /// Connect schemas of the messages read so far, by schema id and message full name.
     private var connectSchemas: [String: ConnectSchema] = [:]
-    private let maximumCachedSchemas: Int
+    private var maximumCachedSchemas: Int { settings.maximumCachedSchemas }
 
     /// `configuration` is the converter's own properties (`schema.registry.url` is used by whoever
     /// builds `registry`).
@@ -27,20 +25,12 @@ public actor ProtobufConverter: ConnectAsyncConverter {
         let reader = ConnectConfigReader(configuration)
         self.isKey = isKey
         self.registry = registry
-        autoRegister = try reader.bool("auto.register.schemas", default: true)
-        useLatestVersion = try reader.bool("use.latest.version", default: false)
-        maximumCachedSchemas = Int(max(1, try reader.int("schemas.cache.size", default: 1000)))
-        let strategyKey = isKey ? "key.subject.name.strategy" : "value.subject.name.strategy"
-        let strategyName = reader.string(strategyKey) ?? AvroConverter.SubjectNameStrategy.topicName.rawValue
-        guard let strategy = AvroConverter.SubjectNameStrategy(rawValue: strategyName)
-                ?? AvroConverter.SubjectNameStrategy(rawValue: "io.confluent.kafka.serializers.subject." + strategyName) else {
-            throw .invalidValue(strategyKey, strategyName, "Class \(strategyName) could not be found.")
-        }
-        self.strategy = strategy
+        settings = try RegistryConverterSettings(reader, isKey: isKey)
+        registeredIDs = RegisteredSchemaIDs(capacity: settings.maximumCachedSchemas)
     }
 
     func subject(topic: String, messageFullName: String) -> String {
-        switch strategy {
+        switch settings.strategy {
         case .topicName: return topic + (isKey ? "-key" : "-value")
         case .recordName: return messageFullName
         case .topicRecordName: return topic + "-" + messageFullName
@@ -72,20 +62,10 @@ public actor ProtobufConverter: ConnectAsyncConverter {
 
     private func schemaID(for proto: ProtobufSchema, subject: String) async throws -> Int32 {
         let text = proto.canonicalString
-        if let known = idsBySchemaText[subject + "\u{0}" + text] { return known }
-        let id: Int32
-        if autoRegister && !useLatestVersion {
-            id = try await registry.register(subject: subject, schema: text, type: .protobuf, references: [], normalize: false)
-        } else {
-            // Brook writes only with the file it derived, so the subject's latest version must be it.
-            let latest = try await registry.version(subject: subject, version: "latest", deleted: false)
-            guard latest.schemaType == .protobuf, (try? ProtobufSchema(text: latest.schema))?.canonicalString == text else {
-                throw ConnectDataError("The latest schema of subject \(subject) is not the Protobuf form of this record's Connect schema")
-            }
-            id = latest.id
-        }
-        if idsBySchemaText.count >= maximumCachedSchemas, let evicted = idsBySchemaText.keys.first { idsBySchemaText[evicted] = nil }
-        idsBySchemaText[subject + "\u{0}" + text] = id
+        if let known = registeredIDs.id(of: text, subject: subject) { return known }
+        let id = try await settings.resolveID(of: text, type: .protobuf, subject: subject, registry: registry, form: "Protobuf",
+                                              isSame: { (try? ProtobufSchema(text: $0))?.canonicalString == text })
+        registeredIDs.remember(id, of: text, subject: subject)
         return id
     }
 
