@@ -8,4 +8,7 @@ public enum ProtobufFormat {
     /// Import paths every schema may use without a reference (google/protobuf/*, google/type/*,
     /// confluent/*), as Confluent's registry resolves them.
     public static var builtInImportPaths: [String] { WellKnownProtos.files.keys.sorted() }
+
+    /// The text of a built-in import (`google/protobuf/wrappers.proto`, ...), nil for other paths.
+    public static func builtInImport(_ path: String) -> String? { WellKnownProtos.files[path] }
 }

@@ -1,24 +1,13 @@
+import BrookSchemas
+
 /// Primitive roots as Confluent's ProtobufData handles them: a non-STRUCT Connect value is written as
 /// the `value` of a `google.protobuf.*Value` wrapper message (the registered schema is the
 /// `google/protobuf/wrappers.proto` file), and with `wrapper.for.raw.primitives=true` (the default)
 /// a wrapper message read at the root becomes its bare primitive.
 enum ProtobufWrappers {
-    /// The standard wrappers.proto file (message order fixes the message indexes).
-    static let fileText = """
-        syntax = "proto3";
-        package google.protobuf;
-
-        message DoubleValue { double value = 1; }
-        message FloatValue { float value = 1; }
-        message Int64Value { int64 value = 1; }
-        message UInt64Value { uint64 value = 1; }
-        message Int32Value { int32 value = 1; }
-        message UInt32Value { uint32 value = 1; }
-        message BoolValue { bool value = 1; }
-        message StringValue { string value = 1; }
-        message BytesValue { bytes value = 1; }
-
-        """
+    /// The standard wrappers.proto file (its message order fixes the message indexes), as the
+    /// Protobuf parser knows it for imports.
+    static let fileText = ProtobufFormat.builtInImport("google/protobuf/wrappers.proto") ?? ""
 
     /// The wrapper message a primitive Connect root is written as (ProtobufData.descriptorFromConnectSchema).
     static func messageName(for schema: ConnectSchema) -> String? {
