@@ -17,28 +17,10 @@ struct JsonValueReader {
             return try logicalValue(logical, schema: schema, json: json)
         }
         switch schema.type {
-        case .boolean:
-            guard let b = json.boolValue else { throw mismatch(schema, json) }
-            return .boolean(b)
-        case .int8: return .int8(Int8(truncatingIfNeeded: try integer(schema, json)))
-        case .int16: return .int16(Int16(truncatingIfNeeded: try integer(schema, json)))
-        case .int32: return .int32(Int32(truncatingIfNeeded: try integer(schema, json)))
-        case .int64: return .int64(try integer(schema, json))
-        case .float32:
-            guard let d = json.doubleValue else { throw mismatch(schema, json) }
-            return .float32(Float(d))
-        case .float64:
-            guard let d = json.doubleValue else { throw mismatch(schema, json) }
-            return .float64(d)
-        case .string:
-            guard let s = json.stringValue else { throw mismatch(schema, json) }
-            return .string(s)
-        case .bytes:
-            guard let text = json.stringValue else { throw mismatch(schema, json) }
-            guard let bytes = ConnectBase64.decode(text) else { throw ConnectDataError("Invalid bytes field") }
-            return .bytes(bytes)
+        case .boolean, .int8, .int16, .int32, .int64, .float32, .float64, .string, .bytes:
+            return try Self.primitive(json, schema: schema)
         case .array:
-            guard let items = json.arrayValue else { throw mismatch(schema, json) }
+            guard let items = json.arrayValue else { throw Self.mismatch(schema, json) }
             var out: [ConnectValue] = []
             for item in items { out.append(try value(schema: schema.valueSchema, json: item)) }
             return .array(out)
@@ -134,14 +116,43 @@ struct JsonValueReader {
     }
 
     /// Integral value of a number node, truncated toward zero as Jackson's intValue()/longValue() do.
-    private func integer(_ schema: ConnectSchema, _ json: JSONValue) throws(ConnectDataError) -> Int64 {
-        guard case let .number(text) = json else { throw mismatch(schema, json) }
+    /// The value of a primitive-typed `schema` (BOOLEAN to BYTES) read from non-null `json`, as
+    /// JsonConverter and JsonSchemaConverter read it. ARRAY, MAP and STRUCT are the callers' own.
+    static func primitive(_ json: JSONValue, schema: ConnectSchema) throws(ConnectDataError) -> ConnectValue {
+        switch schema.type {
+        case .boolean:
+            guard let b = json.boolValue else { throw mismatch(schema, json) }
+            return .boolean(b)
+        case .int8: return .int8(Int8(truncatingIfNeeded: try integer(schema, json)))
+        case .int16: return .int16(Int16(truncatingIfNeeded: try integer(schema, json)))
+        case .int32: return .int32(Int32(truncatingIfNeeded: try integer(schema, json)))
+        case .int64: return .int64(try integer(schema, json))
+        case .float32:
+            guard let d = json.doubleValue else { throw Self.mismatch(schema, json) }
+            return .float32(Float(d))
+        case .float64:
+            guard let d = json.doubleValue else { throw Self.mismatch(schema, json) }
+            return .float64(d)
+        case .string:
+            guard let s = json.stringValue else { throw Self.mismatch(schema, json) }
+            return .string(s)
+        case .bytes:
+            guard let text = json.stringValue else { throw Self.mismatch(schema, json) }
+            guard let bytes = ConnectBase64.decode(text) else { throw ConnectDataError("Invalid bytes field") }
+            return .bytes(bytes)
+        case .array, .map, .struct:
+            throw mismatch(schema, json)
+        }
+    }
+
+    private static func integer(_ schema: ConnectSchema, _ json: JSONValue) throws(ConnectDataError) -> Int64 {
+        guard case let .number(text) = json else { throw Self.mismatch(schema, json) }
         if let exact = Int64(text) { return exact }
         if let truncated = ConnectDecimal(literal: text)?.truncatedInt64 { return truncated }
         throw ConnectDataError("Numeric value (\(text)) out of range of \(schema.type)")
     }
 
-    private func mismatch(_ schema: ConnectSchema, _ json: JSONValue) -> ConnectDataError {
+    static func mismatch(_ schema: ConnectSchema, _ json: JSONValue) -> ConnectDataError {
         ConnectDataError("Invalid JSON for \(schema.type) value: found \(Self.nodeType(json))")
     }
 

@@ -94,26 +94,8 @@ struct ConnectJsonSchemaValues: Sendable {
         }
         if let logical = ConnectLogicalType(schemaName: schema.name) { return try logicalValue(logical, json: json, schema: schema) }
         switch schema.type {
-        case .boolean:
-            guard let b = json.boolValue else { throw mismatch(schema, json) }
-            return .boolean(b)
-        case .int8: return .int8(Int8(truncatingIfNeeded: try integer(json, schema: schema)))
-        case .int16: return .int16(Int16(truncatingIfNeeded: try integer(json, schema: schema)))
-        case .int32: return .int32(Int32(truncatingIfNeeded: try integer(json, schema: schema)))
-        case .int64: return .int64(try integer(json, schema: schema))
-        case .float32:
-            guard let d = json.doubleValue else { throw mismatch(schema, json) }
-            return .float32(Float(d))
-        case .float64:
-            guard let d = json.doubleValue else { throw mismatch(schema, json) }
-            return .float64(d)
-        case .string:
-            guard let s = json.stringValue else { throw mismatch(schema, json) }
-            return .string(s)
-        case .bytes:
-            guard let text = json.stringValue else { throw mismatch(schema, json) }
-            guard let bytes = ConnectBase64.decode(text) else { throw ConnectDataError("Invalid bytes field") }
-            return .bytes(bytes)
+        case .boolean, .int8, .int16, .int32, .int64, .float32, .float64, .string, .bytes:
+            return try JsonValueReader.primitive(json, schema: schema)
         case .array:
             guard let items = json.arrayValue else { throw mismatch(schema, json) }
             let element = schema.valueSchema ?? .optionalString
@@ -214,15 +196,7 @@ struct ConnectJsonSchemaValues: Sendable {
         }
     }
 
-    /// Jackson's intValue()/longValue(): integral part of any number node.
-    private func integer(_ json: JSONValue, schema: ConnectSchema) throws(ConnectDataError) -> Int64 {
-        guard case let .number(text) = json else { throw mismatch(schema, json) }
-        if let exact = Int64(text) { return exact }
-        if let truncated = ConnectDecimal(literal: text)?.truncatedInt64 { return truncated }
-        throw ConnectDataError("Numeric value (\(text)) out of range of \(schema.type)")
-    }
-
     private func mismatch(_ schema: ConnectSchema, _ json: JSONValue) -> ConnectDataError {
-        ConnectDataError("Invalid JSON for \(schema.type) value: found \(JsonValueReader.nodeType(json))")
+        JsonValueReader.mismatch(schema, json)
     }
 }
