@@ -8,6 +8,9 @@ public struct ConnectorPlugin: Sendable {
     public var keys: [ConnectConfigKey]
     /// Problems only the plugin can see (one config depending on another), by config name.
     var check: @Sendable ([String: String]) -> [String: [String]] = { _ in [:] }
+    /// How the plugin's connector splits into tasks and makes them; nil: Brook knows its configs
+    /// but cannot run it (its connectors fail at start with that message).
+    var tasks: ConnectorTasks? = nil
 
     var aliases: [String] {
         let simple = className.split(separator: ".").last.map(String.init) ?? className
