@@ -140,8 +140,9 @@ let package = Package(
         .target(
             name: "BrookConnect",
             dependencies: [
-                "BrookSchemas", "BrookClient", "BrookRegistryClient",
+                "BrookSchemas", "BrookClient", "BrookRegistryClient", "BrookProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -37,6 +37,14 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "host:port|none"))
     var registryListen: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Kafka Connect REST address, HOST:PORT, or none (default 127.0.0.1:8083; a busy default port is skipped with a warning).",
+        valueName: "host:port|none"))
+    var connectListen: String?
+
+    @Option(name: .long, help: "A Connect worker properties file (connect-distributed.properties names: group.id, key.converter, ...).")
+    var connectConfig: String?
+
     @Option(name: .long, help: "Directory holding the logs (default ./brook-data).")
     var dataDir: String?
 
@@ -83,7 +91,14 @@ struct ServeCommand: AsyncParsableCommand {
     private func serve(config brokerConfig: BrokerConfig, group: EventLoopGroup, threadPool: NIOThreadPool,
                        logger: Logger) async throws {
         try await ListenCheck.probe(host: brokerConfig.listenHost, port: brokerConfig.listenPort, group: group)
-        let registryAddress = try await registryAddress(group: group, logger: logger)
+        let registryAddress = try await optionalAddress(registryListen, service: "Schema Registry", flag: "--registry-listen",
+                                                        defaultPort: SchemaRegistry.defaultPort, group: group, logger: logger)
+        let connectAddress = try await optionalAddress(connectListen, service: "Connect", flag: "--connect-listen",
+                                                       defaultPort: 8083, group: group, logger: logger)
+        let workerProperties = try connectConfig.map { path -> [String: String] in
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ConfigError("cannot read Connect config file \(path)") }
+            return Dictionary(BrokerConfig.parseProperties(text).map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+        } ?? [:]
         let broker: Broker
         var cluster: ClusterBroker?
         if let metadata {
@@ -113,6 +128,12 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: port, broker: broker, brokerAddress: advertised, logger: logger)
             members.append(.init(service: registry))
         }
+        if let (host, port) = connectAddress {
+            for service in try ConnectWiring.start(host: host, port: port, broker: broker, brokerAddress: advertised,
+                                                   workerProperties: workerProperties, logger: logger) {
+                members.append(.init(service: service))
+            }
+        }
         // Last, so that it shuts down first: leadership moves away while the broker still serves.
         if let cluster { members.append(.init(service: cluster)) }
         let services = ServiceGroup(configuration: .init(
@@ -124,20 +145,21 @@ struct ServeCommand: AsyncParsableCommand {
         try await services.run()
     }
 
-    /// Where the Schema Registry listens; nil when it is off (`none`, or the default port is taken:
-    /// several brokers on one machine should not fail to start over an optional service).
-    private func registryAddress(group: EventLoopGroup, logger: Logger) async throws -> (host: String, port: Int)? {
-        if registryListen == "none" { return nil }
-        let explicit = registryListen != nil
-        let text = registryListen ?? "127.0.0.1:\(SchemaRegistry.defaultPort)"
+    /// Where an optional HTTP service listens; nil when it is off (`none`, or the default port is
+    /// taken: several brokers on one machine should not fail to start over an optional service).
+    private func optionalAddress(_ option: String?, service: String, flag: String, defaultPort: Int, group: EventLoopGroup,
+                                 logger: Logger) async throws -> (host: String, port: Int)? {
+        if option == "none" { return nil }
+        let explicit = option != nil
+        let text = option ?? "127.0.0.1:\(defaultPort)"
         guard let (host, port) = BrokerConfig.parseHostPort(text) else {
-            throw ConfigError("--registry-listen expects HOST:PORT or none, got '\(text)'")
+            throw ConfigError("\(flag) expects HOST:PORT or none, got '\(text)'")
         }
         do {
             try await ListenCheck.probe(host: host, port: port, group: group)
         } catch {
             if explicit { throw error }
-            logger.warning("Schema Registry not started: \(error); pass --registry-listen HOST:PORT or none")
+            logger.warning("\(service) not started: \(error); pass \(flag) HOST:PORT or none")
             return nil
         }
         return (host, port)

@@ -85,7 +85,7 @@ class BrookProcess:
                  port: int | None = None, settings: dict[str, object] | None = None,
                  extra_args: list[str] | None = None, env: dict[str, str] | None = None,
                  start_timeout: float = DEFAULT_START_TIMEOUT, name: str = "brook",
-                 command_prefix: list[str] | None = None, registry: bool = False):
+                 command_prefix: list[str] | None = None, registry: bool = False, connect: bool = False):
         self.binary = Path(binary)
         self.data_dir = Path(data_dir)
         self.host = host
@@ -96,6 +96,9 @@ class BrookProcess:
         # The Schema Registry is on by default on 8081; tests turn it on, on a free port, when they use it.
         self.registry = registry
         self.registry_port: int | None = None
+        # Likewise the Connect REST API (8083 by default).
+        self.connect = connect
+        self.connect_port: int | None = None
         self.env = env
         self.start_timeout = start_timeout
         self.name = name
@@ -145,10 +148,17 @@ class BrookProcess:
             raise RuntimeError(f"{self.name} runs no Schema Registry (start it with registry=True)")
         return f"http://{self.host}:{self.registry_port}"
 
+    @property
+    def connect_url(self) -> str:
+        if self.connect_port is None:
+            raise RuntimeError(f"{self.name} runs no Connect REST API (start it with connect=True)")
+        return f"http://{self.host}:{self.connect_port}"
+
     def command(self) -> list[str]:
         args = [*self.command_prefix, str(self.binary), "serve", "--listen", f"{self.host}:{self.port}",
                 "--data-dir", str(self.data_dir),
-                "--registry-listen", f"{self.host}:{self.registry_port}" if self.registry else "none"]
+                "--registry-listen", f"{self.host}:{self.registry_port}" if self.registry else "none",
+                "--connect-listen", f"{self.host}:{self.connect_port}" if self.connect else "none"]
         for key, value in self.settings.items():
             args += ["--set", f"{key}={value}"]
         return args + self.extra_args
@@ -164,6 +174,8 @@ class BrookProcess:
         self.port = self.fixed_port or free_port(self.host)
         if self.registry and self.registry_port is None:
             self.registry_port = free_port(self.host)   # kept across restarts, like the Kafka port
+        if self.connect and self.connect_port is None:
+            self.connect_port = free_port(self.host)
         self._ready = threading.Event()
         self._exit_expected = False
         with self._lock:
@@ -200,19 +212,21 @@ class BrookProcess:
                     f"{self.name} printed no '{READY_MARKER}' line within {self.start_timeout}s\n"
                     f"{self.output_tail()}")
         if self.registry:
-            self._await_registry(deadline)
+            self._await_port(self.registry_port, "Schema Registry", deadline)
+        if self.connect:
+            self._await_port(self.connect_port, "Connect REST API", deadline)
         self.startup_seconds = time.monotonic() - started
         return self
 
-    def _await_registry(self, deadline: float) -> None:
-        """The registry's HTTP server comes up beside the Kafka listener, a moment after the ready line."""
+    def _await_port(self, port: int, service: str, deadline: float) -> None:
+        """The HTTP services come up beside the Kafka listener, a moment after the ready line."""
         while True:
             try:
-                socket.create_connection((self.host, self.registry_port), timeout=1).close()
+                socket.create_connection((self.host, port), timeout=1).close()
                 return
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise BrookError(f"{self.name}'s Schema Registry is not listening on {self.registry_port}\n"
+                    raise BrookError(f"{self.name}'s {service} is not listening on {port}\n"
                                      f"{self.output_tail()}")
                 time.sleep(0.02)   # the port has no readiness event to wait on; bounded by the deadline
 

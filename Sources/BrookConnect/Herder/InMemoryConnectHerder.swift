@@ -65,7 +65,7 @@ public actor InMemoryConnectHerder: ConnectHerder {
         return Array(repeating: connector.config, count: taskCount(connector))
     }
 
-    public func restartConnector(_ name: String) throws { _ = try existing(name) }
+    public func restartConnector(_ name: String, includeTasks: Bool, onlyFailed: Bool) throws { _ = try existing(name) }
 
     public func restartTask(_ name: String, task: Int) throws {
         let connector = try existing(name)
@@ -75,24 +75,7 @@ public actor InMemoryConnectHerder: ConnectHerder {
     public nonisolated func plugins() -> [ConnectorPluginInfo] { ConnectorPlugins.all.map(\.info) }
 
     public nonisolated func validate(_ config: [String: String], plugin: String?) throws -> ConfigValidation {
-        guard let className = config["connector.class"] ?? plugin else {
-            throw ConnectRESTError.badRequest("Connector config \(config) contains no connector type")
-        }
-        guard let found = ConnectorPlugins.plugin(named: className) else {
-            let available = ConnectorPlugins.all.map(\.className).joined(separator: ", ")
-            var validation = ConfigValidation(pluginName: className, keys: ConnectorPlugins.commonKeys, config: config)
-            if let index = validation.entries.firstIndex(where: { $0.key.name == "connector.class" }) {
-                validation.entries[index].errors.append(
-                    "Failed to find any class that implements Connector and which name matches \(className), available connectors are: \(available)")
-            }
-            return validation
-        }
-        var validation = found.validate(config)
-        if let index = validation.entries.firstIndex(where: { $0.key.name == "name" }), (config["name"] ?? "").isEmpty,
-           validation.entries[index].errors.isEmpty {
-            validation.entries[index].errors.append("Invalid value  for configuration name: String may not be empty")
-        }
-        return validation
+        try ConnectorPlugins.validate(config, plugin: plugin)
     }
 
     /// Brook's plugins each run one task; a stopped connector has none (Kafka drops its task configs).

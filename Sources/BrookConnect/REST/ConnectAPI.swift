@@ -163,7 +163,7 @@ public struct ConnectAPI: Sendable {
         case ["restart"]:
             try allow("POST")
             let includeTasks = flag("includeTasks"), onlyFailed = flag("onlyFailed")
-            try await herder.restartConnector(name)
+            try await herder.restartConnector(name, includeTasks: includeTasks, onlyFailed: onlyFailed)
             if !includeTasks && !onlyFailed { return ConnectHTTPResponse(status: 204, body: "") }
             return ConnectHTTPResponse(status: 202, body: try await herder.status(name).json.compactText)
         case ["topics"]:

@@ -11,7 +11,8 @@ public protocol ConnectHerder: Sendable {
     func setTargetState(_ name: String, _ state: ConnectTargetState) async throws
     func status(_ name: String) async throws -> ConnectorStatusInfo
     func taskConfigs(_ name: String) async throws -> [[String: String]]
-    func restartConnector(_ name: String) async throws
+    /// `POST …/restart`: the connector, and with `includeTasks` its tasks (only failed ones with `onlyFailed`).
+    func restartConnector(_ name: String, includeTasks: Bool, onlyFailed: Bool) async throws
     func restartTask(_ name: String, task: Int) async throws
     func plugins() -> [ConnectorPluginInfo]
     /// `PUT /connector-plugins/{p}/config/validate`, and the check before create and update.

@@ -9,8 +9,9 @@ import Logging
 struct ConnectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connect",
-        abstract: "Run connectors.",
-        subcommands: [Run.self]
+        abstract: "Run connectors standalone, or manage them through the Connect REST API.",
+        subcommands: [Run.self, List.self, Status.self, Create.self, Pause.self, Resume.self, Stop.self, Restart.self, Delete.self,
+                      Plugins.self]
     )
 
     struct Run: AsyncParsableCommand {

@@ -96,6 +96,20 @@ public actor ConnectInternalTopic {
         return producer
     }
 
+    /// Whether the topic exists (without creating it).
+    public func exists() async throws -> Bool {
+        let metadata = try await cluster.metadata(for: [name])
+        guard let topic = metadata.topics[name] else { return false }
+        return topic.errorCode == .none && !topic.partitions.isEmpty
+    }
+
+    /// The offset one past the last record of each partition now (the last stable offset).
+    public func endOffsets() async throws -> [Int32: Int64] {
+        guard let consumer else { throw ConnectRuntimeError.internalTopic("topic \(name) is not started") }
+        let ends = try await consumer.listOffsets(Dictionary(uniqueKeysWithValues: assigned.map { ($0, OffsetSpec.latest) }))
+        return Dictionary(uniqueKeysWithValues: ends.map { ($0.key.partition, $0.value) })
+    }
+
     /// Every record from the reader's position up to the end the partitions have now (Kafka's
     /// `readToEnd`): after it, the caller has seen every write acknowledged before the call.
     public func readToEnd() async throws -> [Entry] {

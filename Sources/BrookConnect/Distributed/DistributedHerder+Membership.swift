@@ -1,0 +1,96 @@
+import BrookClient
+
+extension DistributedHerder {
+    /// Joins the group whenever needed, heartbeats, writes task configs as the leader, and keeps the
+    /// work this worker runs in line with its assignment and the configs. The only place that starts
+    /// or stops tasks, so their changes never interleave.
+    func membershipLoop() async {
+        var lastHeartbeat = ContinuousClock.now
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                if needsJoin {
+                    try await rebalance()
+                    lastHeartbeat = .now
+                }
+                if ContinuousClock.now - lastHeartbeat >= config.heartbeatInterval {
+                    lastHeartbeat = .now
+                    if try await !member.heartbeat() {
+                        needsJoin = true
+                        continue
+                    }
+                }
+                if isLeader { try await writeTaskConfigsIfNeeded() }
+                await reconcileWork()
+                failures = 0
+                try await Task.sleep(for: .milliseconds(100))
+            } catch is CancellationError {
+                break
+            } catch {
+                if Task.isCancelled { break }
+                failures += 1
+                if !(error is ConnectGroupMember.Retry) || failures > 3 {
+                    logger.warning("Connect group membership: \(error)")
+                }
+                needsJoin = true
+                try? await Task.sleep(for: .milliseconds(min(2000, 100 * failures)))
+            }
+        }
+        await stopAllWork(reason: .shutdown)
+        await member.leave()
+    }
+
+    /// Kafka's eager rebalance: give up all work, join, let the leader deal, take the new share.
+    private func rebalance() async throws {
+        await stopAllWork(reason: .rebalance)
+        assignedConnectors = []
+        assignedTasks = []
+        let joined = try await member.join(.init(url: config.workerID, configOffset: configOffset))
+        var plan: [String: ConnectProtocol.Assignment] = [:]
+        if joined.isLeader {
+            // Deal out everything written so far, not only what this worker happened to have read.
+            let end = try await configTopic.endOffsets()[0] ?? 0
+            await waitForConfigs(through: end)
+            let connectors = Array(configs.connectorConfigs.keys)
+            let tasks = connectors.flatMap { configs.tasks(of: $0) }
+            plan = ConnectWorkAssignor.assign(members: joined.members, leaderID: joined.memberID, configOffset: configOffset,
+                                             connectors: connectors, tasks: tasks)
+        }
+        let assignment = try await member.sync(joined, assignments: plan)
+        if assignment.error != 0 {
+            throw ConnectGroupMember.Retry(code: .none)
+        }
+        await waitForConfigs(through: assignment.configOffset)
+        generation = joined.generation
+        isLeader = joined.isLeader
+        assignedConnectors = Set(assignment.connectors)
+        assignedTasks = Set(assignment.tasks)
+        assignedShape = workShape()
+        needsJoin = false
+        logger.info("Connect worker joined generation \(joined.generation)\(joined.isLeader ? " as leader" : ""): connectors \(assignment.connectors.sorted()), tasks \(assignment.tasks.sorted().map(\.description))")
+    }
+
+    /// The leader's duty (Kafka's `reconfigureConnector`): every connector's task configs as its
+    /// plugin derives them from the connector config — none while it is stopped or when Brook cannot
+    /// run the plugin — written with their `commit-<n>` record whenever they differ from the stored ones.
+    func writeTaskConfigsIfNeeded() async throws {
+        for (name, properties) in configs.connectorConfigs.sorted(by: { $0.key < $1.key }) {
+            let connectorConfig = Self.dictionary(properties)
+            let desired = Self.taskConfigs(for: connectorConfig, target: configs.targetStates[name] ?? .started)
+            let current = configs.tasks(of: name).map { Self.dictionary(configs.taskConfigs[$0]) }
+            if configs.taskCounts[name] != nil, !configs.inconsistent.contains(name), current == desired { continue }
+            var records: [ConnectConfigRecord] = desired.enumerated().map {
+                .taskConfig(connector: name, task: Int32($0.offset), properties: Self.properties($0.element))
+            }
+            records.append(.tasksCommit(connector: name, tasks: Int32(desired.count)))
+            try await writeConfigs(records)
+        }
+    }
+
+    static func taskConfigs(for connectorConfig: [String: String], target: ConnectTargetState) -> [[String: String]] {
+        guard target != .stopped, let plugin = ConnectorPlugins.plugin(named: connectorConfig["connector.class"] ?? ""),
+              let tasks = plugin.tasks else { return [] }
+        let maxTasks = max(1, Int(connectorConfig["tasks.max"] ?? "1") ?? 1)
+        return Array(tasks.taskConfigs(connectorConfig, maxTasks).prefix(maxTasks))
+    }
+}
