@@ -88,7 +88,10 @@ public actor DistributedHerder: ConnectHerder, Service {
     }
 
     private func work() async {
-        guard await waitForActivation() else { return }
+        guard await waitForActivation() else {
+            await cluster.close()
+            return
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.followConfigs() }
             group.addTask { await self.followStatuses() }
@@ -121,7 +124,12 @@ public actor DistributedHerder: ConnectHerder, Service {
                     return true
                 }
             } catch {
-                logger.warning("Connect worker cannot start yet: \(error)")
+                // Before anyone asked for Connect this is only the broker still starting up.
+                if activationRequested {
+                    logger.warning("Connect worker cannot start yet: \(error)")
+                } else {
+                    logger.debug("Connect worker idle: \(error)")
+                }
             }
             await sleepUnlessActivated(.seconds(2))
         }

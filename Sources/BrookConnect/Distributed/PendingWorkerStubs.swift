@@ -47,5 +47,6 @@ public actor ConnectOffsetStore {
     public init(topic: ConnectInternalTopic) { self.topic = topic }
     public func start() async throws { try await topic.start() }
     public func close() async { await topic.close() }
+    public func write(_ records: [ConnectOffsetRecord]) async throws {}
     public func offsets(connector: String) async throws -> [(partition: JSONValue, offset: JSONValue)] { [] }
 }

@@ -177,9 +177,22 @@ public struct ConnectAPI: Sendable {
         case ["offsets"]:
             try allow("GET", "PATCH", "DELETE")
             _ = try await herder.connectorInfo(name)
-            if request.method == "GET" { return .json(.object([("offsets", .array([]))])) }
-            // Refused rather than answered as if done: offsets are kept by the runtime, which is not here yet.
-            throw ConnectRESTError(status: 501, message: "Altering or resetting connector offsets is not supported by this Brook version")
+            guard let offsets = herder as? any ConnectOffsetsHerder else {
+                if request.method == "GET" { return .json(.object([("offsets", .array([]))])) }
+                // Refused rather than answered as if done: this herder keeps no offsets.
+                throw ConnectRESTError(status: 501, message: "Altering or resetting connector offsets is not supported by this Brook version")
+            }
+            switch request.method {
+            case "GET":
+                let list = try await offsets.connectorOffsets(name)
+                return .json(.object([("offsets", .array(list.map { .object([("partition", $0.partition), ("offset", $0.offset ?? .null)]) }))]))
+            case "PATCH":
+                try await offsets.alterConnectorOffsets(name, try Self.offsets(request.body))
+                return .json(.object([("message", .string("The offsets for this connector have been altered successfully"))]))
+            default:
+                try await offsets.resetConnectorOffsets(name)
+                return .json(.object([("message", .string("The offsets for this connector have been reset successfully"))]))
+            }
         default:
             throw ConnectRESTError(status: 404, message: "HTTP 404 Not Found")
         }
@@ -196,6 +209,23 @@ public struct ConnectAPI: Sendable {
     }
 
     static func stringMap(_ body: [UInt8]) throws -> [String: String] { try stringMap(try json(body)) }
+
+    /// A PATCH …/offsets body: `{"offsets":[{"partition":{…},"offset":{…}|null}]}`.
+    static func offsets(_ body: [UInt8]) throws -> [ConnectorOffset] {
+        guard let list = try json(body)["offsets"]?.arrayValue else {
+            throw ConnectRESTError.badRequest("Partitions / offsets need to be provided for an alter offsets request")
+        }
+        return try list.map { entry in
+            guard let partition = entry["partition"], partition.objectMembers != nil else {
+                throw ConnectRESTError.badRequest("Partitions / offsets need to be provided for an alter offsets request")
+            }
+            let offset = entry["offset"]
+            if let offset, offset != .null, offset.objectMembers == nil {
+                throw ConnectRESTError.badRequest("Offset for partition \(partition.compactText) must be a JSON object or null")
+            }
+            return ConnectorOffset(partition: partition, offset: offset == .null ? nil : offset)
+        }
+    }
 
     /// A config object: string values; numbers and booleans are taken as their text, as Jackson
     /// reads them into a `Map<String, String>`.

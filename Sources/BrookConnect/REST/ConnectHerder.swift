@@ -1,3 +1,5 @@
+import BrookSchemas
+
 /// What the Connect REST API asks of the cluster of workers (Kafka Connect's `Herder`): the seam
 /// between `ConnectAPI` and whatever keeps connectors' configs and runs them. Errors are
 /// `ConnectRESTError`s carrying Connect's status and message.
@@ -19,4 +21,26 @@ public protocol ConnectHerder: Sendable {
     func validate(_ config: [String: String], plugin: String?) throws -> ConfigValidation
     /// The Kafka cluster id `GET /` reports.
     var kafkaClusterID: String { get }
+}
+
+/// One entry of `GET|PATCH /connectors/{c}/offsets` (KIP-875): a source partition and offset as the
+/// connector defines them, or for a sink `{"kafka_topic","kafka_partition"}` → `{"kafka_offset"}`.
+/// A nil offset (PATCH) resets that partition.
+public struct ConnectorOffset: Sendable, Hashable {
+    public var partition: JSONValue
+    public var offset: JSONValue?
+
+    public init(partition: JSONValue, offset: JSONValue?) {
+        self.partition = partition
+        self.offset = offset
+    }
+}
+
+/// The offsets calls, for herders that keep offsets (KIP-875). A herder without them lists none
+/// and refuses changes instead of answering as if it made them.
+public protocol ConnectOffsetsHerder: ConnectHerder {
+    func connectorOffsets(_ name: String) async throws -> [ConnectorOffset]
+    /// Only while the connector is STOPPED (Kafka's rule).
+    func alterConnectorOffsets(_ name: String, _ offsets: [ConnectorOffset]) async throws
+    func resetConnectorOffsets(_ name: String) async throws
 }

@@ -54,7 +54,7 @@ class BrookCluster:
     def __init__(self, etcd: EtcdProcess, make_broker: Callable[..., BrookProcess], size: int = 3,
                  settings: dict[str, object] | None = None, racks: list[str] | None = None,
                  etcd_proxies: bool = False, broker_options: Callable[[int], dict] | None = None,
-                 registry: bool = False):
+                 registry: bool = False, connect: bool = False, connect_config: str | None = None):
         """`broker_options(node_id)` gives extra keyword arguments for that broker's BrookProcess
         (e.g. host, port and command_prefix to run it in a network namespace)."""
         if racks is not None and len(racks) != size:
@@ -73,8 +73,9 @@ class BrookCluster:
                 self.etcd_proxies[node_id] = TcpProxy(etcd_host, int(etcd_port))
                 endpoint = self.etcd_proxies[node_id].endpoint
             self.brokers[node_id] = make_broker(
-                settings=broker_settings, start=False, name=f"brook-node{node_id}", registry=registry,
-                extra_args=["--node-id", str(node_id), "--metadata", f"etcd://{endpoint}"],
+                settings=broker_settings, start=False, name=f"brook-node{node_id}", registry=registry, connect=connect,
+                extra_args=["--node-id", str(node_id), "--metadata", f"etcd://{endpoint}"]
+                + (["--connect-config", connect_config] if connect_config else []),
                 **(broker_options(node_id) if broker_options else {}))
 
     @property
@@ -178,16 +179,18 @@ class BrookCluster:
 
 @pytest.fixture
 def brook_cluster(etcd, brook_factory):
-    """make(size=3, settings=None, racks=None, start=True, etcd_proxies=False, wait_registered=True, registry=False) -> BrookCluster on
+    """make(size=3, settings=None, racks=None, start=True, etcd_proxies=False, wait_registered=True, registry=False,
+    connect=False, connect_config=None) -> BrookCluster on
     this test's etcd (with etcd_proxies, each broker reaches etcd through a TcpProxy it can be cut off by).
 
     `etcd` is requested before `brook_factory`, so teardown stops the brokers before etcd."""
     made: list[BrookCluster] = []
 
     def make(size: int = 3, settings=None, racks=None, start: bool = True, etcd_proxies: bool = False,
-             wait_registered: bool = True, registry: bool = False) -> BrookCluster:
+             wait_registered: bool = True, registry: bool = False, connect: bool = False,
+             connect_config: str | None = None) -> BrookCluster:
         cluster = BrookCluster(etcd, brook_factory, size=size, settings=settings, racks=racks, etcd_proxies=etcd_proxies,
-                               registry=registry)
+                               registry=registry, connect=connect, connect_config=connect_config)
         made.append(cluster)
         return cluster.start(wait_registered) if start else cluster
 
