@@ -31,6 +31,8 @@ extension DistributedHerder {
                 failures += 1
                 if !(error is ConnectGroupMember.Retry) || failures > 3 {
                     logger.warning("Connect group membership: \(error)")
+                } else {
+                    logger.debug("Connect group membership, retrying: \(error)")
                 }
                 needsJoin = true
                 try? await Task.sleep(for: .milliseconds(min(2000, 100 * failures)))
@@ -45,7 +47,9 @@ extension DistributedHerder {
         await stopAllWork(reason: .rebalance)
         assignedConnectors = []
         assignedTasks = []
+        logger.debug("Connect worker joining group \(config.groupID)")
         let joined = try await member.join(.init(url: config.workerID, configOffset: configOffset))
+        logger.debug("Connect worker joined generation \(joined.generation), leader \(joined.leaderID), \(joined.members.count) member(s)")
         var plan: [String: ConnectProtocol.Assignment] = [:]
         if joined.isLeader {
             // Deal out everything written so far, not only what this worker happened to have read.

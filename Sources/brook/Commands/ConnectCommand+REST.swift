@@ -32,7 +32,7 @@ extension ConnectCommand {
         @OptionGroup var rest: RESTOptions
 
         func run() async throws {
-            try await runClientCommand {
+            try await runConnectCommand {
                 let answer = try await rest.client().request(.GET, "/connectors?expand=status")
                 for (name, entry) in answer.objectMembers ?? [] {
                     let status = entry["status"]
@@ -50,7 +50,7 @@ extension ConnectCommand {
         @Argument(help: "Connector name.") var name: String
 
         func run() async throws {
-            try await runClientCommand { print(try await rest.client().request(.GET, path("connectors", name, "status")).compactText) }
+            try await runConnectCommand { print(try await rest.client().request(.GET, path("connectors", name, "status")).compactText) }
         }
     }
 
@@ -63,7 +63,7 @@ extension ConnectCommand {
         @Option(name: .long, help: "Connector name (default: the file's name config).") var name: String?
 
         func run() async throws {
-            try await runClientCommand {
+            try await runConnectCommand {
                 guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.usage("cannot read \(file)") }
                 let config = try Self.config(Array(data), file: file)
                 guard let connector = name ?? config["name"] else { throw CLIError.usage("\(file) names no connector: give --name") }
@@ -132,7 +132,7 @@ extension ConnectCommand {
         static let configuration = CommandConfiguration(abstract: "List the connector plugins this Brook runs.")
         @OptionGroup var rest: RESTOptions
         func run() async throws {
-            try await runClientCommand {
+            try await runConnectCommand {
                 for plugin in try await rest.client().request(.GET, "/connector-plugins").arrayValue ?? [] {
                     print("\(plugin["class"]?.stringValue ?? "?")\t\(plugin["type"]?.stringValue ?? "?")\t\(plugin["version"]?.stringValue ?? "?")")
                 }
@@ -143,8 +143,28 @@ extension ConnectCommand {
 
 private func simple(_ rest: ConnectCommand.RESTOptions, done: String,
                     _ call: (SchemaRegistryClient) async throws -> JSONValue) async throws {
-    try await runClientCommand {
+    try await runConnectCommand {
         let answer = try await call(try rest.client())
         if case .string(let text) = answer, text.isEmpty { print(done) } else { print(answer.compactText) }
+    }
+}
+
+/// `runClientCommand` with Connect's wording for what the shared HTTP client reports.
+private func runConnectCommand(_ body: () async throws -> Void) async throws {
+    try await runClientCommand {
+        do {
+            try await body()
+        } catch let error as SchemaRegistryClientError {
+            switch error {
+            case .server(let status, _, let message):
+                let text = "Connect REST API answered \(status): \(message)"
+                throw status == 404 ? CLIError.notFound(text) : CLIError.failed(text)
+            case .transport(let message):
+                throw CLIError(description: message.replacingOccurrences(of: "the Schema Registry", with: "the Connect REST API"),
+                               exit: .unreachable)
+            case .invalidResponse(let message):
+                throw CLIError.failed("unexpected answer from the Connect REST API: \(message)")
+            }
+        }
     }
 }
