@@ -194,3 +194,37 @@ def test_connectors_survive_restart_and_kill9(connect_brook, topic, tmp_path):
     wait_for("every line after kill -9", lambda: set(lines(sink_file)) >= {f"line-{i}" for i in range(200)})
     got = lines(sink_file)
     assert got[:150] == [f"line-{i}" for i in range(150)]
+
+
+def test_a_pipeline_runs_source_transforms_and_sink_standalone(brook, topic, tmp_path):
+    source_file, sink_file = tmp_path / "in.txt", tmp_path / "out.txt"
+    source_file.write_text("alpha\nbeta\n")
+    pipeline = tmp_path / "lines.yaml"
+    pipeline.write_text(f"""input:
+  FileStreamSource: {{file: {source_file}, topic: {topic}}}
+transforms:
+  - HoistField$Value: {{field: line}}
+output:
+  FileStreamSink: {{file: {sink_file}}}
+""")
+    process = subprocess.Popen([str(brook_binary()), "connect", "run", str(pipeline), "-b", brook.bootstrap],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for("both records through the pipeline", lambda: lines(sink_file) == ["Struct{line=alpha}", "Struct{line=beta}"])
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, process.stderr.read()
+    # The topic between them holds the transformed records.
+    value = json.loads(consume_confluent(brook.bootstrap, topic, 0, 1)[0].value)
+    assert value["payload"] == {"line": "alpha"}
+    # A config mistake is refused before anything runs, naming the key.
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"input:\n  FileStreamSource: {{file: {source_file}, topic: {topic}, batch.size: lots}}\noutput:\n  kafka: {{topic: {topic}}}\n")
+    result = subprocess.run([str(brook_binary()), "connect", "run", str(bad), "-b", brook.bootstrap],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 64 and "batch.size" in result.stderr, result.stderr

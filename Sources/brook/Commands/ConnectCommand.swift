@@ -15,22 +15,18 @@ struct ConnectCommand: AsyncParsableCommand {
     )
 
     struct Run: AsyncParsableCommand {
-        /// The source connector's flat config, from a properties file or a YAML pipeline.
-        static func connectorConfig(file: String, text: String) throws -> [String: String] {
-            guard file.hasSuffix(".yaml") || file.hasSuffix(".yml") else { return try ConnectorPropertiesFile.parse(text) }
+        /// The connectors a file describes: one from a properties file; a pipeline's source, and its
+        /// sink when the output is one.
+        static func connectors(file: String, text: String) throws -> [[String: String]] {
+            guard file.hasSuffix(".yaml") || file.hasSuffix(".yml") else { return [try ConnectorPropertiesFile.parse(text)] }
             let pipeline: ConnectPipeline
             do {
                 pipeline = try ConnectPipeline(yaml: text, defaultName: ConnectPipeline.defaultName(forFile: file))
             } catch {
                 throw CLIError.usage("\(file): \(error)")
             }
-            if case .sink = pipeline.output {
-                throw CLIError.usage("\(file): sink outputs do not run standalone in this version; use output: kafka: {topic: ...}")
-            }
-            if let transforms = pipeline.source.config["transforms"], !transforms.isEmpty {
-                throw CLIError.usage("\(file): \(pipeline.source.error(forKey: "transforms", message: "transforms are not applied by the standalone desired-state source yet"))")
-            }
-            return pipeline.source.config
+            if case .sink(let sink) = pipeline.output { return [pipeline.source.config, sink.config] }
+            return [pipeline.source.config]
         }
 
         static let configuration = CommandConfiguration(
@@ -63,10 +59,14 @@ struct ConnectCommand: AsyncParsableCommand {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                     throw CLIError.notFound("cannot read \(file)")
                 }
-                let properties = try Self.connectorConfig(file: file, text: text)
-                let className = properties["connector.class"] ?? ""
-                guard ["DesiredStateSource", "DesiredStateSourceConnector"].contains(className) else {
-                    throw CLIError.usage("connector.class=\(className): only DesiredStateSource runs standalone in this version")
+                let connectors = try Self.connectors(file: file, text: text)
+                // The desired-state source alone runs its passes here and reports each; anything else
+                // (other connectors, transforms, sinks) runs on the standalone worker.
+                guard connectors.count == 1, let properties = connectors.first,
+                      ["DesiredStateSource", "DesiredStateSourceConnector"].contains(properties["connector.class"] ?? ""),
+                      (properties["transforms"] ?? "").isEmpty else {
+                    try await runStandalone(connectors)
+                    return
                 }
                 let config: DesiredStateConfig
                 do {
