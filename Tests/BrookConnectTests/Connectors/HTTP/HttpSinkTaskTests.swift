@@ -4,23 +4,23 @@ import XCTest
 
 /// HttpSinkTask against a real local HTTP server: batching, JSON rendering, retries, errant records.
 final class HttpSinkTaskTests: XCTestCase {
-    private func config(port: Int, _ extra: [String: String] = [:]) -> [String: String] {
+    private static func config(port: Int, _ extra: [String: String] = [:]) -> [String: String] {
         ["name": "http", "connector.class": "HttpSink", "topics": "t", "http.url": "http://localhost:\(port)/ingest?src=brook",
          "retry.backoff.ms": "10"].merging(extra) { $1 }
     }
 
-    private func records(_ count: Int) -> [ConnectRecord] {
+    private static func records(_ count: Int) -> [ConnectRecord] {
         (1...count).map { ConnectRecord(topic: "t", value: .stringMap([("id", .int64(Int64($0)))]), kafkaOffset: Int64($0)) }
     }
 
     func testBatchesArePostedAsJSONArraysWithTheConfiguredHeaders() async throws {
         try await HTTPTestServer.run(answer: { _, _ in (200, "{}") }) { port, log in
             let task = HttpSinkTask()
-            try await task.start(config: self.config(port: port, ["batch.max.size": "2", "http.headers": "Authorization:Bearer x|X-Team: data"]),
+            try await task.start(config: Self.config(port: port, ["batch.max.size": "2", "http.headers": "Authorization:Bearer x|X-Team: data"]),
                                  context: FakeSinkTaskContext())
             let schema = try ConnectSchema.struct(name: "row", [("name", .string), ("raw", .optionalBytes)])
             let row = try ConnectStruct(schema: schema).putting("name", .string("a\"b")).putting("raw", .bytes([1, 2, 3]))
-            var batch = self.records(3)
+            var batch = Self.records(3)
             batch.append(ConnectRecord(topic: "t", valueSchema: schema, value: .struct(row)))
             batch.append(ConnectRecord(topic: "t", value: .null))
             try await task.put(batch)
@@ -40,9 +40,9 @@ final class HttpSinkTaskTests: XCTestCase {
     func testOneRequestPerRecordWithoutArrays() async throws {
         try await HTTPTestServer.run(answer: { _, _ in (204, "") }) { port, log in
             let task = HttpSinkTask()
-            try await task.start(config: self.config(port: port, ["batch.json.as.array": "false", "http.method": "PUT"]),
+            try await task.start(config: Self.config(port: port, ["batch.json.as.array": "false", "http.method": "PUT"]),
                                  context: FakeSinkTaskContext())
-            try await task.put(self.records(2))
+            try await task.put(Self.records(2))
             XCTAssertEqual(log.all.map(\.method), ["PUT", "PUT"])
             XCTAssertEqual(log.all.map(\.body), [#"{"id":1}"#, #"{"id":2}"#])
         }
@@ -52,8 +52,8 @@ final class HttpSinkTaskTests: XCTestCase {
         try await HTTPTestServer.run(answer: { _, index in index < 2 ? (503, "busy") : (200, "") }) { port, log in
             let context = FakeSinkTaskContext()
             let task = HttpSinkTask()
-            try await task.start(config: self.config(port: port), context: context)
-            try await task.put(self.records(3))
+            try await task.start(config: Self.config(port: port), context: context)
+            try await task.put(Self.records(3))
             XCTAssertEqual(log.all.count, 3, "two 503s, then the same body again")
             XCTAssertEqual(Set(log.all.map(\.body)).count, 1)
             XCTAssertTrue(context.errant.withLockedValue { $0.isEmpty })
@@ -63,9 +63,9 @@ final class HttpSinkTaskTests: XCTestCase {
     func testRetriesRunOutWithARetriableError() async throws {
         try await HTTPTestServer.run(answer: { _, _ in (500, "down") }) { port, log in
             let task = HttpSinkTask()
-            try await task.start(config: self.config(port: port, ["max.retries": "2"]), context: FakeSinkTaskContext())
+            try await task.start(config: Self.config(port: port, ["max.retries": "2"]), context: FakeSinkTaskContext())
             do {
-                try await task.put(self.records(1))
+                try await task.put(Self.records(1))
                 XCTFail("no error")
             } catch let error as RetriableConnectError {
                 XCTAssertTrue(error.message.contains("HTTP 500: down (after 3 attempts)"), error.message)
@@ -78,8 +78,8 @@ final class HttpSinkTaskTests: XCTestCase {
         try await HTTPTestServer.run(answer: { request, _ in request.body.contains("\"id\":2") ? (422, "bad id") : (200, "") }) { port, log in
             let context = FakeSinkTaskContext()
             let task = HttpSinkTask()
-            try await task.start(config: self.config(port: port, ["batch.max.size": "2"]), context: context)
-            try await task.put(self.records(3))
+            try await task.start(config: Self.config(port: port, ["batch.max.size": "2"]), context: context)
+            try await task.put(Self.records(3))
             XCTAssertEqual(log.all.count, 2, "a 4xx is not retried")
             let errant = context.errant.withLockedValue { $0 }
             XCTAssertEqual(errant.map(\.record.kafkaOffset), [1, 2])
@@ -87,9 +87,9 @@ final class HttpSinkTaskTests: XCTestCase {
 
             // errors.tolerance=none: the reporter throws and so does put.
             let strict = HttpSinkTask()
-            try await strict.start(config: self.config(port: port), context: FakeSinkTaskContext(tolerateAll: false))
+            try await strict.start(config: Self.config(port: port), context: FakeSinkTaskContext(tolerateAll: false))
             do {
-                try await strict.put(self.records(2))
+                try await strict.put(Self.records(2))
                 XCTFail("no error")
             } catch is FakeSinkTaskContext.Failed {}
         }
@@ -97,9 +97,9 @@ final class HttpSinkTaskTests: XCTestCase {
 
     func testAnUnreachableServerIsRetriable() async throws {
         let task = HttpSinkTask()
-        try await task.start(config: config(port: 1, ["max.retries": "1"]), context: FakeSinkTaskContext())
+        try await task.start(config: Self.config(port: 1, ["max.retries": "1"]), context: FakeSinkTaskContext())
         do {
-            try await task.put(records(1))
+            try await task.put(Self.records(1))
             XCTFail("no error")
         } catch let error as RetriableConnectError {
             XCTAssertTrue(error.message.contains("cannot connect to localhost:1"), error.message)

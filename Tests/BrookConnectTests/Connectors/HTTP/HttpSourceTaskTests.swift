@@ -20,7 +20,7 @@ final class HttpSourceTaskTests: XCTestCase {
         return (200, #"{"data":{"items":["# + newer.joined(separator: ",") + "]}}")
     }
 
-    private func config(port: Int) -> [String: String] {
+    private static func config(port: Int) -> [String: String] {
         ["name": "api", "connector.class": "HttpSource", "topic": "events", "http.url": "http://localhost:\(port)/events?limit=10",
          "http.response.records.path": "data.items", "cursor.field": "ts", "key.field": "id", "http.poll.interval.ms": "0"]
     }
@@ -29,7 +29,7 @@ final class HttpSourceTaskTests: XCTestCase {
         try await HTTPTestServer.run(answer: Self.answer) { port, log in
             let context = FakeSourceTaskContext()
             let task = HttpSourceTask()
-            try await task.start(config: self.config(port: port), context: context)
+            try await task.start(config: Self.config(port: port), context: context)
             let records = try await task.poll()
             XCTAssertEqual(records.map(\.record.key), [.string("7"), .string("8"), .string("9")])
             XCTAssertEqual(records.map(\.record.topic), ["events", "events", "events"])
@@ -47,7 +47,7 @@ final class HttpSourceTaskTests: XCTestCase {
             // A new task resumes from the committed cursor of the second record.
             context.commit(Array(records.prefix(2)))
             let resumed = HttpSourceTask()
-            try await resumed.start(config: self.config(port: port), context: context)
+            try await resumed.start(config: Self.config(port: port), context: context)
             let rest = try await resumed.poll()
             XCTAssertEqual(rest.map(\.record.key), [.string("9")])
             XCTAssertEqual(log.all.last?.uri, "/events?limit=10&since=2026-01-01T00%3A00%3A02Z")
@@ -58,7 +58,7 @@ final class HttpSourceTaskTests: XCTestCase {
     func testServerErrorsAreRetriableAndClientErrorsFailTheTask() async throws {
         try await HTTPTestServer.run(answer: { _, index in index == 0 ? (503, "later") : (404, "no such feed") }) { port, _ in
             let task = HttpSourceTask()
-            try await task.start(config: self.config(port: port), context: FakeSourceTaskContext())
+            try await task.start(config: Self.config(port: port), context: FakeSourceTaskContext())
             do {
                 _ = try await task.poll()
                 XCTFail("no error")
@@ -76,7 +76,7 @@ final class HttpSourceTaskTests: XCTestCase {
 
     func testThePollIntervalSpacesRequests() async throws {
         try await HTTPTestServer.run(answer: { _, _ in (200, "[]") }) { port, log in
-            var config = self.config(port: port)
+            var config = Self.config(port: port)
             config["http.poll.interval.ms"] = "60000"
             config["http.response.records.path"] = ""
             let task = HttpSourceTask()
