@@ -51,8 +51,6 @@ public struct PlainHTTPClient: Sendable {
         case responseTooLarge(limit: Int)
         /// The server closed the connection before the response was complete.
         case closedEarly(endpoint: String)
-        /// A method name NIO cannot send.
-        case invalidRequest(String)
 
         public var description: String {
             switch self {
@@ -60,7 +58,6 @@ public struct PlainHTTPClient: Sendable {
             case let .timedOut(endpoint, timeout): "no answer from \(endpoint) within \(timeout)"
             case let .responseTooLarge(limit): "response larger than \(limit) bytes"
             case let .closedEarly(endpoint): "\(endpoint) closed the connection before answering"
-            case let .invalidRequest(reason): "invalid HTTP request: \(reason)"
             }
         }
     }
@@ -71,7 +68,8 @@ public struct PlainHTTPClient: Sendable {
     public let maxResponseBytes: Int
     let group: any EventLoopGroup
 
-    var endpoint: String { "\(host):\(port)" }
+    /// `host:port` as a Host header writes it (an IPv6 address in brackets).
+    var endpoint: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     public init(host: String, port: Int, timeout: Duration, maxResponseBytes: Int = 64 << 20,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
