@@ -40,7 +40,7 @@ public struct ConnectorPlugin: Sendable {
 
 /// The plugins Brook ships.
 public enum ConnectorPlugins {
-    static let all: [ConnectorPlugin] = [desiredStateSource, fileStreamSink, fileStreamSource]
+    static let all: [ConnectorPlugin] = [desiredStateSource, fileStreamSink, fileStreamSource, httpSink, httpSource]
 
     /// The plugin `connector.class` names, if any.
     static func plugin(named name: String) -> ConnectorPlugin? {
@@ -86,11 +86,14 @@ public enum ConnectorPlugins {
             .init("file", .string, importance: .high, "Source filename. If not specified, the standard input will be used"),
             .init("topic", .list, required: true, importance: .high, "The topic to publish data to"),
             .init("batch.size", .int, default: "2000", importance: .low, "The maximum number of records the source task can read from the file each time it is polled"),
-        ])
+        ],
+        check: FileStreamConfig.checkSource,
+        tasks: .single(.source { FileStreamSourceTask() }))
 
     static let fileStreamSink = ConnectorPlugin(
         className: "org.apache.kafka.connect.file.FileStreamSinkConnector", type: .sink, version: BrookConnect.compatibleConnectVersion,
-        keys: [.init("file", .string, importance: .high, "Destination filename. If not specified, the standard output will be used")])
+        keys: [.init("file", .string, importance: .high, "Destination filename. If not specified, the standard output will be used")],
+        tasks: .single(.sink { FileStreamSinkTask() }))
 
     static let desiredStateSource = ConnectorPlugin(
         className: "DesiredStateSource", type: .source, version: "1.0",
@@ -107,6 +110,8 @@ public enum ConnectorPlugins {
             .init("deletion.mode", .string, importance: .medium, group: "Desired state", allowed: ["tombstone", "value", "none"],
                   "What a key no longer declared gets: a tombstone (default), deletion.value, or nothing."),
             .init("deletion.value", .string, importance: .low, group: "Desired state", "The value written for deleted keys."),
+            .init("poll.interval.ms", .long, default: "60000", importance: .medium, group: "Desired state", minimum: 1,
+                  "The time between full passes; a changed input file (csv, files) starts a pass over it at once."),
         ],
         check: { config in
             // Checks that need several configs at once; single-config problems are the keys' own.
@@ -120,5 +125,6 @@ public enum ConnectorPlugins {
                 }
                 return [:]
             }
-        })
+        },
+        tasks: .single(.source { DesiredStateSourceTask() }))
 }

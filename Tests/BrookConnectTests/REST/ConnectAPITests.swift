@@ -54,7 +54,7 @@ final class ConnectAPITests: XCTestCase {
         XCTAssertEqual(r.status, 200, "replacing an existing connector")
         r = await call("GET", "/connectors/sink/config", nil)
         XCTAssertEqual(r.body, #"{"connector.class":"FileStreamSink","name":"sink","topics":"a,b"}"#)
-        r = await call("PUT", "/connectors/new/config", #"{"connector.class":"FileStreamSource","topic":"t"}"#)
+        r = await call("PUT", "/connectors/new/config", #"{"connector.class":"FileStreamSource","topic":"t","file":"in.txt"}"#)
         XCTAssertEqual(r.status, 201, "PUT creates a missing connector")
         r = await call("PUT", "/connectors/new/config", #"{"name":"other","connector.class":"FileStreamSource","topic":"t"}"#)
         XCTAssertEqual(r.body, #"{"error_code":400,"message":"Connector name configuration (other) doesn't match connector name in the URL (new)"}"#)
@@ -132,7 +132,7 @@ final class ConnectAPITests: XCTestCase {
         r = await call("GET", "/connector-plugins", nil)
         XCTAssertEqual(r.json?.arrayValue?.compactMap { $0["class"]?.stringValue }, [
             "DesiredStateSource", "org.apache.kafka.connect.file.FileStreamSinkConnector",
-            "org.apache.kafka.connect.file.FileStreamSourceConnector",
+            "org.apache.kafka.connect.file.FileStreamSourceConnector", "HttpSink", "HttpSource",
         ])
         r = await call("GET", "/connector-plugins/FileStreamSource/config", nil)
         XCTAssertTrue(r.json?.arrayValue?.contains { $0["name"]?.stringValue == "batch.size" && $0["default_value"]?.stringValue == "2000" } == true)
