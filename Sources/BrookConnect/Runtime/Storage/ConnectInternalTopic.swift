@@ -106,7 +106,8 @@ public actor ConnectInternalTopic {
     /// The offset one past the last record of each partition now (the last stable offset).
     public func endOffsets() async throws -> [Int32: Int64] {
         guard let consumer else { throw ConnectRuntimeError.internalTopic("topic \(name) is not started") }
-        let ends = try await consumer.listOffsets(Dictionary(uniqueKeysWithValues: assigned.map { ($0, OffsetSpec.latest) }))
+        let specs = Dictionary(uniqueKeysWithValues: assigned.map { ($0, OffsetSpec.latest) })
+        let ends = try await retrying("list offsets") { try await consumer.listOffsets(specs) }
         return Dictionary(uniqueKeysWithValues: ends.map { ($0.key.partition, $0.value) })
     }
 
@@ -114,16 +115,21 @@ public actor ConnectInternalTopic {
     /// `readToEnd`): after it, the caller has seen every write acknowledged before the call.
     public func readToEnd() async throws -> [Entry] {
         guard let consumer else { throw ConnectRuntimeError.internalTopic("topic \(name) is not started") }
-        let ends = try await consumer.listOffsets(Dictionary(uniqueKeysWithValues: assigned.map { ($0, OffsetSpec.latest) }))
+        let specs = Dictionary(uniqueKeysWithValues: assigned.map { ($0, OffsetSpec.latest) })
+        let ends = try await retrying("list offsets") { try await consumer.listOffsets(specs) }
         var entries: [Entry] = []
         while true {
             var behind = false
-            for partition in assigned where try await consumer.position(partition) < (ends[partition] ?? 0) {
-                behind = true
-                break
+            for partition in assigned {
+                let position = try await retrying("position") { try await consumer.position(partition) }
+                if position < (ends[partition] ?? 0) {
+                    behind = true
+                    break
+                }
             }
             if !behind { return entries }
-            entries += try await poll(consumer, timeout: .milliseconds(100))
+            // Each step retried on its own: what a poll returned is never read twice nor dropped.
+            entries += try await retrying("poll") { try await poll(consumer, timeout: .milliseconds(100)) }
         }
     }
 
@@ -137,6 +143,22 @@ public actor ConnectInternalTopic {
         try await consumer.poll(timeout: timeout).map { record in
             Entry(partition: record.partition, offset: record.offset, key: record.key.map { Array($0.readableBytesView) },
                   value: record.value.map { Array($0.readableBytesView) })
+        }
+    }
+
+    /// Retries what a leader change or a broker going away makes fail for a moment (a worker starts
+    /// reading just as the broker that led a partition died), for up to a minute.
+    private func retrying<T: Sendable>(_ what: String, _ operation: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + .seconds(60)
+        var delay: Duration = .milliseconds(50)
+        while true {
+            do {
+                return try await operation()
+            } catch let error as KafkaClientError where error.isRetriable && ContinuousClock.now < deadline {
+                logger.debug("\(name): \(what) failed, retrying: \(error)")
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(1))
+            }
         }
     }
 
