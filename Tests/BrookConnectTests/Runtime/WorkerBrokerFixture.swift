@@ -38,7 +38,7 @@ final class WorkerBrokerFixture: @unchecked Sendable {
         process.executableURL = Self.binary
         process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data-dir", dataDir.path, "--registry-listen", "none",
                              "--log-level", "error", "--set", "transaction.state.log.replication.factor=1",
-                             "--set", "offsets.topic.replication.factor=1"] + Self.connectOff
+                             "--set", "offsets.topic.replication.factor=1", "--set", "group.initial.rebalance.delay.ms=0"] + Self.connectOff
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -156,7 +156,8 @@ final class WorkerSinkTaskTests: XCTestCase {
     func testARetriablePutIsHandedTheSameBatchAgain() async throws {
         let broker = try XCTUnwrap(broker)
         try await broker.produce("later", (0..<4).map { (key: "\($0)", value: "v\($0)") })
-        let config = ["topics": "later", "value.converter": "org.apache.kafka.connect.storage.StringConverter", "retriable.puts": "2"]
+        let config = ["topics": "later", "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+                      "key.converter": "org.apache.kafka.connect.storage.StringConverter", "retriable.puts": "2"]
         let journal = TaskJournal()
         let running = start("later-sink", config, environment: broker.environment(), journal: journal)
         try await waitForPut(journal, 4)
@@ -164,5 +165,7 @@ final class WorkerSinkTaskTests: XCTestCase {
         await running.value
         let put = await journal.put
         XCTAssertEqual(put.map(\.value), (0..<4).map { .string("v\($0)") })
+        let calls = await journal.putCalls
+        XCTAssertGreaterThanOrEqual(calls, 3, "two refusals, then the same records again")
     }
 }

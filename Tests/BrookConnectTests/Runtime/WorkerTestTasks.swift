@@ -10,6 +10,7 @@ actor TaskJournal {
     private(set) var stops = 0
     private(set) var put: [ConnectRecord] = []
     private(set) var flushes: [Int] = []
+    private(set) var putCalls = 0
 
     func start(_ config: [String: String], resumedFrom offset: JSONValue?) {
         started.append(config)
@@ -19,6 +20,7 @@ actor TaskJournal {
     func commit() { commits += 1 }
     func stop() { stops += 1 }
     func put(_ records: [ConnectRecord]) { put += records }
+    func putCalled() { putCalls += 1 }
     /// Records flushed: how many had been put when flush was called.
     func flush() { flushes.append(put.count) }
 }
@@ -95,6 +97,7 @@ actor CollectingSink: SinkTask {
     }
 
     func put(_ records: [ConnectRecord]) async throws {
+        await journal.putCalled()
         if retriablePuts > 0 {
             retriablePuts -= 1
             throw RetriableConnectError("not now")
