@@ -104,8 +104,15 @@ final class WorkerBrokerFixture: @unchecked Sendable {
 
     /// A worker environment on this broker with its own `connect-offsets` topic reader.
     func environment(workerConfig: [String: String] = [:], offsetsTopic: String = "connect-offsets") -> WorkerTaskEnvironment {
+        var client = self.client
+        // WORKER_TEST_LOG=debug (or another level) prints the worker's and clients' logs.
+        var logger = Logger(label: "worker-test") { _ in SwiftLogNoOpLogHandler() }
+        if let level = ProcessInfo.processInfo.environment["WORKER_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) {
+            logger = Logger(label: "worker-test", factory: { StreamLogHandler.standardError(label: $0) })
+            logger.logLevel = level
+        }
+        client.logger = logger
         let cluster = KafkaCluster(config: client)
-        let logger = Logger(label: "worker-test") { _ in SwiftLogNoOpLogHandler() }
         let topic = ConnectInternalTopic(name: offsetsTopic, partitions: 5, replicationFactor: 1, cluster: cluster, client: client, logger: logger)
         var config = ["offset.flush.interval.ms": "200"]
         config.merge(workerConfig) { $1 }

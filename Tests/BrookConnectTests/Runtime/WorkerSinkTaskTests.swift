@@ -168,4 +168,63 @@ final class WorkerSinkTaskTests: XCTestCase {
         let calls = await journal.putCalls
         XCTAssertGreaterThanOrEqual(calls, 3, "two refusals, then the same records again")
     }
+
+    func testTopicsRegexPicksUpATopicCreatedLater() async throws {
+        let broker = try XCTUnwrap(broker)
+        try await broker.produce("metrics-a", [(key: "1", value: "a")])
+        let config = ["topics.regex": "metrics-.*", "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+                      "key.converter": "org.apache.kafka.connect.storage.StringConverter"]
+        let journal = TaskJournal()
+        let running = start("metrics-sink", config, environment: broker.environment(), journal: journal)
+        try await waitForPut(journal, 1)
+        try await broker.produce("metrics-b", [(key: "2", value: "b")])
+        try await broker.produce("other", [(key: "3", value: "not matched")])
+        try await waitForPut(journal, 2)
+        running.cancel()
+        await running.value
+        let put = await journal.put
+        XCTAssertEqual(put.map(\.topic), ["metrics-a", "metrics-b"])
+    }
+
+    func testPartitionsRevokedInARebalanceAreFlushedAndCommittedFirst() async throws {
+        let broker = try XCTUnwrap(broker)
+        let records = (0..<6).map { (key: "k\($0)", value: "v\($0)") }
+        try await broker.produce("shared", records, partitions: 2)
+        let config = ["topics": "shared", "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+                      "key.converter": "org.apache.kafka.connect.storage.StringConverter"]
+        // No periodic commit within the test: only the revocation can commit.
+        let environment = broker.environment(workerConfig: ["offset.flush.interval.ms": "600000"])
+        let first = TaskJournal()
+        let a = start("shared-sink", config, environment: environment, journal: first)
+        try await waitForPut(first, 6)
+        let partitions = [TopicPartition("shared", 0), TopicPartition("shared", 1)]
+        var before: [Int64] = []
+        for partition in partitions { before.append(try await Self.committed(broker, group: "connect-shared-sink", partition)) }
+        XCTAssertEqual(before, [-1, -1])
+
+        var secondConfig = config
+        secondConfig["name"] = "shared-sink"
+        let second = WorkerTask(id: ConnectTaskID(connector: "shared-sink", task: 1), connectorConfig: secondConfig, taskConfig: secondConfig,
+                                maker: .sink { CollectingSink(journal: TaskJournal()) }, environment: environment, report: StatusLog().reporter)
+        let b = Task { await second.run() }
+        let put = await first.put
+        let ends = Dictionary(grouping: put, by: { $0.kafkaPartition ?? -1 }).mapValues { ($0.compactMap(\.kafkaOffset).max() ?? -1) + 1 }
+        try await within(30, "the revoked partitions' offsets committed") {
+            while true {
+                var all = true
+                for partition in partitions where ends[partition.partition] != nil {
+                    let committed = try await Self.committed(broker, group: "connect-shared-sink", partition)
+                    if committed != ends[partition.partition] { all = false }
+                }
+                if all { return }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        let flushes = await first.flushes
+        XCTAssertEqual(flushes.first, 6, "flushed before committing")
+        a.cancel()
+        b.cancel()
+        await a.value
+        await b.value
+    }
 }

@@ -139,4 +139,23 @@ final class WorkerSourceTaskTests: XCTestCase {
         let states = await statuses.entries.map(\.state)
         XCTAssertEqual(states, [.failed])
     }
+
+    func testAPollThatReturnsNothingAtOnceDoesNotMakeTheLoopSpin() async throws {
+        let broker = try XCTUnwrap(broker)
+        let source = ImpatientSource()
+        let statuses = StatusLog()
+        let worker = WorkerTask(id: ConnectTaskID(connector: "idle", task: 0), connectorConfig: ["name": "idle"], taskConfig: [:],
+                                maker: .source { source }, environment: broker.environment(), report: statuses.reporter)
+        let running = Task { await worker.run() }
+        _ = try await statuses.waitFor(.running)
+        let started = ContinuousClock.now
+        try await Task.sleep(for: .seconds(1))
+        running.cancel()
+        await running.value
+        let elapsed = ContinuousClock.now - started
+        let polls = await source.polls
+        // About one poll per 100 ms back-off; a spinning loop would poll thousands of times.
+        XCTAssertLessThan(Double(polls), elapsed / .milliseconds(100) + 5, "\(polls) polls in \(elapsed)")
+        XCTAssertGreaterThan(polls, 2)
+    }
 }

@@ -116,3 +116,17 @@ actor CollectingSink: SinkTask {
     func flush() async throws { await journal.flush() }
     func stop() async { await journal.stop() }
 }
+
+/// A source that breaks the poll contract: it returns nothing at once, every time.
+actor ImpatientSource: SourceTask {
+    private(set) var polls = 0
+
+    func start(config: [String: String], context: any SourceTaskContext) async throws {}
+
+    func poll() async throws -> [SourceRecord] {
+        polls += 1
+        return []
+    }
+
+    func stop() async {}
+}

@@ -103,7 +103,11 @@ actor SinkTaskLoop: ErrorHandlingLoop {
         config.autoOffsetReset = .earliest
         config.enableAutoCommit = false
         config.onPartitionsRevoked = { [weak self] partitions in await self?.partitionsRevoked(partitions) }
-        consumer = try KafkaConsumer(config: config, cluster: environment.cluster)
+        // Its own connections, as each Kafka task has its own consumer: a JoinGroup parked on a
+        // connection holds back every later response on it (responses come in request order), so
+        // two tasks of one connector sharing the worker's connections would block each other's
+        // heartbeats for a whole rebalance.
+        consumer = try KafkaConsumer(config: config)
         try await resubscribe()
         taskStarted = true
         do {
