@@ -153,6 +153,21 @@ final class WorkerSinkTaskTests: XCTestCase {
         XCTAssertEqual(record.header("__connect.errors.exception.message"), #"the sink cannot write string("errant")"#)
     }
 
+    func testReportErrantWithToleranceNoneFailsTheTask() async throws {
+        let broker = try XCTUnwrap(broker)
+        try await broker.produce("picky", [(key: "1", value: "errant")])
+        let config = ["topics": "picky", "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+                      "key.converter": "org.apache.kafka.connect.storage.StringConverter"]
+        let statuses = StatusLog()
+        let running = start("picky-sink", config, environment: broker.environment(), journal: TaskJournal(), statuses: statuses)
+        let trace = try await statuses.waitFor(.failed)
+        await running.value
+        XCTAssertTrue(trace?.contains("Tolerance exceeded in error handler") == true, trace ?? "no trace")
+        XCTAssertTrue(trace?.contains("TASK_PUT") == true, trace ?? "no trace")
+        let committed = try await Self.committed(broker, group: "connect-picky-sink", TopicPartition("picky", 0))
+        XCTAssertEqual(committed, -1, "a failed task commits nothing it could not write")
+    }
+
     func testARetriablePutIsHandedTheSameBatchAgain() async throws {
         let broker = try XCTUnwrap(broker)
         try await broker.produce("later", (0..<4).map { (key: "\($0)", value: "v\($0)") })

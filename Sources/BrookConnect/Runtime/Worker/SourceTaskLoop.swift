@@ -33,6 +33,8 @@ actor SourceTaskLoop: ErrorHandlingLoop {
     private var producerFailure: ConnectTaskFailure?
     private var taskStarted = false
     private var transactionOpen = false
+    /// Exactly-once: the offsets of the open transaction's records, written just before its commit.
+    private var pendingTransactionOffsets: [(partition: JSONValue, offset: JSONValue?)] = []
 
     init(id: ConnectTaskID, connectorConfig: [String: String], taskConfig: [String: String], task: any SourceTask,
          environment: WorkerTaskEnvironment) throws {
@@ -247,19 +249,14 @@ actor SourceTaskLoop: ErrorHandlingLoop {
     /// dropped) to the offsets topic (partitioned by key hash like Kafka's offset writer), then commit.
     private func sendInTransaction(_ records: [SourceRecord]) async throws {
         guard let producer else { return }
-        var offsets: [(partition: JSONValue, offset: JSONValue?)] = []
-        func remember(_ source: SourceRecord) {
-            guard let partition = source.sourcePartition else { return }
-            offsets.removeAll { $0.partition == partition }
-            offsets.append((partition, source.sourceOffset))
-        }
         if !transactionOpen {
             try producer.beginTransaction()
             transactionOpen = true
+            pendingTransactionOffsets = []
         }
         for source in records {
             guard let record = try await convert(source) else {
-                remember(source)
+                rememberInTransaction(source)
                 continue
             }
             if record.topic == environment.offsets.topicName {
@@ -270,19 +267,25 @@ actor SourceTaskLoop: ErrorHandlingLoop {
                     try await producer.enqueue(record)
                     break
                 } catch {
-                    guard Self.isRetriable(error), !Task.isCancelled else {
+                    // Stopping: what was dispatched so far commits with its offsets (finish()).
+                    if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                    guard Self.isRetriable(error) else {
                         throw ConnectTaskFailure("Unrecoverable exception trying to send", stage: .kafkaProduce, cause: error)
                     }
                     try? await Task.sleep(for: Self.sendRetryBackoff)
                 }
             }
-            remember(source)
+            rememberInTransaction(source)
         }
-        pendingTransactionOffsets = offsets
         try await commitTransaction(producer)
     }
 
-    private var pendingTransactionOffsets: [(partition: JSONValue, offset: JSONValue?)] = []
+    /// The record was dispatched (or dropped): its offset joins the open transaction.
+    private func rememberInTransaction(_ source: SourceRecord) {
+        guard let partition = source.sourcePartition else { return }
+        pendingTransactionOffsets.removeAll { $0.partition == partition }
+        pendingTransactionOffsets.append((partition, source.sourceOffset))
+    }
 
     private func commitTransaction(_ producer: KafkaProducer) async throws {
         do {
