@@ -158,4 +158,44 @@ final class WorkerSourceTaskTests: XCTestCase {
         XCTAssertLessThan(Double(polls), elapsed / .milliseconds(100) + 5, "\(polls) polls in \(elapsed)")
         XCTAssertGreaterThan(polls, 2)
     }
+
+    private static func createTopic(_ broker: WorkerBrokerFixture, _ name: String, configs: [String: String]) async throws {
+        let cluster = KafkaCluster(config: broker.client)
+        let results = try await KafkaAdmin(cluster: cluster).createTopics([NewTopic(name: name, partitions: 1, replicationFactor: 1, configs: configs)])
+        await cluster.close()
+        if case .failure(let error) = results[name] { throw error }
+    }
+
+    /// The broker refuses every record (larger than the topic's max.message.bytes): with
+    /// tolerance all the failures are skipped and the offsets still advance.
+    func testWithToleranceAllRecordsTheBrokerRefusesAreSkippedAndTheirOffsetsAdvance() async throws {
+        let broker = try XCTUnwrap(broker)
+        try await Self.createTopic(broker, "tiny", configs: ["max.message.bytes": "200"])
+        let environment = broker.environment()
+        let statuses = StatusLog()
+        let running = start("refused", ["topic": "tiny", "count": "3", "value.padding": "400", "errors.tolerance": "all"],
+                            environment: environment, journal: TaskJournal(), statuses: statuses)
+        try await Self.waitForStoredN(environment, "refused", 2)
+        running.cancel()
+        await running.value
+        let states = await statuses.entries.map(\.state)
+        XCTAssertEqual(states, [.running])
+        let written = try await broker.readAll("tiny", isolation: .readUncommitted)
+        XCTAssertEqual(written.count, 0)
+    }
+
+    func testWithToleranceNoneARecordTheBrokerRefusesFailsTheTask() async throws {
+        let broker = try XCTUnwrap(broker)
+        try await Self.createTopic(broker, "tiny-strict", configs: ["max.message.bytes": "200"])
+        let environment = broker.environment()
+        let statuses = StatusLog()
+        let running = start("refused-strict", ["topic": "tiny-strict", "count": "3", "value.padding": "400"],
+                            environment: environment, journal: TaskJournal(), statuses: statuses)
+        let trace = try await statuses.waitFor(.failed)
+        await running.value
+        XCTAssertTrue(trace?.contains("Unrecoverable exception from producer send callback") == true, trace ?? "no trace")
+        XCTAssertTrue(trace?.contains("KAFKA_PRODUCE") == true, trace ?? "no trace")
+        let stored = try await Self.storedN(broker.environment(), "refused-strict")
+        XCTAssertNil(stored, "no offset for records that were never written")
+    }
 }

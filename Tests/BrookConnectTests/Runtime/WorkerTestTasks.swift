@@ -25,7 +25,7 @@ actor TaskJournal {
     func flush() { flushes.append(put.count) }
 }
 
-/// A source that counts: record n has key "k<n>", value "v<n>" (null from `tombstones.from` on,
+/// A source that counts: record n has key "k<n>", value "v<n>" (+ `value.padding` x's; null from `tombstones.from` on,
 /// an int32 schema with a string value at `bad.at`), source partition {"source":"count"} and
 /// offset {"n":n}. Resumes after the stored offset; `batch` records per poll; once `count`
 /// records are out it idles.
@@ -39,6 +39,7 @@ actor CountingSource: SourceTask {
     private var topic = ""
     private var tombstonesFrom = Int64.max
     private var badAt: Int64 = -1
+    private var padding = ""
 
     init(journal: TaskJournal) {
         self.journal = journal
@@ -50,6 +51,7 @@ actor CountingSource: SourceTask {
         batch = Int64(config["batch"] ?? "5") ?? 5
         tombstonesFrom = Int64(config["tombstones.from"] ?? "") ?? .max
         badAt = Int64(config["bad.at"] ?? "") ?? -1
+        padding = String(repeating: "x", count: Int(config["value.padding"] ?? "0") ?? 0)
         let stored = try await context.offset(for: Self.partition)
         if let n = stored?["n"]?.int64Value { next = n + 1 }
         await journal.start(config, resumedFrom: stored)
@@ -64,7 +66,7 @@ actor CountingSource: SourceTask {
         while next < count, records.count < batch {
             let n = next
             next += 1
-            var record = ConnectRecord(topic: topic, key: .string("k\(n)"), valueSchema: .primitive(.string), value: n >= tombstonesFrom ? .null : .string("v\(n)"))
+            var record = ConnectRecord(topic: topic, key: .string("k\(n)"), valueSchema: .primitive(.string), value: n >= tombstonesFrom ? .null : .string("v\(n)" + padding))
             if n >= tombstonesFrom { record.valueSchema = nil }
             if n == badAt {
                 record.valueSchema = .primitive(.int32)
