@@ -8,6 +8,7 @@ public actor ConnectOffsetStore {
     private let topic: ConnectInternalTopic
     private var offsetsByKey: [[UInt8]: ConnectOffsetRecord] = [:]
     private var started = false
+    private var lastRead: Task<Void, Never>?
 
     public init(topic: ConnectInternalTopic) {
         self.topic = topic
@@ -67,8 +68,27 @@ public actor ConnectOffsetStore {
         started = false
     }
 
+    /// Reads run one after another (each waits for the one before), so entries are applied in the
+    /// topic's order even when several callers ask at once.
     private func readToEnd() async throws {
-        for entry in try await topic.readToEnd() {
+        let previous = lastRead
+        let topic = self.topic
+        let read = Task { () -> (any Error)? in
+            await previous?.value
+            do {
+                let entries = try await topic.readToEnd()
+                self.applyRead(entries)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        lastRead = Task { _ = await read.value }
+        if let error = await read.value { throw error }
+    }
+
+    private func applyRead(_ entries: [ConnectInternalTopic.Entry]) {
+        for entry in entries {
             // Re-encoded, so a key written by another writer's JSON layout still finds its entry.
             guard let record = ConnectOffsetRecord.decode(key: entry.key, value: entry.value).record else { continue }
             apply(record, key: record.key)

@@ -132,8 +132,13 @@ actor SinkTaskLoop: ErrorHandlingLoop {
             }
             if let batch = redelivery {
                 try? await Task.sleep(for: Self.redeliveryBackoff)
-                // Polling with every partition paused keeps the group membership alive.
-                _ = try? await consumer.poll(timeout: .milliseconds(1))
+                // Polling with every partition paused keeps the group membership alive; partitions a
+                // rebalance just assigned are paused too, and anything read anyway is read again later.
+                try? await consumer.pause(consumer.assignment)
+                let unexpected = (try? await consumer.poll(timeout: .milliseconds(1))) ?? []
+                for (partition, records) in Dictionary(grouping: unexpected, by: \.topicPartition) {
+                    if let first = records.map(\.offset).min() { try? await consumer.seek(partition, to: first) }
+                }
                 if Task.isCancelled { break }
                 try await deliver(batch)
                 continue
