@@ -30,18 +30,29 @@ struct SubmittedRecords: Sendable {
 
     /// The record was written (or skipped for good): its offset may count once the ones before it do.
     mutating func acknowledge(_ id: ID) {
-        guard let partition = partitionOf.removeValue(forKey: id),
-              let index = queues[partition]?.firstIndex(where: { $0.id == id }) else { return }
+        guard let partition = partitionOf.removeValue(forKey: id), let index = index(of: id, in: partition) else { return }
         queues[partition]![index].acknowledged = true
         outstanding -= 1
     }
 
     /// Forgets a record that was never handed to the producer (it will be sent again).
     mutating func drop(_ id: ID) {
-        guard let partition = partitionOf.removeValue(forKey: id) else { return }
-        queues[partition]?.removeAll { $0.id == id }
+        guard let partition = partitionOf.removeValue(forKey: id), let index = index(of: id, in: partition) else { return }
+        queues[partition]!.remove(at: index)
         if queues[partition]?.isEmpty == true { queues[partition] = nil }
         outstanding -= 1
+    }
+
+    /// Ids grow, so each queue is sorted by id: a binary search finds a record among many outstanding.
+    private func index(of id: ID, in partition: JSONValue) -> Int? {
+        guard let queue = queues[partition] else { return nil }
+        var low = 0
+        var high = queue.count
+        while low < high {
+            let middle = (low + high) / 2
+            if queue[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low < queue.count && queue[low].id == id ? low : nil
     }
 
     /// Removes the acknowledged head of every partition's queue and returns each partition's
