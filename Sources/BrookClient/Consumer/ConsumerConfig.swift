@@ -54,6 +54,9 @@ public struct ConsumerConfig: Sendable {
     }
     /// `partition.assignment.strategy`: assignors offered to the group, in preference order.
     public var assignors: [any PartitionAssignor] = [RangeAssignor(), CooperativeStickyAssignor()]
+    /// Called inside `poll` just before partitions are given up in a rebalance (the Java client's
+    /// `ConsumerRebalanceListener.onPartitionsRevoked`), while their offsets can still be committed.
+    public var onPartitionsRevoked: (@Sendable ([TopicPartition]) async -> Void)?
 
     public init(client: ClientConfig = ClientConfig(), groupId: String? = nil) {
         self.client = client

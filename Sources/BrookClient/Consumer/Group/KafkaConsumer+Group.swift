@@ -56,6 +56,7 @@ extension KafkaConsumer {
     /// Gives up `partitions`: commits their positions first when auto-commit is on.
     func revoke(_ partitions: [TopicPartition]) async {
         guard !partitions.isEmpty else { return }
+        if let listener = config.onPartitionsRevoked { await listener(partitions) }
         if config.enableAutoCommit {
             let offsets = subscription.positions.filter { partitions.contains($0.key) }
             do {
