@@ -1,0 +1,359 @@
+/// Expressions, by ksqlDB's precedence: OR < AND < NOT < predicates (comparison, BETWEEN, IN, LIKE,
+/// IS) < `||` < `+ -` < `* / %` < unary sign < postfix (`[i]`, `->f`) < primary.
+extension SQLParser {
+    mutating func parseExpression() throws(SQLSyntaxError) -> Expression {
+        try parseBinaryChain(level: .or)
+    }
+
+    /// A left-associative chain of operators of one precedence level. Each operator counts as a level
+    /// of nesting, since the tree it builds is that deep.
+    private mutating func parseBinaryChain(level: ExpressionPrecedence) throws(SQLSyntaxError) -> Expression {
+        var links = 0
+        defer { leave(links) }
+        var left = try parseOperand(below: level)
+        while let op = binaryOperator(at: level) {
+            advance()
+            try enter()
+            links += 1
+            let right = try parseOperand(below: level)
+            left = .binary(op, left, right)
+        }
+        return left
+    }
+
+    private mutating func parseOperand(below level: ExpressionPrecedence) throws(SQLSyntaxError) -> Expression {
+        switch level {
+        case .or: try parseBinaryChain(level: .and)
+        case .and: try parseNot()
+        case .concat: try parseBinaryChain(level: .additive)
+        case .additive: try parseBinaryChain(level: .multiplicative)
+        default: try parseUnary()
+        }
+    }
+
+    private func binaryOperator(at level: ExpressionPrecedence) -> BinaryOperator? {
+        switch (level, current.kind) {
+        case (.or, .word("OR")): .or
+        case (.and, .word("AND")): .and
+        case (.concat, .symbol(.concat)): .concat
+        case (.additive, .symbol(.plus)): .add
+        case (.additive, .symbol(.minus)): .subtract
+        case (.multiplicative, .symbol(.asterisk)): .multiply
+        case (.multiplicative, .symbol(.slash)): .divide
+        case (.multiplicative, .symbol(.percent)): .modulo
+        default: nil
+        }
+    }
+
+    private mutating func parseNot() throws(SQLSyntaxError) -> Expression {
+        guard checkKeyword("NOT") else { return try parsePredicated() }
+        advance()
+        try enter()
+        defer { leave() }
+        return .not(try parseNot())
+    }
+
+    /// A value expression (`||` level and tighter): the operand of comparisons and other predicates.
+    mutating func parseValueExpression() throws(SQLSyntaxError) -> Expression {
+        try parseBinaryChain(level: .concat)
+    }
+
+    private mutating func parsePredicated() throws(SQLSyntaxError) -> Expression {
+        let value = try parseValueExpression()
+        if let op = comparisonOperator() {
+            advance()
+            return .binary(op, value, try parseValueExpression())
+        }
+        if acceptKeyword("IS") {
+            let negated = acceptKeyword("NOT")
+            if acceptKeyword("NULL") { return .isNull(value, negated: negated) }
+            if acceptKeyword("DISTINCT") {
+                try expectKeyword("FROM")
+                return .isDistinctFrom(value, try parseValueExpression(), negated: negated)
+            }
+            throw unexpected("NULL or DISTINCT FROM")
+        }
+        let negated: Bool
+        if checkKeyword("NOT"), [.word("BETWEEN"), .word("IN"), .word("LIKE")].contains(peek(1).kind) {
+            advance()
+            negated = true
+        } else {
+            negated = false
+        }
+        if acceptKeyword("BETWEEN") {
+            let lower = try parseValueExpression()
+            try expectKeyword("AND")
+            let upper = try parseValueExpression()
+            return .between(value, lower: lower, upper: upper, negated: negated)
+        }
+        if acceptKeyword("IN") {
+            try expect(.leftParen)
+            var list = [try parseExpression()]
+            while accept(.comma) { list.append(try parseExpression()) }
+            try expect(.rightParen)
+            return .inList(value, list, negated: negated)
+        }
+        if acceptKeyword("LIKE") {
+            let pattern = try parseValueExpression()
+            var escape: String?
+            if acceptKeyword("ESCAPE") { escape = try parseStringLiteral("an escape character string") }
+            return .like(value, pattern: pattern, escape: escape, negated: negated)
+        }
+        return value
+    }
+
+    private func comparisonOperator() -> BinaryOperator? {
+        switch current.kind {
+        case .symbol(.equals): .equal
+        case .symbol(.notEqualsAngle), .symbol(.notEqualsBang): .notEqual
+        case .symbol(.less): .less
+        case .symbol(.lessOrEqual): .lessOrEqual
+        case .symbol(.greater): .greater
+        case .symbol(.greaterOrEqual): .greaterOrEqual
+        default: nil
+        }
+    }
+
+    private mutating func parseUnary() throws(SQLSyntaxError) -> Expression {
+        let sign = current.kind
+        guard sign == .symbol(.minus) || sign == .symbol(.plus) else { return try parsePostfix() }
+        let negated = sign == .symbol(.minus)
+        advance()
+        if negated, let literal = try numericLiteral(negative: true) {
+            advance()
+            return try parsePostfixOperators(on: .literal(literal))
+        }
+        try enter()
+        defer { leave() }
+        return .unary(negated: negated, try parseUnary())
+    }
+
+    private mutating func parsePostfix() throws(SQLSyntaxError) -> Expression {
+        try parsePostfixOperators(on: try parsePrimary())
+    }
+
+    private mutating func parsePostfixOperators(on base: Expression) throws(SQLSyntaxError) -> Expression {
+        var result = base
+        var levels = 0
+        defer { leave(levels) }
+        while true {
+            if check(.leftBracket) {
+                advance()
+                try enter()
+                levels += 1
+                let index = try parseValueExpression()
+                try expect(.rightBracket)
+                result = .subscript(result, index: index)
+            } else if check(.arrow), identifierAt(peek(1)) != nil {
+                advance()
+                try enter()
+                levels += 1
+                result = .dereference(result, field: try parseIdentifier("a field name"))
+            } else {
+                return result
+            }
+        }
+    }
+
+    /// The literal the current number token denotes (negated when a minus sign preceded it).
+    private func numericLiteral(negative: Bool) throws(SQLSyntaxError) -> Literal? {
+        let sign = negative ? "-" : ""
+        switch current.kind {
+        case .integer(let text):
+            guard let value = Int64(sign + text) else {
+                throw SQLSyntaxError(at: current.location, "Invalid numeric literal: \(sign)\(text) does not fit a BIGINT")
+            }
+            return .integer(value)
+        case .decimal(let text): return .decimal(sign + text)
+        case .double(let text): return .double(sign + text)
+        default: return nil
+        }
+    }
+
+    private mutating func parsePrimary() throws(SQLSyntaxError) -> Expression {
+        if let literal = try numericLiteral(negative: false) {
+            advance()
+            return .literal(literal)
+        }
+        let token = current
+        switch token.kind {
+        case .string(let value):
+            advance()
+            return .literal(.string(value))
+        case .variable(let name):
+            advance()
+            return .variable(name)
+        case .symbol(.leftParen):
+            advance()
+            try enter()
+            defer { leave() }
+            let inner = try parseExpression()
+            try expect(.rightParen)
+            return inner
+        case .word("NULL"):
+            advance()
+            return .literal(.null)
+        case .word("TRUE"), .word("FALSE"):
+            advance()
+            return .literal(.boolean(token.kind == .word("TRUE")))
+        case .word("CASE"):
+            return try parseCase()
+        case .word("CAST"):
+            advance()
+            try expect(.leftParen)
+            try enter()
+            defer { leave() }
+            let value = try parseExpression()
+            try expectKeyword("AS")
+            let type = try parseType()
+            try expect(.rightParen)
+            return .cast(value, type)
+        case .word("ARRAY") where peek(1).kind == .symbol(.leftBracket):
+            return try parseArrayConstructor()
+        case .word("MAP") where peek(1).kind == .symbol(.leftParen):
+            return try parseMapConstructor()
+        case .word("STRUCT") where peek(1).kind == .symbol(.leftParen):
+            return try parseStructConstructor()
+        default:
+            break
+        }
+        guard let name = identifierAt(token) else { throw unexpected("an expression") }
+        advance()
+        if check(.leftParen) { return try parseFunctionCall(name: name) }
+        if check(.dot) {
+            advance()
+            return .column(ColumnReference(qualifier: name, name: try parseIdentifier("a column name")))
+        }
+        return .column(ColumnReference(name: name))
+    }
+
+    private mutating func parseCase() throws(SQLSyntaxError) -> Expression {
+        advance()
+        try enter()
+        defer { leave() }
+        var operand: Expression?
+        if !checkKeyword("WHEN") { operand = try parseValueExpression() }
+        var whens: [WhenClause] = []
+        while acceptKeyword("WHEN") {
+            let condition = try parseExpression()
+            try expectKeyword("THEN")
+            whens.append(WhenClause(condition: condition, result: try parseExpression()))
+        }
+        if whens.isEmpty { throw unexpected("WHEN") }
+        var otherwise: Expression?
+        if acceptKeyword("ELSE") { otherwise = try parseExpression() }
+        try expectKeyword("END")
+        if let operand { return .simpleCase(operand: operand, whens: whens, else: otherwise) }
+        return .searchedCase(whens: whens, else: otherwise)
+    }
+
+    private mutating func parseArrayConstructor() throws(SQLSyntaxError) -> Expression {
+        advance()
+        advance()
+        try enter()
+        defer { leave() }
+        var elements: [Expression] = []
+        if !check(.rightBracket) {
+            repeat { elements.append(try parseExpression()) } while accept(.comma)
+        }
+        try expect(.rightBracket)
+        return .array(elements)
+    }
+
+    private mutating func parseMapConstructor() throws(SQLSyntaxError) -> Expression {
+        advance()
+        advance()
+        try enter()
+        defer { leave() }
+        var entries: [Expression.MapEntry] = []
+        if !check(.rightParen) {
+            repeat {
+                let key = try parseExpression()
+                try expect(.assign)
+                entries.append(Expression.MapEntry(key: key, value: try parseExpression()))
+            } while accept(.comma)
+        }
+        try expect(.rightParen)
+        return .map(entries)
+    }
+
+    private mutating func parseStructConstructor() throws(SQLSyntaxError) -> Expression {
+        advance()
+        advance()
+        try enter()
+        defer { leave() }
+        var fields: [Expression.StructFieldValue] = []
+        if !check(.rightParen) {
+            repeat {
+                let name = try parseIdentifier("a field name")
+                try expect(.assign)
+                fields.append(Expression.StructFieldValue(name: name, value: try parseExpression()))
+            } while accept(.comma)
+        }
+        try expect(.rightParen)
+        return .struct(fields)
+    }
+
+    private mutating func parseFunctionCall(name: String) throws(SQLSyntaxError) -> Expression {
+        advance()
+        try enter()
+        defer { leave() }
+        if check(.asterisk), peek(1).kind == .symbol(.rightParen) {
+            advance()
+            advance()
+            return .function(FunctionCall(name: name, arguments: [], isStar: true))
+        }
+        var arguments: [Expression] = []
+        if !check(.rightParen) {
+            repeat { arguments.append(try parseFunctionArgument()) } while accept(.comma)
+        }
+        try expect(.rightParen)
+        return .function(FunctionCall(name: name, arguments: arguments))
+    }
+
+    /// An expression, a lambda, or a bare time unit. Singular units that are not reserved (DAY,
+    /// HOUR, ...) read as column names first, as in ksqlDB's grammar.
+    private mutating func parseFunctionArgument() throws(SQLSyntaxError) -> Expression {
+        if case .word(let word) = current.kind, let unit = TimeUnit(rawValue: word),
+           Keywords.reserved.contains(word),
+           [.symbol(.comma), .symbol(.rightParen)].contains(peek(1).kind) {
+            advance()
+            return .timeUnit(unit)
+        }
+        if let parameterCount = lambdaParameterCount() {
+            var parameters: [String] = []
+            if parameterCount == 0 {
+                parameters.append(try parseIdentifier("a lambda parameter"))
+            } else {
+                advance()
+                repeat { parameters.append(try parseIdentifier("a lambda parameter")) } while accept(.comma)
+                try expect(.rightParen)
+            }
+            try expect(.lambdaArrow)
+            try enter()
+            defer { leave() }
+            return .lambda(parameters: parameters, body: try parseExpression())
+        }
+        return try parseExpression()
+    }
+
+    /// Whether a lambda starts here: 0 for `x =>`, n for `(x1, ..., xn) =>`, nil otherwise.
+    private func lambdaParameterCount() -> Int? {
+        if identifierAt(current) != nil, peek(1).kind == .symbol(.lambdaArrow) { return 0 }
+        guard check(.leftParen) else { return nil }
+        var ahead = 1
+        var count = 0
+        while identifierAt(peek(ahead)) != nil {
+            count += 1
+            ahead += 1
+            if peek(ahead).kind == .symbol(.comma) {
+                ahead += 1
+            } else {
+                break
+            }
+        }
+        guard count > 0, peek(ahead).kind == .symbol(.rightParen),
+              peek(ahead + 1).kind == .symbol(.lambdaArrow) else { return nil }
+        return count
+    }
+}
