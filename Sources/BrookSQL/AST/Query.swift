@@ -1,12 +1,12 @@
 /// One item of a SELECT list.
 public enum SelectItem: Sendable, Equatable, Hashable {
-    case expression(Expression, alias: String?)
+    case expression(SQLExpression, alias: String?)
     /// `*`
     case all
     /// `source.*`
     case allOf(source: String)
     /// `expr->*`: every field of a struct.
-    case structAll(Expression)
+    case structAll(SQLExpression)
 }
 
 /// A source named in FROM or JOIN, with its alias.
@@ -47,9 +47,9 @@ public struct Join: Sendable, Equatable, Hashable {
     public var type: JoinType
     public var source: AliasedSource
     public var within: JoinWindow?
-    public var condition: Expression
+    public var condition: SQLExpression
 
-    public init(type: JoinType, source: AliasedSource, within: JoinWindow? = nil, condition: Expression) {
+    public init(type: JoinType, source: AliasedSource, within: JoinWindow? = nil, condition: SQLExpression) {
         self.type = type
         self.source = source
         self.within = within
@@ -99,17 +99,17 @@ public struct Query: Sendable, Equatable, Hashable {
     public var select: [SelectItem]
     public var from: FromClause
     public var window: WindowExpression?
-    public var whereClause: Expression?
+    public var whereClause: SQLExpression?
     /// nil when absent; `GROUP BY ()` is an empty list.
-    public var groupBy: [Expression]?
-    public var partitionBy: [Expression]?
-    public var having: Expression?
+    public var groupBy: [SQLExpression]?
+    public var partitionBy: [SQLExpression]?
+    public var having: SQLExpression?
     public var emit: ResultMaterialization?
     public var limit: Int?
 
     public init(select: [SelectItem], from: FromClause, window: WindowExpression? = nil,
-                whereClause: Expression? = nil, groupBy: [Expression]? = nil, partitionBy: [Expression]? = nil,
-                having: Expression? = nil, emit: ResultMaterialization? = nil, limit: Int? = nil) {
+                whereClause: SQLExpression? = nil, groupBy: [SQLExpression]? = nil, partitionBy: [SQLExpression]? = nil,
+                having: SQLExpression? = nil, emit: ResultMaterialization? = nil, limit: Int? = nil) {
         self.select = select
         self.from = from
         self.window = window

@@ -106,7 +106,7 @@ public indirect enum Statement: Sendable, Equatable, Hashable {
     /// INSERT INTO target [WITH (...)] SELECT ...
     case insertInto(target: String, properties: [Property], query: Query)
     /// INSERT INTO target [(columns)] VALUES (...); `columns` nil when not written.
-    case insertValues(target: String, columns: [String]?, values: [Expression])
+    case insertValues(target: String, columns: [String]?, values: [SQLExpression])
     case query(Query)
     case drop(kind: SourceKind, name: String, ifExists: Bool, deleteTopic: Bool)
     /// SHOW or LIST (the same statement).

@@ -1,14 +1,14 @@
 extension SQLFormatter {
     /// An expression where any form may stand (a WHERE condition, a function argument, ...).
-    public static func format(_ expression: Expression) -> String { format(expression, context: .or) }
+    public static func format(_ expression: SQLExpression) -> String { format(expression, context: .or) }
 
     /// `expression`, parenthesised when it binds more loosely than its place (`context`) requires.
-    static func format(_ expression: Expression, context: ExpressionPrecedence) -> String {
+    static func format(_ expression: SQLExpression, context: ExpressionPrecedence) -> String {
         let text = formatUnparenthesised(expression)
         return needsParentheses(expression, in: context) ? "(" + text + ")" : text
     }
 
-    private static func needsParentheses(_ expression: Expression, in context: ExpressionPrecedence) -> Bool {
+    private static func needsParentheses(_ expression: SQLExpression, in context: ExpressionPrecedence) -> Bool {
         if case .literal(let literal) = expression, isNegativeNumber(literal) { return context > .unary }
         return expression.precedence < context
     }
@@ -31,7 +31,7 @@ extension SQLFormatter {
         }
     }
 
-    private static func formatUnparenthesised(_ expression: Expression) -> String {
+    private static func formatUnparenthesised(_ expression: SQLExpression) -> String {
         switch expression {
         case .literal(let literal):
             return format(literal: literal)
@@ -102,7 +102,7 @@ extension SQLFormatter {
         }
     }
 
-    private static func format(whens: [WhenClause], else otherwise: Expression?) -> String {
+    private static func format(whens: [WhenClause], else otherwise: SQLExpression?) -> String {
         var text = ""
         for when in whens { text += " WHEN " + format(when.condition) + " THEN " + format(when.result) }
         if let otherwise { text += " ELSE " + format(otherwise) }
@@ -115,7 +115,7 @@ extension Statement: CustomStringConvertible {
     public var description: String { SQLFormatter.format(self) }
 }
 
-extension Expression: CustomStringConvertible {
+extension SQLExpression: CustomStringConvertible {
     public var description: String { SQLFormatter.format(self) }
 }
 

@@ -117,9 +117,15 @@ public enum SQLFormatter {
         case .map(let key, let value): "MAP<" + format(key) + ", " + format(value) + ">"
         case .struct(let fields):
             "STRUCT<" + fields.map { identifier($0.name) + " " + format($0.type) }.joined(separator: ", ") + ">"
-        case .custom(let name): identifier(name)
+        case .custom(let name): builtInTypeNames.contains(name) ? "`" + name + "`" : identifier(name)
         }
     }
+
+    /// Words that read back as a built-in type, so a custom type of that name must be quoted.
+    private static let builtInTypeNames: Set<String> = [
+        "BOOLEAN", "INT", "INTEGER", "BIGINT", "DOUBLE", "DECIMAL", "STRING", "VARCHAR", "BYTES", "DATE", "TIME",
+        "TIMESTAMP", "ARRAY", "MAP", "STRUCT",
+    ]
 
     /// A name as an identifier: bare when it reads back as itself, back-quoted otherwise.
     public static func identifier(_ name: String) -> String {
@@ -178,7 +184,7 @@ public enum SQLFormatter {
         identifier(source.name) + (source.alias.map { " AS " + identifier($0) } ?? "")
     }
 
-    private static func grouping(_ expressions: [Expression]) -> String {
+    private static func grouping(_ expressions: [SQLExpression]) -> String {
         if expressions.isEmpty { return "()" }
         return expressions.map { format($0, context: .concat) }.joined(separator: ", ")
     }

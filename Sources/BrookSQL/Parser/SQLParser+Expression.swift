@@ -1,13 +1,13 @@
 /// Expressions, by ksqlDB's precedence: OR < AND < NOT < predicates (comparison, BETWEEN, IN, LIKE,
 /// IS) < `||` < `+ -` < `* / %` < unary sign < postfix (`[i]`, `->f`) < primary.
 extension SQLParser {
-    mutating func parseExpression() throws(SQLSyntaxError) -> Expression {
+    mutating func parseExpression() throws(SQLSyntaxError) -> SQLExpression {
         try parseBinaryChain(level: .or)
     }
 
     /// A left-associative chain of operators of one precedence level. Each operator counts as a level
     /// of nesting, since the tree it builds is that deep.
-    private mutating func parseBinaryChain(level: ExpressionPrecedence) throws(SQLSyntaxError) -> Expression {
+    private mutating func parseBinaryChain(level: ExpressionPrecedence) throws(SQLSyntaxError) -> SQLExpression {
         var links = 0
         defer { leave(links) }
         var left = try parseOperand(below: level)
@@ -21,7 +21,7 @@ extension SQLParser {
         return left
     }
 
-    private mutating func parseOperand(below level: ExpressionPrecedence) throws(SQLSyntaxError) -> Expression {
+    private mutating func parseOperand(below level: ExpressionPrecedence) throws(SQLSyntaxError) -> SQLExpression {
         switch level {
         case .or: try parseBinaryChain(level: .and)
         case .and: try parseNot()
@@ -45,7 +45,7 @@ extension SQLParser {
         }
     }
 
-    private mutating func parseNot() throws(SQLSyntaxError) -> Expression {
+    private mutating func parseNot() throws(SQLSyntaxError) -> SQLExpression {
         guard checkKeyword("NOT") else { return try parsePredicated() }
         advance()
         try enter()
@@ -54,11 +54,11 @@ extension SQLParser {
     }
 
     /// A value expression (`||` level and tighter): the operand of comparisons and other predicates.
-    mutating func parseValueExpression() throws(SQLSyntaxError) -> Expression {
+    mutating func parseValueExpression() throws(SQLSyntaxError) -> SQLExpression {
         try parseBinaryChain(level: .concat)
     }
 
-    private mutating func parsePredicated() throws(SQLSyntaxError) -> Expression {
+    private mutating func parsePredicated() throws(SQLSyntaxError) -> SQLExpression {
         let value = try parseValueExpression()
         if let op = comparisonOperator() {
             advance()
@@ -114,26 +114,24 @@ extension SQLParser {
         }
     }
 
-    private mutating func parseUnary() throws(SQLSyntaxError) -> Expression {
+    private mutating func parseUnary() throws(SQLSyntaxError) -> SQLExpression {
         let sign = current.kind
         guard sign == .symbol(.minus) || sign == .symbol(.plus) else { return try parsePostfix() }
         let negated = sign == .symbol(.minus)
         advance()
-        if negated, let literal = try numericLiteral(negative: true) {
+        // `-5` is a negative literal, but `-5[1]` negates the subscript (postfix binds tighter).
+        let postfixFollows = [.symbol(.leftBracket), .symbol(.arrow)].contains(peek(1).kind)
+        if negated, !postfixFollows, let literal = try numericLiteral(negative: true) {
             advance()
-            return try parsePostfixOperators(on: .literal(literal))
+            return .literal(literal)
         }
         try enter()
         defer { leave() }
         return .unary(negated: negated, try parseUnary())
     }
 
-    private mutating func parsePostfix() throws(SQLSyntaxError) -> Expression {
-        try parsePostfixOperators(on: try parsePrimary())
-    }
-
-    private mutating func parsePostfixOperators(on base: Expression) throws(SQLSyntaxError) -> Expression {
-        var result = base
+    private mutating func parsePostfix() throws(SQLSyntaxError) -> SQLExpression {
+        var result = try parsePrimary()
         var levels = 0
         defer { leave(levels) }
         while true {
@@ -170,7 +168,7 @@ extension SQLParser {
         }
     }
 
-    private mutating func parsePrimary() throws(SQLSyntaxError) -> Expression {
+    private mutating func parsePrimary() throws(SQLSyntaxError) -> SQLExpression {
         if let literal = try numericLiteral(negative: false) {
             advance()
             return .literal(literal)
@@ -227,11 +225,12 @@ extension SQLParser {
         return .column(ColumnReference(name: name))
     }
 
-    private mutating func parseCase() throws(SQLSyntaxError) -> Expression {
+    private mutating func parseCase() throws(SQLSyntaxError) -> SQLExpression {
         advance()
         try enter()
         defer { leave() }
-        var operand: Expression?
+        var operand: SQLExpression?
+        if checkKeyword("END") { throw unexpected("WHEN") }
         if !checkKeyword("WHEN") { operand = try parseValueExpression() }
         var whens: [WhenClause] = []
         while acceptKeyword("WHEN") {
@@ -240,19 +239,19 @@ extension SQLParser {
             whens.append(WhenClause(condition: condition, result: try parseExpression()))
         }
         if whens.isEmpty { throw unexpected("WHEN") }
-        var otherwise: Expression?
+        var otherwise: SQLExpression?
         if acceptKeyword("ELSE") { otherwise = try parseExpression() }
         try expectKeyword("END")
         if let operand { return .simpleCase(operand: operand, whens: whens, else: otherwise) }
         return .searchedCase(whens: whens, else: otherwise)
     }
 
-    private mutating func parseArrayConstructor() throws(SQLSyntaxError) -> Expression {
+    private mutating func parseArrayConstructor() throws(SQLSyntaxError) -> SQLExpression {
         advance()
         advance()
         try enter()
         defer { leave() }
-        var elements: [Expression] = []
+        var elements: [SQLExpression] = []
         if !check(.rightBracket) {
             repeat { elements.append(try parseExpression()) } while accept(.comma)
         }
@@ -260,41 +259,41 @@ extension SQLParser {
         return .array(elements)
     }
 
-    private mutating func parseMapConstructor() throws(SQLSyntaxError) -> Expression {
+    private mutating func parseMapConstructor() throws(SQLSyntaxError) -> SQLExpression {
         advance()
         advance()
         try enter()
         defer { leave() }
-        var entries: [Expression.MapEntry] = []
+        var entries: [SQLExpression.MapEntry] = []
         if !check(.rightParen) {
             repeat {
                 let key = try parseExpression()
                 try expect(.assign)
-                entries.append(Expression.MapEntry(key: key, value: try parseExpression()))
+                entries.append(SQLExpression.MapEntry(key: key, value: try parseExpression()))
             } while accept(.comma)
         }
         try expect(.rightParen)
         return .map(entries)
     }
 
-    private mutating func parseStructConstructor() throws(SQLSyntaxError) -> Expression {
+    private mutating func parseStructConstructor() throws(SQLSyntaxError) -> SQLExpression {
         advance()
         advance()
         try enter()
         defer { leave() }
-        var fields: [Expression.StructFieldValue] = []
+        var fields: [SQLExpression.StructFieldValue] = []
         if !check(.rightParen) {
             repeat {
                 let name = try parseIdentifier("a field name")
                 try expect(.assign)
-                fields.append(Expression.StructFieldValue(name: name, value: try parseExpression()))
+                fields.append(SQLExpression.StructFieldValue(name: name, value: try parseExpression()))
             } while accept(.comma)
         }
         try expect(.rightParen)
         return .struct(fields)
     }
 
-    private mutating func parseFunctionCall(name: String) throws(SQLSyntaxError) -> Expression {
+    private mutating func parseFunctionCall(name: String) throws(SQLSyntaxError) -> SQLExpression {
         advance()
         try enter()
         defer { leave() }
@@ -303,7 +302,7 @@ extension SQLParser {
             advance()
             return .function(FunctionCall(name: name, arguments: [], isStar: true))
         }
-        var arguments: [Expression] = []
+        var arguments: [SQLExpression] = []
         if !check(.rightParen) {
             repeat { arguments.append(try parseFunctionArgument()) } while accept(.comma)
         }
@@ -313,7 +312,7 @@ extension SQLParser {
 
     /// An expression, a lambda, or a bare time unit. Singular units that are not reserved (DAY,
     /// HOUR, ...) read as column names first, as in ksqlDB's grammar.
-    private mutating func parseFunctionArgument() throws(SQLSyntaxError) -> Expression {
+    private mutating func parseFunctionArgument() throws(SQLSyntaxError) -> SQLExpression {
         if case .word(let word) = current.kind, let unit = TimeUnit(rawValue: word),
            Keywords.reserved.contains(word),
            [.symbol(.comma), .symbol(.rightParen)].contains(peek(1).kind) {

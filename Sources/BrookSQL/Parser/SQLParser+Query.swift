@@ -61,7 +61,7 @@ extension SQLParser {
     }
 
     /// `expr, expr` or `(expr, expr)` or `()`.
-    private mutating func parseGroupingList() throws(SQLSyntaxError) -> [Expression] {
+    private mutating func parseGroupingList() throws(SQLSyntaxError) -> [SQLExpression] {
         if check(.leftParen), peek(1).kind == .symbol(.rightParen) {
             advance()
             advance()
@@ -90,7 +90,7 @@ extension SQLParser {
         }
     }
 
-    private mutating func parseValueList() throws(SQLSyntaxError) -> [Expression] {
+    private mutating func parseValueList() throws(SQLSyntaxError) -> [SQLExpression] {
         var list = [try parseValueExpression()]
         while accept(.comma) { list.append(try parseValueExpression()) }
         return list

@@ -154,7 +154,7 @@ extension SQLParser {
             }
             try expectKeyword("VALUES")
             try expect(.leftParen)
-            var values: [Expression] = []
+            var values: [SQLExpression] = []
             if !check(.rightParen) {
                 repeat { values.append(try parseValueExpression()) } while accept(.comma)
             }

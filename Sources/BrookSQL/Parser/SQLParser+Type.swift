@@ -38,6 +38,8 @@ extension SQLParser {
             return .map(key: key, value: value)
         case "STRUCT":
             advance()
+            // `STRUCT<>` lexes as STRUCT and the `<>` operator.
+            if accept(.notEqualsAngle) { return .struct([]) }
             try expect(.less)
             var fields: [SQLType.StructField] = []
             if !check(.greater) {

@@ -31,7 +31,7 @@ public struct SQLParser: Sendable {
     }
 
     /// One expression and nothing after it.
-    public static func parseExpression(_ sql: String) throws(SQLSyntaxError) -> Expression {
+    public static func parseExpression(_ sql: String) throws(SQLSyntaxError) -> SQLExpression {
         var parser = try SQLParser(script: sql)
         let expression = try parser.parseExpression()
         try parser.expectEnd()

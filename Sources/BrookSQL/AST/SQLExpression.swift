@@ -60,10 +60,10 @@ enum ExpressionPrecedence: Int, Comparable {
 
 /// `WHEN condition THEN result`.
 public struct WhenClause: Sendable, Equatable, Hashable {
-    public var condition: Expression
-    public var result: Expression
+    public var condition: SQLExpression
+    public var result: SQLExpression
 
-    public init(condition: Expression, result: Expression) {
+    public init(condition: SQLExpression, result: SQLExpression) {
         self.condition = condition
         self.result = result
     }
@@ -72,10 +72,10 @@ public struct WhenClause: Sendable, Equatable, Hashable {
 /// A function call; `COUNT(*)` has `isStar` and no arguments.
 public struct FunctionCall: Sendable, Equatable, Hashable {
     public var name: String
-    public var arguments: [Expression]
+    public var arguments: [SQLExpression]
     public var isStar: Bool
 
-    public init(name: String, arguments: [Expression], isStar: Bool = false) {
+    public init(name: String, arguments: [SQLExpression], isStar: Bool = false) {
         self.name = name
         self.arguments = arguments
         self.isStar = isStar
@@ -83,43 +83,43 @@ public struct FunctionCall: Sendable, Equatable, Hashable {
 }
 
 /// A value expression or condition.
-public indirect enum Expression: Sendable, Equatable, Hashable {
+public indirect enum SQLExpression: Sendable, Equatable, Hashable {
     case literal(Literal)
     case column(ColumnReference)
     /// `${name}` used as a value.
     case variable(String)
     /// Unary minus (`negated: true`) or plus. A minus written right before a number is folded into
     /// the literal instead (`-5` is `.literal(.integer(-5))`).
-    case unary(negated: Bool, Expression)
-    case not(Expression)
-    case binary(BinaryOperator, Expression, Expression)
-    case isNull(Expression, negated: Bool)
-    case isDistinctFrom(Expression, Expression, negated: Bool)
-    case between(Expression, lower: Expression, upper: Expression, negated: Bool)
-    case inList(Expression, [Expression], negated: Bool)
-    case like(Expression, pattern: Expression, escape: String?, negated: Bool)
+    case unary(negated: Bool, SQLExpression)
+    case not(SQLExpression)
+    case binary(BinaryOperator, SQLExpression, SQLExpression)
+    case isNull(SQLExpression, negated: Bool)
+    case isDistinctFrom(SQLExpression, SQLExpression, negated: Bool)
+    case between(SQLExpression, lower: SQLExpression, upper: SQLExpression, negated: Bool)
+    case inList(SQLExpression, [SQLExpression], negated: Bool)
+    case like(SQLExpression, pattern: SQLExpression, escape: String?, negated: Bool)
     case function(FunctionCall)
     /// `x => body` or `(x, y) => body`, only as a function argument.
-    case lambda(parameters: [String], body: Expression)
+    case lambda(parameters: [String], body: SQLExpression)
     /// A time unit as a function argument (`TIMESTAMPADD(SECONDS, 5, ts)`).
     case timeUnit(TimeUnit)
-    case cast(Expression, SQLType)
-    case searchedCase(whens: [WhenClause], else: Expression?)
-    case simpleCase(operand: Expression, whens: [WhenClause], else: Expression?)
+    case cast(SQLExpression, SQLType)
+    case searchedCase(whens: [WhenClause], else: SQLExpression?)
+    case simpleCase(operand: SQLExpression, whens: [WhenClause], else: SQLExpression?)
     /// `base[index]`: arrays by 1-based position, maps by key.
-    case `subscript`(Expression, index: Expression)
+    case `subscript`(SQLExpression, index: SQLExpression)
     /// `base->field`.
-    case dereference(Expression, field: String)
-    case array([Expression])
+    case dereference(SQLExpression, field: String)
+    case array([SQLExpression])
     case map([MapEntry])
     case `struct`([StructFieldValue])
 
     /// A `key := value` pair of MAP(...).
     public struct MapEntry: Sendable, Equatable, Hashable {
-        public var key: Expression
-        public var value: Expression
+        public var key: SQLExpression
+        public var value: SQLExpression
 
-        public init(key: Expression, value: Expression) {
+        public init(key: SQLExpression, value: SQLExpression) {
             self.key = key
             self.value = value
         }
@@ -128,9 +128,9 @@ public indirect enum Expression: Sendable, Equatable, Hashable {
     /// A `name := value` pair of STRUCT(...).
     public struct StructFieldValue: Sendable, Equatable, Hashable {
         public var name: String
-        public var value: Expression
+        public var value: SQLExpression
 
-        public init(name: String, value: Expression) {
+        public init(name: String, value: SQLExpression) {
             self.name = name
             self.value = value
         }
