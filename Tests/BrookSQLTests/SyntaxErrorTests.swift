@@ -48,14 +48,13 @@ final class SyntaxErrorTests: XCTestCase {
     }
 
     func testDeepNestingIsAnErrorNotACrash() {
-        for count in [SQLParser.maximumDepth + 1, 500, 10_000] {
+        for count in [SQLParser.maximumDepth / SQLParser.nestingCost + 1, 500, 10_000] {
             let source = "SELECT " + String(repeating: "(", count: count) + "1" + String(repeating: ")", count: count) + " FROM s"
             XCTAssertThrowsError(try SQLParser.parse(source)) { error in
-                XCTAssertEqual((error as? SQLSyntaxError)?.message,
-                               "Statement nested too deeply (more than \(SQLParser.maximumDepth) levels)")
+                XCTAssertEqual((error as? SQLSyntaxError)?.message, SQLParser.tooDeepMessage)
             }
         }
-        let ok = "SELECT " + String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100) + " FROM s"
+        let ok = "SELECT " + String(repeating: "(", count: 60) + "1" + String(repeating: ")", count: 60) + " FROM s"
         XCTAssertNoThrow(try SQLParser.parse(ok))
     }
 
@@ -74,10 +73,10 @@ final class SyntaxErrorTests: XCTestCase {
         ]
         for source in sources {
             XCTAssertThrowsError(try SQLParser.parse(source)) { error in
-                XCTAssertEqual((error as? SQLSyntaxError)?.message,
-                               "Statement nested too deeply (more than \(SQLParser.maximumDepth) levels)")
+                XCTAssertEqual((error as? SQLSyntaxError)?.message, SQLParser.tooDeepMessage)
             }
         }
-        XCTAssertNoThrow(try SQLParser.parse("SELECT " + Array(repeating: "a", count: 100).joined(separator: " + ") + " FROM s"))
+        XCTAssertNoThrow(try SQLParser.parse("SELECT " + Array(repeating: "a = 1", count: 120).joined(separator: " OR ") + " FROM s"))
+        XCTAssertNoThrow(try SQLParser.parse("SELECT " + Array(repeating: "a", count: 250).joined(separator: " + ") + " FROM s"))
     }
 }

@@ -57,9 +57,7 @@ extension SQLFormatter {
             if level == .predicate {
                 return format(left, context: .concat) + " " + op.rawValue + " " + format(right, context: .concat)
             }
-            let leftContext = level
-            let rightContext = ExpressionPrecedence(rawValue: level.rawValue + 1)!
-            return format(left, context: leftContext) + " " + op.rawValue + " " + format(right, context: rightContext)
+            return formatChain(op, left, right)
         case .isNull(let operand, let negated):
             return format(operand, context: .concat) + (negated ? " IS NOT NULL" : " IS NULL")
         case .isDistinctFrom(let left, let right, let negated):
@@ -91,8 +89,15 @@ extension SQLFormatter {
             return "CASE " + format(operand, context: .concat) + format(whens: whens, else: otherwise)
         case .subscript(let base, let index):
             return format(base, context: .primary) + "[" + format(index, context: .concat) + "]"
-        case .dereference(let base, let field):
-            return format(base, context: .primary) + "->" + identifier(field)
+        case .dereference:
+            // Walk the chain `a->b->c` without recursing: chains may be as long as the parser allows.
+            var fields: [String] = []
+            var base = expression
+            while case .dereference(let inner, let field) = base {
+                fields.append(field)
+                base = inner
+            }
+            return format(base, context: .primary) + fields.reversed().map { "->" + identifier($0) }.joined()
         case .array(let elements):
             return "ARRAY[" + elements.map { format($0) }.joined(separator: ", ") + "]"
         case .map(let entries):
@@ -100,6 +105,24 @@ extension SQLFormatter {
         case .struct(let fields):
             return "STRUCT(" + fields.map { identifier($0.name) + " := " + format($0.value) }.joined(separator: ", ") + ")"
         }
+    }
+
+    /// A left-associative chain of operators of one precedence level (`a - b - c`), walked down its
+    /// left spine without recursing, since chains may be as long as the parser allows.
+    private static func formatChain(_ op: BinaryOperator, _ left: SQLExpression, _ right: SQLExpression) -> String {
+        let level = op.precedence
+        let rightContext = ExpressionPrecedence(rawValue: level.rawValue + 1)!
+        var links = [(op, right)]
+        var head = left
+        while case .binary(let innerOp, let innerLeft, let innerRight) = head, innerOp.precedence == level {
+            links.append((innerOp, innerRight))
+            head = innerLeft
+        }
+        var text = format(head, context: level)
+        for (linkOp, operand) in links.reversed() {
+            text += " " + linkOp.rawValue + " " + format(operand, context: rightContext)
+        }
+        return text
     }
 
     private static func format(whens: [WhenClause], else otherwise: SQLExpression?) -> String {

@@ -1,65 +1,91 @@
 /// Expressions, by ksqlDB's precedence: OR < AND < NOT < predicates (comparison, BETWEEN, IN, LIKE,
-/// IS) < `||` < `+ -` < `* / %` < unary sign < postfix (`[i]`, `->f`) < primary.
+/// IS) < `||` < `+ -` < `* / %` < unary sign < postfix (`[i]`, `->f`) < primary. Precedence climbing
+/// keeps the recursion to a few frames per nesting level, so deep statements fit small stacks.
 extension SQLParser {
     mutating func parseExpression() throws(SQLSyntaxError) -> SQLExpression {
-        try parseBinaryChain(level: .or)
-    }
-
-    /// A left-associative chain of operators of one precedence level. Each operator counts as a level
-    /// of nesting, since the tree it builds is that deep.
-    private mutating func parseBinaryChain(level: ExpressionPrecedence) throws(SQLSyntaxError) -> SQLExpression {
-        var links = 0
-        defer { leave(links) }
-        var left = try parseOperand(below: level)
-        while let op = binaryOperator(at: level) {
-            advance()
-            try enter()
-            links += 1
-            let right = try parseOperand(below: level)
-            left = .binary(op, left, right)
-        }
-        return left
-    }
-
-    private mutating func parseOperand(below level: ExpressionPrecedence) throws(SQLSyntaxError) -> SQLExpression {
-        switch level {
-        case .or: try parseBinaryChain(level: .and)
-        case .and: try parseNot()
-        case .concat: try parseBinaryChain(level: .additive)
-        case .additive: try parseBinaryChain(level: .multiplicative)
-        default: try parseUnary()
-        }
-    }
-
-    private func binaryOperator(at level: ExpressionPrecedence) -> BinaryOperator? {
-        switch (level, current.kind) {
-        case (.or, .word("OR")): .or
-        case (.and, .word("AND")): .and
-        case (.concat, .symbol(.concat)): .concat
-        case (.additive, .symbol(.plus)): .add
-        case (.additive, .symbol(.minus)): .subtract
-        case (.multiplicative, .symbol(.asterisk)): .multiply
-        case (.multiplicative, .symbol(.slash)): .divide
-        case (.multiplicative, .symbol(.percent)): .modulo
-        default: nil
-        }
-    }
-
-    private mutating func parseNot() throws(SQLSyntaxError) -> SQLExpression {
-        guard checkKeyword("NOT") else { return try parsePredicated() }
-        advance()
-        try enter()
-        defer { leave() }
-        return .not(try parseNot())
+        try parseOperators(atLeast: .or)
     }
 
     /// A value expression (`||` level and tighter): the operand of comparisons and other predicates.
     mutating func parseValueExpression() throws(SQLSyntaxError) -> SQLExpression {
-        try parseBinaryChain(level: .concat)
+        try parseOperators(atLeast: .concat)
     }
 
-    private mutating func parsePredicated() throws(SQLSyntaxError) -> SQLExpression {
-        let value = try parseValueExpression()
+    /// An expression whose operators all bind at least as tightly as `minimum`. Binary operators are
+    /// left-associative; a predicate applies once, to a value expression. Each operator counts as a
+    /// level of nesting, since the tree it builds is that deep.
+    private mutating func parseOperators(atLeast minimum: ExpressionPrecedence) throws(SQLSyntaxError) -> SQLExpression {
+        var links = 0
+        defer { leave(links) }
+        var (left, leftLevel) = try parsePrefix(atLeast: minimum)
+        while true {
+            if let op = binaryOperator(), op.precedence >= minimum, leftLevel >= op.precedence {
+                advance()
+                try enter(cost: 1)
+                links += 1
+                let next = ExpressionPrecedence(rawValue: op.precedence.rawValue + 1)!
+                left = .binary(op, left, try parseOperators(atLeast: next))
+                leftLevel = op.precedence
+            } else if minimum <= .predicate, leftLevel >= .concat, startsPredicate {
+                try enter(cost: 1)
+                links += 1
+                left = try parsePredicate(on: left)
+                leftLevel = .predicate
+            } else {
+                return left
+            }
+        }
+    }
+
+    /// NOT, a sign, or a postfix expression, with the precedence of what it produced.
+    private mutating func parsePrefix(
+        atLeast minimum: ExpressionPrecedence
+    ) throws(SQLSyntaxError) -> (SQLExpression, ExpressionPrecedence) {
+        if checkKeyword("NOT"), minimum <= .not {
+            advance()
+            try enter()
+            defer { leave() }
+            return (.not(try parseOperators(atLeast: .not)), .not)
+        }
+        let sign = current.kind
+        guard sign == .symbol(.minus) || sign == .symbol(.plus) else { return (try parsePostfix(), .primary) }
+        let negated = sign == .symbol(.minus)
+        advance()
+        // `-5` is a negative literal, but `-5[1]` negates the subscript (postfix binds tighter).
+        let postfixFollows = [.symbol(.leftBracket), .symbol(.arrow)].contains(peek(1).kind)
+        if negated, !postfixFollows, let literal = try numericLiteral(negative: true) {
+            advance()
+            return (.literal(literal), .primary)
+        }
+        try enter()
+        defer { leave() }
+        return (.unary(negated: negated, try parseOperators(atLeast: .unary)), .unary)
+    }
+
+    private func binaryOperator() -> BinaryOperator? {
+        switch current.kind {
+        case .word("OR"): .or
+        case .word("AND"): .and
+        case .symbol(.concat): .concat
+        case .symbol(.plus): .add
+        case .symbol(.minus): .subtract
+        case .symbol(.asterisk): .multiply
+        case .symbol(.slash): .divide
+        case .symbol(.percent): .modulo
+        default: nil
+        }
+    }
+
+    private var startsPredicate: Bool {
+        if comparisonOperator() != nil { return true }
+        switch current.kind {
+        case .word("IS"), .word("BETWEEN"), .word("IN"), .word("LIKE"): return true
+        case .word("NOT"): return [.word("BETWEEN"), .word("IN"), .word("LIKE")].contains(peek(1).kind)
+        default: return false
+        }
+    }
+
+    private mutating func parsePredicate(on value: SQLExpression) throws(SQLSyntaxError) -> SQLExpression {
         if let op = comparisonOperator() {
             advance()
             return .binary(op, value, try parseValueExpression())
@@ -73,13 +99,7 @@ extension SQLParser {
             }
             throw unexpected("NULL or DISTINCT FROM")
         }
-        let negated: Bool
-        if checkKeyword("NOT"), [.word("BETWEEN"), .word("IN"), .word("LIKE")].contains(peek(1).kind) {
-            advance()
-            negated = true
-        } else {
-            negated = false
-        }
+        let negated = acceptKeyword("NOT")
         if acceptKeyword("BETWEEN") {
             let lower = try parseValueExpression()
             try expectKeyword("AND")
@@ -93,13 +113,11 @@ extension SQLParser {
             try expect(.rightParen)
             return .inList(value, list, negated: negated)
         }
-        if acceptKeyword("LIKE") {
-            let pattern = try parseValueExpression()
-            var escape: String?
-            if acceptKeyword("ESCAPE") { escape = try parseStringLiteral("an escape character string") }
-            return .like(value, pattern: pattern, escape: escape, negated: negated)
-        }
-        return value
+        try expectKeyword("LIKE")
+        let pattern = try parseValueExpression()
+        var escape: String?
+        if acceptKeyword("ESCAPE") { escape = try parseStringLiteral("an escape character string") }
+        return .like(value, pattern: pattern, escape: escape, negated: negated)
     }
 
     private func comparisonOperator() -> BinaryOperator? {
@@ -114,38 +132,24 @@ extension SQLParser {
         }
     }
 
-    private mutating func parseUnary() throws(SQLSyntaxError) -> SQLExpression {
-        let sign = current.kind
-        guard sign == .symbol(.minus) || sign == .symbol(.plus) else { return try parsePostfix() }
-        let negated = sign == .symbol(.minus)
-        advance()
-        // `-5` is a negative literal, but `-5[1]` negates the subscript (postfix binds tighter).
-        let postfixFollows = [.symbol(.leftBracket), .symbol(.arrow)].contains(peek(1).kind)
-        if negated, !postfixFollows, let literal = try numericLiteral(negative: true) {
-            advance()
-            return .literal(literal)
-        }
-        try enter()
-        defer { leave() }
-        return .unary(negated: negated, try parseUnary())
-    }
-
+    /// A primary expression and its subscripts and dereferences. A subscript nests (its index is an
+    /// expression); a dereference only deepens the tree, like a chained operator.
     private mutating func parsePostfix() throws(SQLSyntaxError) -> SQLExpression {
         var result = try parsePrimary()
-        var levels = 0
-        defer { leave(levels) }
+        var spent = 0
+        defer { leave(spent) }
         while true {
             if check(.leftBracket) {
                 advance()
                 try enter()
-                levels += 1
+                spent += Self.nestingCost
                 let index = try parseValueExpression()
                 try expect(.rightBracket)
                 result = .subscript(result, index: index)
             } else if check(.arrow), identifierAt(peek(1)) != nil {
                 advance()
-                try enter()
-                levels += 1
+                try enter(cost: 1)
+                spent += 1
                 result = .dereference(result, field: try parseIdentifier("a field name"))
             } else {
                 return result

@@ -1,9 +1,13 @@
 /// Recursive-descent parser of ksqlDB's language. `parse` reads a whole script: statements end with
 /// `;`, except that the last may omit it (as ksqlDB's CLI allows). Errors carry line and column;
-/// nesting deeper than `maximumDepth` is an error rather than a stack overflow.
+/// a statement nested past `maximumDepth` is an error rather than a stack overflow.
 public struct SQLParser: Sendable {
-    /// How deep expressions, types and statements may nest (parentheses, operator chains, ...).
-    public static let maximumDepth = 128
+    /// The nesting budget of one statement. A nested construct (parentheses, a function call, CASE,
+    /// NOT, a sign, a type, EXPLAIN, ...) recurses through several parser frames and costs
+    /// `nestingCost`; an operator in a chain (`a OR b OR c`) only deepens the tree and costs 1. So 64
+    /// nested parentheses or a chain of 256 operators fit, in a 1 MiB stack even in debug builds.
+    public static let maximumDepth = 256
+    static let nestingCost = 4
 
     var tokens: [Token]
     var position = 0
@@ -116,16 +120,17 @@ public struct SQLParser: Sendable {
         token.kind == .endOfInput ? "end of input" : "'\(token.raw)'"
     }
 
-    /// Counts one level of nesting; pair with `leave()`.
-    mutating func enter() throws(SQLSyntaxError) {
-        depth += 1
+    /// Spends `cost` of the nesting budget (a nested construct by default); pair with `leave(cost)`.
+    mutating func enter(cost: Int = nestingCost) throws(SQLSyntaxError) {
+        depth += cost
         if depth > Self.maximumDepth {
-            throw SQLSyntaxError(at: current.location,
-                                 "Statement nested too deeply (more than \(Self.maximumDepth) levels)")
+            throw SQLSyntaxError(at: current.location, Self.tooDeepMessage)
         }
     }
 
-    mutating func leave(_ levels: Int = 1) { depth -= levels }
+    mutating func leave(_ cost: Int = nestingCost) { depth -= cost }
+
+    static let tooDeepMessage = "Statement nested too deeply (more than \(maximumDepth / nestingCost) levels of nesting or \(maximumDepth) chained operators)"
 
     // MARK: - Identifiers and numbers
 
