@@ -9,7 +9,7 @@ public struct SQLParser: Sendable {
     public static let maximumDepth = 256
     static let nestingCost = 4
 
-    var tokens: [Token]
+    var tokens: [SQLToken]
     var position = 0
     var depth = 0
     private let lexer: SQLLexer
@@ -75,11 +75,11 @@ public struct SQLParser: Sendable {
         guard current.kind == .endOfInput else { throw unexpected("end of input") }
     }
 
-    // MARK: - Token cursor
+    // MARK: - SQLToken cursor
 
-    var current: Token { tokens[position] }
+    var current: SQLToken { tokens[position] }
 
-    func peek(_ ahead: Int) -> Token { tokens[min(position + ahead, tokens.count - 1)] }
+    func peek(_ ahead: Int) -> SQLToken { tokens[min(position + ahead, tokens.count - 1)] }
 
     mutating func advance() {
         if position < tokens.count - 1 { position += 1 }
@@ -89,7 +89,7 @@ public struct SQLParser: Sendable {
 
     func checkKeyword(_ keyword: String) -> Bool { current.kind == .word(keyword) }
 
-    static func isKeyword(_ token: Token, _ keyword: String) -> Bool { token.kind == .word(keyword) }
+    static func isKeyword(_ token: SQLToken, _ keyword: String) -> Bool { token.kind == .word(keyword) }
 
     mutating func accept(_ symbol: SQLSymbol) -> Bool {
         guard check(symbol) else { return false }
@@ -116,7 +116,7 @@ public struct SQLParser: Sendable {
         SQLSyntaxError(at: current.location, "Expecting \(expected), found \(Self.describe(current))")
     }
 
-    static func describe(_ token: Token) -> String {
+    static func describe(_ token: SQLToken) -> String {
         token.kind == .endOfInput ? "end of input" : "'\(token.raw)'"
     }
 
@@ -135,7 +135,7 @@ public struct SQLParser: Sendable {
     // MARK: - Identifiers and numbers
 
     /// An unquoted word that is not reserved, or a quoted identifier.
-    func identifierAt(_ token: Token) -> String? {
+    func identifierAt(_ token: SQLToken) -> String? {
         switch token.kind {
         case .word(let word): Keywords.reserved.contains(word) ? nil : word
         case .quotedIdentifier(let name): name

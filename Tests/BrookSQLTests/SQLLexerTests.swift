@@ -2,7 +2,7 @@ import XCTest
 @testable import BrookSQL
 
 /// Tokens, their kinds and 1-based positions.
-final class LexerTests: XCTestCase {
+final class SQLLexerTests: XCTestCase {
     private func kinds(_ source: String) throws -> [TokenKind] {
         try SQLLexer.tokenize(source).map(\.kind).dropLast()
     }

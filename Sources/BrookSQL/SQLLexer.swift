@@ -12,13 +12,13 @@ public struct SQLLexer: Sendable {
     }
 
     /// Every token of the script, ending with `.endOfInput`.
-    public static func tokenize(_ script: String) throws(SQLSyntaxError) -> [Token] {
+    public static func tokenize(_ script: String) throws(SQLSyntaxError) -> [SQLToken] {
         var lexer = SQLLexer(script)
         return try lexer.tokenize()
     }
 
-    public mutating func tokenize() throws(SQLSyntaxError) -> [Token] {
-        var tokens: [Token] = []
+    public mutating func tokenize() throws(SQLSyntaxError) -> [SQLToken] {
+        var tokens: [SQLToken] = []
         while true {
             let token = try next()
             tokens.append(token)
@@ -75,11 +75,11 @@ public struct SQLLexer: Sendable {
         }
     }
 
-    private mutating func next() throws(SQLSyntaxError) -> Token {
+    private mutating func next() throws(SQLSyntaxError) -> SQLToken {
         try skipTrivia()
         let start = location
         guard let scalar = peek() else {
-            return Token(kind: .endOfInput, location: start, endOffset: index, raw: "")
+            return SQLToken(kind: .endOfInput, location: start, endOffset: index, raw: "")
         }
         let kind: TokenKind
         if Self.isLetter(scalar) || scalar == "_" {
@@ -99,7 +99,7 @@ public struct SQLLexer: Sendable {
         } else {
             throw SQLSyntaxError(at: start, "Unexpected character '\(scalar)'")
         }
-        return Token(kind: kind, location: start, endOffset: index, raw: text(from: start.offset, to: index))
+        return SQLToken(kind: kind, location: start, endOffset: index, raw: text(from: start.offset, to: index))
     }
 
     private mutating func scanWord() -> String {

@@ -59,7 +59,7 @@ public enum TokenKind: Sendable, Equatable {
 }
 
 /// One lexical unit with where it starts and ends in the script.
-public struct Token: Sendable, Equatable {
+public struct SQLToken: Sendable, Equatable {
     public var kind: TokenKind
     public var location: SourceLocation
     /// Scalar offset just past the token.
