@@ -95,6 +95,8 @@ let package = Package(
         ),
         // Schema types (Avro, Protobuf, JSON Schema): parsing, normal forms, compatibility. Sans-IO.
         .target(name: "BrookSchemas", swiftSettings: strict),
+        // ksqlDB's language: lexer, AST, parser and formatter (issue 15). Sans-IO, standard library only.
+        .target(name: "BrookSQL", swiftSettings: strict),
         .target(
             name: "BrookBroker",
             dependencies: [
@@ -197,6 +199,7 @@ let package = Package(
         .testTarget(name: "BrookConnectTests", dependencies: ["BrookConnect", "BrookSchemas", "BrookTestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
                     exclude: ["Pipeline/csv-orders.yaml"], swiftSettings: strict),
         .testTarget(name: "BrookSchemasTests", dependencies: ["BrookSchemas", "BrookTestSupport"], swiftSettings: strict),
+        .testTarget(name: "BrookSQLTests", dependencies: ["BrookSQL", "BrookTestSupport"], swiftSettings: strict),
         .testTarget(name: "BrookSchemaRegistryTests", dependencies: ["BrookSchemaRegistry", "BrookSchemas", "BrookTestSupport", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras"), .product(name: "HTTPTypes", package: "swift-http-types")], swiftSettings: strict),
         .testTarget(name: "BrookBrokerTests", dependencies: ["BrookBroker", "BrookTestSupport", "BrookServer", "BrookProtocol", "BrookRecords", "BrookStorage", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: strict),
     ]
