@@ -140,7 +140,9 @@ enum OffsetLookup {
         case .connectionFailed, .connectionClosed:
             return true
         case .server(let code, _, _):
-            return [.notLeaderOrFollower, .leaderNotAvailable, .fencedLeaderEpoch, .unknownLeaderEpoch].contains(code)
+            // BROKER_NOT_AVAILABLE: the cached leader has left the broker list (it died) while the
+            // cached partition metadata still names it.
+            return [.notLeaderOrFollower, .leaderNotAvailable, .fencedLeaderEpoch, .unknownLeaderEpoch, .brokerNotAvailable].contains(code)
         default:
             return false
         }

@@ -31,8 +31,8 @@ extension DistributedHerder {
         try await writeConfigs([.connectorConfig(connector: name, properties: nil), .targetState(connector: name, nil)])
         // Its statuses go too, so a connector created later under the name starts clean (the
         // owners' own tombstones may never come when the deletion rebalances them away first).
-        await writeStatus(.connector(name: name, nil))
-        for task in tasks { await writeStatus(.task(connector: name, task: task.task, nil)) }
+        writeStatus(.connector(name: name, nil))
+        for task in tasks { writeStatus(.task(connector: name, task: task.task, nil)) }
     }
 
     public func setTargetState(_ name: String, _ state: ConnectTargetState) async throws {

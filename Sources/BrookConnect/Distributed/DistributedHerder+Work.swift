@@ -1,6 +1,7 @@
 import BrookClient
 import BrookRegistryClient
 import BrookSchemas
+import Logging
 
 extension DistributedHerder {
     enum StopReason {
@@ -17,14 +18,14 @@ extension DistributedHerder {
         for connector in assignedConnectors.sorted() {
             guard let properties = configs.connectorConfigs[connector] else {
                 if reportedConnectors.removeValue(forKey: connector) != nil {
-                    await writeStatus(.connector(name: connector, nil))
+                    writeStatus(.connector(name: connector, nil))
                 }
                 continue
             }
             let (state, trace) = connectorState(Self.dictionary(properties), target: configs.targetStates[connector] ?? .started)
             if reportedConnectors[connector] != state {
                 reportedConnectors[connector] = state
-                await writeStatus(.connector(name: connector, ConnectStatus(state: state, trace: trace, workerId: config.workerID,
+                writeStatus(.connector(name: connector, ConnectStatus(state: state, trace: trace, workerId: config.workerID,
                                                                             generation: generation)))
             }
         }
@@ -50,7 +51,7 @@ extension DistributedHerder {
             let target = configs.targetStates[id.connector] ?? .started
             if target != .started {
                 if statuses.tasks[id]?.state != .paused || statuses.tasks[id]?.workerId != config.workerID {
-                    await writeStatus(.task(connector: id.connector, task: id.task,
+                    writeStatus(.task(connector: id.connector, task: id.task,
                                             ConnectStatus(state: .paused, workerId: config.workerID, generation: generation)))
                 }
                 continue
@@ -107,25 +108,54 @@ extension DistributedHerder {
     func stop(_ id: ConnectTaskID, reason: StopReason) async {
         guard let task = running.removeValue(forKey: id) else { return }
         task.handle.cancel()
-        await task.handle.value
+        await Self.awaitStop(id, task.handle, within: Self.gracefulStop, logger: logger)
+        recordStopped(id, reason: reason)
+    }
+
+    /// Kafka's `task.shutdown.graceful.timeout.ms`: how long a stopping task may take to flush and
+    /// commit before the worker moves on without it (it finishes in the background).
+    static let gracefulStop: Duration = .seconds(5)
+
+    static func awaitStop(_ id: ConnectTaskID, _ handle: Task<Void, Never>, within: Duration, logger: Logger) async {
+        let stopped = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await handle.value; return true }
+            group.addTask { try? await Task.sleep(for: within); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !stopped { logger.warning("Graceful stop of task \(id) failed: it did not stop within \(within); moving on") }
+    }
+
+    private func recordStopped(_ id: ConnectTaskID, reason: StopReason) {
         logger.info("stopped task \(id) (\(reason))")
         switch reason {
         case .deleted:
-            await writeStatus(.task(connector: id.connector, task: id.task, nil))
+            writeStatus(.task(connector: id.connector, task: id.task, nil))
         case .paused:
-            await writeStatus(.task(connector: id.connector, task: id.task,
-                                    ConnectStatus(state: (configs.targetStates[id.connector] ?? .started) == .stopped ? .stopped : .paused,
-                                                  workerId: config.workerID, generation: generation)))
+            writeStatus(.task(connector: id.connector, task: id.task,
+                              ConnectStatus(state: (configs.targetStates[id.connector] ?? .started) == .stopped ? .stopped : .paused,
+                                            workerId: config.workerID, generation: generation)))
         case .shutdown, .rebalance:
-            await writeStatus(.task(connector: id.connector, task: id.task,
-                                    ConnectStatus(state: .unassigned, workerId: config.workerID, generation: generation)))
+            writeStatus(.task(connector: id.connector, task: id.task,
+                              ConnectStatus(state: .unassigned, workerId: config.workerID, generation: generation)))
         case .reconfigured, .restart:
             break
         }
     }
 
+    /// Stops every task at once (each gets the same graceful window, not one after another).
     func stopAllWork(reason: StopReason) async {
-        for id in running.keys.sorted() { await stop(id, reason: reason) }
+        let stopping = running
+        running = [:]
+        for task in stopping.values { task.handle.cancel() }
+        let logger = self.logger
+        await withTaskGroup(of: Void.self) { group in
+            for (id, task) in stopping {
+                group.addTask { await Self.awaitStop(id, task.handle, within: Self.gracefulStop, logger: logger) }
+            }
+        }
+        for id in stopping.keys.sorted() { recordStopped(id, reason: reason) }
         ended = []
         reportedConnectors = [:]
     }
@@ -146,14 +176,16 @@ extension DistributedHerder {
     }
 
     func restartTaskHere(_ id: ConnectTaskID) async {
-        await writeStatus(.task(connector: id.connector, task: id.task,
+        writeStatus(.task(connector: id.connector, task: id.task,
                                 ConnectStatus(state: .restarting, workerId: config.workerID, generation: generation)))
         await stop(id, reason: .restart)
         ended.remove(id)
     }
 
-    /// Writes a status record (this worker's id filled in) and applies it here at once.
-    func writeStatus(_ record: ConnectStatusRecord) async {
+    /// Applies a status record here at once (this worker's id filled in) and queues it for
+    /// `connect-status`: written in order in the background, so a status partition whose leader is
+    /// moving never holds up the membership loop (Kafka's status store writes asynchronously too).
+    func writeStatus(_ record: ConnectStatusRecord) {
         var record = record
         switch record {
         case let .connector(name, status?) where status.workerId == nil:
@@ -168,10 +200,17 @@ extension DistributedHerder {
             break
         }
         statuses.apply(record)
-        do {
-            try await statusTopic.send(key: Array(record.key.utf8), value: record.value)
-        } catch {
-            logger.warning("writing status \(record.key) failed: \(error)")
+        statusWrites.yield(record)
+    }
+
+    /// Sends queued status records one at a time until the queue ends (at shutdown).
+    func writeQueuedStatuses(_ records: AsyncStream<ConnectStatusRecord>) async {
+        for await record in records {
+            do {
+                try await statusTopic.send(key: Array(record.key.utf8), value: record.value)
+            } catch {
+                logger.warning("writing status \(record.key) failed: \(error)")
+            }
         }
     }
 }

@@ -52,6 +52,9 @@ public actor DistributedHerder: ConnectHerder, Service {
     /// What this worker last wrote for each connector it owns.
     var reportedConnectors: [String: ConnectStatusState] = [:]
     var runCounter = 0
+    /// Status records waiting to be written (see `writeStatus`).
+    let statusWrites: AsyncStream<ConnectStatusRecord>.Continuation
+    private let statusQueue: AsyncStream<ConnectStatusRecord>
 
     /// A task this worker runs, with the configs it was started with.
     struct RunningTask {
@@ -76,6 +79,7 @@ public actor DistributedHerder: ConnectHerder, Service {
         offsetStore = ConnectOffsetStore(topic: ConnectInternalTopic(
             name: config.offsetsTopic, partitions: config.offsetsPartitions, replicationFactor: config.replicationFactor,
             cluster: cluster, client: client, logger: logger))
+        (statusQueue, statusWrites) = AsyncStream.makeStream(of: ConnectStatusRecord.self)
         member = ConnectGroupMember(cluster: cluster, groupID: config.groupID, sessionTimeout: config.sessionTimeout,
                                     rebalanceTimeout: config.rebalanceTimeout, logger: logger)
     }
@@ -92,11 +96,20 @@ public actor DistributedHerder: ConnectHerder, Service {
             await cluster.close()
             return
         }
+        let writer = Task { await self.writeQueuedStatuses(self.statusQueue) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.followConfigs() }
             group.addTask { await self.followStatuses() }
             group.addTask { await self.membershipLoop() }
             await group.waitForAll()
+        }
+        // The last statuses (UNASSIGNED for the stopped tasks) go out before the producer closes.
+        statusWrites.finish()
+        _ = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await writer.value }
+            group.addTask { try? await Task.sleep(for: .seconds(5)) }
+            await group.next()
+            group.cancelAll()
         }
         await configTopic.close()
         await statusTopic.close()
