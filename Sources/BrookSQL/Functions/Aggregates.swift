@@ -1,0 +1,1 @@
+enum AggregateKind { init?(name: String) { return nil } }

@@ -1,0 +1,140 @@
+/// A subset of Java's DateTimeFormatter patterns: `yyyy` `yy` `MM` `M` `dd` `d` `HH` `H` `mm` `m`
+/// `ss` `s` `S…` (fraction), `X` `XX` `XXX` `Z` (offsets), `'literal'`, `''`, and any other
+/// non-letter as itself. Not covered: month/day names (MMM, EEE), am/pm (a, h), zone names (z, VV),
+/// week fields; a pattern using them throws.
+struct DateTimePattern {
+    enum Field: Equatable {
+        case year(Int), month(Int), day(Int), hour(Int), minute(Int), second(Int), fraction(Int), offset(String)
+        case literal(String)
+    }
+    let fields: [Field]
+
+    init(_ pattern: String, function: String) throws {
+        let chars = Array(pattern)
+        var fields: [Field] = [], i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "'" {
+                if i + 1 < chars.count, chars[i + 1] == "'" { fields.append(.literal("'")); i += 2; continue }
+                var j = i + 1, text = ""
+                while j < chars.count {
+                    if chars[j] == "'" {
+                        if j + 1 < chars.count, chars[j + 1] == "'" { text.append("'"); j += 2; continue }
+                        break
+                    }
+                    text.append(chars[j]); j += 1
+                }
+                guard j < chars.count else { throw SQLEvaluationError.functionFailed(function: function, reason: "unterminated quote in pattern") }
+                fields.append(.literal(text))
+                i = j + 1
+                continue
+            }
+            guard c.isLetter, c.isASCII else { fields.append(.literal(String(c))); i += 1; continue }
+            var n = 1
+            while i + n < chars.count, chars[i + n] == c { n += 1 }
+            switch c {
+            case "y", "u": fields.append(.year(n))
+            case "M", "L": guard n <= 2 else { fallthrough }; fields.append(.month(n))
+            case "d": fields.append(.day(n))
+            case "H": fields.append(.hour(n))
+            case "m": fields.append(.minute(n))
+            case "s": fields.append(.second(n))
+            case "S": fields.append(.fraction(n))
+            case "X", "Z", "x": fields.append(.offset(String(repeating: c, count: n)))
+            default:
+                throw SQLEvaluationError.functionFailed(function: function, reason: "pattern letter '\(String(repeating: c, count: n))' is not supported")
+            }
+            i += n
+        }
+        self.fields = fields
+    }
+
+    /// Formats epoch milliseconds at a fixed offset.
+    func format(_ millis: Int64, offsetSeconds: Int) -> String {
+        let c = CivilDateTime(epochMillis: millis, offsetSeconds: offsetSeconds)
+        var out = ""
+        for field in fields {
+            switch field {
+            case .year(let n): out += n == 2 ? SQLValue.pad(((c.year % 100) + 100) % 100, 2) : SQLValue.pad(c.year, n)
+            case .month(let n): out += SQLValue.pad(c.month, n)
+            case .day(let n): out += SQLValue.pad(c.day, n)
+            case .hour(let n): out += SQLValue.pad(c.hour, n)
+            case .minute(let n): out += SQLValue.pad(c.minute, n)
+            case .second(let n): out += SQLValue.pad(c.second, n)
+            case .fraction(let n):
+                let ms = SQLValue.pad(c.millisecond, 3)
+                out += n <= 3 ? String(ms.prefix(n)) : ms + String(repeating: "0", count: n - 3)
+            case .offset(let letters): out += Self.offsetText(offsetSeconds, letters)
+            case .literal(let s): out += s
+            }
+        }
+        return out
+    }
+
+    /// Parses text into epoch milliseconds; fields absent from the pattern default to 1970-01-01
+    /// 00:00:00.000, and a parsed offset wins over `defaultOffset`.
+    func parse(_ text: String, defaultOffset: Int, function: String) throws -> Int64 {
+        var scanner = DigitScanner(text)
+        var c = CivilDateTime(year: 1970, month: 1, day: 1)
+        var offset = defaultOffset
+        let bad = SQLEvaluationError.functionFailed(function: function, reason: "text '\(text)' does not match the pattern")
+        for field in fields {
+            switch field {
+            case .year(let n):
+                guard let y = scanner.number(n == 2 ? 2 : max(n, 4), maximum: n == 2 ? 2 : 9) else { throw bad }
+                c.year = n == 2 ? 2000 + y : y
+            case .month(let n): guard let v = scanner.number(n, maximum: 2) else { throw bad }; c.month = v
+            case .day(let n): guard let v = scanner.number(n, maximum: 2) else { throw bad }; c.day = v
+            case .hour(let n): guard let v = scanner.number(n, maximum: 2) else { throw bad }; c.hour = v
+            case .minute(let n): guard let v = scanner.number(n, maximum: 2) else { throw bad }; c.minute = v
+            case .second(let n): guard let v = scanner.number(n, maximum: 2) else { throw bad }; c.second = v
+            case .fraction(let n):
+                guard var v = scanner.number(n) else { throw bad }
+                if n < 3 { for _ in n..<3 { v *= 10 } } else { for _ in 3..<n { v /= 10 } }
+                c.millisecond = v
+            case .offset:
+                guard let v = scanner.offset() else { throw bad }
+                offset = v
+            case .literal(let s):
+                for ch in s { guard scanner.take(ch) else { throw bad } }
+            }
+        }
+        guard scanner.atEnd, c.isValid else { throw bad }
+        return c.epochMillis(offsetSeconds: offset)
+    }
+
+    /// `X` → `+05`/`Z`, `XX`/`Z` → `+0530`, `XXX` → `+05:30` (`Z` for zero with X, `+0000` with Z/x).
+    static func offsetText(_ seconds: Int, _ letters: String) -> String {
+        if seconds == 0, letters.first == "X" { return "Z" }
+        let sign = seconds < 0 ? "-" : "+"
+        let h = SQLValue.pad(abs(seconds) / 3600, 2), m = SQLValue.pad(abs(seconds) / 60 % 60, 2)
+        switch letters.count {
+        case 1 where letters.first != "Z": return m == "00" ? sign + h : sign + h + m
+        case 3 where letters.first != "Z": return sign + h + ":" + m
+        default: return sign + h + m
+        }
+    }
+}
+
+/// Time zones without tzdata: `UTC`, `GMT`, `Z`, and fixed offsets (`+05:30`, `-0800`, `UTC+3`,
+/// `GMT-03:00`). Region names (`America/New_York`) throw: reading tzdata would be I/O.
+enum FixedZone {
+    static func offsetSeconds(_ zone: String, function: String) throws -> Int {
+        var text = zone.trimmingSQLWhitespace()
+        for prefix in ["UTC", "GMT", "UT"] where text.uppercased().hasPrefix(prefix) {
+            text = String(text.dropFirst(prefix.count))
+            break
+        }
+        if text.isEmpty || text == "Z" { return 0 }
+        var scanner = DigitScanner(text)
+        guard let sign = text.first, sign == "+" || sign == "-" else {
+            throw SQLEvaluationError.functionFailed(function: function, reason: "time zone '\(zone)' is not supported (only UTC and fixed offsets)")
+        }
+        _ = scanner.take(sign)
+        guard let h = scanner.number(1, maximum: 2) else { throw SQLEvaluationError.functionFailed(function: function, reason: "invalid time zone '\(zone)'") }
+        _ = scanner.take(":")
+        let m = scanner.number(2) ?? 0
+        guard scanner.atEnd, h <= 18, m < 60 else { throw SQLEvaluationError.functionFailed(function: function, reason: "invalid time zone '\(zone)'") }
+        return (sign == "-" ? -1 : 1) * (h * 3600 + m * 60)
+    }
+}

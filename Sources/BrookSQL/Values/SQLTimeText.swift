@@ -1,0 +1,99 @@
+/// ISO-8601 text for DATE, TIME and TIMESTAMP, as CAST and ksqlDB's literals read it.
+public enum SQLTimeText {
+    /// `yyyy-MM-dd` → days since the epoch.
+    public static func parseDate(_ text: String) -> Int32? {
+        var scanner = DigitScanner(text.trimmingSQLWhitespace())
+        guard let c = scanner.date(), scanner.atEnd else { return nil }
+        return Int32(exactly: CivilDateTime.days(year: c.year, month: c.month, day: c.day))
+    }
+
+    /// `HH:mm[:ss[.fraction]]` → milliseconds of the day.
+    public static func parseTime(_ text: String) -> Int32? {
+        var scanner = DigitScanner(text.trimmingSQLWhitespace())
+        guard let ms = scanner.time(), scanner.atEnd else { return nil }
+        return Int32(ms)
+    }
+
+    /// `yyyy-MM-dd[THH:mm[:ss[.fraction]]][Z|±HH[:mm]]` → epoch milliseconds (UTC when no offset).
+    public static func parseTimestamp(_ text: String) -> Int64? {
+        var scanner = DigitScanner(text.trimmingSQLWhitespace())
+        guard let date = scanner.date() else { return nil }
+        var ms = 0
+        if scanner.take("T") || scanner.take(" ") {
+            guard let time = scanner.time() else { return nil }
+            ms = time
+        }
+        var offset = 0
+        if !scanner.atEnd {
+            guard let parsed = scanner.offset(), scanner.atEnd else { return nil }
+            offset = parsed
+        }
+        return CivilDateTime.days(year: date.year, month: date.month, day: date.day) * 86_400_000 + Int64(ms) - Int64(offset) * 1000
+    }
+}
+
+/// A cursor over ASCII text for the fixed-width numeric fields of dates and times.
+struct DigitScanner {
+    let chars: [Character]
+    var position = 0
+
+    init(_ text: String) { chars = Array(text) }
+
+    var atEnd: Bool { position == chars.count }
+
+    mutating func take(_ c: Character) -> Bool {
+        guard position < chars.count, chars[position] == c else { return false }
+        position += 1
+        return true
+    }
+
+    /// Exactly `count` digits (or between `count` and `maximum`).
+    mutating func number(_ count: Int, maximum: Int? = nil) -> Int? {
+        var value = 0, read = 0
+        while read < (maximum ?? count), position < chars.count, let d = chars[position].wholeNumberValue, chars[position].isASCII {
+            value = value * 10 + d
+            read += 1
+            position += 1
+        }
+        return read >= count ? value : nil
+    }
+
+    mutating func date() -> CivilDateTime? {
+        let negative = take("-")
+        guard let y = number(4, maximum: 9), take("-"), let m = number(2), take("-"), let d = number(2) else { return nil }
+        let c = CivilDateTime(year: negative ? -y : y, month: m, day: d)
+        return c.isValid ? c : nil
+    }
+
+    /// `HH:mm[:ss[.fraction]]` as milliseconds; fractions beyond milliseconds are truncated.
+    mutating func time() -> Int? {
+        guard let h = number(2), take(":"), let m = number(2) else { return nil }
+        var s = 0, ms = 0
+        if take(":") {
+            guard let sec = number(2) else { return nil }
+            s = sec
+            if take(".") {
+                let start = position
+                guard let fraction = number(1, maximum: 9) else { return nil }
+                let digits = position - start
+                var scaled = fraction
+                if digits < 3 { for _ in digits..<3 { scaled *= 10 } } else { for _ in 3..<digits { scaled /= 10 } }
+                ms = scaled
+            }
+        }
+        guard h < 24, m < 60, s < 60 else { return nil }
+        return ((h * 60 + m) * 60 + s) * 1000 + ms
+    }
+
+    /// `Z`, `±HH`, `±HHmm`, `±HH:mm` as seconds east of UTC.
+    mutating func offset() -> Int? {
+        if take("Z") { return 0 }
+        let sign: Int
+        if take("+") { sign = 1 } else if take("-") { sign = -1 } else { return nil }
+        guard let h = number(2) else { return nil }
+        _ = take(":")
+        let m = number(2) ?? 0
+        guard h <= 18, m < 60 else { return nil }
+        return sign * (h * 3600 + m * 60)
+    }
+}
