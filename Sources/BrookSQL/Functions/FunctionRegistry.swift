@@ -15,12 +15,10 @@ public struct ScalarFunction: Sendable {
         self.implementation = implementation
     }
 
-    /// The return type of the first overload accepting these argument types.
+    /// The return type of the overload accepting these argument types with the fewest implicit
+    /// widenings (the first such overload on a tie), as ksqlDB's UdfIndex prefers exact matches.
     public func returnType(for arguments: [SQLType?]) -> SQLType? {
-        for signature in signatures {
-            if let type = signature.returnType(for: arguments) { return type }
-        }
-        return nil
+        signatures.compactMap { $0.resolve(arguments) }.min { $0.widenings < $1.widenings }?.type
     }
 }
 

@@ -40,15 +40,20 @@ public struct FunctionSignature: Sendable, Hashable {
     /// The return type for these argument types, or nil when this overload does not accept them.
     /// Integer arguments widen implicitly (INT → BIGINT → DECIMAL → DOUBLE) as ksqlDB's resolver
     /// allows; a nil argument type is a NULL literal and matches anything.
-    public func returnType(for arguments: [SQLType?]) -> SQLType? {
+    public func returnType(for arguments: [SQLType?]) -> SQLType? { resolve(arguments)?.type }
+
+    /// The return type and how many arguments had to widen (fewer is a better overload).
+    func resolve(_ arguments: [SQLType?]) -> (type: SQLType, widenings: Int)? {
         guard variadic ? arguments.count >= parameters.count - 1 : arguments.count == parameters.count else { return nil }
         var bindings: [String: SQLType] = [:]
+        var widenings = 0
         for (index, argument) in arguments.enumerated() {
             let pattern = index < parameters.count ? parameters[index] : parameters[parameters.count - 1]
             guard let argument else { continue }
             guard Self.match(pattern, argument, &bindings) else { return nil }
+            if case .exact(let expected) = pattern, expected != argument { widenings += 1 }
         }
-        return Self.resolve(returns, bindings)
+        return Self.resolve(returns, bindings).map { ($0, widenings) }
     }
 
     static func match(_ pattern: TypePattern, _ type: SQLType, _ bindings: inout [String: SQLType]) -> Bool {

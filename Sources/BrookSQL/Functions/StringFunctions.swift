@@ -75,6 +75,9 @@ enum StringFunctions {
             let masker = try Masker(args.dropFirst(1))
             return .string(masker.mask(s, { _ in true }))
         },
+        ScalarFunction("UUID", [FunctionSignature([], returns: .string)]) { _, context in
+            .string(context.uuid())
+        },
         maskVariant("MASK_LEFT") { i, n, _ in i < n },
         maskVariant("MASK_RIGHT") { i, n, count in i >= count - n },
         maskVariant("MASK_KEEP_LEFT") { i, n, _ in i >= n },
