@@ -8,11 +8,13 @@ enum SQLArithmetic {
             preconditionFailure("AND/OR are evaluated lazily by ExpressionEvaluator")
         case .equal, .notEqual:
             if lhs.isNull || rhs.isNull { return .null }
+            let (lhs, rhs) = try temporalOperands(lhs, rhs)
             try requireComparable(lhs, rhs, ordered: false)
             let equal = SQLValue.deepEquals(lhs, rhs)
             return .boolean(op == .equal ? equal : !equal)
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             if lhs.isNull || rhs.isNull { return .null }
+            let (lhs, rhs) = try temporalOperands(lhs, rhs)
             try requireComparable(lhs, rhs, ordered: true)
             guard let order = SQLValue.compare(lhs, rhs) else {
                 throw SQLEvaluationError.typeMismatch("cannot order \(typeName(lhs)) and \(typeName(rhs))")
@@ -24,15 +26,26 @@ enum SQLArithmetic {
             default: return .boolean(order >= 0)
             }
         case .concat:
-            if lhs.isNull || rhs.isNull { return .null }
-            guard case .string(let a) = lhs, case .string(let b) = rhs else {
+            // ksqlDB parses `a || b` as CONCAT(a, b), which skips NULLs.
+            guard lhs.isNull || lhs.stringValue != nil, rhs.isNull || rhs.stringValue != nil else {
                 throw SQLEvaluationError.typeMismatch("|| needs STRING operands")
             }
-            return .string(a + b)
+            return .string((lhs.stringValue ?? "") + (rhs.stringValue ?? ""))
         case .add, .subtract, .multiply, .divide, .modulo:
             if lhs.isNull || rhs.isNull { return .null }
             return try arithmetic(op, lhs, rhs)
         }
+    }
+
+    /// ComparisonInterpreter: when either side is TIMESTAMP (else DATE, else TIME) the other side
+    /// is cast to that type, so `ts > '2024-01-01T00:00:00'` compares instants.
+    private static func temporalOperands(_ lhs: SQLValue, _ rhs: SQLValue) throws -> (SQLValue, SQLValue) {
+        for type in [SQLType.timestamp, .date, .time] {
+            let isType = { (v: SQLValue) -> Bool in v.sqlType == type }
+            if isType(lhs), rhs.stringValue != nil { return (lhs, try SQLCast.cast(rhs, to: type)) }
+            if isType(rhs), lhs.stringValue != nil { return (try SQLCast.cast(lhs, to: type), rhs) }
+        }
+        return (lhs, rhs)
     }
 
     static func negate(_ value: SQLValue) throws -> SQLValue {

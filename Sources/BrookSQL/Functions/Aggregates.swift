@@ -60,8 +60,19 @@ public struct AggregateAccumulator: Sendable {
 
     /// `parameters` are the literal arguments after the column (TOPK(col, 3) → [3];
     /// LATEST_BY_OFFSET(col, 2, false) → [2, false]).
-    public init(_ kind: AggregateKind, countsNulls: Bool = false, parameters: [SQLValue] = []) throws {
+    /// `inputType` lets SUM start at a typed zero as ksqlDB's initializers do (SUM of only NULLs is
+    /// 0, not NULL); without it SUM starts at NULL.
+    public init(_ kind: AggregateKind, countsNulls: Bool = false, parameters: [SQLValue] = [], inputType: SQLType? = nil) throws {
         self.kind = kind
+        if kind == .sum {
+            switch inputType {
+            case .integer?: sum = .int(0)
+            case .bigint?: sum = .bigint(0)
+            case .double?: sum = .double(0)
+            case .decimal(let precision, let scale)?: sum = .decimal(SQLDecimal(unscaled: 0, scale: scale, precision: precision))
+            default: break
+            }
+        }
         self.countsNulls = countsNulls
         var limit: Int? = nil
         var ignoreNulls = true

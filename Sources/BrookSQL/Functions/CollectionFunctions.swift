@@ -26,14 +26,23 @@ enum CollectionFunctions {
                                       FunctionSignature([.array(.variable("T")), .string], returns: .array(.variable("T")))]) { args, _ in
             let items = try Arg.array(args, 0, "ARRAY_SORT")
             let direction = args.count > 1 ? try Arg.string(args, 1, "ARRAY_SORT").uppercased() : "ASC"
-            guard direction == "ASC" || direction == "DESC" else { return .null }
-            return .array(try sorted(items, descending: direction == "DESC"))
+            switch direction {
+            case "ASC", "ASCENDING": return .array(try sorted(items, descending: false))
+            case "DESC", "DESCENDING": return .array(try sorted(items, descending: true))
+            default: return .null
+            }
         },
         ScalarFunction("ARRAY_JOIN", [FunctionSignature([.array(.variable("T"))], returns: .string),
                                       FunctionSignature([.array(.variable("T")), .string], returns: .string)], nullOnNullInput: false) { args, _ in
             guard case .array(let items) = args.first else { return .null }
             let delimiter = args.count > 1 ? (args[1].stringValue ?? "") : ","
-            return .string(try items.map { try SQLCast.text(of: $0) }.joined(separator: delimiter))
+            // ArrayJoin: only BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL and STRING elements; NULL is "null".
+            return .string(try items.map { item in
+                switch item {
+                case .null, .boolean, .int, .bigint, .double, .decimal, .string: return try SQLCast.text(of: item)
+                default: throw SQLEvaluationError.functionFailed(function: "ARRAY_JOIN", reason: "elements of type \(SQLArithmetic.typeName(item)) are not supported")
+                }
+            }.joined(separator: delimiter))
         },
         ScalarFunction("ARRAY_REMOVE", [FunctionSignature([.array(.variable("T")), .variable("T")], returns: .array(.variable("T")))], nullOnNullInput: false) { args, _ in
             try Arg.arity(args, 2...2, "ARRAY_REMOVE")

@@ -31,8 +31,9 @@ enum TimeFunctions {
         },
         ScalarFunction("DATEADD", [FunctionSignature([.timeUnit, .int, .date], returns: .date)]) { args, _ in
             guard case .date(let days) = args[2] else { throw Arg.bad("DATEADD", "argument 3 must be DATE") }
+            // DateAdd: TimeUnit.MILLISECONDS.toDays, which truncates towards zero.
             let ms = Int64(days) * 86_400_000 &+ (try unitMillis(args, "DATEADD"))
-            return .date(Int32(truncatingIfNeeded: floorDivide(ms, 86_400_000)))
+            return .date(Int32(truncatingIfNeeded: ms / 86_400_000))
         },
         ScalarFunction("TIMESTAMPADD", [FunctionSignature([.timeUnit, .int, .timestamp], returns: .timestamp)]) { args, _ in
             .timestamp(try Arg.timestamp(args, 2, "TIMESTAMPADD") &+ (try unitMillis(args, "TIMESTAMPADD")))

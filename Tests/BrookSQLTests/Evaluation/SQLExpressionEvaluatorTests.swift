@@ -74,7 +74,12 @@ final class SQLExpressionEvaluatorTests: XCTestCase {
             ("'abc' NOT LIKE '%d%'", .boolean(true)),
             ("'' LIKE '%'", .boolean(true)),
             ("'b' > 'a'", .boolean(true)),
+            ("'a' || NULL", .string("a")),                       // || is CONCAT, which skips NULLs
+            ("FROM_UNIXTIME(86400000) = '1970-01-02T00:00:00'", .boolean(true)),
+            ("FROM_UNIXTIME(0) < '1970-01-01T00:00:01Z'", .boolean(true)),
+            ("CAST('2024-01-02' AS DATE) > '2024-01-01'", .boolean(true)),
         ])
+        assertThrows("FROM_UNIXTIME(0) < 'yesterday'")
         assertThrows("1 = 'a'")
     }
 

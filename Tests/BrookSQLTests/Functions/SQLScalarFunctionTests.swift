@@ -110,10 +110,12 @@ final class SQLScalarFunctionTests: XCTestCase {
             ("FORMAT_DATE(CAST('2024-02-29' AS DATE), 'dd/MM/yyyy')", .string("29/02/2024")),
             ("PARSE_DATE('29/02/2024', 'dd/MM/yyyy')", .date(19782)),
             ("DATEADD(DAYS, 2, CAST('2024-02-28' AS DATE))", .date(19782 + 1)),
+            ("DATEADD(HOURS, -1, CAST('1970-01-01' AS DATE))", .date(0)),  // toDays truncates towards zero
             ("TIMESTAMPADD(SECONDS, 5, FROM_UNIXTIME(1000))", .timestamp(6000)),
             ("CONVERT_TZ(FROM_UNIXTIME(0), 'UTC', '+02:00')", .timestamp(7_200_000)),
         ])
         assertThrows("PARSE_DATE('2024-13-01', 'yyyy-MM-dd')")
+        assertThrows("ARRAY_JOIN(ARRAY[ARRAY[1]])")
         assertThrows("FORMAT_TIMESTAMP(FROM_UNIXTIME(0), 'EEE')")
         assertThrows("CONVERT_TZ(FROM_UNIXTIME(0), 'America/New_York', 'UTC')")
     }
@@ -131,6 +133,9 @@ final class SQLScalarFunctionTests: XCTestCase {
             ("ARRAY_MAX(ARRAY[CAST(NULL AS INT)])", .null),
             ("ARRAY_SORT(A)", .array([.int(1), .int(3), .int(3), .null])),
             ("ARRAY_SORT(A, 'desc')", .array([.int(3), .int(3), .int(1), .null])),
+            ("ARRAY_SORT(A, 'DESCENDING')", .array([.int(3), .int(3), .int(1), .null])),
+            ("ARRAY_SORT(A, 'sideways')", .null),
+            ("ARRAY_JOIN(ARRAY[1, NULL])", .string("1,null")),
             ("ARRAY_JOIN(ARRAY[1, 2, 3])", .string("1,2,3")),
             ("ARRAY_JOIN(ARRAY['a', 'b'], '|')", .string("a|b")),
             ("ARRAY_REMOVE(A, 3)", .array([.null, .int(1)])),
