@@ -4,8 +4,10 @@ enum JSONFunctions {
         ScalarFunction("EXTRACTJSONFIELD", [FunctionSignature([.string, .string], returns: .string)]) { args, _ in
             guard let root = SQLJSON.parse(try Arg.string(args, 0, "EXTRACTJSONFIELD")) else { return .null }
             let path = try JSONPath(try Arg.string(args, 1, "EXTRACTJSONFIELD"))
+            // JsonExtractString: a missing node is NULL; text nodes give their text, any other node
+            // (JSON null included) its JSON text.
             switch path.resolve(root) {
-            case nil, .null?: return .null
+            case nil: return .null
             case .string(let s)?: return .string(s)
             case let node?: return .string(node.text)
             }
@@ -52,7 +54,9 @@ enum JSONFunctions {
 
 /// The JSONPath subset EXTRACTJSONFIELD takes: `$`, `.name`, `['name']`, `["name"]`, `[index]`.
 struct JSONPath {
-    enum Step { case key(String), index(Int) }
+    /// Tokens as ksqlDB's JsonPathTokenizer yields them: each is an index on an array and a key on
+    /// an object, whatever the syntax it was written in.
+    enum Step { case key(String) }
     let steps: [Step]
 
     init(_ path: String) throws {
@@ -81,8 +85,8 @@ struct JSONPath {
                 } else {
                     let start = i
                     while i < chars.count, chars[i] != "]" { i += 1 }
-                    guard i < chars.count, let index = Int(String(chars[start..<i])) else { throw bad }
-                    steps.append(.index(index))
+                    guard i < chars.count else { throw bad }
+                    steps.append(.key(String(chars[start..<i])))
                     i += 1
                 }
             } else {
@@ -99,8 +103,8 @@ struct JSONPath {
             case (.key(let k), .object(let entries)):
                 guard let next = entries.first(where: { $0.key == k })?.value else { return nil }
                 node = next
-            case (.index(let i), .array(let items)):
-                guard i >= 0, i < items.count else { return nil }
+            case (.key(let k), .array(let items)):
+                guard let i = Int(k), i >= 0, i < items.count else { return nil }
                 node = items[i]
             default:
                 return nil
