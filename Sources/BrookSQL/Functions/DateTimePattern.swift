@@ -34,7 +34,7 @@ struct DateTimePattern {
             while i + n < chars.count, chars[i + n] == c { n += 1 }
             switch c {
             case "y", "u": fields.append(.year(n))
-            case "M", "L": guard n <= 2 else { fallthrough }; fields.append(.month(n))
+            case "M" where n <= 2, "L" where n <= 2: fields.append(.month(n))
             case "d": fields.append(.day(n))
             case "H": fields.append(.hour(n))
             case "m": fields.append(.minute(n))
@@ -55,7 +55,14 @@ struct DateTimePattern {
         var out = ""
         for field in fields {
             switch field {
-            case .year(let n): out += n == 2 ? SQLValue.pad(((c.year % 100) + 100) % 100, 2) : SQLValue.pad(c.year, n)
+            case .year(let n):
+                // yy is the last two digits; longer runs use SignStyle.EXCEEDS_PAD (`+12345` for yyyy).
+                if n == 2 {
+                    out += SQLValue.pad(((c.year % 100) + 100) % 100, 2)
+                } else {
+                    let text = SQLValue.pad(c.year, n)
+                    out += n >= 4 && c.year > 0 && text.count > n ? "+" + text : text
+                }
             case .month(let n): out += SQLValue.pad(c.month, n)
             case .day(let n): out += SQLValue.pad(c.day, n)
             case .hour(let n): out += SQLValue.pad(c.hour, n)
@@ -78,18 +85,26 @@ struct DateTimePattern {
         var c = CivilDateTime(year: 1970, month: 1, day: 1)
         var offset = defaultOffset
         let bad = SQLEvaluationError.functionFailed(function: function, reason: "text '\(text)' does not match the pattern")
-        for field in fields {
+        for (index, field) in fields.enumerated() {
+            // Adjacent value parsing (as DateTimeFormatter): a field followed directly by another
+            // numeric field takes exactly its minimum width (`yyyyMMdd`).
+            let adjacent: Bool = switch index + 1 < fields.count ? fields[index + 1] : nil {
+            case .literal?, .offset?, nil: false
+            default: true
+            }
+            func read(_ minimum: Int, _ maximum: Int) throws -> Int {
+                guard let v = scanner.number(minimum, maximum: adjacent ? minimum : maximum) else { throw bad }
+                return v
+            }
             switch field {
-            case .year(let n):
-                guard let y = scanner.number(n == 2 ? 2 : max(n, 4), maximum: n == 2 ? 2 : 9) else { throw bad }
-                c.year = n == 2 ? 2000 + y : y
-            case .month(let n): guard let v = scanner.number(n, maximum: 2) else { throw bad }; c.month = v
-            case .day(let n): guard let v = scanner.number(n, maximum: 2) else { throw bad }; c.day = v
-            case .hour(let n): guard let v = scanner.number(n, maximum: 2) else { throw bad }; c.hour = v
-            case .minute(let n): guard let v = scanner.number(n, maximum: 2) else { throw bad }; c.minute = v
-            case .second(let n): guard let v = scanner.number(n, maximum: 2) else { throw bad }; c.second = v
+            case .year(let n): c.year = n == 2 ? 2000 + (try read(2, 2)) : try read(min(max(n, 4), 6), 6)
+            case .month(let n): c.month = try read(n, 2)
+            case .day(let n): c.day = try read(n, 2)
+            case .hour(let n): c.hour = try read(n, 2)
+            case .minute(let n): c.minute = try read(n, 2)
+            case .second(let n): c.second = try read(n, 2)
             case .fraction(let n):
-                guard var v = scanner.number(n) else { throw bad }
+                var v = try read(n, n)
                 if n < 3 { for _ in n..<3 { v *= 10 } } else { for _ in 3..<n { v /= 10 } }
                 c.millisecond = v
             case .offset:

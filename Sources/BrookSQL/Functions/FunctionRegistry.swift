@@ -58,6 +58,12 @@ enum Arg {
         return v
     }
 
+    /// An INT-typed parameter (ksqlDB's Integer), clamped to 32 bits so position arithmetic
+    /// cannot overflow.
+    static func int32(_ args: [SQLValue], _ i: Int, _ f: String) throws -> Int {
+        Int(max(Int64(Int32.min), min(Int64(Int32.max), try integer(args, i, f))))
+    }
+
     static func double(_ args: [SQLValue], _ i: Int, _ f: String) throws -> Double {
         guard i < args.count, let v = args[i].numericDouble else { throw bad(f, "argument \(i + 1) must be numeric") }
         return v

@@ -54,7 +54,7 @@ enum MathFunctions {
     /// below for decimals; with digits a decimal keeps its scale (ksql issue 6235).
     private static func round(_ args: [SQLValue]) throws -> SQLValue {
         try Arg.arity(args, 1...2, "ROUND")
-        let digits = args.count > 1 ? Int(try Arg.integer(args, 1, "ROUND")) : nil
+        let digits = args.count > 1 ? try Arg.int32(args, 1, "ROUND") : nil
         switch args[0] {
         case .int, .bigint:
             return args[0]

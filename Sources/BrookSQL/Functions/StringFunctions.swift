@@ -48,9 +48,9 @@ enum StringFunctions {
         ScalarFunction("INSTR", [FunctionSignature([.string, .string], returns: .int), FunctionSignature([.string, .string, .int], returns: .int), FunctionSignature([.string, .string, .int, .int], returns: .int)], nullOnNullInput: false) { args, _ in
             try Arg.arity(args, 2...4, "INSTR")
             guard case .string(let s) = args[0], case .string(let sub) = args[1] else { return .int(0) }
-            let position = args.count > 2 ? try Arg.integer(args, 2, "INSTR") : 1
-            let occurrence = args.count > 3 ? try Arg.integer(args, 3, "INSTR") : 1
-            return .int(Int32(instr(Array(s.utf16), Array(sub.utf16), Int(position), Int(occurrence))))
+            let position = args.count > 2 ? try Arg.int32(args, 2, "INSTR") : 1
+            let occurrence = args.count > 3 ? try Arg.int32(args, 3, "INSTR") : 1
+            return .int(Int32(instr(Array(s.utf16), Array(sub.utf16), position, occurrence)))
         },
         ScalarFunction("REGEXP_EXTRACT", [FunctionSignature([.string, .string], returns: .string), FunctionSignature([.string, .string, .int], returns: .string)]) { args, _ in
             try Arg.arity(args, 2...3, "REGEXP_EXTRACT")
@@ -89,7 +89,7 @@ enum StringFunctions {
         ScalarFunction(name, [FunctionSignature([.string, .int], returns: .string), FunctionSignature([.string, .int, .string, .string, .string, .string], returns: .string)], nullOnNullInput: false) { args, _ in
             try Arg.arity(args, 2...6, name)
             guard case .string(let s) = args[0] else { return .null }
-            let n = Int(try Arg.integer(args, 1, name))
+            let n = try Arg.int32(args, 1, name)
             guard n >= 0 else { throw SQLEvaluationError.functionFailed(function: name, reason: "requires a non-negative number of characters to mask or skip") }
             let masker = try Masker(args.dropFirst(2))
             let count = s.unicodeScalars.count
@@ -130,20 +130,26 @@ enum StringFunctions {
 
     /// Substring's start/end indices (ksqlDB: negative positions count from the end; clamped).
     private static func substringBounds(_ length: Int, _ args: [SQLValue]) throws -> (Int, Int) {
-        let pos = Int(try Arg.integer(args, 1, "SUBSTRING"))
+        let pos = try Arg.int32(args, 1, "SUBSTRING")
         let start = pos < 0 ? max(length + pos, 0) : max(min(pos - 1, length), 0)
         guard args.count > 2 else { return (start, length) }
-        let count = Int(try Arg.integer(args, 2, "SUBSTRING"))
+        let count = try Arg.int32(args, 2, "SUBSTRING")
         return (start, max(min(start + count, length), start))
     }
+
+    static let maximumPaddedLength = 16 * 1024 * 1024
 
     /// LPAD/RPAD: NULL for a negative length or empty padding; the input is cut to `length`.
     private static func pad(_ args: [SQLValue], left: Bool) throws -> SQLValue {
         let name = left ? "LPAD" : "RPAD"
         let input = Array(try Arg.string(args, 0, name).utf16)
-        let length = Int(try Arg.integer(args, 1, name))
+        let length = try Arg.int32(args, 1, name)
         let padding = Array(try Arg.string(args, 2, name).utf16)
         guard length >= 0, !padding.isEmpty else { return .null }
+        // ksqlDB would build a string of any INT length; a cap keeps one bad row from exhausting memory.
+        guard length <= maximumPaddedLength else {
+            throw SQLEvaluationError.functionFailed(function: name, reason: "target length \(length) exceeds \(maximumPaddedLength)")
+        }
         if input.count >= length { return .string(String(decoding: input.prefix(length), as: UTF16.self)) }
         var fill: [UInt16] = []
         while fill.count < length - input.count { fill.append(padding[fill.count % padding.count]) }

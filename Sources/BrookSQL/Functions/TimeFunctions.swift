@@ -43,7 +43,7 @@ enum TimeFunctions {
             let ts = try Arg.timestamp(args, 0, "CONVERT_TZ")
             let from = try FixedZone.offsetSeconds(try Arg.string(args, 1, "CONVERT_TZ"), function: "CONVERT_TZ")
             let to = try FixedZone.offsetSeconds(try Arg.string(args, 2, "CONVERT_TZ"), function: "CONVERT_TZ")
-            return .timestamp(ts + Int64(to - from) * 1000)
+            return .timestamp(ts &+ Int64(to - from) * 1000)
         },
     ]
 

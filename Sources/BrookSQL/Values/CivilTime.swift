@@ -15,7 +15,7 @@ public struct CivilDateTime: Sendable, Equatable {
 
     /// The calendar fields of `epochMillis` shifted by `offsetSeconds` (a fixed UTC offset).
     public init(epochMillis: Int64, offsetSeconds: Int = 0) {
-        let local = epochMillis + Int64(offsetSeconds) * 1000
+        let local = epochMillis &+ Int64(offsetSeconds) * 1000
         let days = floorDivide(local, 86_400_000)
         let msOfDay = Int(local - days * 86_400_000)
         let (y, m, d) = CivilDateTime.civil(fromDays: days)

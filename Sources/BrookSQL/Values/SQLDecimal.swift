@@ -30,7 +30,7 @@ public struct SQLDecimal: Sendable, Hashable, CustomStringConvertible {
         var body = Substring(text.trimmingSQLWhitespace())
         var exponent = 0
         if let e = body.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            guard let value = Int(body[body.index(after: e)...]) else { return nil }
+            guard let value = Int(body[body.index(after: e)...]), abs(value) <= 1000 else { return nil }
             exponent = value
             body = body[..<e]
         }

@@ -60,7 +60,8 @@ struct DigitScanner {
 
     mutating func date() -> CivilDateTime? {
         let negative = take("-")
-        guard let y = number(4, maximum: 9), take("-"), let m = number(2), take("-"), let d = number(2) else { return nil }
+        // Years up to 6 digits keep epoch milliseconds inside 64 bits.
+        guard let y = number(4, maximum: 6), take("-"), let m = number(2), take("-"), let d = number(2) else { return nil }
         let c = CivilDateTime(year: negative ? -y : y, month: m, day: d)
         return c.isValid ? c : nil
     }

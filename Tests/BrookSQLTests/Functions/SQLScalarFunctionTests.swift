@@ -109,6 +109,9 @@ final class SQLScalarFunctionTests: XCTestCase {
             ("FORMAT_TIMESTAMP(FROM_UNIXTIME(-1), 'yyyy-MM-dd HH:mm:ss.SSS')", .string("1969-12-31 23:59:59.999")),
             ("FORMAT_DATE(CAST('2024-02-29' AS DATE), 'dd/MM/yyyy')", .string("29/02/2024")),
             ("PARSE_DATE('29/02/2024', 'dd/MM/yyyy')", .date(19782)),
+            ("PARSE_DATE('20240229', 'yyyyMMdd')", .date(19782)),
+            ("PARSE_DATE('1/2/2024', 'd/M/yyyy')", .date(19754)),
+            ("FORMAT_DATE(CAST('2024-01-02' AS DATE), 'd/M/yy')", .string("2/1/24")),
             ("DATEADD(DAYS, 2, CAST('2024-02-28' AS DATE))", .date(19782 + 1)),
             ("DATEADD(HOURS, -1, CAST('1970-01-01' AS DATE))", .date(0)),  // toDays truncates towards zero
             ("TIMESTAMPADD(SECONDS, 5, FROM_UNIXTIME(1000))", .timestamp(6000)),
@@ -117,6 +120,13 @@ final class SQLScalarFunctionTests: XCTestCase {
         assertThrows("PARSE_DATE('2024-13-01', 'yyyy-MM-dd')")
         assertThrows("ARRAY_JOIN(ARRAY[ARRAY[1]])")
         assertThrows("FORMAT_TIMESTAMP(FROM_UNIXTIME(0), 'EEE')")
+        assertThrows("FORMAT_DATE(CAST('2024-01-02' AS DATE), 'MMM')")
+        assertThrows("LPAD('a', 2147483647, 'x')")
+        assertEvaluations([
+            ("SUBSTRING('hello', -2147483647 - 1, 2147483647)", .string("hello")),
+            ("INSTR('abc', 'b', -2147483647 - 1)", .int(0)),
+            ("TIMESTAMPTOSTRING(9223372036854775807, 'yyyy')", .string("+292278994")),
+        ])
         assertThrows("CONVERT_TZ(FROM_UNIXTIME(0), 'America/New_York', 'UTC')")
     }
 
