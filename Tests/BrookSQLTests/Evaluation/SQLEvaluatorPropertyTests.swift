@@ -18,9 +18,12 @@ final class SQLEvaluatorPropertyTests: XCTestCase {
     private let literals: [Literal] = [
         .null, .boolean(true), .boolean(false), .integer(0), .integer(-1), .integer(2_147_483_647), .integer(.min), .integer(.max),
         .decimal("1.50"), .decimal("-0.001"), .decimal("999999999.99"), .double("1E308"), .double("-0.0"), .string(""), .string("a%_b"), .string("2024-01-01"),
+        .string("yyyy-MM-dd"), .string("{\"a\": [1]}"), .string("$.a[0]"), .string("(a|b)*"), .string("+05:30"), .string("SECONDS"), .decimal("0.000000001"),
     ]
     private let functions = ["ABS", "ROUND", "CEIL", "LEN", "SUBSTRING", "LPAD", "CONCAT", "COALESCE", "ARRAY_MAX", "ARRAY_SORT",
-                             "SPLIT", "INSTR", "MASK_LEFT", "TO_JSON_STRING", "GREATEST", "SLICE", "SQRT", "FROM_UNIXTIME", "REPLACE", "AS_MAP"]
+                             "SPLIT", "INSTR", "MASK_LEFT", "TO_JSON_STRING", "GREATEST", "SLICE", "SQRT", "FROM_UNIXTIME", "REPLACE", "AS_MAP",
+                             "RPAD", "MASK_KEEP_RIGHT", "TIMESTAMPTOSTRING", "FORMAT_TIMESTAMP", "PARSE_DATE", "EXTRACTJSONFIELD", "JSON_RECORDS",
+                             "REGEXP_REPLACE", "REGEXP_EXTRACT", "TIMESTAMPADD", "CONVERT_TZ", "ARRAY_JOIN", "ARRAY_REMOVE", "NULLIF", "LEAST", "POWER"]
     private let types: [SQLType] = [.integer, .bigint, .double, .decimal(precision: 4, scale: 2), .string, .boolean, .timestamp, .date, .array(.string)]
 
     private func expression(_ depth: Int, _ g: inout SplitMix) -> BrookSQL.Expression {
@@ -28,7 +31,11 @@ final class SQLEvaluatorPropertyTests: XCTestCase {
             return Int.random(in: 0..<3, using: &g) == 0 ? .column(ColumnReference(name: ["A", "B", "C"].randomElement(using: &g)!)) : .literal(literals.randomElement(using: &g)!)
         }
         let e = { (g: inout SplitMix) in self.expression(depth - 1, &g) }
-        switch Int.random(in: 0..<12, using: &g) {
+        switch Int.random(in: 0..<16, using: &g) {
+        case 12: return .isDistinctFrom(e(&g), e(&g), negated: Bool.random(using: &g))
+        case 13: return .simpleCase(operand: e(&g), whens: [WhenClause(condition: e(&g), result: e(&g))], else: nil)
+        case 14: return .map([Expression.MapEntry(key: e(&g), value: e(&g))])
+        case 15: return .dereference(.struct([Expression.StructFieldValue(name: "F", value: e(&g))]), field: "F")
         case 0: return .binary(BinaryOperator.allCases.randomElement(using: &g)!, e(&g), e(&g))
         case 1: return .not(e(&g))
         case 2: return .unary(negated: true, e(&g))
@@ -49,7 +56,7 @@ final class SQLEvaluatorPropertyTests: XCTestCase {
         let rowValues: [SQLValue] = [.null, .int(.min), .bigint(.max), .double(.nan), .string("x"), .array([.int(1), .null]), .map([("k", .int(1))]), .decimal(SQLDecimal(unscaled: .max, scale: 2, precision: 19))]
         let evaluator = ExpressionEvaluator(context: EvaluationContext(now: 0))
         var values = 0, errors = 0
-        for _ in 0..<3000 {
+        for _ in 0..<20000 {
             let e = expression(4, &g)
             let row: [String: SQLValue] = ["A": rowValues.randomElement(using: &g)!, "B": rowValues.randomElement(using: &g)!, "C": rowValues.randomElement(using: &g)!]
             do {
@@ -61,7 +68,7 @@ final class SQLEvaluatorPropertyTests: XCTestCase {
                 XCTFail("unexpected error type \(error) for \(SQLFormatter.format(e))")
             }
         }
-        XCTAssertGreaterThan(values, 300, "the generator should produce many evaluable expressions")
+        XCTAssertGreaterThan(values, 2000, "the generator should produce many evaluable expressions")
         XCTAssertGreaterThan(errors, 0)
     }
 }
