@@ -48,6 +48,12 @@ public struct AggregateAccumulator: Sendable {
     public let limit: Int?
     /// LATEST/EARLIEST_BY_OFFSET's ignoreNulls (default true).
     public let ignoreNulls: Bool
+    /// COLLECT_LIST/COLLECT_SET stop growing at this size (ksql.functions.collect_list.limit and
+    /// collect_set.limit, unlimited by default).
+    public let collectLimit: Int
+    /// HISTOGRAM keeps at most this many distinct values (HistogramUdaf's LIMIT); later new values
+    /// are ignored.
+    public static let histogramLimit = 1000
 
     private var count: Int64 = 0
     private var sum: SQLValue = .null
@@ -62,8 +68,9 @@ public struct AggregateAccumulator: Sendable {
     /// LATEST_BY_OFFSET(col, 2, false) → [2, false]).
     /// `inputType` lets SUM start at a typed zero as ksqlDB's initializers do (SUM of only NULLs is
     /// 0, not NULL); without it SUM starts at NULL.
-    public init(_ kind: AggregateKind, countsNulls: Bool = false, parameters: [SQLValue] = [], inputType: SQLType? = nil) throws {
+    public init(_ kind: AggregateKind, countsNulls: Bool = false, parameters: [SQLValue] = [], inputType: SQLType? = nil, collectLimit: Int = .max) throws {
         self.kind = kind
+        self.collectLimit = collectLimit
         if kind == .sum {
             switch inputType {
             case .integer?: sum = .int(0)
@@ -128,9 +135,9 @@ public struct AggregateAccumulator: Sendable {
             }
             if (kind == .min && order < 0) || (kind == .max && order > 0) { extreme = value }
         case .collectList:
-            values.append(value)
+            if values.count < collectLimit { values.append(value) }
         case .collectSet:
-            if !values.contains(where: { SQLValue.deepEquals($0, value) }) { values.append(value) }
+            if values.count < collectLimit, !values.contains(where: { SQLValue.deepEquals($0, value) }) { values.append(value) }
         case .latestByOffset:
             guard !(ignoreNulls && value.isNull) else { return }
             values.append(value)
@@ -146,7 +153,11 @@ public struct AggregateAccumulator: Sendable {
         case .histogram:
             guard !value.isNull else { return }
             let key = try SQLCast.text(of: value)
-            if let i = counts.firstIndex(where: { $0.key == key }) { counts[i].value += 1 } else { counts.append((key, 1)) }
+            if let i = counts.firstIndex(where: { $0.key == key }) {
+                counts[i].value += 1
+            } else if counts.count < Self.histogramLimit {
+                counts.append((key, 1))
+            }
         }
     }
 
@@ -204,14 +215,18 @@ public struct AggregateAccumulator: Sendable {
         case .min, .max:
             try add(other.extreme)
         case .collectList:
-            values += other.values
+            values += other.values.prefix(max(0, collectLimit - values.count))
         case .latestByOffset, .earliestByOffset:
             for value in other.values { try add(value) }
         case .countDistinct, .collectSet, .topK, .topKDistinct:
             for value in other.values { try add(value) }
         case .histogram:
             for entry in other.counts {
-                if let i = counts.firstIndex(where: { $0.key == entry.key }) { counts[i].value += entry.value } else { counts.append(entry) }
+                if let i = counts.firstIndex(where: { $0.key == entry.key }) {
+                    counts[i].value += entry.value
+                } else if counts.count < Self.histogramLimit {
+                    counts.append(entry)
+                }
             }
         }
     }

@@ -39,6 +39,15 @@ final class SQLAggregateTests: XCTestCase {
         guard case .double(let sd) = try run(.stddevSamp, [.int(2), .int(4), .int(4), .int(4), .int(5), .int(5), .int(7), .int(9)]) else { return XCTFail() }
         XCTAssertEqual(sd, 2.138089935299395, accuracy: 1e-12)
         XCTAssertThrowsError(try AggregateAccumulator(.topK, parameters: []))
+        var limited = try AggregateAccumulator(.collectList, collectLimit: 2)
+        for v in xs { try limited.add(v) }
+        XCTAssertEqual(limited.result, .array([.int(3), .null]))
+        var histogram = try AggregateAccumulator(.histogram)
+        for i in 0..<1001 { try histogram.add(.int(Int32(i))) }
+        try histogram.add(.int(0))
+        guard case .map(let entries) = histogram.result else { return XCTFail() }
+        XCTAssertEqual(entries.count, 1000, "HISTOGRAM ignores new values past 1000 entries")
+        XCTAssertEqual(entries.first?.value, .bigint(2))
     }
 
     func testUndoRestoresThePreviousResult() throws {
