@@ -76,17 +76,15 @@ public struct ExpressionEvaluator: Sendable {
             let both = Self.and(try Self.truth(low), try Self.truth(high))
             return both.map { .boolean($0 != negated) } ?? .null
         case .inList(let operand, let candidates, let negated):
+            // InListEvaluator is two-valued: NULL never matches (so `NULL IN (...)` is FALSE and
+            // `x NOT IN (1, NULL)` can be TRUE), and a STRING matches a value it parses to.
             let value = try eval(operand)
-            if value.isNull { return .null }
-            var sawNull = false
+            guard !value.isNull else { return .boolean(negated) }
             for candidate in candidates {
-                switch SQLValue.sqlEquals(value, try eval(candidate)) {
-                case true?: return .boolean(!negated)
-                case nil: sawNull = true
-                case false?: continue
-                }
+                let other = try eval(candidate)
+                if !other.isNull, Self.inListMatch(value, other) { return .boolean(!negated) }
             }
-            return sawNull ? .null : .boolean(negated)
+            return .boolean(negated)
         case .like(let operand, let patternExpression, let escape, let negated):
             let value = try eval(operand)
             let pattern = try eval(patternExpression)
@@ -156,6 +154,20 @@ public struct ExpressionEvaluator: Sendable {
             guard let d = Double(text) else { throw SQLEvaluationError.typeMismatch("bad DOUBLE literal \(text)") }
             return .double(d)
         case .string(let s): return .string(s)
+        }
+    }
+
+    private static func inListMatch(_ value: SQLValue, _ candidate: SQLValue) -> Bool {
+        if SQLValue.sqlEquals(value, candidate) == true { return true }
+        switch (value, candidate) {
+        case (.string, .string): return false
+        case (.string(let s), _):
+            guard let type = candidate.sqlType, let parsed = try? SQLCast.cast(.string(s), to: type) else { return false }
+            return SQLValue.sqlEquals(parsed, candidate) == true
+        case (_, .string(let s)):
+            guard let type = value.sqlType, let parsed = try? SQLCast.cast(.string(s), to: type) else { return false }
+            return SQLValue.sqlEquals(value, parsed) == true
+        default: return false
         }
     }
 

@@ -64,7 +64,11 @@ final class SQLExpressionEvaluatorTests: XCTestCase {
             ("5 NOT BETWEEN 1 AND 3", .boolean(true)),
             ("2 BETWEEN NULL AND 3", .null),
             ("2 IN (1, 2)", .boolean(true)),
-            ("3 IN (1, NULL)", .null),
+            ("3 IN (1, NULL)", .boolean(false)),                 // InListEvaluator: NULL never matches
+            ("3 NOT IN (1, NULL)", .boolean(true)),
+            ("NULL IN (1, NULL)", .boolean(false)),
+            ("1 IN ('1', 'x')", .boolean(true)),                 // a STRING matches the value it parses to
+            ("'2' IN (1, 2)", .boolean(true)),
             ("3 NOT IN (1, 2)", .boolean(true)),
             ("'abc' LIKE 'a%'", .boolean(true)),
             ("'abc' LIKE 'a_c'", .boolean(true)),
