@@ -25,23 +25,31 @@ struct LikePattern {
         self.tokens = tokens
     }
 
-    /// Greedy matching with one backtrack point per `%` (linear in practice, no recursion).
+    /// ksqlDB compiles `%` to `.*` and `_` to `.` without DOTALL, so neither matches a line
+    /// terminator. Matched by dynamic programming over the tokens: O(text × pattern), no recursion.
     func matches(_ text: String) -> Bool {
-        let chars = Array(text)
-        var t = 0, c = 0
-        var star: Int? = nil, starC = 0
-        while c < chars.count {
-            if t < tokens.count, tokens[t] == .one || tokens[t] == .literal(chars[c]) {
-                t += 1; c += 1
-            } else if t < tokens.count, tokens[t] == .any {
-                star = t; starC = c; t += 1
-            } else if let s = star {
-                t = s + 1; starC += 1; c = starC
-            } else {
-                return false
+        // reachable[t]: the tokens before t can match the text consumed so far.
+        var reachable = [Bool](repeating: false, count: tokens.count + 1)
+        reachable[0] = true
+        for t in tokens.indices where tokens[t] == .any && reachable[t] { reachable[t + 1] = true }
+        for character in text {
+            var next = [Bool](repeating: false, count: tokens.count + 1)
+            let wildcardMatches = !Self.isLineTerminator(character)
+            for t in tokens.indices where reachable[t] {
+                switch tokens[t] {
+                case .literal(let c): if c == character { next[t + 1] = true }
+                case .one: if wildcardMatches { next[t + 1] = true }
+                case .any: if wildcardMatches { next[t] = true }
+                }
             }
+            for t in tokens.indices where tokens[t] == .any && next[t] { next[t + 1] = true }
+            reachable = next
+            if !reachable.contains(true) { return false }
         }
-        while t < tokens.count, tokens[t] == .any { t += 1 }
-        return t == tokens.count
+        return reachable[tokens.count]
+    }
+
+    private static func isLineTerminator(_ c: Character) -> Bool {
+        c == "\n" || c == "\r" || c == "\r\n" || c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}"
     }
 }

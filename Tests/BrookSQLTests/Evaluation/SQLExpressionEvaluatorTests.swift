@@ -77,6 +77,9 @@ final class SQLExpressionEvaluatorTests: XCTestCase {
             ("'abc' LIKE 'a!%c' ESCAPE '!'", .boolean(false)),
             ("'abc' NOT LIKE '%d%'", .boolean(true)),
             ("'' LIKE '%'", .boolean(true)),
+            ("'aXbXc' LIKE '%X%X%'", .boolean(true)),
+            ("'ab' LIKE '%b%b'", .boolean(false)),
+            ("'a__' LIKE 'a\\_\\_' ESCAPE '\\'", .boolean(true)),
             ("'b' > 'a'", .boolean(true)),
             ("'a' || NULL", .string("a")),                       // || is CONCAT, which skips NULLs
             ("FROM_UNIXTIME(86400000) = '1970-01-02T00:00:00'", .boolean(true)),
@@ -85,6 +88,12 @@ final class SQLExpressionEvaluatorTests: XCTestCase {
         ])
         assertThrows("FROM_UNIXTIME(0) < 'yesterday'")
         assertThrows("1 = 'a'")
+    }
+
+    func testLikeWildcardsDoNotMatchLineTerminators() throws {
+        XCTAssertEqual(try sqlEval("S LIKE 'a%b'", row: ["S": .string("a\nb")]), .boolean(false))
+        XCTAssertEqual(try sqlEval("S LIKE 'a_b'", row: ["S": .string("a\nb")]), .boolean(false))
+        XCTAssertEqual(try sqlEval("S LIKE 'a%b'", row: ["S": .string("a--b")]), .boolean(true))
     }
 
     func testCaseSubscriptDereferenceAndConstructors() {
