@@ -1,12 +1,18 @@
-/// A subset of Java's DateTimeFormatter patterns: `yyyy` `yy` `MM` `M` `dd` `d` `HH` `H` `mm` `m`
-/// `ss` `s` `S…` (fraction), `X` `XX` `XXX` `Z` (offsets), `'literal'`, `''`, and any other
-/// non-letter as itself. Not covered: month/day names (MMM, EEE), am/pm (a, h), zone names (z, VV),
-/// week fields; a pattern using them throws.
+/// A subset of Java's DateTimeFormatter patterns: `yyyy` `yy` `MM` `M` `MMM` `MMMM` (English names)
+/// `dd` `d` `EEE` `EEEE` (English day names) `HH` `H` `hh` `h` `a` (AM/PM) `mm` `m` `ss` `s` `S…`
+/// (fraction), `X` `XX` `XXX` `Z` (offsets), `'literal'`, `''`, and any other non-letter as itself.
+/// Not covered: zone names (z, VV), week-based and other fields, optional sections `[ ]`, other
+/// locales; a pattern using an unknown letter throws.
 struct DateTimePattern {
     enum Field: Equatable {
         case year(Int), month(Int), day(Int), hour(Int), minute(Int), second(Int), fraction(Int), offset(String)
+        case monthName(full: Bool), dayName(full: Bool), clockHour(Int), amPm
         case literal(String)
     }
+
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
+                             "September", "October", "November", "December"]
+    static let dayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     let fields: [Field]
 
     init(_ pattern: String, function: String) throws {
@@ -35,6 +41,10 @@ struct DateTimePattern {
             switch c {
             case "y", "u": fields.append(.year(n))
             case "M" where n <= 2, "L" where n <= 2: fields.append(.month(n))
+            case "M" where n <= 4, "L" where n <= 4: fields.append(.monthName(full: n == 4))
+            case "E" where n <= 4: fields.append(.dayName(full: n == 4))
+            case "h": fields.append(.clockHour(n))
+            case "a" where n == 1: fields.append(.amPm)
             case "d": fields.append(.day(n))
             case "H": fields.append(.hour(n))
             case "m": fields.append(.minute(n))
@@ -72,6 +82,16 @@ struct DateTimePattern {
                 let ms = SQLValue.pad(c.millisecond, 3)
                 out += n <= 3 ? String(ms.prefix(n)) : ms + String(repeating: "0", count: n - 3)
             case .offset(let letters): out += Self.offsetText(offsetSeconds, letters)
+            case .monthName(let full):
+                let name = Self.monthNames[c.month - 1]
+                out += full ? name : String(name.prefix(3))
+            case .dayName(let full):
+                // 1970-01-01 was a Thursday (index 3 from Monday).
+                let days = CivilDateTime.days(year: c.year, month: c.month, day: c.day)
+                let name = Self.dayNames[Int(((days + 3) % 7 + 7) % 7)]
+                out += full ? name : String(name.prefix(3))
+            case .clockHour(let n): out += SQLValue.pad(c.hour % 12 == 0 ? 12 : c.hour % 12, n)
+            case .amPm: out += c.hour < 12 ? "AM" : "PM"
             case .literal(let s): out += s
             }
         }
@@ -84,6 +104,7 @@ struct DateTimePattern {
         var scanner = DigitScanner(text)
         var c = CivilDateTime(year: 1970, month: 1, day: 1)
         var offset = defaultOffset
+        var clockHour: Int?, pm = false
         let bad = SQLEvaluationError.functionFailed(function: function, reason: "text '\(text)' does not match the pattern")
         for (index, field) in fields.enumerated() {
             // Adjacent value parsing (as DateTimeFormatter): a field followed directly by another
@@ -110,10 +131,25 @@ struct DateTimePattern {
             case .offset:
                 guard let v = scanner.offset() else { throw bad }
                 offset = v
+            case .monthName(let full):
+                let names = Self.monthNames.map { full ? $0 : String($0.prefix(3)) }
+                guard let index = names.firstIndex(where: { scanner.take(word: $0) }) else { throw bad }
+                c.month = index + 1
+            case .dayName(let full):
+                // Parsed and checked for shape only; the date fields decide the day.
+                let names = Self.dayNames.map { full ? $0 : String($0.prefix(3)) }
+                guard names.contains(where: { scanner.take(word: $0) }) else { throw bad }
+            case .clockHour(let n):
+                let h = try read(n, 2)
+                guard (1...12).contains(h) else { throw bad }
+                clockHour = h
+            case .amPm:
+                if scanner.take(word: "AM") { pm = false } else if scanner.take(word: "PM") { pm = true } else { throw bad }
             case .literal(let s):
                 for ch in s { guard scanner.take(ch) else { throw bad } }
             }
         }
+        if let clockHour { c.hour = clockHour % 12 + (pm ? 12 : 0) }
         guard scanner.atEnd, c.isValid else { throw bad }
         return c.epochMillis(offsetSeconds: offset)
     }

@@ -47,6 +47,14 @@ struct DigitScanner {
         return true
     }
 
+    /// Consumes `word` if the text continues with it.
+    mutating func take(word: String) -> Bool {
+        let w = Array(word)
+        guard position + w.count <= chars.count, Array(chars[position..<(position + w.count)]) == w else { return false }
+        position += w.count
+        return true
+    }
+
     /// Exactly `count` digits (or between `count` and `maximum`).
     mutating func number(_ count: Int, maximum: Int? = nil) -> Int? {
         var value = 0, read = 0

@@ -119,8 +119,19 @@ final class SQLScalarFunctionTests: XCTestCase {
         ])
         assertThrows("PARSE_DATE('2024-13-01', 'yyyy-MM-dd')")
         assertThrows("ARRAY_JOIN(ARRAY[ARRAY[1]])")
-        assertThrows("FORMAT_TIMESTAMP(FROM_UNIXTIME(0), 'EEE')")
-        assertThrows("FORMAT_DATE(CAST('2024-01-02' AS DATE), 'MMM')")
+        XCTAssertEqual(try sqlEval("FORMAT_TIMESTAMP(FROM_UNIXTIME(0), 'EEE')"), .string("Thu"))
+        assertEvaluations([
+            ("FORMAT_DATE(CAST('2024-01-02' AS DATE), 'EEE, d MMM yyyy')", .string("Tue, 2 Jan 2024")),
+            ("FORMAT_DATE(CAST('2024-09-01' AS DATE), 'EEEE MMMM')", .string("Sunday September")),
+            ("TIMESTAMPTOSTRING(1709209800250, 'hh:mm a')", .string("12:30 PM")),
+            ("TIMESTAMPTOSTRING(0, 'h a')", .string("12 AM")),
+            // An Apache access-log timestamp.
+            ("STRINGTOTIMESTAMP('29/Feb/2024:12:30:00 +0100', 'dd/MMM/yyyy:HH:mm:ss Z')", .bigint(1_709_206_200_000)),
+            ("STRINGTOTIMESTAMP('2024-02-29 12:30 PM', 'yyyy-MM-dd hh:mm a')", .bigint(1_709_209_800_000)),
+            ("STRINGTOTIMESTAMP('2024-02-29 12:30 AM', 'yyyy-MM-dd hh:mm a')", .bigint(1_709_166_600_000)),
+        ])
+        assertThrows("FORMAT_DATE(CAST('2024-01-02' AS DATE), 'MMMMM')")
+        assertThrows("FORMAT_DATE(CAST('2024-01-02' AS DATE), 'zzz')")
         assertThrows("LPAD('a', 2147483647, 'x')")
         assertEvaluations([
             ("SUBSTRING('hello', -2147483647 - 1, 2147483647)", .string("hello")),
