@@ -1,8 +1,9 @@
 /// ISO-8601 text for DATE, TIME and TIMESTAMP, as CAST and ksqlDB's literals read it.
 public enum SQLTimeText {
-    /// `yyyy-MM-dd` → days since the epoch.
+    /// `yyyy-MM-dd` → days since the epoch; `yyyy` and `yyyy-MM` mean the first day (ksqlDB's
+    /// PartialStringToTimestampParser.completeDate).
     public static func parseDate(_ text: String) -> Int32? {
-        var scanner = DigitScanner(text.trimmingSQLWhitespace())
+        var scanner = DigitScanner(completeDate(text.trimmingSQLWhitespace()))
         guard let c = scanner.date(), scanner.atEnd else { return nil }
         return Int32(exactly: CivilDateTime.days(year: c.year, month: c.month, day: c.day))
     }
@@ -14,21 +15,38 @@ public enum SQLTimeText {
         return Int32(ms)
     }
 
-    /// `yyyy-MM-dd[THH:mm[:ss[.fraction]]][Z|±HH[:mm]]` → epoch milliseconds (UTC when no offset).
+    /// ksqlDB's PartialStringToTimestampParser: `yyyy-MM-ddTHH:mm:ss.SSS` where the time may be cut
+    /// short anywhere (`2024-02-29T12` is noon; missing digits are zeros) and be followed by `Z` or a
+    /// `±HH[:]mm` offset; text without `T` is a possibly partial date (`2024`, `2024-02`) at
+    /// midnight UTC. → epoch milliseconds.
     public static func parseTimestamp(_ text: String) -> Int64? {
-        var scanner = DigitScanner(text.trimmingSQLWhitespace())
-        guard let date = scanner.date() else { return nil }
-        var ms = 0
-        if scanner.take("T") || scanner.take(" ") {
-            guard let time = scanner.time() else { return nil }
-            ms = time
+        let trimmed = text.trimmingSQLWhitespace()
+        var dateText = completeDate(trimmed), timeText = "00:00:00.000", offset = 0
+        if let t = trimmed.firstIndex(of: "T") {
+            dateText = String(trimmed[..<t])
+            var rest = String(trimmed[trimmed.index(after: t)...])
+            if let sign = rest.firstIndex(where: { $0 == "+" || $0 == "-" }) {
+                var zone = DigitScanner(String(rest[sign...]))
+                guard let parsed = zone.offset(), zone.atEnd else { return nil }
+                offset = parsed
+                rest = String(rest[..<sign])
+            }
+            if rest.hasSuffix("Z") { rest.removeLast() }
+            let template = Array("00:00:00.000")
+            timeText = rest.count >= template.count ? rest : rest + String(template[rest.count...])
         }
-        var offset = 0
-        if !scanner.atEnd {
-            guard let parsed = scanner.offset(), scanner.atEnd else { return nil }
-            offset = parsed
-        }
+        var dateScanner = DigitScanner(dateText), timeScanner = DigitScanner(timeText)
+        guard let date = dateScanner.date(), dateScanner.atEnd, let ms = timeScanner.time(), timeScanner.atEnd else { return nil }
         return CivilDateTime.days(year: date.year, month: date.month, day: date.day) * 86_400_000 + Int64(ms) - Int64(offset) * 1000
+    }
+
+    /// `2024` → `2024-01-01`, `2024-02` → `2024-02-01`; anything else unchanged.
+    static func completeDate(_ text: String) -> String {
+        switch text.split(separator: "-", omittingEmptySubsequences: false).count {
+        case 1: text + "-01-01"
+        case 2: text + "-01"
+        default: text
+        }
     }
 }
 

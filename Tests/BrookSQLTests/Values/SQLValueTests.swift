@@ -49,5 +49,14 @@ final class SQLValueTests: XCTestCase {
         }
         XCTAssertEqual(SQLTimeText.parseTimestamp("2024-02-29T12:30:00.123456Z"), 1_709_209_800_123)
         XCTAssertNil(SQLTimeText.parseTimestamp("2023-02-29"))
+        // PartialStringToTimestampParser's completions.
+        XCTAssertEqual(SQLTimeText.parseTimestamp("2024"), 1_704_067_200_000)
+        XCTAssertEqual(SQLTimeText.parseTimestamp("2024-02"), 1_706_745_600_000)
+        XCTAssertEqual(SQLTimeText.parseTimestamp("2024-02-29T12"), 1_709_208_000_000)
+        XCTAssertEqual(SQLTimeText.parseTimestamp("2024-02-29T12:3"), 1_709_209_800_000)
+        XCTAssertEqual(SQLTimeText.parseTimestamp("2024-02-29T12:30:00.000+0100"), 1_709_206_200_000)
+        XCTAssertEqual(SQLTimeText.parseTimestamp("2024-02-29T12:30Z"), 1_709_209_800_000)
+        XCTAssertNil(SQLTimeText.parseTimestamp("2024-02-29 12:30:00"), "ksqlDB needs the T")
+        XCTAssertEqual(SQLTimeText.parseDate("2024-02"), 19754)
     }
 }
