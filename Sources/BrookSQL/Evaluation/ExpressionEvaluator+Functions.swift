@@ -17,14 +17,14 @@ extension ExpressionEvaluator {
         return try function.implementation(arguments, context)
     }
 
-    private func callHigherOrder(_ name: String, _ arguments: [Expression], row: (ColumnReference) -> SQLValue?, scope: [String: SQLValue]) throws -> SQLValue {
-        func lambda(_ e: Expression, arity: Int) throws -> (parameters: [String], body: Expression) {
+    private func callHigherOrder(_ name: String, _ arguments: [SQLExpression], row: (ColumnReference) -> SQLValue?, scope: [String: SQLValue]) throws -> SQLValue {
+        func lambda(_ e: SQLExpression, arity: Int) throws -> (parameters: [String], body: SQLExpression) {
             guard case .lambda(let parameters, let body) = e, parameters.count == arity else {
                 throw SQLEvaluationError.invalidArguments(function: name, reason: "expects a lambda of \(arity) parameter(s)")
             }
             return (parameters, body)
         }
-        func apply(_ l: (parameters: [String], body: Expression), _ values: [SQLValue]) throws -> SQLValue {
+        func apply(_ l: (parameters: [String], body: SQLExpression), _ values: [SQLValue]) throws -> SQLValue {
             var inner = scope
             for (parameter, value) in zip(l.parameters, values) { inner[parameter] = value }
             return try evaluate(l.body, row: row, scope: inner)

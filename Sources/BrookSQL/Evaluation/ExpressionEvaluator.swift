@@ -1,4 +1,4 @@
-/// Evaluates an AST `Expression` against one row, as ksqlDB's interpreter does: nulls propagate,
+/// Evaluates an AST `SQLExpression` against one row, as ksqlDB's interpreter does: nulls propagate,
 /// predicates are three-valued, failures throw `SQLEvaluationError` (the caller nulls the column or
 /// drops the row, as ksqlDB's processing log does).
 public struct ExpressionEvaluator: Sendable {
@@ -11,12 +11,12 @@ public struct ExpressionEvaluator: Sendable {
     }
 
     /// `row` resolves a column (nil: no such column). Lambda parameters shadow columns.
-    public func evaluate(_ expression: Expression, row: (ColumnReference) -> SQLValue?) throws -> SQLValue {
+    public func evaluate(_ expression: SQLExpression, row: (ColumnReference) -> SQLValue?) throws -> SQLValue {
         try evaluate(expression, row: row, scope: [:])
     }
 
     /// Evaluates a condition: true only for TRUE (NULL and FALSE both reject, as WHERE does).
-    public func isTrue(_ expression: Expression, row: (ColumnReference) -> SQLValue?) throws -> Bool {
+    public func isTrue(_ expression: SQLExpression, row: (ColumnReference) -> SQLValue?) throws -> Bool {
         switch try evaluate(expression, row: row) {
         case .boolean(let b): return b
         case .null: return false
@@ -24,8 +24,8 @@ public struct ExpressionEvaluator: Sendable {
         }
     }
 
-    func evaluate(_ expression: Expression, row: (ColumnReference) -> SQLValue?, scope: [String: SQLValue]) throws -> SQLValue {
-        func eval(_ e: Expression) throws -> SQLValue { try evaluate(e, row: row, scope: scope) }
+    func evaluate(_ expression: SQLExpression, row: (ColumnReference) -> SQLValue?, scope: [String: SQLValue]) throws -> SQLValue {
+        func eval(_ e: SQLExpression) throws -> SQLValue { try evaluate(e, row: row, scope: scope) }
         switch expression {
         case .literal(let literal):
             return try Self.value(of: literal)

@@ -26,7 +26,7 @@ final class SQLEvaluatorPropertyTests: XCTestCase {
                              "REGEXP_REPLACE", "REGEXP_EXTRACT", "TIMESTAMPADD", "CONVERT_TZ", "ARRAY_JOIN", "ARRAY_REMOVE", "NULLIF", "LEAST", "POWER"]
     private let types: [SQLType] = [.integer, .bigint, .double, .decimal(precision: 4, scale: 2), .string, .boolean, .timestamp, .date, .array(.string)]
 
-    private func expression(_ depth: Int, _ g: inout SplitMix) -> BrookSQL.Expression {
+    private func expression(_ depth: Int, _ g: inout SplitMix) -> BrookSQL.SQLExpression {
         if depth == 0 || Int.random(in: 0..<4, using: &g) == 0 {
             return Int.random(in: 0..<3, using: &g) == 0 ? .column(ColumnReference(name: ["A", "B", "C"].randomElement(using: &g)!)) : .literal(literals.randomElement(using: &g)!)
         }
@@ -34,8 +34,8 @@ final class SQLEvaluatorPropertyTests: XCTestCase {
         switch Int.random(in: 0..<16, using: &g) {
         case 12: return .isDistinctFrom(e(&g), e(&g), negated: Bool.random(using: &g))
         case 13: return .simpleCase(operand: e(&g), whens: [WhenClause(condition: e(&g), result: e(&g))], else: nil)
-        case 14: return .map([Expression.MapEntry(key: e(&g), value: e(&g))])
-        case 15: return .dereference(.struct([Expression.StructFieldValue(name: "F", value: e(&g))]), field: "F")
+        case 14: return .map([SQLExpression.MapEntry(key: e(&g), value: e(&g))])
+        case 15: return .dereference(.struct([SQLExpression.StructFieldValue(name: "F", value: e(&g))]), field: "F")
         case 0: return .binary(BinaryOperator.allCases.randomElement(using: &g)!, e(&g), e(&g))
         case 1: return .not(e(&g))
         case 2: return .unary(negated: true, e(&g))
