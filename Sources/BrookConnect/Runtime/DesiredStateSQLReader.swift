@@ -38,10 +38,17 @@ public struct DesiredStateSQLReader: Sendable {
             session = try await SQLSessions.open(url: connectionURL, user: user, password: password)
         } catch let error as SQLConnectorError {
             throw DesiredStateError.invalidConfig(key: "connection.url", reason: error.message)
+        } catch {
+            throw SQLConnectorError("input=sql: cannot open \(connectionURL): \(SQLSessions.describe(error))")
         }
         do {
             let keys = try await resolveKeyColumns(session)
-            let result = try await session.query(query, [])
+            let result: SQLRows
+            do {
+                result = try await session.query(query, [])
+            } catch {
+                throw SQLConnectorError("input=sql: the query failed: \(session.describe(error))")
+            }
             await session.close()
             let names = result.columns.map(\.name)
             let rows = result.rows.map { row in Array(zip(names, row.map(\.json))) }

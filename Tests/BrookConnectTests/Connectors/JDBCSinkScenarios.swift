@@ -120,7 +120,7 @@ struct JDBCSinkScenarios {
         await session.close()
     }
 
-    func aBadRowIsReportedWhileTheOthersLand(checkTable: String) async throws {
+    func aBadRowIsReportedWhileTheOthersLand(checkTable: String, errorMentions: String) async throws {
         let table = SQLTestRecords.uniqueTable("bad")
         let session = try await open()
         try await session.execute(checkTable.replacingOccurrences(of: "$TABLE", with: table), [])
@@ -134,6 +134,7 @@ struct JDBCSinkScenarios {
         let awaited6 = try await textRows(session, "SELECT id FROM \(table) ORDER BY id")
         XCTAssertEqual(awaited6, [["1"], ["3"]])
         XCTAssertEqual(context.errant.map(\.record.kafkaOffset), [7])
+        XCTAssertTrue(context.errant.first?.error.contains(errorMentions) == true, "\(context.errant)")
         await session.close()
     }
 
@@ -161,6 +162,22 @@ struct JDBCSinkScenarios {
         let session = try await open()
         let awaited9 = try await textRows(session, "SELECT id, label FROM \(table)")
         XCTAssertEqual(awaited9, [["4", "x"]])
+        await session.close()
+    }
+}
+
+extension JDBCSinkScenarios {
+    func aTombstoneForAMissingTableIsNothingToDelete() async throws {
+        let table = SQLTestRecords.uniqueTable("gone")
+        let task = try await started(["pk.mode": "record_key", "pk.fields": "id", "delete.enabled": "true", "insert.mode": "upsert"])
+        try await task.put([SQLTestRecords.tombstone(1, topic: table)])
+        try await task.flush()
+        try await task.put([SQLTestRecords.user(2, "b", topic: table), SQLTestRecords.tombstone(2, topic: table)])
+        try await task.flush()
+        await task.stop()
+        let session = try await open()
+        let rows = try await textRows(session, "SELECT COUNT(*) FROM \(table)")
+        XCTAssertEqual(rows, [["0"]])
         await session.close()
     }
 }

@@ -24,11 +24,13 @@ final class SQLiteSinkTests: XCTestCase {
     func testTombstonesDeleteByKey() async throws { try await scenarios.tombstonesDeleteByKey() }
     func testAutoEvolveAddsOptionalColumnsAndRefusesRequiredOnes() async throws { try await scenarios.autoEvolveAddsOptionalColumnsAndRefusesRequiredOnes() }
     func testFullBatchesAreWrittenBeforeFlush() async throws { try await scenarios.fullBatchesAreWrittenBeforeFlush() }
+    func testATombstoneForAMissingTableIsNothingToDelete() async throws { try await scenarios.aTombstoneForAMissingTableIsNothingToDelete() }
     func testSchemalessMapsGetColumnsFromTheirValues() async throws { try await scenarios.schemalessMapsGetColumnsFromTheirValues() }
 
     func testABadRowIsReportedWhileTheOthersLand() async throws {
         try await scenarios.aBadRowIsReportedWhileTheOthersLand(
-            checkTable: "CREATE TABLE \"$TABLE\" (id INTEGER PRIMARY KEY, name TEXT, score INTEGER CHECK (score >= 0))")
+            checkTable: "CREATE TABLE \"$TABLE\" (id INTEGER PRIMARY KEY, name TEXT, score INTEGER CHECK (score >= 0))",
+            errorMentions: "CHECK constraint failed")
     }
 
     func testAPlainPathIsASQLiteURL() throws {

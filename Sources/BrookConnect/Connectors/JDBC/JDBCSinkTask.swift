@@ -99,9 +99,9 @@ public actor JDBCSinkTask: SinkTask {
             switch session.classify(error) {
             case .connection:
                 await dropSession()
-                throw RetriableConnectError("\(session.dialect.name) connection failed: \(String(reflecting: error))")
+                throw RetriableConnectError("\(session.dialect.name) connection failed: \(session.describe(error))")
             case .data:
-                logger.debug("batch refused, writing it row by row", metadata: ["error": "\(String(reflecting: error))"])
+                logger.debug("batch refused, writing it row by row", metadata: ["error": "\(session.describe(error))"])
                 try await writeRowByRow(operations, session: session, config: config, context: context)
             case .other:
                 throw error
@@ -117,10 +117,10 @@ public actor JDBCSinkTask: SinkTask {
                 _ = try await runGroup([operations[index]], from: 0, session: session, config: config)
             } catch {
                 switch session.classify(error) {
-                case .data: try await context.reportErrant(operations[index].record, error: SQLWriteError(error))
+                case .data: try await context.reportErrant(operations[index].record, error: SQLWriteError(session.describe(error)))
                 case .connection:
                     await dropSession()
-                    throw RetriableConnectError("\(session.dialect.name) connection failed: \(String(reflecting: error))")
+                    throw RetriableConnectError("\(session.dialect.name) connection failed: \(session.describe(error))")
                 case .other: throw error
                 }
             }
@@ -134,6 +134,8 @@ public actor JDBCSinkTask: SinkTask {
         let builder = SQLStatementBuilder(dialect: session.dialect, quoting: SQLIdentifierQuoting(quote: config.quoteIdentifiers == .always))
         let keyNames = first.layout.keyColumns.map(\.name), valueNames = first.layout.valueColumns.map(\.name)
         if first.isDelete {
+            // No table yet: nothing to delete.
+            guard tableColumns[first.table] != nil else { return start + 1 }
             try await session.execute(builder.delete(from: first.table, keyColumns: keyNames), first.keyValues)
             return start + 1
         }
@@ -169,15 +171,16 @@ public actor JDBCSinkTask: SinkTask {
     /// Creates missing tables and adds missing columns (auto.create / auto.evolve), as Confluent's
     /// `DbStructure.createOrAmendIfNecessary`.
     private func prepareTables(for operations: [Operation], session: any SQLSession, config: JDBCSinkConfig) async throws {
-        var checked: Set<SinkRowLayout> = []
+        struct Checked: Hashable { var table: SQLTableID; var layout: SinkRowLayout }
+        var checked: Set<Checked> = []
         let builder = SQLStatementBuilder(dialect: session.dialect, quoting: SQLIdentifierQuoting(quote: config.quoteIdentifiers == .always))
-        for operation in operations where !checked.contains(operation.layout) || tableColumns[operation.table] == nil {
-            checked.insert(operation.layout)
+        for operation in operations where checked.insert(Checked(table: operation.table, layout: operation.layout)).inserted {
             let table = operation.table
             let wanted = operation.layout.allColumns
             if let known = tableColumns[table], wanted.allSatisfy({ known.contains($0.name) }) { continue }
             guard let existing = try await session.columns(of: table) else {
                 guard config.autoCreate else { throw SQLConnectorError("Table \(table) is missing and auto-creation is disabled") }
+                // A delete needs no table: `runGroup` skips deletes on tables that do not exist.
                 guard !operation.isDelete else { continue }
                 let sql = try builder.createTable(table, columns: wanted, keyColumns: operation.layout.keyColumns.map(\.name))
                 logger.info("creating table", metadata: ["table": "\(table)", "sql": "\(sql)"])
@@ -214,7 +217,7 @@ public actor JDBCSinkTask: SinkTask {
         } catch let error as SQLConnectorError {
             throw error
         } catch {
-            throw RetriableConnectError("cannot connect to \(config.connectionURL): \(String(reflecting: error))")
+            throw RetriableConnectError("cannot connect to \(config.connectionURL): \(SQLSessions.describe(error))")
         }
     }
 
@@ -225,12 +228,11 @@ public actor JDBCSinkTask: SinkTask {
     }
 }
 
-/// A database error for one row, as reported with the errant record (the driver's own text, which
-/// PostgresNIO keeps out of `description`).
+/// A database error for one row, as reported with the errant record (the database's message).
 public struct SQLWriteError: Error, Sendable, CustomStringConvertible {
     public var description: String
 
-    init(_ error: any Error) {
-        description = String(reflecting: error)
+    init(_ description: String) {
+        self.description = description
     }
 }

@@ -12,6 +12,9 @@ public protocol SQLSession: Sendable {
     func primaryKey(of table: SQLTableID) async throws -> [String]
     /// What kind of failure `error` (thrown by this session) is.
     func classify(_ error: any Error) -> SQLFailure
+    /// A readable account of `error` for logs and errant-record reports (the database's own
+    /// message; PostgresNIO's `description` hides it on purpose).
+    func describe(_ error: any Error) -> String
     func close() async
 }
 

@@ -15,6 +15,11 @@ public enum SQLSessions {
         }
     }
 
+    /// A readable account of an error from opening or using a session.
+    public static func describe(_ error: any Error) -> String {
+        PostgresSession.describe(error)
+    }
+
     @Sendable public static func open(_ config: JDBCSinkConfig) async throws -> any SQLSession {
         try await open(url: config.connectionURL, user: config.user, password: config.password)
     }

@@ -110,6 +110,21 @@ public final class PostgresSession: SQLSession {
         return .other
     }
 
+    public func describe(_ error: any Error) -> String {
+        Self.describe(error)
+    }
+
+    /// The server's SQLSTATE and message (and detail), or the client's error code.
+    public static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return String(describing: error) }
+        if let info = error.serverInfo, let message = info[.message] {
+            var text = "\(info[.sqlState] ?? "?"): \(message)"
+            if let detail = info[.detail] { text += " (\(detail))" }
+            return text
+        }
+        return "PostgreSQL \(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
+    }
+
     public func close() async {
         try? await connection.close()
     }

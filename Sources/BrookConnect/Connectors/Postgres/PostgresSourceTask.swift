@@ -42,7 +42,7 @@ public actor PostgresSourceTask: SourceTask {
     }
 
     public func poll() async throws -> [SourceRecord] {
-        guard let config, !queries.isEmpty else { return [] }
+        guard let config, !queries.isEmpty, !stopped else { return [] }
         // The first query that is due, round-robin; otherwise wait (at most a second) for the next.
         let now = ContinuousClock.now
         guard let index = (0..<queries.count).map({ (next + $0) % queries.count }).first(where: { due[$0] <= now }) else {
@@ -60,9 +60,9 @@ public actor PostgresSourceTask: SourceTask {
             if session.classify(error) == .connection {
                 await session.close()
                 self.session = nil
-                throw RetriableConnectError("PostgreSQL connection failed: \(String(reflecting: error))")
+                throw RetriableConnectError("PostgreSQL connection failed: \(session.describe(error))")
             }
-            throw SQLConnectorError("\(queries[index].table ?? "query") failed: \(String(reflecting: error))")
+            throw SQLConnectorError("\(queries[index].table ?? "query") failed: \(session.describe(error))")
         }
         // A full batch means more rows wait: poll this query again at once.
         due[index] = result.rows.count >= config.batchMaxRows ? .now : .now + .milliseconds(config.pollIntervalMilliseconds)
@@ -102,7 +102,7 @@ public actor PostgresSourceTask: SourceTask {
         } catch let error as SQLConnectorError {
             throw error
         } catch {
-            throw RetriableConnectError("cannot connect to \(config.connectionURL): \(String(reflecting: error))")
+            throw RetriableConnectError("cannot connect to \(config.connectionURL): \(SQLSessions.describe(error))")
         }
     }
 }

@@ -64,6 +64,10 @@ public final class SQLiteSession: SQLSession {
         return .other
     }
 
+    public func describe(_ error: any Error) -> String {
+        String(describing: error)
+    }
+
     public func close() async {
         try? await connection.close()
     }
