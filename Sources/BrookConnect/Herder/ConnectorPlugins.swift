@@ -40,7 +40,7 @@ public struct ConnectorPlugin: Sendable {
 
 /// The plugins Brook ships.
 public enum ConnectorPlugins {
-    static let all: [ConnectorPlugin] = [desiredStateSource, fileStreamSink, fileStreamSource, postgresSink, sqliteSink, jdbcSink, postgresSource]
+    static let all: [ConnectorPlugin] = [desiredStateSource, fileStreamSink, fileStreamSource, postgresSink, sqliteSink, jdbcSink, postgresSource, jdbcSource]
 
     /// The plugin `connector.class` names, if any.
     static func plugin(named name: String) -> ConnectorPlugin? {

@@ -89,6 +89,7 @@ final class JDBCStatementTests: XCTestCase {
         XCTAssertNotNil(ConnectorPlugins.plugin(named: "PostgresSink"))
         XCTAssertNotNil(ConnectorPlugins.plugin(named: "SQLiteSink"))
         XCTAssertNotNil(ConnectorPlugins.plugin(named: "PostgresSource"))
+        XCTAssertNotNil(ConnectorPlugins.plugin(named: "JdbcSourceConnector"))
     }
 
     func testConnectionURLs() throws {
@@ -168,8 +169,32 @@ final class JDBCStatementTests: XCTestCase {
         let (sql, binds) = query.statement()
         XCTAssertTrue(sql.hasSuffix(#"ORDER BY "ts" ASC, "id" ASC LIMIT 10"#), sql)
         XCTAssertEqual(binds, [.integer(0), .timestamp(micros: 1_500_123), .integer(9)])
-        XCTAssertThrowsError(try PostgresSourceConfig(properties: ["connection.url": "x", "mode": "incrementing", "incrementing.column.name": "id"]))
+        XCTAssertThrowsError(try PostgresSourceConfig(properties: ["connection.url": "postgres://h/d", "mode": "incrementing", "incrementing.column.name": "id"]))
+        XCTAssertThrowsError(try PostgresSourceConfig(properties: ["connection.url": "x.db", "mode": "incrementing", "incrementing.column.name": "id", "table.whitelist": "a"])) {
+            XCTAssertTrue("\($0)".contains("PostgreSQL only"), "\($0)")
+        }
         XCTAssertThrowsError(try PostgresSourceConfig(properties: ["connection.url": "x", "mode": "timestamp", "incrementing.column.name": "id", "table.whitelist": "a"]))
+    }
+
+    func testCommittedOffsetsAtTheExtremesRestoreWithoutTrapping() throws {
+        let config = try PostgresSourceConfig(properties: ["connection.url": "postgres://h/d", "mode": "timestamp+incrementing",
+                                                           "incrementing.column.name": "id", "timestamp.column.name": "ts", "table.whitelist": "a"])
+        let numbers = ["0", "-1", "9223372036854775807", "-9223372036854775808", "1e3", "1.5", "99999999999999999999", "", "-"]
+        for millis in numbers {
+            for nanos in numbers {
+                for inc in numbers {
+                    var query = PostgresSourceQuery(table: "a", config: config)
+                    query.restore(from: .object([("timestamp", .number(millis)), ("timestamp_nanos", .number(nanos)), ("incrementing", .number(inc))]))
+                    _ = query.offsetJSON
+                    _ = query.statement()
+                }
+            }
+        }
+        var query = PostgresSourceQuery(table: "a", config: config)
+        query.restore(from: .object([("timestamp", .number("-1")), ("timestamp_nanos", .number("999000000"))]))
+        XCTAssertEqual(query.offset.timestampMicros, -1000)
+        query.restore(from: .array([.string("not an offset")]))
+        XCTAssertEqual(query.offset.timestampMicros, -1000)
     }
 
     func testTheQueryTableIsFoundOnlyForSingleTableQueries() {

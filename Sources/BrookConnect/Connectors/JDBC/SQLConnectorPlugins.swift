@@ -1,6 +1,7 @@
 /// The SQL connector plugins: `PostgresSink` and `SQLiteSink` (one dialect each), Confluent's
 /// `io.confluent.connect.jdbc.JdbcSinkConnector` (the dialect follows `connection.url`), and
-/// `PostgresSource`. All sinks share `JDBCSinkTask`.
+/// `PostgresSource` (also as `io.confluent.connect.jdbc.JdbcSourceConnector`). All sinks share
+/// `JDBCSinkTask`.
 extension ConnectorPlugins {
     static let sqlConnectionKeys: [ConnectConfigKey] = [
         .init("connection.url", .string, required: true, importance: .high, group: "Connection",
@@ -57,9 +58,17 @@ extension ConnectorPlugins {
         className: "io.confluent.connect.jdbc.JdbcSinkConnector", type: .sink, version: "10.8.0-brook", keys: jdbcSinkKeys,
         check: jdbcSinkCheck, tasks: .single(.sink { JDBCSinkTask() }))
 
-    static let postgresSource = ConnectorPlugin(
-        className: "PostgresSource", type: .source, version: "1.0",
-        keys: sqlConnectionKeys + [
+    static let postgresSource = ConnectorPlugin(className: "PostgresSource", type: .source, version: "1.0",
+                                                keys: postgresSourceKeys, check: postgresSourceCheck,
+                                                tasks: .single(.source { PostgresSourceTask() }))
+
+    /// Confluent's class name for the same source (PostgreSQL URLs only; modes incrementing and
+    /// timestamp+incrementing).
+    static let jdbcSource = ConnectorPlugin(className: "io.confluent.connect.jdbc.JdbcSourceConnector", type: .source,
+                                            version: "10.8.0-brook", keys: postgresSourceKeys, check: postgresSourceCheck,
+                                            tasks: .single(.source { PostgresSourceTask() }))
+
+    static let postgresSourceKeys: [ConnectConfigKey] = sqlConnectionKeys + [
             .init("mode", .string, required: true, importance: .high, group: "Mode", allowed: ["incrementing", "timestamp+incrementing"],
                   "The mode for updating a table each time it is polled."),
             .init("incrementing.column.name", .string, required: true, importance: .medium, group: "Mode",
@@ -77,15 +86,16 @@ extension ConnectorPlugins {
                   "Frequency in ms to poll for new data in each table."),
             .init("batch.max.rows", .int, default: "100", importance: .low, group: "Connector", minimum: 1,
                   "Maximum number of rows to include in a single batch when polling for new data."),
-        ],
-        check: { config in
-            do throws(SQLConnectorError) {
-                _ = try PostgresSourceConfig(properties: config)
-                return [:]
-            } catch {
-                if error.message.hasPrefix("Missing required") { return [:] }
-                return ["query": [error.message]]
-            }
-        },
-        tasks: .single(.source { PostgresSourceTask() }))
+    ]
+
+    static func postgresSourceCheck(_ config: [String: String]) -> [String: [String]] {
+        do throws(SQLConnectorError) {
+            _ = try PostgresSourceConfig(properties: config)
+            return [:]
+        } catch {
+            if error.message.hasPrefix("Missing required") { return [:] }
+            let key = ["connection.url", "mode", "topic.prefix"].first { error.message.contains("configuration \($0):") } ?? "query"
+            return [key: [error.message]]
+        }
+    }
 }

@@ -27,6 +27,9 @@ public struct PostgresSourceConfig: Sendable, Hashable {
     public init(properties: [String: String]) throws(SQLConnectorError) {
         let reader = SQLConfigReader(properties: properties)
         connectionURL = try reader.required("connection.url")
+        guard case .postgres = try SQLConnectionURL(connectionURL) else {
+            throw .config("connection.url", connectionURL, "the source reads PostgreSQL only (jdbc:postgresql://… or postgres://…)")
+        }
         user = reader.string("connection.user")
         password = properties["connection.password"]
         let modeText = try reader.required("mode")

@@ -44,14 +44,21 @@ public struct PostgresSourceQuery: Sendable, Hashable {
         return .object(members)
     }
 
-    /// Restores the position from a committed offset object (unknown fields ignored).
+    /// Restores the position from a committed offset object (unknown fields, and a timestamp
+    /// beyond what microseconds since the epoch can hold, are ignored).
     public mutating func restore(from json: JSONValue?) {
         guard let json else { return }
         if case let .number(text)? = json["incrementing"], let value = Int64(text) { offset.incrementing = value }
         if case let .number(millisText)? = json["timestamp"], let millis = Int64(millisText) {
-            var nanos: Int64 = SQLTemporal.floorDivide(millis, 1000).1 * 1_000_000
-            if case let .number(nanosText)? = json["timestamp_nanos"], let value = Int64(nanosText) { nanos = value }
-            offset.timestampMicros = SQLTemporal.floorDivide(millis, 1000).0 * 1_000_000 + nanos / 1000
+            let (seconds, millisRest) = SQLTemporal.floorDivide(millis, 1000)
+            var nanos = millisRest * 1_000_000
+            if case let .number(nanosText)? = json["timestamp_nanos"], let value = Int64(nanosText), (0..<1_000_000_000).contains(value) {
+                nanos = value
+            }
+            let (micros, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
+            if !overflow, case let (total, false) = micros.addingReportingOverflow(nanos / 1000) {
+                offset.timestampMicros = total
+            }
         }
     }
 
