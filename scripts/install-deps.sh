@@ -13,7 +13,8 @@ APT_PACKAGES=(libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev kcat librdkafka-de
               golang-go golang-github-shopify-sarama-dev golang-github-segmentio-kafka-go-dev
               golang-github-confluentinc-confluent-kafka-go-dev
               etcd-server    # cluster metadata store; the cluster tests start their own etcd
-              iproute2)      # ip netns / ip link: the network-partition tests (test_cluster_netns.py)
+              iproute2       # ip netns / ip link: the network-partition tests (test_cluster_netns.py)
+              postgresql)    # initdb/postgres binaries: the SQL connector tests start their own server (PostgresProcess)
 PY_PACKAGES=("confluent-kafka[avro,json,protobuf,schemaregistry]" kafka-python aiokafka pytest pytest-timeout
              cramjam lz4 zstandard python-snappy xxhash)   # codecs for kafka-python / aiokafka (xxhash: its magic-0 lz4)
 # The Schema Registry serializers' dependencies (fastavro, jsonschema, protobuf, httpx) come with the extras.

@@ -18,6 +18,10 @@ public struct DesiredStateConfig: Sendable, Hashable {
     public var input: Input
     public var path: String?
     public var query: String?
+    /// input=sql: the database (`connection.url`, as the SQL connectors take it) and credentials.
+    public var connectionURL: String?
+    public var connectionUser: String?
+    public var connectionPassword: String?
     public var keyColumns: [String]
     public var topic: String
     public var valueFormat: FileDeclarations.ValueFormat
@@ -49,6 +53,10 @@ public struct DesiredStateConfig: Sendable, Hashable {
         case .sql:
             path = nil
             query = try required("query")
+            // Checked when a pass runs (DesiredStateSQLReader), so plans can be made without a database.
+            connectionURL = properties["connection.url"]?.trimmingSpaces
+            connectionUser = properties["connection.user"]
+            connectionPassword = properties["connection.password"]
         }
         if input == .csv && keyColumns.isEmpty {
             throw .invalidConfig(key: "key.columns", reason: "input=csv needs at least one key column")

@@ -40,7 +40,8 @@ public struct ConnectorPlugin: Sendable {
 
 /// The plugins Brook ships.
 public enum ConnectorPlugins {
-    static let all: [ConnectorPlugin] = [desiredStateSource, fileStreamSink, fileStreamSource, httpSink, httpSource]
+    static let all: [ConnectorPlugin] = [desiredStateSource, fileStreamSink, fileStreamSource, httpSink, httpSource,
+                                         postgresSink, sqliteSink, jdbcSink, postgresSource, jdbcSource]
 
     /// The plugin `connector.class` names, if any.
     static func plugin(named name: String) -> ConnectorPlugin? {
@@ -102,6 +103,10 @@ public enum ConnectorPlugins {
                   "Where the declared state comes from: CSV files, the files of a directory, or a SQL query."),
             .init("path", .string, importance: .high, group: "Desired state", "A glob of the input files (input=csv|files)."),
             .init("query", .string, importance: .high, group: "Desired state", "The SQL query (input=sql)."),
+            .init("connection.url", .string, importance: .high, group: "Desired state",
+                  "input=sql: the database (jdbc:postgresql://…, postgres://…, sqlite:///path or a file path)."),
+            .init("connection.user", .string, importance: .medium, group: "Desired state", "input=sql: the database user."),
+            .init("connection.password", .string, importance: .medium, group: "Desired state", "input=sql: the database password."),
             .init("key.columns", .list, default: "", importance: .high, group: "Desired state", "The columns that make a row's key."),
             .init("topic", .string, required: true, importance: .high, group: "Desired state", "The compacted topic that holds the state."),
             .init("value.format", .string, default: "bytes", importance: .medium, group: "Desired state", allowed: ["bytes", "json"],

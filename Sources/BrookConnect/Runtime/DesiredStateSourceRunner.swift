@@ -3,7 +3,7 @@ import Logging
 import NIOCore
 
 /// Runs passes of a desired-state source against a Kafka cluster: replays the connector's state
-/// topic, reads the declared state (files for now; SQL comes with the database connectors), plans
+/// topic, reads the declared state (files, or a SQL query's rows), plans
 /// with the sans-IO reconciler, and writes the plan's records and the new tracking state in one
 /// Kafka transaction — so a crash either keeps both or neither, and nothing is re-sent after a
 /// restart. The transactional id is per connector, fencing a second runner of the same connector.
@@ -50,21 +50,25 @@ public actor DesiredStateSourceRunner {
             try await prepareTopics()
             replay = try await readState()
         }
-        let glob = PathGlob(config.path ?? ".")
         var scope = ReconcilePass.Scope.everything
-        var files = try DesiredStateFiles.read(glob, relativeTo: baseDirectory)
-        if let changedFiles {
-            let sources = changedFiles.filter(glob.matches).union(replay.tracked.uncertainSources())
-            scope = .sources(sources)
-            files = files.filter { sources.contains($0.path) }
-        }
         let input: DesiredStateInput
-        switch config.input {
-        case .csv: input = .csvFiles(files)
-        case .files: input = .files(files)
-        case .sql: throw DesiredStateError.invalidConfig(key: "input", reason: "input=sql is not supported by this Brook version yet")
+        var primaryKey: [String] = []
+        if config.input == .sql {
+            // A query is read whole each pass: there are no files to narrow it to.
+            let (rows, keyColumns) = try await DesiredStateSQLReader(config: config).read()
+            input = .sqlRows(rows)
+            primaryKey = keyColumns
+        } else {
+            let glob = PathGlob(config.path ?? ".")
+            var files = try DesiredStateFiles.read(glob, relativeTo: baseDirectory)
+            if let changedFiles {
+                let sources = changedFiles.filter(glob.matches).union(replay.tracked.uncertainSources())
+                scope = .sources(sources)
+                files = files.filter { sources.contains($0.path) }
+            }
+            input = config.input == .csv ? .csvFiles(files) : .files(files)
         }
-        let plan = try config.plan(input, tracked: replay.tracked, scope: scope)
+        let plan = try config.plan(input, tracked: replay.tracked, scope: scope, primaryKey: primaryKey)
         let commits = plan.commitRecords(pass: replay.nextPassNumber)
         var summary = PassSummary(upserts: 0, deletes: 0, unchanged: plan.unchanged)
         for action in plan.actions {

@@ -132,7 +132,8 @@ final class ConnectAPITests: XCTestCase {
         r = await call("GET", "/connector-plugins", nil)
         XCTAssertEqual(r.json?.arrayValue?.compactMap { $0["class"]?.stringValue }, [
             "DesiredStateSource", "org.apache.kafka.connect.file.FileStreamSinkConnector",
-            "org.apache.kafka.connect.file.FileStreamSourceConnector", "HttpSink", "HttpSource",
+            "org.apache.kafka.connect.file.FileStreamSourceConnector", "HttpSink", "HttpSource", "PostgresSink", "SQLiteSink",
+            "io.confluent.connect.jdbc.JdbcSinkConnector", "PostgresSource", "io.confluent.connect.jdbc.JdbcSourceConnector",
         ])
         r = await call("GET", "/connector-plugins/FileStreamSource/config", nil)
         XCTAssertTrue(r.json?.arrayValue?.contains { $0["name"]?.stringValue == "batch.size" && $0["default_value"]?.stringValue == "2000" } == true)
