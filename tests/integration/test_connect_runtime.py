@@ -228,3 +228,45 @@ output:
     result = subprocess.run([str(brook_binary()), "connect", "run", str(bad), "-b", brook.bootstrap],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 64 and "batch.size" in result.stderr, result.stderr
+
+
+@pytest.fixture
+def postgres():
+    from postgres_fixture import PostgresServer
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+def test_the_issues_postgres_sink_upserts_and_sends_bad_records_to_the_dlq(connect_brook, postgres, topic):
+    from confluent_kafka import Producer
+    create_topic(connect_brook, topic)
+    # The issue's example, verbatim but for the names: upserts by order_id, errors to a DLQ.
+    status, body = rest(connect_brook, "POST", "/connectors", {"name": "pg-orders", "config": {
+        "connector.class": "PostgresSink", "topics": topic, "connection.url": postgres.url,
+        "insert.mode": "upsert", "pk.fields": "order_id", "auto.create": "true", "errors.tolerance": "all",
+        "errors.deadletterqueue.topic.name": f"{topic}-dlq", "errors.deadletterqueue.context.headers.enable": "true"}})
+    assert status == 201, body
+    schema = {"type": "struct", "optional": False, "fields": [
+        {"field": "order_id", "type": "int32", "optional": False}, {"field": "item", "type": "string", "optional": True}]}
+    producer = Producer({"bootstrap.servers": connect_brook.bootstrap})
+    for order_id, item in [(1, "tea"), (2, "cake"), (1, "coffee")]:
+        producer.produce(topic, json.dumps({"schema": schema, "payload": {"order_id": order_id, "item": item}}).encode())
+    producer.produce(topic, b"this is not json")
+    producer.flush(30)
+    wait_for("two upserted rows", lambda: postgres.query(f'SELECT order_id, item FROM "{topic}" ORDER BY order_id')
+             == [["1", "coffee"], ["2", "cake"]] if _table_exists(postgres, topic) else None)
+    [dead] = consume_confluent(connect_brook.bootstrap, f"{topic}-dlq", 0, 1)
+    assert dead.value == b"this is not json"
+    headers = dict(dead.headers)
+    assert headers["__connect.errors.topic"] == topic.encode()
+    assert headers["__connect.errors.stage"] == b"VALUE_CONVERTER"
+    assert headers["__connect.errors.connector.name"] == b"pg-orders"
+    assert rest(connect_brook, "GET", "/connectors/pg-orders/status")[1]["tasks"][0]["state"] == "RUNNING"
+    # A sink's offsets are its consumer group's (connect-pg-orders): all four records consumed.
+    wait_for("the sink's committed offset", lambda: rest(connect_brook, "GET", "/connectors/pg-orders/offsets")[1]["offsets"]
+             == [{"partition": {"kafka_topic": topic, "kafka_partition": 0}, "offset": {"kafka_offset": 4}}])
+
+
+def _table_exists(postgres, table):
+    return postgres.query(f"SELECT count(*) FROM information_schema.tables WHERE table_name = '{table}'") == [["1"]]

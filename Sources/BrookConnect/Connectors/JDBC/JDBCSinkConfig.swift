@@ -46,8 +46,11 @@ public struct JDBCSinkConfig: Sendable, Hashable {
         password = properties["connection.password"]
         tableNameFormat = reader.string("table.name.format") ?? "${topic}"
         insertMode = try reader.choice("insert.mode", default: .insert)
-        pkMode = try reader.choice("pk.mode", default: .none)
         pkFields = reader.list("pk.fields")
+        // Brook's one departure from Confluent's default: `pk.fields` without `pk.mode` names fields
+        // of the value (what `"insert.mode":"upsert","pk.fields":"order_id"` means to its writer),
+        // where Confluent's `none` would fail the task at its first upsert.
+        pkMode = try reader.choice("pk.mode", default: pkFields.isEmpty ? .none : .recordValue)
         deleteEnabled = try reader.bool("delete.enabled", default: false)
         autoCreate = try reader.bool("auto.create", default: false)
         autoEvolve = try reader.bool("auto.evolve", default: false)
