@@ -94,7 +94,7 @@ public enum ConnectorPlugins {
     static let fileStreamSink = ConnectorPlugin(
         className: "org.apache.kafka.connect.file.FileStreamSinkConnector", type: .sink, version: BrookConnect.compatibleConnectVersion,
         keys: [.init("file", .string, importance: .high, "Destination filename. If not specified, the standard output will be used")],
-        tasks: .single(.sink { FileStreamSinkTask() }))
+        tasks: .replicated(.sink { FileStreamSinkTask() }))
 
     static let desiredStateSource = ConnectorPlugin(
         className: "DesiredStateSource", type: .source, version: "1.0",

@@ -106,3 +106,14 @@ final class ConnectWorkerConfigTests: XCTestCase {
         XCTAssertThrowsError(try ConnectWorkerConfig(workerID: "h:1", properties: ["session.timeout.ms": "soon"]))
     }
 }
+
+final class ConnectorTaskSplitTests: XCTestCase {
+    func testSinksRunTasksMaxTasksAndSingleStreamSourcesOne() {
+        let sink = DistributedHerder.taskConfigs(for: ["connector.class": "FileStreamSink", "tasks.max": "3", "topics": "t"], target: .started)
+        XCTAssertEqual(sink.count, 3, "the group splits the partitions over them")
+        let source = DistributedHerder.taskConfigs(for: ["connector.class": "FileStreamSource", "tasks.max": "3", "file": "f"], target: .started)
+        XCTAssertEqual(source.count, 1, "one file, one reader")
+        XCTAssertEqual(DistributedHerder.taskConfigs(for: ["connector.class": "FileStreamSink", "tasks.max": "3"], target: .stopped), [])
+        XCTAssertEqual(DistributedHerder.taskConfigs(for: ["connector.class": "Nope"], target: .started), [])
+    }
+}

@@ -19,7 +19,7 @@ extension ConnectorPlugins {
                   "The longest one request may take."),
         ],
         check: HttpSinkConfig.problems,
-        tasks: .single(.sink { HttpSinkTask() }))
+        tasks: .replicated(.sink { HttpSinkTask() }))
 
     static let httpSource = ConnectorPlugin(
         className: "HttpSource", type: .source, version: "1.0",

@@ -49,15 +49,15 @@ extension ConnectorPlugins {
 
     static let postgresSink = ConnectorPlugin(
         className: "PostgresSink", type: .sink, version: "1.0", keys: jdbcSinkKeys, check: jdbcSinkCheck,
-        tasks: .single(.sink { JDBCSinkTask() }))
+        tasks: .replicated(.sink { JDBCSinkTask() }))
 
     static let sqliteSink = ConnectorPlugin(
         className: "SQLiteSink", type: .sink, version: "1.0", keys: jdbcSinkKeys, check: jdbcSinkCheck,
-        tasks: .single(.sink { JDBCSinkTask() }))
+        tasks: .replicated(.sink { JDBCSinkTask() }))
 
     static let jdbcSink = ConnectorPlugin(
         className: "io.confluent.connect.jdbc.JdbcSinkConnector", type: .sink, version: "10.8.0-brook", keys: jdbcSinkKeys,
-        check: jdbcSinkCheck, tasks: .single(.sink { JDBCSinkTask() }))
+        check: jdbcSinkCheck, tasks: .replicated(.sink { JDBCSinkTask() }))
 
     static let postgresSource = ConnectorPlugin(className: "PostgresSource", type: .source, version: "1.0",
                                                 keys: postgresSourceKeys, check: postgresSourceCheck,

@@ -17,6 +17,12 @@ public struct ConnectorTasks: Sendable {
         ConnectorTasks(taskConfigs: { config, _ in [config] }, make: make)
     }
 
+    /// `tasks.max` tasks with the connector's config: what sink connectors do (Kafka's
+    /// FileStreamSink, Confluent's JDBC sink), the consumer group then splitting the partitions.
+    public static func replicated(_ make: Maker) -> ConnectorTasks {
+        ConnectorTasks(taskConfigs: { config, maxTasks in Array(repeating: config, count: max(1, maxTasks)) }, make: make)
+    }
+
     public init(taskConfigs: @escaping @Sendable ([String: String], Int) -> [[String: String]], make: Maker) {
         self.taskConfigs = taskConfigs
         self.make = make
