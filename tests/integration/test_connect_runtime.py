@@ -107,6 +107,11 @@ def test_file_source_to_topic_to_file_sink_through_rest(connect_brook, topic, tm
              == [{"partition": {"filename": str(source_file)}, "offset": {"position": size}}])
     status, body = rest(connect_brook, "GET", "/connectors?expand=status&expand=info")
     assert set(body) == {"src", "sink"} and body["sink"]["info"]["type"] == "sink"
+    # Connect's active topics: what each connector's tasks produced to or consumed from.
+    for name in ("src", "sink"):
+        assert rest(connect_brook, "GET", f"/connectors/{name}/topics")[1] == {name: {"topics": [topic]}}
+    assert rest(connect_brook, "PUT", "/connectors/sink/topics/reset")[0] == 202
+    assert rest(connect_brook, "GET", "/connectors/sink/topics")[1] == {"sink": {"topics": []}}
     status, tasks = rest(connect_brook, "GET", "/connectors/src/tasks")
     assert tasks[0]["id"] == {"connector": "src", "task": 0} and tasks[0]["config"]["file"] == str(source_file)
 

@@ -74,6 +74,18 @@ extension DistributedHerder {
         }
     }
 
+    public func connectorTopics(_ name: String) throws -> [String] {
+        _ = try existingConfig(name)
+        return (statuses.topics[name] ?? [:]).keys.sorted()
+    }
+
+    public func resetConnectorTopics(_ name: String) throws {
+        _ = try existingConfig(name)
+        for topic in (statuses.topics[name] ?? [:]).keys.sorted() {
+            writeStatus(.topic(topic: topic, connector: name, nil))
+        }
+    }
+
     public nonisolated func plugins() -> [ConnectorPluginInfo] { ConnectorPlugins.all.map(\.info) }
 
     public nonisolated func validate(_ config: [String: String], plugin: String?) throws -> ConfigValidation {

@@ -1,6 +1,7 @@
 import BrookClient
 import BrookRegistryClient
 import BrookSchemas
+import Foundation
 import Logging
 
 extension DistributedHerder {
@@ -81,9 +82,10 @@ extension DistributedHerder {
         guard let plugin = ConnectorPlugins.plugin(named: connectorConfig["connector.class"] ?? ""), let tasks = plugin.tasks else { return }
         runCounter += 1
         let serial = runCounter
-        let environment = WorkerTaskEnvironment(
+        var environment = WorkerTaskEnvironment(
             workerID: config.workerID, client: client, cluster: cluster, workerConfig: config.properties, offsets: offsetStore,
             registry: { url in try SchemaRegistryClient(url: url) }, logger: logger)
+        environment.topicUsed = { [weak self] id, topic in await self?.topicUsed(id, topic) }
         let generation = self.generation
         let worker = WorkerTask(id: id, connectorConfig: connectorConfig, taskConfig: taskConfig, maker: tasks.make,
                                 environment: environment) { [weak self] id, state, trace in
@@ -180,6 +182,15 @@ extension DistributedHerder {
                                 ConnectStatus(state: .restarting, workerId: config.workerID, generation: generation)))
         await stop(id, reason: .restart)
         ended.remove(id)
+    }
+
+    /// Connect's active topics: the first use of a topic by any task of a connector is recorded in
+    /// `connect-status` (`status-topic-<topic>:connector-<name>`).
+    func topicUsed(_ id: ConnectTaskID, _ topic: String) {
+        guard configs.connectorConfigs[id.connector] != nil, statuses.topics[id.connector]?[topic] == nil else { return }
+        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        writeStatus(.topic(topic: topic, connector: id.connector,
+                           ConnectTopicStatus(topic: topic, connector: id.connector, task: id.task, discoverTimestamp: now)))
     }
 
     /// Applies a status record here at once (this worker's id filled in) and queues it for

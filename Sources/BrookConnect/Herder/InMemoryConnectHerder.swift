@@ -72,6 +72,14 @@ public actor InMemoryConnectHerder: ConnectHerder {
         guard task < taskCount(connector) else { throw ConnectRESTError(status: 404, message: "Task \(name)-\(task) not found") }
     }
 
+    /// Nothing runs here, so no topic is ever used.
+    public func connectorTopics(_ name: String) throws -> [String] {
+        _ = try existing(name)
+        return []
+    }
+
+    public func resetConnectorTopics(_ name: String) throws { _ = try existing(name) }
+
     public nonisolated func plugins() -> [ConnectorPluginInfo] { ConnectorPlugins.all.map(\.info) }
 
     public nonisolated func validate(_ config: [String: String], plugin: String?) throws -> ConfigValidation {

@@ -168,11 +168,11 @@ public struct ConnectAPI: Sendable {
             return ConnectHTTPResponse(status: 202, body: try await herder.status(name).json.compactText)
         case ["topics"]:
             try allow("GET")
-            _ = try await herder.connectorInfo(name)
-            return .json(.object([(name, .object([("topics", .array([]))]))]))
+            let topics = try await herder.connectorTopics(name)
+            return .json(.object([(name, .object([("topics", .array(topics.map(JSONValue.string)))]))]))
         case ["topics", "reset"]:
             try allow("PUT")
-            _ = try await herder.connectorInfo(name)
+            try await herder.resetConnectorTopics(name)
             return ConnectHTTPResponse(status: 202, body: "")
         case ["offsets"]:
             try allow("GET", "PATCH", "DELETE")

@@ -19,6 +19,10 @@ public protocol ConnectHerder: Sendable {
     func plugins() -> [ConnectorPluginInfo]
     /// `PUT /connector-plugins/{p}/config/validate`, and the check before create and update.
     func validate(_ config: [String: String], plugin: String?) throws -> ConfigValidation
+    /// Connect's active topics of a connector (`GET /connectors/{c}/topics`), sorted.
+    func connectorTopics(_ name: String) async throws -> [String]
+    /// `PUT /connectors/{c}/topics/reset`: forgets them.
+    func resetConnectorTopics(_ name: String) async throws
     /// The Kafka cluster id `GET /` reports.
     var kafkaClusterID: String { get }
 }

@@ -21,6 +21,8 @@ actor SinkTaskLoop: ErrorHandlingLoop {
     private let taskConfig: [String: String]
     private let connectorConfig: [String: String]
     private let environment: WorkerTaskEnvironment
+    /// Topics this task has used, so the worker hears of each once.
+    private var seenTopics: Set<String> = []
     private let settings: WorkerSettings
     private let errors: ErrorHandlingConfig
     private let converters: WorkerConverters
@@ -159,6 +161,7 @@ actor SinkTaskLoop: ErrorHandlingLoop {
             var batch: [ConnectRecord] = []
             originals = [:]
             for record in consumed {
+                await noteTopic(record.topic)
                 let original = Self.original(record)
                 pendingOffsets[record.topicPartition] = record.offset + 1
                 if let converted = try await convert(record, original: original) {
@@ -331,5 +334,13 @@ actor SinkTaskLoop: ErrorHandlingLoop {
             if errantFailure == nil { errantFailure = failure }
             throw failure
         }
+    }
+}
+
+extension SinkTaskLoop {
+    /// Tells the worker the first time this task uses `topic`.
+    fileprivate func noteTopic(_ topic: String) async {
+        guard seenTopics.insert(topic).inserted else { return }
+        await environment.topicUsed(taskID, topic)
     }
 }

@@ -19,6 +19,8 @@ actor SourceTaskLoop: ErrorHandlingLoop {
     private let taskConfig: [String: String]
     private let connectorConfig: [String: String]
     private let environment: WorkerTaskEnvironment
+    /// Topics this task has used, so the worker hears of each once.
+    private var seenTopics: Set<String> = []
     private let settings: WorkerSettings
     private let converters: WorkerConverters
     private let chain: TransformationChain
@@ -171,6 +173,7 @@ actor SourceTaskLoop: ErrorHandlingLoop {
                 outgoing.opaque = id ?? -1
                 do {
                     try await producer.enqueue(outgoing)
+                    await noteTopic(outgoing.topic)
                     break
                 } catch {
                     if let id { submitted.drop(id) }
@@ -265,6 +268,7 @@ actor SourceTaskLoop: ErrorHandlingLoop {
             while true {
                 do {
                     try await producer.enqueue(record)
+                    await noteTopic(record.topic)
                     break
                 } catch {
                     // Stopping: what was dispatched so far commits with its offsets (finish()).
@@ -356,5 +360,13 @@ actor SourceTaskLoop: ErrorHandlingLoop {
             + "sourceOffset=\(source.sourceOffset.map { $0.text(sortingKeys: false) } ?? "null")} "
             + "ConnectRecord{topic='\(record.topic)', kafkaPartition=\(record.kafkaPartition.map(String.init) ?? "null"), "
             + "key=\(record.key), value=\(record.value), timestamp=\(record.timestamp.map(String.init) ?? "null")}"
+    }
+}
+
+extension SourceTaskLoop {
+    /// Tells the worker the first time this task uses `topic`.
+    fileprivate func noteTopic(_ topic: String) async {
+        guard seenTopics.insert(topic).inserted else { return }
+        await environment.topicUsed(taskID, topic)
     }
 }

@@ -18,6 +18,9 @@ public struct WorkerTaskEnvironment: Sendable {
     /// A registry client for a converter's `schema.registry.url` (registry converters).
     public var registry: @Sendable (String) throws -> any SchemaRegistryLookups
     public var logger: Logger
+    /// Told the first time a task produces to or consumes from a topic (Connect's active topics,
+    /// `GET /connectors/{c}/topics`).
+    public var topicUsed: @Sendable (ConnectTaskID, String) async -> Void = { _, _ in }
 
     public init(workerID: String, client: ClientConfig, cluster: KafkaCluster, workerConfig: [String: String], offsets: ConnectOffsetStore,
                 registry: @escaping @Sendable (String) throws -> any SchemaRegistryLookups, logger: Logger) {
