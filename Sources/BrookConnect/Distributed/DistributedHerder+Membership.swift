@@ -15,7 +15,8 @@ extension DistributedHerder {
                 }
                 if ContinuousClock.now - lastHeartbeat >= config.heartbeatInterval {
                     lastHeartbeat = .now
-                    if try await !member.heartbeat() {
+                    let member = self.member
+                    if try await !withDeadline(config.sessionTimeout, "heartbeat", { try await member.heartbeat() }) {
                         needsJoin = true
                         continue
                     }
@@ -39,7 +40,8 @@ extension DistributedHerder {
             }
         }
         await stopAllWork(reason: .shutdown)
-        await member.leave()
+        let member = self.member
+        _ = try? await withDeadline(.milliseconds(500), "leave group", evenWhenCancelled: true) { await member.leave() }
     }
 
     /// Kafka's eager rebalance: give up all work, join, let the leader deal, take the new share.
@@ -48,19 +50,23 @@ extension DistributedHerder {
         assignedConnectors = []
         assignedTasks = []
         logger.debug("Connect worker joining group \(config.groupID)")
-        let joined = try await member.join(.init(url: config.workerID, configOffset: configOffset))
+        let member = self.member, state = ConnectProtocol.WorkerState(url: config.workerID, configOffset: configOffset)
+        let joined = try await withDeadline(config.rebalanceTimeout + .seconds(10), "join group") { try await member.join(state) }
         logger.debug("Connect worker joined generation \(joined.generation), leader \(joined.leaderID), \(joined.members.count) member(s)")
         var plan: [String: ConnectProtocol.Assignment] = [:]
         if joined.isLeader {
             // Deal out everything written so far, not only what this worker happened to have read.
-            let end = try await configTopic.endOffsets()[0] ?? 0
+            let topic = configTopic
+            let end = try await withDeadline(.seconds(30), "end of \(config.configTopic)") { try await topic.endOffsets()[0] ?? 0 }
             await waitForConfigs(through: end)
             let connectors = Array(configs.connectorConfigs.keys)
             let tasks = connectors.flatMap { configs.tasks(of: $0) }
             plan = ConnectWorkAssignor.assign(members: joined.members, leaderID: joined.memberID, configOffset: configOffset,
                                              connectors: connectors, tasks: tasks)
         }
-        let assignment = try await member.sync(joined, assignments: plan)
+        let assignment = try await withDeadline(config.rebalanceTimeout + .seconds(10), "sync group") { [plan] in
+            try await member.sync(joined, assignments: plan)
+        }
         if assignment.error != 0 {
             throw ConnectGroupMember.Retry(code: .none)
         }

@@ -118,15 +118,14 @@ extension DistributedHerder {
     /// commit before the worker moves on without it (it finishes in the background).
     static let gracefulStop: Duration = .seconds(5)
 
+    /// Waits for a stopping task's runner, at most `within`, even when the caller is cancelled
+    /// (at shutdown): the runner flushes and commits in that time.
     static func awaitStop(_ id: ConnectTaskID, _ handle: Task<Void, Never>, within: Duration, logger: Logger) async {
-        let stopped = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await handle.value; return true }
-            group.addTask { try? await Task.sleep(for: within); return false }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        do {
+            try await withDeadline(within, "stopping task \(id)", evenWhenCancelled: true) { await handle.value }
+        } catch {
+            logger.warning("Graceful stop of task \(id) failed: it did not stop within \(within); moving on")
         }
-        if !stopped { logger.warning("Graceful stop of task \(id) failed: it did not stop within \(within); moving on") }
     }
 
     private func recordStopped(_ id: ConnectTaskID, reason: StopReason) {
@@ -152,9 +151,11 @@ extension DistributedHerder {
         running = [:]
         for task in stopping.values { task.handle.cancel() }
         let logger = self.logger
+        // At shutdown the broker's own stop budget is short (the whole process has ~10 s).
+        let window: Duration = reason == .shutdown ? .seconds(2) : Self.gracefulStop
         await withTaskGroup(of: Void.self) { group in
             for (id, task) in stopping {
-                group.addTask { await Self.awaitStop(id, task.handle, within: Self.gracefulStop, logger: logger) }
+                group.addTask { await Self.awaitStop(id, task.handle, within: window, logger: logger) }
             }
         }
         for id in stopping.keys.sorted() { recordStopped(id, reason: reason) }

@@ -105,16 +105,16 @@ public actor DistributedHerder: ConnectHerder, Service {
         }
         // The last statuses (UNASSIGNED for the stopped tasks) go out before the producer closes.
         statusWrites.finish()
-        _ = await withTaskGroup(of: Void.self) { group in
-            group.addTask { await writer.value }
-            group.addTask { try? await Task.sleep(for: .seconds(5)) }
-            await group.next()
-            group.cancelAll()
+        _ = try? await withDeadline(.milliseconds(500), "writing the last statuses", evenWhenCancelled: true) { await writer.value }
+        // Closing flushes producers; a broker going down beside this one must not hold shutdown up.
+        let (configTopic, statusTopic, offsetStore, cluster) = (self.configTopic, self.statusTopic, self.offsetStore, self.cluster)
+        _ = try? await withDeadline(.seconds(1), "closing the internal topics", evenWhenCancelled: true) {
+            async let configs: Void = configTopic.close()
+            async let statuses: Void = statusTopic.close()
+            async let offsets: Void = offsetStore.close()
+            _ = await (configs, statuses, offsets)
         }
-        await configTopic.close()
-        await statusTopic.close()
-        await offsetStore.close()
-        await cluster.close()
+        _ = try? await withDeadline(.milliseconds(500), "closing the worker's connections", evenWhenCancelled: true) { await cluster.close() }
     }
 
     /// Waits until Connect is used (a REST write here, or the configs topic exists), then starts
@@ -248,8 +248,11 @@ public actor DistributedHerder: ConnectHerder, Service {
     /// Writes config records in order and waits until they are read back.
     func writeConfigs(_ records: [ConnectConfigRecord]) async throws {
         var last: Int64 = -1
+        let topic = configTopic
         for record in records {
-            last = try await configTopic.send(key: Array(record.key.utf8), value: record.value, partition: 0).offset
+            last = try await withDeadline(.seconds(30), "write to \(config.configTopic)") {
+                try await topic.send(key: Array(record.key.utf8), value: record.value, partition: 0).offset
+            }
         }
         if last >= 0 { await waitForConfigs(through: last + 1) }
     }
